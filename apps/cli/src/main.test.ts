@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from './io.ts';
+import { run } from './main.ts';
+
+function capture(): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd: process.cwd(),
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+describe('odeon CLI', () => {
+  it('--help lists the subcommands and exits 0', async () => {
+    const io = capture();
+    expect(await run(['--help'], io)).toBe(0);
+    expect(io.out).toContain('Usage: odeon');
+    expect(io.out).toMatch(/demo\b/);
+  });
+  it('--version prints the package version', async () => {
+    const io = capture();
+    expect(await run(['--version'], io)).toBe(0);
+    expect(io.out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+  it('demo --help describes the demo and exits 0', async () => {
+    const io = capture();
+    expect(await run(['demo', '--help'], io)).toBe(0);
+    expect(io.out).toContain('Usage: odeon demo');
+    expect(io.out).toContain('--json');
+  });
+  it('an unknown subcommand is a usage error (exit 2) with a suggestion', async () => {
+    const io = capture();
+    expect(await run(['demoo'], io)).toBe(2);
+    expect(io.err).toContain("unknown command 'demoo'");
+    expect(io.err).toContain('demo');
+  });
+  it('an unknown option is a usage error (exit 2)', async () => {
+    const io = capture();
+    expect(await run(['demo', '--bogus'], io)).toBe(2);
+    expect(io.err).toContain("unknown option '--bogus'");
+  });
+  it('no arguments prints help and exits 2', async () => {
+    const io = capture();
+    expect(await run([], io)).toBe(2);
+    expect(io.out + io.err).toContain('Usage: odeon');
+  });
+});

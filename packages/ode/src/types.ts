@@ -1,0 +1,81 @@
+/**
+ * The problem and solution contract of `@odeon/ode`. Other packages (sbml, tensor, neural, train)
+ * produce `OdeProblem`s and consume `Solution`s, so these names are stable.
+ */
+
+/** A float64 vector. */
+export type Vec = Float64Array;
+
+/** dy/dt = rhs(t, y, p), written into `dydt` (the mutation rule: output first... here last, as in SciML/CVODE). */
+export type RhsFunction = (t: number, y: Vec, p: Vec, dydt: Vec) => void;
+
+/** Row-major n×n Jacobian ∂f/∂y written into `J` (length n*n). */
+export type JacobianFunction = (t: number, y: Vec, p: Vec, J: Vec) => void;
+
+/** Row-major n×np parameter Jacobian ∂f/∂p written into `Jp` (length n*np). */
+export type ParamJacobianFunction = (t: number, y: Vec, p: Vec, Jp: Vec) => void;
+
+/** Vector–Jacobian product: outY = vᵀ ∂f/∂y (length n), outP = vᵀ ∂f/∂p (length np). */
+export type VjpFunction = (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec) => void;
+
+/** Jacobian–vector product: out = (∂f/∂y) u (length n). */
+export type JvpFunction = (t: number, y: Vec, p: Vec, u: Vec, out: Vec) => void;
+
+/** An initial value problem. `y0` and `p` accept any array-like and are copied to Float64Array. */
+export interface OdeProblem {
+  readonly rhs: RhsFunction;
+  readonly y0: ArrayLike<number>;
+  readonly t0: number;
+  readonly t1: number;
+  readonly p?: ArrayLike<number>;
+  readonly jacobian?: JacobianFunction;
+  readonly paramJacobian?: ParamJacobianFunction;
+  readonly vjp?: VjpFunction;
+  readonly jvp?: JvpFunction;
+  /** Optional component names, used in error messages and CSV output. */
+  readonly names?: readonly string[];
+}
+
+/** An event: fires where `condition` crosses zero (in `direction`, 0 = both). */
+export interface OdeEvent {
+  condition(t: number, y: Vec, p: Vec): number;
+  /** +1: only rising (negative to positive) crossings; -1: only falling; 0 (default): both. */
+  readonly direction?: 1 | -1 | 0;
+  /** Stop the integration at this event. */
+  readonly terminal?: boolean;
+  /** May change `y` and `p` in place; the integrator restarts cleanly afterwards. */
+  affect?(t: number, y: Vec, p: Vec): void;
+}
+
+/** Work counters of one solve. */
+export interface SolveStats {
+  rhsEvals: number;
+  jacobianEvals: number;
+  luFactorizations: number;
+  linearSolves: number;
+  steps: number;
+  acceptedSteps: number;
+  rejectedSteps: number;
+  /** Number of switches between the non-stiff and stiff method (`auto` only). */
+  stiffnessSwitches: number;
+}
+
+export interface FiredEvent {
+  readonly t: number;
+  readonly index: number;
+}
+
+export interface Solution {
+  /** Saved times: `saveAt`, or every step when `saveAt` is absent. */
+  readonly t: Float64Array;
+  /** Saved states, row-major: t.length × n. */
+  readonly y: Float64Array;
+  /** Number of state components. */
+  readonly n: number;
+  readonly stats: SolveStats;
+  readonly events: readonly FiredEvent[];
+  /** Why the integration stopped: reached t1, or a terminal event. */
+  readonly status: 'success' | 'terminated';
+  /** Dense output over the integrated interval (needs `dense: true`). Writes into `out` if given. */
+  interpolate(t: number, out?: Float64Array): Float64Array;
+}

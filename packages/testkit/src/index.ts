@@ -1,0 +1,38 @@
+export { type AllcloseOptions, type AllcloseReport, allclose } from './allclose.ts';
+export {
+  broadcastableShapes,
+  finiteDouble,
+  stableMatrix,
+  vector,
+  vectorOfLength,
+  wellConditionedMatrix,
+} from './arbitraries.ts';
+export {
+  type GradcheckOptions,
+  type GradcheckReport,
+  gradcheck,
+  numericGradient,
+  numericJacobian,
+} from './gradcheck.ts';
+export {
+  finalErrorVsReference,
+  loadReference,
+  REFERENCE_PROBLEMS,
+  type Reference,
+  type ReferenceGradients,
+  type ReferenceName,
+  scaledErrorVsReference,
+} from './reference.ts';
+export {
+  loadSbmlSuiteCase,
+  loadSbmlSuiteIndex,
+  parseSuiteNumber,
+  parseSuiteResults,
+  parseSuiteSettings,
+  type SbmlSuiteCase,
+  type SbmlSuiteCaseEntry,
+  type SbmlSuiteIndex,
+  type SbmlSuiteSettings,
+  sbmlSuiteDir,
+} from './sbml-suite.ts';
+export { repoRoot, sharedDir } from './shared-dir.ts';

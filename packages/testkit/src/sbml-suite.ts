@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sharedDir } from './shared-dir.ts';
+
+export interface SbmlSuiteSettings {
+  readonly start: number;
+  readonly duration: number;
+  readonly steps: number;
+  readonly variables: readonly string[];
+  readonly absolute: number;
+  readonly relative: number;
+  readonly amount: readonly string[];
+  readonly concentration: readonly string[];
+}
+
+export interface SbmlSuiteCaseEntry {
+  readonly id: string;
+  readonly dir: string;
+  readonly group: string;
+  readonly sbml: string;
+  readonly sbmlLevel: number;
+  readonly sbmlVersion: number;
+  readonly settingsFile: string;
+  readonly resultsFile: string;
+  readonly unsupportedFeatures: readonly string[];
+  readonly plainOde: boolean;
+}
+
+export interface SbmlSuiteIndex {
+  readonly caseCount: number;
+  readonly plainOdeCount: number;
+  readonly cases: readonly SbmlSuiteCaseEntry[];
+}
+
+export interface SbmlSuiteCase {
+  readonly entry: SbmlSuiteCaseEntry;
+  /** Absolute path of the case folder. */
+  readonly dir: string;
+  readonly sbml: string;
+  readonly settings: SbmlSuiteSettings;
+  readonly results: { readonly header: readonly string[]; readonly rows: readonly (readonly number[])[] };
+}
+
+export function sbmlSuiteDir(): string {
+  return join(sharedDir(), 'sbml-suite');
+}
+
+export function loadSbmlSuiteIndex(): SbmlSuiteIndex {
+  return JSON.parse(readFileSync(join(sbmlSuiteDir(), 'index.json'), 'utf8')) as SbmlSuiteIndex;
+}
+
+export function loadSbmlSuiteCase(id: string): SbmlSuiteCase {
+  const entry = loadSbmlSuiteIndex().cases.find((c) => c.id === id);
+  if (!entry) throw new Error(`@odeon/testkit: no SBML suite case ${id}`);
+  const dir = join(sbmlSuiteDir(), entry.dir);
+  return {
+    entry,
+    dir,
+    sbml: readFileSync(join(dir, entry.sbml), 'utf8'),
+    settings: parseSuiteSettings(readFileSync(join(dir, entry.settingsFile), 'utf8')),
+    results: parseSuiteResults(readFileSync(join(dir, entry.resultsFile), 'utf8')),
+  };
+}
+
+/** Parses an SBML Test Suite `NNNNN-settings.txt`. */
+export function parseSuiteSettings(text: string): SbmlSuiteSettings {
+  const fields = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z]+)\s*:(.*)$/.exec(line);
+    if (m) fields.set(m[1].toLowerCase(), m[2].trim());
+  }
+  const list = (k: string) =>
+    (fields.get(k) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+  const num = (k: string) => Number(fields.get(k) ?? Number.NaN);
+  return {
+    start: num('start'),
+    duration: num('duration'),
+    steps: num('steps'),
+    variables: list('variables'),
+    absolute: num('absolute'),
+    relative: num('relative'),
+    amount: list('amount'),
+    concentration: list('concentration'),
+  };
+}
+
+/** Parses a suite results CSV (NaN, INF, -INF in any case). */
+export function parseSuiteResults(text: string): { header: string[]; rows: number[][] } {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
+  const header = lines[0].split(',').map((s) => s.trim());
+  const rows = lines.slice(1).map((l) => l.split(',').map(parseSuiteNumber));
+  return { header, rows };
+}
+
+export function parseSuiteNumber(cell: string): number {
+  const s = cell.trim().toLowerCase();
+  if (s === 'nan') return Number.NaN;
+  if (s === 'inf' || s === '+inf' || s === 'infinity') return Number.POSITIVE_INFINITY;
+  if (s === '-inf' || s === '-infinity') return Number.NEGATIVE_INFINITY;
+  return Number(s);
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `pnpm test`: every check and every test of the workspace, in order. Each step runs even when an
+// earlier one failed (so one run shows everything), and the exit code is non-zero if any failed.
+// Step outcomes go to .ci/results/steps.json; vitest writes its JSON report beside it when CI=true.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const resultsDir = join(root, '.ci', 'results');
+mkdirSync(resultsDir, { recursive: true });
+
+const docsPkg = JSON.parse(readFileSync(join(root, 'apps/docs/package.json'), 'utf8'));
+const steps = [
+  ['lint', 'pnpm', ['run', 'lint']],
+  ['build', 'pnpm', ['exec', 'turbo', 'run', 'build']],
+  ['typecheck', 'pnpm', ['exec', 'turbo', 'run', 'typecheck']],
+  ['check:package', 'pnpm', ['exec', 'turbo', 'run', 'check:package']],
+  ['tests', 'pnpm', ['exec', 'vitest', 'run']],
+];
+if (docsPkg.scripts?.['test:e2e'])
+  steps.push(['docs e2e', 'pnpm', ['--filter', '@odeon/docs', 'run', 'test:e2e']]);
+
+const outcomes = [];
+for (const [name, cmd, args] of steps) {
+  console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  const ok = r.status === 0;
+  outcomes.push({ name, ok, status: r.status, seconds: (Date.now() - started) / 1000 });
+  console.log(
+    `=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+writeFileSync(join(resultsDir, 'steps.json'), `${JSON.stringify(outcomes, null, 2)}\n`);
+console.log('\nSummary of steps:');
+for (const o of outcomes)
+  console.log(`  ${o.ok ? 'ok    ' : 'FAILED'} ${o.name} (${o.seconds.toFixed(1)} s)`);
+if (!existsSync(join(resultsDir, 'vitest.json')))
+  console.log('  (no vitest JSON report: run with CI=true to write one)');
+process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
