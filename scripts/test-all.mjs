@@ -4,7 +4,7 @@
 // Step outcomes go to .ci/results/steps.json; vitest writes its JSON report beside it when CI=true.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const resultsDir = join(root, '.ci', 'results');
@@ -21,11 +21,24 @@ const steps = [
 if (docsPkg.scripts?.['test:e2e'])
   steps.push(['docs e2e', 'pnpm', ['--filter', '@odeon/docs', 'run', 'test:e2e']]);
 
+// npx puts a relative `./node_modules/.bin` on PATH; turbo resolves `pnpm` through it and then fails to
+// spawn it from a package folder. Make every entry absolute and put the workspace's own bin first.
+const env = {
+  ...process.env,
+  PATH: [
+    join(root, 'node_modules', '.bin'),
+    ...(process.env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((p) => resolve(root, p)),
+  ].join(delimiter),
+};
+
 const outcomes = [];
 for (const [name, cmd, args] of steps) {
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
   const ok = r.status === 0;
   outcomes.push({ name, ok, status: r.status, seconds: (Date.now() - started) / 1000 });
   console.log(
