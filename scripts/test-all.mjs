@@ -12,11 +12,11 @@ mkdirSync(resultsDir, { recursive: true });
 
 const docsPkg = JSON.parse(readFileSync(join(root, 'apps/docs/package.json'), 'utf8'));
 const steps = [
-  ['lint', 'pnpm', ['run', 'lint']],
-  ['build', 'pnpm', ['exec', 'turbo', 'run', 'build']],
-  ['typecheck', 'pnpm', ['exec', 'turbo', 'run', 'typecheck']],
-  ['check:package', 'pnpm', ['exec', 'turbo', 'run', 'check:package']],
-  ['tests', 'pnpm', ['exec', 'vitest', 'run']],
+  ['lint', 'biome', ['check', '.']],
+  ['build', 'turbo', ['run', 'build']],
+  ['typecheck', 'turbo', ['run', 'typecheck']],
+  ['check:package', 'turbo', ['run', 'check:package']],
+  ['tests', 'vitest', ['run']],
 ];
 if (docsPkg.scripts?.['test:e2e'])
   steps.push(['docs e2e', 'pnpm', ['--filter', '@odeon/docs', 'run', 'test:e2e']]);
