@@ -1,2 +1,50 @@
 // Public API of @odeon/train: explicit named re-exports only (see README.md).
-export {};
+export { addNoise, type NoiseOptions } from './augment.ts';
+export { type ParseCsvOptions, parseCsv, toCsv } from './csv.ts';
+export {
+  Dataset,
+  type DatasetJson,
+  type Measurement,
+  type MeasurementInput,
+  truncatedLength,
+} from './dataset.ts';
+export {
+  type BatchLossResult,
+  batchLoss,
+  createLoss,
+  type Loss,
+  type LossName,
+  type LossSpec,
+  type LossTerm,
+  logcosh,
+  mae,
+  mse,
+  scaledMae,
+  type TemporalDropout,
+  temporalDropoutMask,
+} from './losses.ts';
+export { clipByNorm, norm2, rescaleToNorm } from './optimizers/clip.ts';
+export {
+  Lbfgs,
+  type LbfgsOptions,
+  type LbfgsReason,
+  type LbfgsResult,
+  type LbfgsState,
+  minimizeLbfgs,
+} from './optimizers/lbfgs.ts';
+export type { ValueAndGrad } from './optimizers/line-search.ts';
+export {
+  type AdaBeliefSpec,
+  type AdamSpec,
+  type AdamWSpec,
+  createOptimizer,
+  type Optimizer,
+  type OptimizerKind,
+  type OptimizerSpec,
+  type OptimizerState,
+  resolveOptimizerSpec,
+  type SgdSpec,
+} from './optimizers/optimizer.ts';
+export { learningRate, type Schedule, validateSchedule } from './optimizers/schedules.ts';
+export { Rng, type RngState } from './rng.ts';
+export { type SplitOptions, splitDataset } from './split.ts';
