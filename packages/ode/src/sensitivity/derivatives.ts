@@ -1,0 +1,188 @@
+/**
+ * Resolves the derivatives the gradient methods need (∂f/∂y, ∂f/∂p, vᵀ∂f/∂y, vᵀ∂f/∂p) from what the
+ * problem supplies, with documented finite-difference fallbacks:
+ *
+ * - `jacobian`: the problem's `jacobian`; else n calls of its `vjp` (rows eᵢᵀ∂f/∂y); else central
+ *   differences of `rhs`, column j stepped by h = ε^(1/3)·max(|y_j|, 1) (2n right-hand sides).
+ * - `paramJacobian`: the problem's `paramJacobian`; else n `vjp` calls; else central differences
+ *   in p, h = ε^(1/3)·|p_j| (ε^(1/3) if p_j = 0) (2·np right-hand sides).
+ * - `vjp`: the problem's `vjp`; else Jᵀv and Jpᵀv from the two Jacobians above.
+ *
+ * Which source each one used, and how many extra right-hand sides the fallbacks cost, is reported
+ * in `GradientStats.derivatives`.
+ */
+import type { OdeProblem, Vec } from '../types.ts';
+
+export type DerivativeSource = 'analytic' | 'vjp' | 'jacobian' | 'finite-difference';
+
+export interface DerivativeReport {
+  readonly jacobian: DerivativeSource;
+  readonly paramJacobian: DerivativeSource;
+  readonly vjp: DerivativeSource;
+  /** Right-hand-side evaluations spent on finite differences. */
+  fdRhsEvals: number;
+  jacobianEvals: number;
+  paramJacobianEvals: number;
+  vjpEvals: number;
+}
+
+const CBRT_EPS = 6.055454452393343e-6;
+
+export class Derivatives {
+  readonly n: number;
+  readonly np: number;
+  readonly report: DerivativeReport;
+  private readonly problem: OdeProblem;
+  private readonly p: Vec;
+  private readonly yp: Vec;
+  private readonly pp: Vec;
+  private readonly fa: Vec;
+  private readonly fb: Vec;
+  private readonly e: Vec;
+  private readonly tmpY: Vec;
+  private readonly tmpP: Vec;
+  private readonly J: Vec;
+  private readonly Jp: Vec;
+
+  constructor(problem: OdeProblem, p: Vec, n: number) {
+    this.problem = problem;
+    this.p = p;
+    this.n = n;
+    this.np = p.length;
+    const np = p.length;
+    this.report = {
+      jacobian: problem.jacobian ? 'analytic' : problem.vjp ? 'vjp' : 'finite-difference',
+      paramJacobian: problem.paramJacobian ? 'analytic' : problem.vjp ? 'vjp' : 'finite-difference',
+      vjp: problem.vjp
+        ? 'analytic'
+        : problem.jacobian && problem.paramJacobian
+          ? 'jacobian'
+          : 'finite-difference',
+      fdRhsEvals: 0,
+      jacobianEvals: 0,
+      paramJacobianEvals: 0,
+      vjpEvals: 0,
+    };
+    if (this.report.vjp === 'finite-difference' && (problem.jacobian || problem.paramJacobian)) {
+      (this.report as { vjp: DerivativeSource }).vjp = 'jacobian';
+    }
+    this.yp = new Float64Array(n);
+    this.pp = new Float64Array(np);
+    this.fa = new Float64Array(n);
+    this.fb = new Float64Array(n);
+    this.e = new Float64Array(n);
+    this.tmpY = new Float64Array(n);
+    this.tmpP = new Float64Array(np);
+    this.J = new Float64Array(n * n);
+    this.Jp = new Float64Array(n * np);
+  }
+
+  /** f(t, y, p) into out. */
+  rhs(t: number, y: Vec, out: Vec): void {
+    this.problem.rhs(t, y, this.p, out);
+  }
+
+  /** Row-major ∂f/∂y into J. */
+  jacobian(t: number, y: Vec, J: Vec): Vec {
+    const { problem, n, p } = this;
+    this.report.jacobianEvals++;
+    if (problem.jacobian) {
+      problem.jacobian(t, y, p, J);
+      return J;
+    }
+    if (problem.vjp) {
+      const { e, tmpY, tmpP } = this;
+      for (let i = 0; i < n; i++) {
+        e.fill(0);
+        e[i] = 1;
+        problem.vjp(t, y, p, e, tmpY, tmpP);
+        for (let j = 0; j < n; j++) J[i * n + j] = tmpY[j];
+      }
+      this.report.vjpEvals += n;
+      return J;
+    }
+    const { yp, fa, fb } = this;
+    yp.set(y);
+    for (let j = 0; j < n; j++) {
+      const h = CBRT_EPS * Math.max(Math.abs(y[j]), 1);
+      yp[j] = y[j] + h;
+      problem.rhs(t, yp, p, fa);
+      yp[j] = y[j] - h;
+      problem.rhs(t, yp, p, fb);
+      yp[j] = y[j];
+      const inv = 1 / (2 * h);
+      for (let i = 0; i < n; i++) J[i * n + j] = (fa[i] - fb[i]) * inv;
+    }
+    this.report.fdRhsEvals += 2 * n;
+    return J;
+  }
+
+  /** Row-major ∂f/∂p (n × np) into Jp. */
+  paramJacobian(t: number, y: Vec, Jp: Vec): Vec {
+    const { problem, n, np, p } = this;
+    this.report.paramJacobianEvals++;
+    if (problem.paramJacobian) {
+      problem.paramJacobian(t, y, p, Jp);
+      return Jp;
+    }
+    if (problem.vjp) {
+      const { e, tmpY, tmpP } = this;
+      for (let i = 0; i < n; i++) {
+        e.fill(0);
+        e[i] = 1;
+        problem.vjp(t, y, p, e, tmpY, tmpP);
+        for (let j = 0; j < np; j++) Jp[i * np + j] = tmpP[j];
+      }
+      this.report.vjpEvals += n;
+      return Jp;
+    }
+    const { pp, fa, fb } = this;
+    pp.set(p);
+    for (let j = 0; j < np; j++) {
+      const h = CBRT_EPS * (p[j] === 0 ? 1 : Math.abs(p[j]));
+      pp[j] = p[j] + h;
+      problem.rhs(t, y, pp, fa);
+      pp[j] = p[j] - h;
+      problem.rhs(t, y, pp, fb);
+      pp[j] = p[j];
+      const inv = 1 / (2 * h);
+      for (let i = 0; i < n; i++) Jp[i * np + j] = (fa[i] - fb[i]) * inv;
+    }
+    this.report.fdRhsEvals += 2 * np;
+    return Jp;
+  }
+
+  /** outY = vᵀ∂f/∂y, outP = vᵀ∂f/∂p. */
+  vjp(t: number, y: Vec, v: Vec, outY: Vec, outP: Vec): void {
+    const { problem, n, p } = this;
+    if (problem.vjp) {
+      this.report.vjpEvals++;
+      problem.vjp(t, y, p, v, outY, outP);
+      return;
+    }
+    const J = this.jacobian(t, y, this.J);
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += v[i] * J[i * n + j];
+      outY[j] = s;
+    }
+    this.vjpParams(t, y, v, outP);
+  }
+
+  /** outP = vᵀ∂f/∂p only (cheaper when the problem has `paramJacobian` but the caller needs no outY). */
+  vjpParams(t: number, y: Vec, v: Vec, outP: Vec): void {
+    const { problem, n, np, p } = this;
+    if (problem.vjp) {
+      this.report.vjpEvals++;
+      problem.vjp(t, y, p, v, this.tmpY, outP);
+      return;
+    }
+    const Jp = this.paramJacobian(t, y, this.Jp);
+    outP.fill(0);
+    for (let i = 0; i < n; i++) {
+      const vi = v[i];
+      if (vi === 0) continue;
+      for (let j = 0; j < np; j++) outP[j] += vi * Jp[i * np + j];
+    }
+  }
+}

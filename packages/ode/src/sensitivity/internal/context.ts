@@ -1,0 +1,78 @@
+/** The validated inputs every gradient method works from (built once by `gradient()`). */
+import type { OdeProblem, Vec } from '../../types.ts';
+import type { Derivatives } from '../derivatives.ts';
+import type { GradientLoss, GradientMethod, IntegralLoss } from '../types.ts';
+import { Dopri5Stepper } from './dopri5.ts';
+import { DenseLu } from './lu.ts';
+import { Rodas4Stepper } from './rodas4.ts';
+import type { Stepper } from './stepper.ts';
+import type { IntegrationSystem, StiffSystem } from './system.ts';
+
+export interface GradientContext {
+  readonly problem: OdeProblem;
+  readonly n: number;
+  readonly np: number;
+  readonly p: Vec;
+  readonly y0: Vec;
+  readonly t0: number;
+  readonly t1: number;
+  /** Observation times, non-decreasing, in [t0, t1]. */
+  readonly obsT: Float64Array;
+  readonly loss: GradientLoss;
+  readonly integral: IntegralLoss | undefined;
+  readonly method: GradientMethod;
+  readonly rtol: number;
+  readonly atol: number;
+  readonly adjointRtol: number;
+  readonly adjointAtol: number;
+  readonly maxSteps: number;
+  readonly checkpoints: number | undefined;
+  readonly deriv: Derivatives;
+}
+
+/** Distinct observation times > t0, followed by t1: where the forward integration must land. */
+export function forwardStops(ctx: GradientContext): Float64Array {
+  const out: number[] = [];
+  for (const t of ctx.obsT) if (t > ctx.t0 && (out.length === 0 || t > out[out.length - 1])) out.push(t);
+  if (out.length === 0 || out[out.length - 1] < ctx.t1) out.push(ctx.t1);
+  return Float64Array.from(out);
+}
+
+export function makeStepper(method: GradientMethod, sys: IntegrationSystem | StiffSystem): Stepper {
+  if (method === 'dopri5') return new Dopri5Stepper(sys);
+  return new Rodas4Stepper(sys as StiffSystem);
+}
+
+/** y' = f(t, y, p) as an integration system with an n×n stage matrix I/(hγ) − J. */
+export class ProblemSystem implements StiffSystem {
+  readonly size: number;
+  readonly errSize: number;
+  private readonly ctx: GradientContext;
+  private readonly lu: DenseLu;
+  private readonly J: Vec;
+
+  constructor(ctx: GradientContext) {
+    this.ctx = ctx;
+    this.size = ctx.n;
+    this.errSize = ctx.n;
+    this.lu = new DenseLu(ctx.n);
+    this.J = new Float64Array(ctx.n * ctx.n);
+  }
+
+  rhs(t: number, y: Vec, out: Vec): void {
+    this.ctx.deriv.rhs(t, y, out);
+  }
+
+  prepare(t: number, y: Vec, c: number): void {
+    const n = this.size;
+    const J = this.ctx.deriv.jacobian(t, y, this.J);
+    const a = this.lu.lu;
+    for (let i = 0; i < n * n; i++) a[i] = -J[i];
+    for (let i = 0; i < n; i++) a[i * n + i] += c;
+    this.lu.factorInPlace(t);
+  }
+
+  solve(x: Vec): void {
+    this.lu.solveInPlace(x);
+  }
+}

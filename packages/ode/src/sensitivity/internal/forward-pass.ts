@@ -1,0 +1,84 @@
+/**
+ * The forward solve every method starts with: integrates y from t0, landing on every observation
+ * time, records y(t_i), evaluates the loss (and the running cost ∫q dt by G7K15 on each step's dense
+ * output), and hands each accepted step to the caller (to store dense output or checkpoints).
+ */
+import type { SolveStats, Vec } from '../../types.ts';
+import { GK15 } from '../gauss-kronrod.ts';
+import { forwardStops, type GradientContext, makeStepper, ProblemSystem } from './context.ts';
+import { integrate } from './integrate.ts';
+import { evalDense } from './stepper.ts';
+
+export interface ForwardPassResult {
+  /** y(t_i) for every observation, row-major (obs × n). */
+  readonly obsY: Float64Array;
+  readonly value: number;
+  readonly stats: SolveStats;
+  readonly yEnd: Vec;
+}
+
+export interface ForwardPassHooks {
+  readonly dense?: boolean;
+  onStep?(t: number, h: number, y: Vec, yNew: Vec, dense: Vec | undefined, hNext: number): void;
+}
+
+export function forwardPass(ctx: GradientContext, hooks: ForwardPassHooks = {}): ForwardPassResult {
+  const { n, obsT, loss, integral } = ctx;
+  const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
+  const stops = forwardStops(ctx);
+  const obsY = new Float64Array(obsT.length * n);
+  const y = Float64Array.from(ctx.y0);
+  let i = 0;
+  while (i < obsT.length && obsT[i] <= ctx.t0) obsY.set(y, n * i++);
+  let qValue = 0;
+  const yq = new Float64Array(n);
+  const kind = stepper.kind;
+  integrate(
+    stepper,
+    ctx.t0,
+    y,
+    { rtol: ctx.rtol, atol: ctx.atol, stops, maxSteps: ctx.maxSteps },
+    {
+      dense: hooks.dense === true || integral !== undefined,
+      onStep: (t, h, y0, y1, block, hNext) => {
+        if (integral && block) {
+          let acc = 0;
+          for (let q = 0; q < 15; q++) {
+            const theta = 0.5 * (GK15.x[q] + 1);
+            evalDense(yq, kind, block, 0, n, theta);
+            acc += GK15.wk[q] * integral.value(t + theta * h, yq);
+          }
+          qValue += 0.5 * h * acc;
+        }
+        hooks.onStep?.(t, h, y0, y1, block, hNext);
+      },
+      onStop: (_k, t, yk) => {
+        while (i < obsT.length && obsT[i] <= t) obsY.set(yk, n * i++);
+        return false;
+      },
+    },
+  );
+  let value = qValue;
+  const yi = new Float64Array(n);
+  for (let k = 0; k < obsT.length; k++) {
+    yi.set(obsY.subarray(k * n, (k + 1) * n));
+    value += loss.value(k, obsT[k], yi);
+  }
+  return { obsY, value, stats: stepper.stats, yEnd: y };
+}
+
+/** λ += ∂g_i/∂y(t_i) for observation i (the adjoint's jump). */
+export function addLossGradient(
+  ctx: GradientContext,
+  i: number,
+  obsY: Float64Array,
+  lambda: Vec,
+  work: Vec,
+  yi: Vec,
+): void {
+  const n = ctx.n;
+  yi.set(obsY.subarray(i * n, (i + 1) * n));
+  work.fill(0);
+  ctx.loss.grad(i, ctx.obsT[i], yi, work);
+  for (let j = 0; j < n; j++) lambda[j] += work[j];
+}

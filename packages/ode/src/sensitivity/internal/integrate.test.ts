@@ -1,0 +1,138 @@
+import { loadReference, scaledErrorVsReference } from '@odeon/testkit';
+import { describe, expect, it } from 'vitest';
+import { lotkaProblem, massActionProblem } from '../__fixtures__/problems.ts';
+import { Derivatives } from '../derivatives.ts';
+import { type GradientContext, ProblemSystem } from './context.ts';
+import { DenseTrajectory } from './dense-trajectory.ts';
+import { Dopri5Stepper } from './dopri5.ts';
+import { integrate } from './integrate.ts';
+import { Rodas4Stepper } from './rodas4.ts';
+import type { Stepper } from './stepper.ts';
+import type { IntegrationSystem } from './system.ts';
+
+function ctxFor(problem: ReturnType<typeof lotkaProblem>): GradientContext {
+  const p = Float64Array.from(problem.p ?? []);
+  const y0 = Float64Array.from(problem.y0);
+  return {
+    problem,
+    n: y0.length,
+    np: p.length,
+    p,
+    y0,
+    t0: problem.t0,
+    t1: problem.t1,
+    obsT: new Float64Array(0),
+    loss: { value: () => 0, grad: () => {} },
+    integral: undefined,
+    method: 'rodas4',
+    rtol: 1e-8,
+    atol: 1e-8,
+    adjointRtol: 1e-8,
+    adjointAtol: 1e-8,
+    maxSteps: 1e6,
+    checkpoints: undefined,
+    deriv: new Derivatives(problem, p, y0.length),
+  };
+}
+
+function solveAt(
+  stepper: Stepper,
+  ctx: GradientContext,
+  times: readonly number[],
+  rtol: number,
+  atol: number,
+) {
+  const y = Float64Array.from(ctx.y0);
+  const out = new Float64Array(times.length * ctx.n);
+  const stops = Float64Array.from(times.filter((t) => t > ctx.t0));
+  const offset = times.length - stops.length;
+  if (offset > 0) out.set(ctx.y0, 0);
+  integrate(
+    stepper,
+    ctx.t0,
+    y,
+    { rtol, atol, stops, maxSteps: 1e6 },
+    {
+      onStop: (k, _t, yk) => {
+        out.set(yk, (k + offset) * ctx.n);
+        return false;
+      },
+    },
+  );
+  return out;
+}
+
+describe('self-contained integrators', () => {
+  it('Rodas4 solves ROBER to the reference at rtol 1e-8', () => {
+    const ref = loadReference('rober');
+    const ctx = ctxFor(massActionProblem('rober'));
+    const stepper = new Rodas4Stepper(new ProblemSystem(ctx));
+    const y = solveAt(stepper, ctx, ref.times, 1e-8, 1e-16);
+    expect(scaledErrorVsReference(ref, y, 1e-8, 1e-16)).toBeLessThan(50);
+  });
+
+  it('Rodas4 solves POLLU to the reference at rtol 1e-8', () => {
+    const ref = loadReference('pollu');
+    const ctx = ctxFor(massActionProblem('pollu'));
+    const stepper = new Rodas4Stepper(new ProblemSystem(ctx));
+    const y = solveAt(stepper, ctx, ref.times, 1e-8, 1e-14);
+    expect(scaledErrorVsReference(ref, y, 1e-8, 1e-14)).toBeLessThan(50);
+  });
+
+  it('Dopri5 solves Lotka–Volterra to the reference at rtol 1e-10', () => {
+    const ref = loadReference('lotka');
+    const ctx = ctxFor(lotkaProblem());
+    const stepper = new Dopri5Stepper(new ProblemSystem(ctx));
+    const y = solveAt(stepper, ctx, ref.times, 1e-10, 1e-13);
+    expect(scaledErrorVsReference(ref, y, 1e-10, 1e-13)).toBeLessThan(50);
+  });
+
+  for (const kind of ['rodas4', 'dopri5'] as const) {
+    it(`${kind} dense output has the interpolant's order on y' = cos(t)·y (exact e^{sin t})`, () => {
+      const sys: IntegrationSystem & {
+        prepare(t: number, y: Float64Array, c: number): void;
+        solve(x: Float64Array): void;
+      } = {
+        size: 1,
+        errSize: 1,
+        rhs: (t, y, out) => {
+          out[0] = Math.cos(t) * y[0];
+        },
+        c: 0,
+        jac: 0,
+        prepare(t: number, _y: Float64Array, c: number) {
+          (this as unknown as { w: number }).w = c - Math.cos(t);
+        },
+        solve(x: Float64Array) {
+          x[0] /= (this as unknown as { w: number }).w;
+        },
+      } as never;
+      const errs: number[] = [];
+      for (const h of [0.2, 0.1]) {
+        const stepper = kind === 'rodas4' ? new Rodas4Stepper(sys) : new Dopri5Stepper(sys);
+        const traj = new DenseTrajectory(kind, 1, stepper.denseWidth);
+        const y = Float64Array.of(1);
+        const steps = new Float64Array(Math.round(4 / h)).fill(h);
+        integrate(
+          stepper,
+          0,
+          y,
+          { rtol: 1, atol: 1, stops: Float64Array.of(4), maxSteps: 1e5, fixedSteps: steps },
+          {
+            dense: true,
+            onStep: (t, hh, _y, _yn, block) => traj.push(t, hh, block as Float64Array),
+          },
+        );
+        let worst = 0;
+        const out = new Float64Array(1);
+        for (let t = 0.013; t < 4; t += 0.0371)
+          worst = Math.max(worst, Math.abs(traj.evaluate(out, t)[0] - Math.exp(Math.sin(t))));
+        errs.push(worst);
+      }
+      // local interpolation error O(h^{q+1}): halving h divides it by ≥ 2^{q} (q = 3 or 4) up to slack
+      const order = Math.log2(errs[0] / errs[1]);
+      expect(order).toBeGreaterThan(kind === 'rodas4' ? 2.7 : 3.7);
+      expect(errs[1]).toBeLessThan(kind === 'rodas4' ? 1e-4 : 1e-6);
+    });
+  }
+});

@@ -1,0 +1,58 @@
+/** The contract between the adaptive loop (`integrate.ts`) and a one-step method. */
+import type { SolveStats, Vec } from '../../types.ts';
+import type { IntegrationSystem } from './system.ts';
+
+export type DenseKind = 'rodas4' | 'dopri5';
+
+export interface Stepper {
+  readonly kind: DenseKind;
+  /** Order of the embedded error estimate + 1 is the controller exponent's denominator. */
+  readonly errorOrder: number;
+  /** Number of state-sized vectors one step's dense output needs. */
+  readonly denseWidth: number;
+  readonly stats: SolveStats;
+  readonly sys: IntegrationSystem;
+  /** Attempts a step of size h from (t, y): writes the new state into `yNew` and the error estimate into `err`. */
+  step(t: number, y: Vec, h: number, yNew: Vec, err: Vec): void;
+  /** After an accepted step: writes the step's dense-output coefficients (denseWidth·size) into `out`. */
+  dense(out: Vec, y: Vec, yNew: Vec, h: number): Vec;
+  /** Marks the step accepted (lets FSAL methods reuse their last stage). */
+  accept(): void;
+  /** Forgets cached stages (after a rejected step or a jump in the state). */
+  reset(): void;
+}
+
+/**
+ * Evaluates one step's dense output at θ ∈ [0, 1] into `out` (size components).
+ * rodas4: y(θ) = (1−θ)y0 + θ(y1 + (1−θ)(k1 + θk2)) (Hairer–Wanner RODAS, order-3 interpolant);
+ * dopri5: Hairer's CONTD5 (order-4 interpolant).
+ */
+export function evalDense(
+  out: Vec,
+  kind: DenseKind,
+  block: Vec,
+  offset: number,
+  size: number,
+  theta: number,
+): Vec {
+  const t1 = 1 - theta;
+  if (kind === 'rodas4') {
+    for (let i = 0; i < size; i++) {
+      const y0 = block[offset + i];
+      const y1 = block[offset + size + i];
+      const k1 = block[offset + 2 * size + i];
+      const k2 = block[offset + 3 * size + i];
+      out[i] = t1 * y0 + theta * (y1 + t1 * (k1 + theta * k2));
+    }
+  } else {
+    for (let i = 0; i < size; i++) {
+      const r1 = block[offset + i];
+      const r2 = block[offset + size + i];
+      const r3 = block[offset + 2 * size + i];
+      const r4 = block[offset + 3 * size + i];
+      const r5 = block[offset + 4 * size + i];
+      out[i] = r1 + theta * (r2 + t1 * (r3 + theta * (r4 + t1 * r5)));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+import type { GradientContext } from '../internal/context.ts';
+import type { MethodResult } from './method-result.ts';
+
+export function discreteGradient(_ctx: GradientContext): MethodResult {
+  throw new Error('todo');
+}

@@ -1,0 +1,80 @@
+/** Public types of `gradient()`. */
+import type { SolveStats, Vec } from '../types.ts';
+import type { DerivativeReport } from './derivatives.ts';
+
+/** How the gradient is computed. See the README's "Gradients" section for when to use which. */
+export type SensitivityKind = 'quadrature' | 'interpolating' | 'backsolve' | 'forward' | 'discrete';
+
+/** The integrators the gradient methods run on: `rodas4` (stiff, Rosenbrock) or `dopri5` (explicit). */
+export type GradientMethod = 'rodas4' | 'dopri5';
+
+/**
+ * A loss on the solution at the observation times: L = Σ_i value(i, t_i, y(t_i)).
+ * `grad` writes ∂value/∂y (length n) into `out` (a callback, so `out` comes last as in `rhs`).
+ */
+export interface GradientLoss {
+  value(i: number, t: number, y: Vec): number;
+  grad(i: number, t: number, y: Vec, out: Vec): void;
+}
+
+/** An optional running cost ∫_{t0}^{t1} q(t, y) dt added to the loss (adjoint methods only). */
+export interface IntegralLoss {
+  value(t: number, y: Vec): number;
+  grad(t: number, y: Vec, out: Vec): void;
+}
+
+export interface SensitivityOptions {
+  readonly kind: SensitivityKind;
+  /**
+   * Bound on stored states: `interpolating` and `discrete` keep at most this many checkpoints
+   * (default: √(2N) for `discrete`, 32 for `interpolating`).
+   */
+  readonly checkpoints?: number;
+}
+
+export interface GradientOptions {
+  /** Integrator (default `rodas4`; `discrete` needs an explicit method and defaults to `dopri5`). */
+  readonly method?: GradientMethod;
+  readonly rtol?: number;
+  readonly atol?: number;
+  /** Observation times t_i, non-decreasing, within [t0, t1] (default: [t1]). */
+  readonly saveAt?: ArrayLike<number>;
+  readonly loss: GradientLoss;
+  readonly integral?: IntegralLoss;
+  /** Default: `{ kind: 'quadrature' }`. */
+  readonly sensitivity?: SensitivityOptions;
+  /** Tolerances of the backward (adjoint) solve; default rtol and rtol (as CVODES users commonly set). */
+  readonly adjointRtol?: number;
+  readonly adjointAtol?: number;
+  /** Step limit per integration (default 1e6). */
+  readonly maxSteps?: number;
+}
+
+export interface GradientStats {
+  readonly forward: SolveStats;
+  readonly backward: SolveStats;
+  /** State-sized vectors held in memory at the peak (dense-output coefficients, checkpoints, observations). */
+  readonly storedStates: number;
+  /** Largest linear system factorised (always n: parameters never enter an implicit solve). */
+  readonly maxLuSize: number;
+  /** Checkpoints kept (`interpolating`, `discrete`). */
+  readonly checkpoints: number;
+  /** Accepted steps of the forward solve (`discrete`: the differentiated step sequence). */
+  readonly forwardSteps: number;
+  /** Sum over backward steps of the |K15 − G7| estimate of the parameter integral (`quadrature`, `interpolating`). */
+  readonly quadratureError: number;
+  /** Where each derivative came from, and the cost of finite-difference fallbacks. */
+  readonly derivatives: DerivativeReport;
+}
+
+export interface GradientResult {
+  /** The loss L. */
+  readonly value: number;
+  /** dL/dp (length np). */
+  readonly dp: Vec;
+  /** dL/dy0 (length n). */
+  readonly dy0: Vec;
+  readonly stats: GradientStats;
+  readonly sensitivity: SensitivityKind;
+  readonly method: GradientMethod;
+}
