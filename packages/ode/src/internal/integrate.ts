@@ -1,0 +1,478 @@
+import { OdeonError } from '../errors.ts';
+import type { FiredEvent, OdeEvent, Solution, SolveStats } from '../types.ts';
+import type { SolverContext } from './context.ts';
+import { crosses, illinois } from './events.ts';
+import { GrowableF64 } from './growable.ts';
+import type { Stepper } from './stepper.ts';
+
+const EPS = Number.EPSILON;
+const SAFETY = 0.9;
+const FAC_MIN = 0.2;
+const FAC_MAX = 10;
+
+/** Everything `integrate` needs besides the context and the stepper (validated by `solve`). */
+export interface IntegrateSettings {
+  readonly t0: number;
+  readonly t1: number;
+  readonly y0: Float64Array;
+  /** Fixed step size, or NaN for adaptive stepping. */
+  readonly dt: number;
+  readonly dt0: number;
+  readonly dtMax: number;
+  readonly maxSteps: number;
+  readonly saveAt: Float64Array | undefined;
+  readonly tstops: Float64Array;
+  readonly events: readonly OdeEvent[];
+  readonly dense: boolean;
+  readonly names: readonly string[] | undefined;
+}
+
+/** A stepper that delegates to one of several (auto-switching); the dense store records which. */
+export interface SwitchingStepper extends Stepper {
+  readonly active: Stepper;
+}
+
+function activeOf(s: Stepper): Stepper {
+  return (s as Partial<SwitchingStepper>).active ?? s;
+}
+
+/** Dense output of the whole solve: per step its start, size, end, end states and interpolation data. */
+class DenseStore {
+  readonly tStart = new GrowableF64();
+  readonly h = new GrowableF64();
+  readonly tEnd = new GrowableF64();
+  readonly data = new GrowableF64(1024);
+  readonly owners: Stepper[] = [];
+  readonly stride: number;
+
+  constructor(
+    readonly n: number,
+    readonly vectors: number,
+  ) {
+    this.stride = (2 + vectors) * n;
+  }
+
+  push(
+    owner: Stepper,
+    tStart: number,
+    h: number,
+    tEnd: number,
+    y0: Float64Array,
+    y1: Float64Array,
+    step: Float64Array,
+  ): void {
+    const n = this.n;
+    this.tStart.push(tStart);
+    this.h.push(h);
+    this.tEnd.push(tEnd);
+    this.owners.push(owner);
+    this.data.reserve(this.stride);
+    const d = this.data.data;
+    const off = this.data.length;
+    d.set(y0.subarray(0, n), off);
+    d.set(y1.subarray(0, n), off + n);
+    d.set(step.subarray(0, this.stride - 2 * n), off + 2 * n);
+    this.data.length = off + this.stride;
+  }
+}
+
+/**
+ * The integration driver: step-size control (PI), tstops, saveAt by interpolation, events with root
+ * finding on the dense output, dense storage and statistics. Allocation-free per step except for the
+ * growth of the output buffers.
+ */
+export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSettings): Solution {
+  const { n, stats } = ctx;
+  const { t0, t1, saveAt, tstops, events, dtMax, maxSteps } = set;
+  const dir = t1 >= t0 ? 1 : -1;
+  const span = Math.abs(t1 - t0);
+  const fixed = !Number.isNaN(set.dt);
+  const nev = events.length;
+
+  let y = new Float64Array(set.y0);
+  let yNew = new Float64Array(n);
+  const yTmp = new Float64Array(n);
+  const stepData = new Float64Array(Math.max(1, stepper.denseVectors) * n);
+  const dense = set.dense ? new DenseStore(n, stepper.denseVectors) : undefined;
+
+  const outT = new GrowableF64(saveAt === undefined ? 256 : saveAt.length);
+  const outY = new GrowableF64((saveAt === undefined ? 256 : saveAt.length) * n);
+  const fired: FiredEvent[] = [];
+  let status: 'success' | 'terminated' = 'success';
+
+  let t = t0;
+  stepper.reset(t, y);
+  checkFinite(stepper.f0, t, 'the right-hand side at t0', set.names);
+
+  let savePtr = 0;
+  if (saveAt === undefined) {
+    outT.push(t);
+    outY.pushVec(y, n);
+  } else {
+    while (savePtr < saveAt.length && saveAt[savePtr] === t0) {
+      outT.push(t0);
+      outY.pushVec(y, n);
+      savePtr++;
+    }
+  }
+  let stopPtr = 0;
+  while (stopPtr < tstops.length && dir * (tstops[stopPtr] - t0) <= 0) stopPtr++;
+
+  const gPrev = new Float64Array(nev);
+  const gNew = new Float64Array(nev);
+  for (let i = 0; i < nev; i++) gPrev[i] = events[i].condition(t, y, ctx.p);
+
+  let h = fixed ? dir * set.dt : initialStep(ctx, stepper, t, y, dir, span, set.dt0, dtMax);
+  let errOld = 1e-4;
+  let lastRejected = false;
+  let nonFinite = false;
+  let stepDataValid = false;
+
+  while (dir * (t1 - t) > 0) {
+    if (stats.steps >= maxSteps) {
+      throw new OdeonError(
+        'MaxStepsReached',
+        `Reached maxSteps = ${maxSteps} at t = ${t} before t1 = ${t1}.`,
+        {
+          t,
+          dt: h,
+          option: 'maxSteps',
+          value: maxSteps,
+          hint: 'The problem may be stiff (try method "rodas5p" or "auto"), or raise maxSteps.',
+        },
+      );
+    }
+    // the next point we must hit exactly: a tstop or t1
+    const target = stopPtr < tstops.length && dir * (tstops[stopPtr] - t1) < 0 ? tstops[stopPtr] : t1;
+    if (Math.abs(h) > dtMax) h = dir * dtMax;
+    let hitTarget = false;
+    if (dir * (t + 1.01 * h - target) >= 0 || (fixed && dir * (t + h - target) >= -1e-12 * Math.abs(h))) {
+      h = target - t;
+      hitTarget = true;
+    }
+    if (h === 0 || Math.abs(h) <= 4 * EPS * Math.abs(t)) {
+      if (nonFinite) throw nonFiniteError(yNew, t, h, set.names);
+      throw new OdeonError('StepSizeTooSmall', `Step size ${h} too small at t = ${t}.`, {
+        t,
+        dt: h,
+        hint: 'The solution may blow up or be discontinuous here; check the model, or try a stiff method ("rodas5p").',
+      });
+    }
+
+    const err = stepper.step(t, h, y, yNew);
+    stats.steps++;
+    stepDataValid = false;
+
+    if (fixed) {
+      if (!(err === 0)) throw nonFiniteError(yNew, t + h, h, set.names);
+    } else if (!(err <= 1)) {
+      // rejected (also NaN / Inf)
+      stats.rejectedSteps++;
+      stepper.reject();
+      nonFinite = Number.isNaN(err) || (err === Number.POSITIVE_INFINITY && !hasFlag(stepper, 'singular'));
+      if (!Number.isFinite(err)) {
+        if (hasFlag(stepper, 'singular')) nonFinite = false;
+        h *= 0.25;
+      } else {
+        const fac = Math.max(FAC_MIN, SAFETY * err ** (-1 / stepper.controlOrder));
+        h *= lastRejected ? Math.min(fac, 1) : fac;
+      }
+      lastRejected = true;
+      continue;
+    }
+    nonFinite = false;
+    stats.acceptedSteps++;
+    const tNew = hitTarget ? target : t + h;
+
+    // events
+    let tEnd = tNew;
+    let firedCount = 0;
+    let terminal = false;
+    if (nev > 0) {
+      let any = false;
+      for (let i = 0; i < nev; i++) {
+        gNew[i] = events[i].condition(tNew, yNew, ctx.p);
+        if (crosses(gPrev[i], gNew[i], events[i].direction ?? 0)) any = true;
+      }
+      if (any) {
+        const act = activeOf(stepper);
+        act.denseData(stepData, 0, t, h, y, yNew);
+        stepDataValid = true;
+        const tStart = t;
+        const yStart = y;
+        const g = (i: number) => (tq: number) => {
+          act.interpolate(yTmp, (tq - tStart) / h, h, yStart, yNew, stepData, 0);
+          return events[i].condition(tq, yTmp, ctx.p);
+        };
+        let tEv = tNew;
+        const roots = new Float64Array(nev).fill(Number.NaN);
+        for (let i = 0; i < nev; i++) {
+          if (!crosses(gPrev[i], gNew[i], events[i].direction ?? 0)) continue;
+          const tol = 1e-12 * Math.max(Math.abs(t), Math.abs(tNew), Math.abs(h));
+          const r = illinois(g(i), t, gPrev[i], tNew, gNew[i], tol);
+          roots[i] = r;
+          if (dir * (r - tEv) < 0) tEv = r;
+        }
+        const tolGroup = 1e-12 * Math.max(Math.abs(t), Math.abs(tNew), Math.abs(h)) * 4;
+        for (let i = 0; i < nev; i++) {
+          if (!Number.isNaN(roots[i]) && Math.abs(roots[i] - tEv) <= tolGroup) {
+            fired.push({ t: tEv, index: i });
+            firedCount++;
+            if (events[i].terminal === true) terminal = true;
+          } else roots[i] = Number.NaN;
+        }
+        tEnd = tEv;
+        // save points up to the event, the pre-event state, then apply the affects
+        emitSaves(tEnd, false);
+        if (dense !== undefined) dense.push(act, t, h, tEnd, y, yNew, stepData);
+        if (tEnd === tNew) yTmp.set(yNew);
+        else act.interpolate(yTmp, (tEnd - t) / h, h, y, yNew, stepData, 0);
+        if (saveAt === undefined) {
+          outT.push(tEnd);
+          outY.pushVec(yTmp, n);
+        }
+        let affected = false;
+        for (let i = 0; i < nev; i++) {
+          const ev = events[i];
+          if (!Number.isNaN(roots[i]) && ev.affect !== undefined) {
+            ev.affect(tEnd, yTmp, ctx.p);
+            affected = true;
+          }
+        }
+        if (affected && saveAt === undefined) {
+          outT.push(tEnd);
+          outY.pushVec(yTmp, n);
+        }
+        checkFinite(yTmp, tEnd, 'the state after an event', set.names);
+        t = tEnd;
+        y.set(yTmp);
+        if (terminal) {
+          status = 'terminated';
+          break;
+        }
+        stepper.reset(t, y);
+        for (let i = 0; i < nev; i++) gPrev[i] = events[i].condition(t, y, ctx.p);
+        if (hitTarget && tEnd === tNew && stopPtr < tstops.length && target === tstops[stopPtr]) stopPtr++;
+        errOld = 1e-4;
+        lastRejected = false;
+        continue;
+      }
+    }
+    if (firedCount === 0) {
+      emitSaves(tNew, true);
+      if (dense !== undefined) {
+        const act = activeOf(stepper);
+        if (!stepDataValid) act.denseData(stepData, 0, t, h, y, yNew);
+        dense.push(act, t, h, tNew, y, yNew, stepData);
+      }
+      if (saveAt === undefined) {
+        outT.push(tNew);
+        outY.pushVec(yNew, n);
+      }
+      for (let i = 0; i < nev; i++) gPrev[i] = gNew[i];
+      stepper.accept(tNew, yNew);
+      const swap = y;
+      y = yNew;
+      yNew = swap;
+      t = tNew;
+      if (hitTarget && stopPtr < tstops.length && target === tstops[stopPtr]) stopPtr++;
+    }
+    if (!fixed) {
+      // PI controller (Gustafsson / Hairer): fac = safety · err^(−β1) · errOld^(β2)
+      const q = stepper.controlOrder;
+      const e = Math.max(err, 1e-10);
+      let fac = SAFETY * e ** (-0.7 / q) * errOld ** (0.4 / q);
+      fac = Math.min(FAC_MAX, Math.max(FAC_MIN, fac));
+      if (lastRejected) fac = Math.min(fac, 1);
+      h *= fac;
+      errOld = Math.max(err, 1e-4);
+    }
+    lastRejected = false;
+  }
+
+  function emitSaves(tUpTo: number, atStepEnd: boolean): void {
+    if (saveAt === undefined) return;
+    const act = activeOf(stepper);
+    while (savePtr < saveAt.length && dir * (saveAt[savePtr] - tUpTo) <= 0) {
+      const ts = saveAt[savePtr];
+      if (ts === tUpTo && atStepEnd) {
+        outY.pushVec(yNew, n);
+      } else {
+        if (!stepDataValid) {
+          act.denseData(stepData, 0, t, h, y, yNew);
+          stepDataValid = true;
+        }
+        act.interpolate(yTmp, (ts - t) / h, h, y, yNew, stepData, 0);
+        outY.pushVec(yTmp, n);
+      }
+      outT.push(ts);
+      savePtr++;
+    }
+  }
+
+  const tFinal = t;
+  const statsOut: SolveStats = { ...stats };
+  return makeSolution(n, outT.toArray(), outY.toArray(), statsOut, fired, status, dense, t0, tFinal, set.y0);
+}
+
+function hasFlag(s: Stepper, flag: 'singular'): boolean {
+  const a = activeOf(s) as unknown as Record<string, unknown>;
+  return a[flag] === true;
+}
+
+function makeSolution(
+  n: number,
+  t: Float64Array,
+  y: Float64Array,
+  stats: SolveStats,
+  events: readonly FiredEvent[],
+  status: 'success' | 'terminated',
+  dense: DenseStore | undefined,
+  t0: number,
+  tFinal: number,
+  yInit: Float64Array,
+): Solution {
+  const dir = tFinal >= t0 ? 1 : -1;
+  const tEnd = dense?.tEnd.toArray();
+  const tStart = dense?.tStart.toArray();
+  const hs = dense?.h.toArray();
+  const data = dense?.data.toArray();
+  return {
+    t,
+    y,
+    n,
+    stats,
+    events,
+    status,
+    interpolate(tq: number, out?: Float64Array): Float64Array {
+      const res = out ?? new Float64Array(n);
+      if (
+        dense === undefined ||
+        tEnd === undefined ||
+        tStart === undefined ||
+        hs === undefined ||
+        data === undefined
+      ) {
+        throw new OdeonError('InvalidOption', 'This solution has no dense output.', {
+          option: 'dense',
+          value: false,
+          hint: 'Pass `dense: true` to solve() to use sol.interpolate().',
+        });
+      }
+      const lo = Math.min(t0, tFinal);
+      const hi = Math.max(t0, tFinal);
+      const slack = 1e-12 * Math.max(Math.abs(lo), Math.abs(hi), hi - lo);
+      if (!(tq >= lo - slack && tq <= hi + slack)) {
+        throw new OdeonError(
+          'OutOfRange',
+          `interpolate(${tq}) is outside the integrated interval [${lo}, ${hi}].`,
+          {
+            t: tq,
+            hint: 'Interpolate only within [t0, t1] (or up to the terminal event).',
+          },
+        );
+      }
+      const m = tEnd.length;
+      if (m === 0) {
+        res.set(yInit.subarray(0, n));
+        return res;
+      }
+      // first segment whose end is at or beyond tq (in the direction of integration)
+      let a = 0;
+      let b = m - 1;
+      while (a < b) {
+        const mid = (a + b) >> 1;
+        if (dir * (tEnd[mid] - tq) >= 0) b = mid;
+        else a = mid + 1;
+      }
+      const stride = dense.stride;
+      const off = a * stride;
+      const owner = dense.owners[a];
+      const y0 = data.subarray(off, off + n);
+      const y1 = data.subarray(off + n, off + 2 * n);
+      return owner.interpolate(res, (tq - tStart[a]) / hs[a], hs[a], y0, y1, data, off + 2 * n);
+    },
+  };
+}
+
+function initialStep(
+  ctx: SolverContext,
+  stepper: Stepper,
+  t: number,
+  y: Float64Array,
+  dir: number,
+  span: number,
+  dt0: number,
+  dtMax: number,
+): number {
+  if (!Number.isNaN(dt0)) return dir * Math.min(Math.abs(dt0), span);
+  const { n, rtol, atol } = ctx;
+  const f0 = stepper.f0;
+  let d0 = 0;
+  let d1 = 0;
+  for (let i = 0; i < n; i++) {
+    const sc = atol[i] + rtol * Math.abs(y[i]);
+    d0 += (y[i] / sc) ** 2;
+    d1 += (f0[i] / sc) ** 2;
+  }
+  d0 = Math.sqrt(d0 / n);
+  d1 = Math.sqrt(d1 / n);
+  let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
+  h0 = Math.min(h0, span, dtMax);
+  const y1 = new Float64Array(n);
+  const f1 = new Float64Array(n);
+  for (let i = 0; i < n; i++) y1[i] = y[i] + dir * h0 * f0[i];
+  ctx.rhs(t + dir * h0, y1, ctx.p, f1);
+  ctx.stats.rhsEvals++;
+  let d2 = 0;
+  for (let i = 0; i < n; i++) {
+    const sc = atol[i] + rtol * Math.abs(y[i]);
+    d2 += ((f1[i] - f0[i]) / sc) ** 2;
+  }
+  d2 = Math.sqrt(d2 / n) / h0;
+  const dm = Math.max(d1, d2);
+  const h1 =
+    dm <= 1e-15 || !Number.isFinite(dm)
+      ? Math.max(1e-6, h0 * 1e-3)
+      : (0.01 / dm) ** (1 / (stepper.order + 1));
+  let h = Math.min(100 * h0, h1, span, dtMax);
+  if (!(h > 0)) h = Math.min(1e-6, span);
+  return dir * h;
+}
+
+function checkFinite(v: Float64Array, t: number, what: string, names: readonly string[] | undefined): void {
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i])) {
+      const label = names?.[i] ?? `y[${i}]`;
+      throw new OdeonError('NonFiniteState', `Non-finite value in ${what} at t = ${t}, component ${label}.`, {
+        t,
+        component: i,
+        ...(names?.[i] === undefined ? {} : { element: names[i] }),
+        hint: 'Check the right-hand side and initial values for divisions by zero, overflow or NaN parameters.',
+      });
+    }
+  }
+}
+
+function nonFiniteError(
+  v: Float64Array,
+  t: number,
+  h: number,
+  names: readonly string[] | undefined,
+): OdeonError {
+  let comp = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i])) {
+      comp = i;
+      break;
+    }
+  }
+  const label = names?.[comp] ?? `y[${comp}]`;
+  return new OdeonError('NonFiniteState', `The state became non-finite near t = ${t} (component ${label}).`, {
+    t,
+    dt: h,
+    component: comp,
+    ...(names?.[comp] === undefined ? {} : { element: names[comp] }),
+    hint: 'The solution blows up or the right-hand side returns NaN/Infinity here; check the model and parameters.',
+  });
+}

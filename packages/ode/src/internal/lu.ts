@@ -1,0 +1,70 @@
+/**
+ * In-place dense LU factorisation with partial pivoting (row-major n×n) and the matching solve.
+ * Hand-written because `@odeon/ode` has no dependencies; the stiff solvers call these once per step
+ * (factorise) and once per stage (solve), so they are plain loops over a flat Float64Array.
+ */
+
+/**
+ * Factorises `lu` (row-major n×n, overwritten with L below the diagonal and U on and above it) and
+ * writes the pivot rows into `piv`. Returns `lu`, or `null` when a pivot is exactly zero or non-finite.
+ */
+export function luFactor(lu: Float64Array, piv: Int32Array, n: number): Float64Array | null {
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    let max = Math.abs(lu[k * n + k]);
+    for (let i = k + 1; i < n; i++) {
+      const v = Math.abs(lu[i * n + k]);
+      if (v > max) {
+        max = v;
+        p = i;
+      }
+    }
+    piv[k] = p;
+    if (!(max > 0) || max === Number.POSITIVE_INFINITY) return null;
+    if (p !== k) {
+      const rk = k * n;
+      const rp = p * n;
+      for (let j = 0; j < n; j++) {
+        const tmp = lu[rk + j];
+        lu[rk + j] = lu[rp + j];
+        lu[rp + j] = tmp;
+      }
+    }
+    const rk = k * n;
+    const inv = 1 / lu[rk + k];
+    for (let i = k + 1; i < n; i++) {
+      const ri = i * n;
+      const l = lu[ri + k] * inv;
+      lu[ri + k] = l;
+      if (l !== 0) {
+        for (let j = k + 1; j < n; j++) lu[ri + j] -= l * lu[rk + j];
+      }
+    }
+  }
+  return lu;
+}
+
+/** Solves (LU) x = b in place: `x` holds b on entry and the solution on return. */
+export function luSolve(x: Float64Array, lu: Float64Array, piv: Int32Array, n: number): Float64Array {
+  for (let k = 0; k < n; k++) {
+    const p = piv[k];
+    if (p !== k) {
+      const tmp = x[k];
+      x[k] = x[p];
+      x[p] = tmp;
+    }
+  }
+  for (let i = 1; i < n; i++) {
+    const ri = i * n;
+    let s = x[i];
+    for (let j = 0; j < i; j++) s -= lu[ri + j] * x[j];
+    x[i] = s;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const ri = i * n;
+    let s = x[i];
+    for (let j = i + 1; j < n; j++) s -= lu[ri + j] * x[j];
+    x[i] = s / lu[ri + i];
+  }
+  return x;
+}

@@ -1,0 +1,182 @@
+import { invalidOption, OdeonError } from './errors.ts';
+import { emptyStats, type SolverContext } from './internal/context.ts';
+import { integrate } from './internal/integrate.ts';
+import {
+  FIXED_STEP_METHODS,
+  METHODS,
+  type MethodName,
+  SOLVE_DEFAULTS,
+  type SolveOptions,
+} from './solve-options.ts';
+import { createStepper } from './solvers/create-stepper.ts';
+import type { OdeProblem, Solution } from './types.ts';
+
+/**
+ * Solves an initial value problem dy/dt = rhs(t, y, p), y(t0) = y0 on [t0, t1] (t1 < t0 integrates
+ * backwards).
+ *
+ * @example
+ * ```ts
+ * const sol = solve(
+ *   { rhs: (t, y, p, dy) => { dy[0] = -p[0] * y[0]; }, y0: [1], t0: 0, t1: 1, p: [2] },
+ *   { method: 'tsit5', rtol: 1e-8, saveAt: [0, 0.5, 1] },
+ * );
+ * sol.y; // Float64Array [1, e^-1, e^-2] (to 1e-8)
+ * ```
+ * @throws OdeonError `InvalidOption` / `InvalidProblem` for bad input, `MaxStepsReached`,
+ * `StepSizeTooSmall`, `NonFiniteState` when the integration cannot proceed.
+ */
+export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution {
+  const y0 = toVector(problem.y0, 'y0', 'InvalidProblem');
+  const n = y0.length;
+  if (n === 0)
+    throw new OdeonError('InvalidProblem', 'The problem has no state (y0 is empty).', {
+      hint: 'Give y0 at least one component.',
+    });
+  const p = problem.p === undefined ? new Float64Array(0) : toVector(problem.p, 'p', 'InvalidProblem');
+  const { t0, t1 } = problem;
+  if (!Number.isFinite(t0) || !Number.isFinite(t1)) {
+    throw new OdeonError('InvalidProblem', `t0 and t1 must be finite numbers (got ${t0}, ${t1}).`, {
+      value: [t0, t1],
+      hint: 'Give a finite time span.',
+    });
+  }
+  if (typeof problem.rhs !== 'function') {
+    throw new OdeonError('InvalidProblem', 'problem.rhs must be a function (t, y, p, dydt) => void.', {
+      hint: 'Write the derivatives into dydt.',
+    });
+  }
+
+  const method = options.method ?? SOLVE_DEFAULTS.method;
+  if (!(METHODS as readonly string[]).includes(method))
+    throw invalidOption('method', method, `one of ${METHODS.join(', ')}`);
+  const rtol = options.rtol ?? SOLVE_DEFAULTS.rtol;
+  if (!(rtol > 0 && rtol < 1)) throw invalidOption('rtol', rtol, 'a number in (0, 1)');
+  const atol = new Float64Array(n);
+  const atolIn = options.atol ?? SOLVE_DEFAULTS.atol;
+  if (typeof atolIn === 'number') {
+    if (!(atolIn >= 0 && Number.isFinite(atolIn))) throw invalidOption('atol', atolIn, 'a finite number ≥ 0');
+    atol.fill(atolIn);
+  } else {
+    if (atolIn.length !== n) throw invalidOption('atol', atolIn, `a number or an array of length ${n}`);
+    for (let i = 0; i < n; i++) {
+      const v = atolIn[i];
+      if (!(v >= 0 && Number.isFinite(v))) throw invalidOption(`atol[${i}]`, v, 'a finite number ≥ 0');
+      atol[i] = v;
+    }
+  }
+  for (let i = 0; i < n; i++)
+    if (atol[i] === 0 && rtol === 0) throw invalidOption('atol', 0, 'atol > 0 or rtol > 0');
+
+  const fixed = FIXED_STEP_METHODS.includes(method);
+  let dt = Number.NaN;
+  if (fixed) {
+    if (options.dt === undefined)
+      throw invalidOption('dt', undefined, `a step size > 0 (method "${method}" is fixed-step)`);
+    if (!(options.dt > 0 && Number.isFinite(options.dt)))
+      throw invalidOption('dt', options.dt, 'a finite number > 0');
+    dt = options.dt;
+  } else if (options.dt !== undefined) {
+    throw invalidOption(
+      'dt',
+      options.dt,
+      `undefined for the adaptive method "${method}" (use dt0 for its initial step)`,
+    );
+  }
+  const dt0 = options.dt0 ?? Number.NaN;
+  if (options.dt0 !== undefined && !(options.dt0 > 0 && Number.isFinite(options.dt0))) {
+    throw invalidOption('dt0', options.dt0, 'a finite number > 0');
+  }
+  const span = Math.abs(t1 - t0);
+  const dtMax = options.dtMax ?? (span > 0 ? span : 1);
+  if (!(dtMax > 0)) throw invalidOption('dtMax', options.dtMax, 'a number > 0');
+  const maxSteps = options.maxSteps ?? SOLVE_DEFAULTS.maxSteps;
+  if (!(Number.isInteger(maxSteps) && maxSteps > 0))
+    throw invalidOption('maxSteps', maxSteps, 'a positive integer');
+  const dir = t1 >= t0 ? 1 : -1;
+  const lo = Math.min(t0, t1);
+  const hi = Math.max(t0, t1);
+
+  let saveAt: Float64Array | undefined;
+  if (options.saveAt !== undefined) {
+    saveAt = toVector(options.saveAt, 'saveAt', 'InvalidOption');
+    for (let i = 0; i < saveAt.length; i++) {
+      if (saveAt[i] < lo || saveAt[i] > hi) {
+        throw invalidOption(
+          'saveAt',
+          options.saveAt,
+          `times within [${lo}, ${hi}] (saveAt[${i}] = ${saveAt[i]})`,
+        );
+      }
+      if (i > 0 && dir * (saveAt[i] - saveAt[i - 1]) < 0) {
+        throw invalidOption('saveAt', options.saveAt, 'times sorted in the direction of integration');
+      }
+    }
+  }
+  const tstops =
+    options.tstops === undefined ? new Float64Array(0) : toVector(options.tstops, 'tstops', 'InvalidOption');
+  tstops.sort();
+  if (dir < 0) tstops.reverse();
+  const events = options.events ?? [];
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i];
+    if (typeof ev?.condition !== 'function')
+      throw invalidOption(`events[${i}].condition`, ev?.condition, 'a function (t, y, p) => number');
+    if (ev.direction !== undefined && ev.direction !== 1 && ev.direction !== -1 && ev.direction !== 0) {
+      throw invalidOption(`events[${i}].direction`, ev.direction, '1, -1 or 0');
+    }
+  }
+
+  const ctx: SolverContext = {
+    n,
+    rhs: problem.rhs,
+    p,
+    jacobian: problem.jacobian,
+    rtol,
+    atol,
+    stats: emptyStats(),
+  };
+  const stepper = createStepper(ctx, method as MethodName);
+  return integrate(ctx, stepper, {
+    t0,
+    t1,
+    y0,
+    dt,
+    dt0,
+    dtMax,
+    maxSteps,
+    saveAt,
+    tstops,
+    events,
+    dense: options.dense ?? SOLVE_DEFAULTS.dense,
+    names: problem.names,
+  });
+}
+
+function toVector(
+  v: ArrayLike<number>,
+  name: string,
+  code: 'InvalidProblem' | 'InvalidOption',
+): Float64Array {
+  if (v === null || typeof v !== 'object' || typeof v.length !== 'number') {
+    throw new OdeonError(code, `\`${name}\` must be an array of numbers.`, {
+      option: name,
+      value: v,
+      hint: `Pass ${name} as an array or Float64Array.`,
+    });
+  }
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      throw new OdeonError(code, `\`${name}[${i}]\` is not a finite number (got ${String(x)}).`, {
+        option: name,
+        value: x,
+        component: i,
+        hint: `Every entry of ${name} must be a finite number.`,
+      });
+    }
+    out[i] = x;
+  }
+  return out;
+}

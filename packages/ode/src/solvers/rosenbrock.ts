@@ -1,0 +1,252 @@
+import type { SolverContext } from '../internal/context.ts';
+import { fdJacobian, fdTimeDerivative } from '../internal/jacobian.ts';
+import { luFactor, luSolve } from '../internal/lu.ts';
+import { errorNorm } from '../internal/norm.ts';
+import type { Stepper } from '../internal/stepper.ts';
+import type { RosenbrockTableau } from './tableaus/rosenbrock-tableau.ts';
+
+/**
+ * Shared Jacobian / LU machinery of the stiff steppers: J from `problem.jacobian` or forward
+ * differences, ∂f/∂t by forward difference, W = I/(h·γ) − J factorised in place. J is evaluated once per
+ * accepted point and reused after a rejection (only W is refactorised for the new h).
+ */
+export class JacobianWorkspace {
+  readonly J: Float64Array;
+  readonly W: Float64Array;
+  readonly piv: Int32Array;
+  readonly dT: Float64Array;
+  /** J and dT are valid at the current point. */
+  fresh = false;
+  /** h·γ of the current factorisation (NaN when none). */
+  factoredHg = Number.NaN;
+  /** True when W is I − hγJ (Rosenbrock23) rather than I/(hγ) − J. */
+  private readonly scaledIdentity: boolean;
+  private readonly ytmp: Float64Array;
+  private readonly ftmp: Float64Array;
+  private readonly ctx: SolverContext;
+
+  constructor(ctx: SolverContext, scaledIdentity = false) {
+    const n = ctx.n;
+    this.ctx = ctx;
+    this.J = new Float64Array(n * n);
+    this.W = new Float64Array(n * n);
+    this.piv = new Int32Array(n);
+    this.dT = new Float64Array(n);
+    this.ytmp = new Float64Array(n);
+    this.ftmp = new Float64Array(n);
+    this.scaledIdentity = scaledIdentity;
+  }
+
+  /** Evaluates J and ∂f/∂t at (t, y) with f0 = f(t, y). */
+  evaluate(t: number, y: Float64Array, f0: Float64Array, h: number): void {
+    const ctx = this.ctx;
+    if (ctx.jacobian !== undefined) {
+      ctx.jacobian(t, y, ctx.p, this.J);
+    } else {
+      fdJacobian(this.J, ctx, t, y, f0, this.ytmp, this.ftmp);
+    }
+    ctx.stats.jacobianEvals++;
+    fdTimeDerivative(this.dT, ctx, t, y, f0, h);
+    this.fresh = true;
+    this.factoredHg = Number.NaN;
+  }
+
+  /** Forms and factorises W for h·γ = hg; returns false when W is singular. */
+  factor(hg: number): boolean {
+    const n = this.ctx.n;
+    const { J, W } = this;
+    const nn = n * n;
+    if (this.scaledIdentity) {
+      for (let i = 0; i < nn; i++) W[i] = -hg * J[i];
+      for (let i = 0; i < n; i++) W[i * n + i] += 1;
+    } else {
+      for (let i = 0; i < nn; i++) W[i] = -J[i];
+      const d = 1 / hg;
+      for (let i = 0; i < n; i++) W[i * n + i] += d;
+    }
+    this.ctx.stats.luFactorizations++;
+    this.factoredHg = hg;
+    return luFactor(W, this.piv, n) !== null;
+  }
+
+  /** Solves W x = b in place. */
+  solve(x: Float64Array): Float64Array {
+    this.ctx.stats.linearSolves++;
+    return luSolve(x, this.W, this.piv, this.ctx.n);
+  }
+
+  /** ‖J‖_∞ (a cheap upper bound of the spectral radius, for stiffness switching). */
+  normInf(): number {
+    const n = this.ctx.n;
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += Math.abs(this.J[i * n + j]);
+      if (s > max) max = s;
+    }
+    return max;
+  }
+}
+
+/** Thrown inside a step when W is singular; the driver rejects the step and shrinks h. */
+export const SINGULAR = -1;
+
+/**
+ * A generic Rosenbrock(-Wanner) stepper for tableaus in the transformed form (`RosenbrockTableau`):
+ * Rodas5P, Rodas4. One Jacobian per accepted step, one LU per step size, s RHS evaluations + 1 for ∂f/∂t
+ * + 1 for f at the new point.
+ */
+export class RosenbrockStepper implements Stepper {
+  readonly name: string;
+  readonly order: number;
+  readonly controlOrder: number;
+  readonly adaptive = true;
+  readonly denseVectors: number;
+  readonly f0: Float64Array;
+  readonly jac: JacobianWorkspace;
+  /** Stage increments k_i, row-major s×n. */
+  readonly k: Float64Array;
+  /** The last step hit a singular W. */
+  singular = false;
+
+  private readonly ctx: SolverContext;
+  private readonly tab: RosenbrockTableau;
+  private readonly kv: Float64Array[];
+  private readonly u: Float64Array;
+  private readonly fu: Float64Array;
+  private readonly err: Float64Array;
+  private t0 = Number.NaN;
+
+  constructor(ctx: SolverContext, tab: RosenbrockTableau) {
+    const n = ctx.n;
+    this.ctx = ctx;
+    this.tab = tab;
+    this.name = tab.name;
+    this.order = tab.order;
+    this.controlOrder = tab.embeddedOrder + 1;
+    this.denseVectors = tab.denseRows;
+    this.f0 = new Float64Array(n);
+    this.jac = new JacobianWorkspace(ctx);
+    this.k = new Float64Array(tab.stages * n);
+    this.kv = [];
+    for (let i = 0; i < tab.stages; i++) this.kv.push(this.k.subarray(i * n, (i + 1) * n));
+    this.u = new Float64Array(n);
+    this.fu = new Float64Array(n);
+    this.err = new Float64Array(n);
+  }
+
+  reset(t: number, y: Float64Array, f0?: Float64Array): void {
+    if (f0 !== undefined) this.f0.set(f0);
+    else {
+      this.ctx.rhs(t, y, this.ctx.p, this.f0);
+      this.ctx.stats.rhsEvals++;
+    }
+    this.jac.fresh = false;
+    this.t0 = t;
+  }
+
+  step(t: number, h: number, y: Float64Array, yNew: Float64Array): number {
+    const { ctx, tab, jac, k, kv, u, fu } = this;
+    const n = ctx.n;
+    const s = tab.stages;
+    const { a, C, c, d, b, e } = tab;
+    this.singular = false;
+    if (!jac.fresh || this.t0 !== t) {
+      jac.evaluate(t, y, this.f0, h);
+      this.t0 = t;
+    }
+    const hg = h * tab.gamma;
+    if (jac.factoredHg !== hg && !jac.factor(hg)) {
+      jac.factoredHg = Number.NaN;
+      this.singular = true;
+      return Number.POSITIVE_INFINITY;
+    }
+    const dT = jac.dT;
+    const invH = 1 / h;
+    for (let i = 0; i < s; i++) {
+      const row = i * s;
+      let f: Float64Array;
+      if (i === 0) f = this.f0;
+      else {
+        for (let m = 0; m < n; m++) {
+          let acc = y[m];
+          for (let j = 0, o = m; j < i; j++, o += n) acc += a[row + j] * k[o];
+          u[m] = acc;
+        }
+        ctx.rhs(t + c[i] * h, u, ctx.p, fu);
+        ctx.stats.rhsEvals++;
+        f = fu;
+      }
+      const ki = kv[i];
+      const hd = h * d[i];
+      for (let m = 0; m < n; m++) {
+        let acc = 0;
+        for (let j = 0, o = m; j < i; j++, o += n) acc += C[row + j] * k[o];
+        ki[m] = f[m] + acc * invH + hd * dT[m];
+      }
+      jac.solve(ki);
+    }
+    const err = this.err;
+    for (let m = 0; m < n; m++) {
+      let acc = y[m];
+      let ea = 0;
+      for (let j = 0, o = m; j < s; j++, o += n) {
+        acc += b[j] * k[o];
+        ea += e[j] * k[o];
+      }
+      yNew[m] = acc;
+      err[m] = ea;
+    }
+    return errorNorm(err, y, yNew, ctx.rtol, ctx.atol, n);
+  }
+
+  accept(tNew: number, yNew: Float64Array): void {
+    this.ctx.rhs(tNew, yNew, this.ctx.p, this.f0);
+    this.ctx.stats.rhsEvals++;
+    this.jac.fresh = false;
+    this.t0 = tNew;
+  }
+
+  reject(): void {}
+
+  denseData(out: Float64Array, off: number): void {
+    const n = this.ctx.n;
+    const s = this.tab.stages;
+    const H = this.tab.dense;
+    const k = this.k;
+    for (let r = 0; r < this.tab.denseRows; r++) {
+      const o = off + r * n;
+      for (let m = 0; m < n; m++) {
+        let acc = 0;
+        for (let j = 0, q = m; j < s; j++, q += n) acc += H[r * s + j] * k[q];
+        out[o + m] = acc;
+      }
+    }
+  }
+
+  interpolate(
+    out: Float64Array,
+    theta: number,
+    _h: number,
+    y0: Float64Array,
+    y1: Float64Array,
+    data: Float64Array,
+    off: number,
+  ): Float64Array {
+    const n = this.ctx.n;
+    const t1 = 1 - theta;
+    if (this.tab.denseRows === 2) {
+      for (let m = 0; m < n; m++) {
+        const o = off + m;
+        out[m] = t1 * y0[m] + theta * (y1[m] + t1 * (data[o] + theta * data[o + n]));
+      }
+    } else {
+      for (let m = 0; m < n; m++) {
+        const o = off + m;
+        out[m] =
+          t1 * y0[m] + theta * (y1[m] + t1 * (data[o] + theta * (data[o + n] + theta * data[o + 2 * n])));
+      }
+    }
+    return out;
+  }
+}
