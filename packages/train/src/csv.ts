@@ -184,7 +184,7 @@ export function toCsv(dataset: Dataset, options: { readonly delimiter?: string }
       const cells = [id, String(m.t[i])];
       for (let j = 0; j < n; j++) {
         const v = m.y[i * n + j];
-        cells.push(Number.isNaN(v) ? '' : String(v));
+        cells.push(Number.isNaN(v) ? '' : Object.is(v, -0) ? '-0' : String(v));
       }
       lines.push(cells.join(d));
     }

@@ -20,8 +20,8 @@ export function norm2(x: ArrayLike<number>): number {
 export function clipByNorm(out: Float64Array, grad: ArrayLike<number>, maxNorm: number): number {
   if (!(maxNorm > 0)) throw invalidOption('clipNorm', maxNorm, 'a positive number');
   const nrm = norm2(grad);
-  const f = nrm > maxNorm ? maxNorm / nrm : 1;
-  for (let i = 0; i < out.length; i++) out[i] = grad[i] * f;
+  if (nrm > maxNorm) scaleTo(out, grad, maxNorm);
+  else for (let i = 0; i < out.length; i++) out[i] = grad[i];
   return nrm;
 }
 
@@ -33,7 +33,20 @@ export function clipByNorm(out: Float64Array, grad: ArrayLike<number>, maxNorm: 
 export function rescaleToNorm(out: Float64Array, grad: ArrayLike<number>, norm: number): number {
   if (!(norm > 0)) throw invalidOption('rescaleNorm', norm, 'a positive number');
   const nrm = norm2(grad);
-  const f = nrm > 0 ? norm / nrm : 0;
-  for (let i = 0; i < out.length; i++) out[i] = grad[i] * f;
+  if (nrm > 0) scaleTo(out, grad, norm);
+  else for (let i = 0; i < out.length; i++) out[i] = 0;
   return nrm;
+}
+
+/** out = grad · target/‖grad‖, computed as (grad/max|g|)·(target/‖grad/max|g|‖) so subnormal or huge gradients neither overflow nor underflow. */
+function scaleTo(out: Float64Array, grad: ArrayLike<number>, target: number): void {
+  let scale = 0;
+  for (let i = 0; i < grad.length; i++) scale = Math.max(scale, Math.abs(grad[i]));
+  let s = 0;
+  for (let i = 0; i < grad.length; i++) {
+    const v = grad[i] / scale;
+    s += v * v;
+  }
+  const f = target / Math.sqrt(s);
+  for (let i = 0; i < out.length; i++) out[i] = (grad[i] / scale) * f;
 }

@@ -7,14 +7,14 @@ import { invalidOption } from '@odeon/ode';
  * - `exponential`: lr · decay^(k / every)   (`every` default 1)
  * - `step`: lr · factor^⌊k / every⌋
  * - `cosine`: minLr + (lr − minLr)(1 + cos(π·min(k, T)/T))/2, T = `steps` (default `total`)
- * - `warmup`: lr · (k + 1)/steps for k < steps, then `then` (default constant) at step k − steps
+ * - `warmup`: lr · (k + 1)/steps for k < steps, then `after` (default constant) at step k − steps
  */
 export type Schedule =
   | { readonly kind: 'constant' }
   | { readonly kind: 'exponential'; readonly decay: number; readonly every?: number }
   | { readonly kind: 'step'; readonly every: number; readonly factor: number }
   | { readonly kind: 'cosine'; readonly minLr?: number; readonly steps?: number }
-  | { readonly kind: 'warmup'; readonly steps: number; readonly then?: Schedule };
+  | { readonly kind: 'warmup'; readonly steps: number; readonly after?: Schedule };
 
 function positive(name: string, v: unknown): void {
   if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
@@ -45,7 +45,7 @@ export function validateSchedule(s: Schedule, path = 'schedule'): void {
     case 'warmup':
       if (!Number.isInteger(s.steps) || s.steps < 1)
         throw invalidOption(`${path}.steps`, s.steps, 'an integer ≥ 1');
-      if (s.then !== undefined) validateSchedule(s.then, `${path}.then`);
+      if (s.after !== undefined) validateSchedule(s.after, `${path}.after`);
       return;
     default:
       throw invalidOption(
@@ -73,7 +73,7 @@ export function learningRate(schedule: Schedule, lr: number, k: number, total: n
     case 'warmup':
       if (k < schedule.steps) return (lr * (k + 1)) / schedule.steps;
       return learningRate(
-        schedule.then ?? { kind: 'constant' },
+        schedule.after ?? { kind: 'constant' },
         lr,
         k - schedule.steps,
         total - schedule.steps,
