@@ -1,0 +1,505 @@
+import { OdeonError, type OdeProblem, type Vec } from '@odeon/ode';
+import type { Dag, NodeId } from './internal/dag.ts';
+import { type LoweredSystem, lowerModel, type SymbolInfo } from './internal/lower.ts';
+import {
+  compileKernel,
+  generateKernelSource,
+  interpretKernel,
+  type Kernel,
+  type KernelSpec,
+  type KernelTarget,
+} from './internal/program.ts';
+import type { Model } from './model.ts';
+
+/** How generated kernels are executed. */
+export type CompileBackend = 'auto' | 'codegen' | 'interpreter';
+
+/** Options of {@link compileModel}. */
+export interface CompileOptions {
+  /**
+   * `codegen` builds JavaScript with `new Function` (fastest); `interpreter` evaluates the same expression
+   * graph from an instruction tape (for strict Content-Security-Policy pages); `auto` (default) tries
+   * code generation and falls back to the interpreter when the environment forbids it.
+   */
+  readonly backend?: CompileBackend;
+  /** Parameter ids (see `paramIds`) whose columns ∂f/∂p and the VJP compute; others are left zero. Default: all. */
+  readonly sensitivities?: readonly string[];
+}
+
+const COMPILE_DEFAULTS = { backend: 'auto', sensitivities: [] } satisfies Required<CompileOptions>;
+
+/** What a model quantity means when observed (see {@link CompiledModel.observer}). */
+export type ObservableKind = 'auto' | 'amount' | 'concentration';
+
+/** One SBML event, compiled. Used by `simulateModel`; exposed for custom drivers. */
+export interface CompiledEvent {
+  readonly id: string;
+  readonly initialValue: boolean;
+  readonly persistent: boolean;
+  readonly useValuesFromTriggerTime: boolean;
+  readonly hasDelay: boolean;
+  readonly hasPriority: boolean;
+  /** Number of event assignments. */
+  readonly size: number;
+  /** Writes [trigger (0/1), root function, delay, priority] into `out` (length 4). */
+  readonly header: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+  /** Writes the assigned values (length `size`) into `out`. */
+  readonly values: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+  /** Applies already computed values (in place, on y and p), keeping SBML's amount/concentration semantics. */
+  readonly apply: (values: Float64Array, t: number, y: Vec, p: Vec) => void;
+}
+
+/**
+ * A model compiled to float64 kernels over the state vector y (species amounts, or the value of
+ * rate-rule variables) and the parameter vector p (constant or event-changed compartments, species,
+ * parameters, species references, and `reaction.local` local parameters).
+ */
+export interface CompiledModel {
+  readonly n: number;
+  readonly np: number;
+  readonly stateIds: readonly string[];
+  readonly paramIds: readonly string[];
+  /** Initial state at the model's declared values (initial assignments applied). */
+  readonly y0: Float64Array;
+  /** Parameter values after initial assignments. */
+  readonly p: Float64Array;
+  /** Declared numbers (initial amounts/concentrations, sizes, values) in the order [states..., params...]. */
+  readonly declared: Float64Array;
+  /** Evaluates initial assignments: y0 and p as functions of the declared numbers (so gradients can flow through them). */
+  initialize(declared?: ArrayLike<number>, t0?: number): { y0: Float64Array; p: Float64Array };
+  /** ∂[y0; p]/∂declared, row-major (n+np)×(n+np), from symbolic differentiation of the initial assignments. */
+  initialJacobian(declared?: ArrayLike<number>, t0?: number): Float64Array;
+  readonly rhs: (t: number, y: Vec, p: Vec, dydt: Vec) => void;
+  /** Analytic ∂f/∂y, row-major n×n. */
+  readonly jacobian: (t: number, y: Vec, p: Vec, J: Vec) => void;
+  /** Analytic ∂f/∂p, row-major n×np (columns outside `sensitivities` are zero). */
+  readonly paramJacobian: (t: number, y: Vec, p: Vec, Jp: Vec) => void;
+  /** outY = vᵀ∂f/∂y, outP = vᵀ∂f/∂p. */
+  readonly vjp: (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec) => void;
+  /** out = (∂f/∂y) u. */
+  readonly jvp: (t: number, y: Vec, p: Vec, u: Vec, out: Vec) => void;
+  readonly events: readonly CompiledEvent[];
+  /** Root functions (t, y, p) of conditions in the right-hand side (piecewise switches), for restarts at discontinuities. */
+  readonly discontinuities: readonly ((t: number, y: Vec, p: Vec) => number)[];
+  /** The back end actually used. */
+  readonly backend: 'codegen' | 'interpreter';
+  /** An `@odeon/ode` problem over [t0, t1] with this model's functions (y0, p default to the model's). */
+  problem(t0: number, t1: number, overrides?: { y0?: ArrayLike<number>; p?: ArrayLike<number> }): OdeProblem;
+  /**
+   * A function writing the listed quantities into `out`: species (amount or concentration per `kinds`,
+   * `auto` = as the symbol means in math), compartments (size), parameters, species references and
+   * reactions (rate). Throws `SbmlSemanticError` for unknown ids.
+   */
+  observer(
+    ids: readonly string[],
+    kinds?: readonly ObservableKind[],
+  ): (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+  /** Generated JavaScript of the RHS, Jacobian and VJP kernels (for inspection and audits). */
+  readonly sources: { readonly rhs: string; readonly jacobian: string; readonly vjp: string };
+  /** The flattened system (internal structure; stable only within a version). */
+  readonly symbols: ReadonlyMap<string, SymbolInfo>;
+}
+
+/**
+ * Compiles a model (from `parseSbml` or `buildModel`) into fast kernels: the right-hand side, the
+ * analytic Jacobian, ∂f/∂p, VJP and JVP by symbolic differentiation with common-subexpression reuse.
+ *
+ * @throws OdeonError `UnsupportedSbmlFeature` (algebraic rules, fast reactions, delays, comp/fbc),
+ *   `SbmlSemanticError` (undeclared symbols, cyclic rules, ...), `InputTooLarge`.
+ */
+export function compileModel(model: Model, options: CompileOptions = {}): CompiledModel {
+  const opts = { ...COMPILE_DEFAULTS, ...options };
+  let sys: LoweredSystem;
+  try {
+    sys = lowerModel(model);
+  } catch (error) {
+    throw wrapInternal(error);
+  }
+  try {
+    return build(sys, opts);
+  } catch (error) {
+    throw wrapInternal(error);
+  }
+}
+
+function wrapInternal(error: unknown): unknown {
+  if (error instanceof OdeonError) return error;
+  if (error instanceof RangeError)
+    return new OdeonError(
+      'InputTooLarge',
+      `The model's expressions are too large or too deeply nested (${error.message}).`,
+      {
+        cause: error,
+        hint: 'Simplify the model; function definitions may expand exponentially.',
+      },
+    );
+  return error;
+}
+
+function makeKernelFactory(
+  dag: Dag,
+  backend: CompileBackend,
+): { make: (spec: KernelSpec) => Kernel; used: () => 'codegen' | 'interpreter' } {
+  let mode: 'codegen' | 'interpreter' = backend === 'interpreter' ? 'interpreter' : 'codegen';
+  return {
+    make(spec) {
+      if (mode === 'interpreter') return interpretKernel(dag, spec);
+      try {
+        return compileKernel(dag, spec);
+      } catch (error) {
+        if (backend === 'codegen' || !(error instanceof EvalError)) throw error;
+        mode = 'interpreter';
+        return interpretKernel(dag, spec);
+      }
+    },
+    used: () => mode,
+  };
+}
+
+function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledModel {
+  const { dag, n, np } = sys;
+  const factory = makeKernelFactory(dag, opts.backend);
+  const make = factory.make;
+  const sensSet = new Set<number>();
+  if (opts.sensitivities.length === 0) for (let k = 0; k < np; k++) sensSet.add(k);
+  for (const id of opts.sensitivities) {
+    const k = sys.paramIds.indexOf(id);
+    if (k < 0)
+      throw new OdeonError(
+        'InvalidOption',
+        `Unknown parameter ${JSON.stringify(id.slice(0, 60))} in sensitivities.`,
+        {
+          option: 'sensitivities',
+          allowed: 'ids from compiled.paramIds',
+          hint: 'Use ids listed in paramIds (local parameters as reaction.local).',
+        },
+      );
+    sensSet.add(k);
+  }
+
+  // Sparse Jacobians.
+  const jy: { i: number; j: number; node: NodeId }[] = [];
+  const jp: { i: number; k: number; node: NodeId }[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const leaf of dag.topo([sys.rhs[i]])) {
+      const node = dag.node(leaf);
+      if (node.op === 'y') {
+        const d = dag.diff(sys.rhs[i], leaf);
+        if (!dag.isConst(d, 0)) jy.push({ i, j: node.value, node: d });
+      } else if (node.op === 'p' && sensSet.has(node.value)) {
+        const d = dag.diff(sys.rhs[i], leaf);
+        if (!dag.isConst(d, 0)) jp.push({ i, k: node.value, node: d });
+      }
+    }
+  }
+  const rhsSpec: KernelSpec = {
+    outputs: 1,
+    weighted: false,
+    zero: [],
+    targets: sys.rhs.map((node, i) => ({ array: 0, index: i, terms: [{ w: -1, node }] })),
+  };
+  const jacSpec: KernelSpec = {
+    outputs: 1,
+    weighted: false,
+    zero: [0],
+    targets: jy.map((e) => ({ array: 0, index: e.i * n + e.j, terms: [{ w: -1, node: e.node }] })),
+  };
+  const pjacSpec: KernelSpec = {
+    outputs: 1,
+    weighted: false,
+    zero: [0],
+    targets: jp.map((e) => ({ array: 0, index: e.i * np + e.k, terms: [{ w: -1, node: e.node }] })),
+  };
+  const gather = (
+    entries: { i: number; col: number; node: NodeId }[],
+    array: number,
+    weightByRow: boolean,
+  ): KernelTarget[] => {
+    const by = new Map<number, { w: number; node: NodeId }[]>();
+    for (const e of entries) {
+      const key = weightByRow ? e.col : e.i;
+      const list = by.get(key) ?? [];
+      list.push({ w: weightByRow ? e.i : e.col, node: e.node });
+      by.set(key, list);
+    }
+    return [...by.entries()].map(([index, terms]) => ({ array, index, terms }));
+  };
+  const vjpSpec: KernelSpec = {
+    outputs: 2,
+    weighted: true,
+    zero: [0, 1],
+    targets: [
+      ...gather(
+        jy.map((e) => ({ i: e.i, col: e.j, node: e.node })),
+        0,
+        true,
+      ),
+      ...gather(
+        jp.map((e) => ({ i: e.i, col: e.k, node: e.node })),
+        1,
+        true,
+      ),
+    ],
+  };
+  const jvpSpec: KernelSpec = {
+    outputs: 1,
+    weighted: true,
+    zero: [0],
+    targets: gather(
+      jy.map((e) => ({ i: e.i, col: e.j, node: e.node })),
+      0,
+      false,
+    ),
+  };
+  const rhsK = make(rhsSpec);
+  const jacK = make(jacSpec);
+  const pjacK = make(pjacSpec);
+  const vjpK = make(vjpSpec);
+  const jvpK = make(jvpSpec);
+  const rhs = (t: number, y: Vec, p: Vec, dydt: Vec): void => rhsK(t, y, p, undefined, dydt);
+  const jacobian = (t: number, y: Vec, p: Vec, J: Vec): void => jacK(t, y, p, undefined, J);
+  const paramJacobian = (t: number, y: Vec, p: Vec, Jp: Vec): void => pjacK(t, y, p, undefined, Jp);
+  const vjp = (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec): void => vjpK(t, y, p, v, outY, outP);
+  const jvp = (t: number, y: Vec, p: Vec, u: Vec, out: Vec): void => jvpK(t, y, p, u, out);
+
+  // Initial values: interpreted once over the declared vector (leaves p[k] of initDag index `declared`).
+  const nd = n + np;
+  const initSpec: KernelSpec = {
+    outputs: 2,
+    weighted: false,
+    zero: [],
+    targets: [
+      ...sys.initY.map((node, i) => ({ array: 0, index: i, terms: [{ w: -1, node }] })),
+      ...sys.initP.map((node, k) => ({ array: 1, index: k, terms: [{ w: -1, node }] })),
+    ],
+  };
+  const initK = interpretKernel(sys.initDag, initSpec);
+  const empty = new Float64Array(0);
+  const initialize = (
+    declared: ArrayLike<number> = sys.declared,
+    t0 = 0,
+  ): { y0: Float64Array; p: Float64Array } => {
+    if (declared.length !== nd)
+      throw new OdeonError('ShapeMismatch', `Expected ${nd} declared values, got ${declared.length}.`, {
+        hint: 'Pass a vector laid out like compiled.declared.',
+      });
+    const y0 = new Float64Array(n);
+    const p = new Float64Array(np);
+    initK(t0, empty, Float64Array.from(declared), undefined, y0, p);
+    return { y0, p };
+  };
+  const initialJacobian = (declared: ArrayLike<number> = sys.declared, t0 = 0): Float64Array => {
+    const idag = sys.initDag;
+    const roots = [...sys.initY, ...sys.initP];
+    const targets: KernelTarget[] = [];
+    roots.forEach((r, row) => {
+      for (const leaf of idag.topo([r])) {
+        const node = idag.node(leaf);
+        if (node.op !== 'p') continue;
+        const d = idag.diff(r, leaf);
+        if (!idag.isConst(d, 0))
+          targets.push({ array: 0, index: row * nd + node.value, terms: [{ w: -1, node: d }] });
+      }
+    });
+    const out = new Float64Array(nd * nd);
+    interpretKernel(idag, { outputs: 1, weighted: false, zero: [0], targets })(
+      t0,
+      empty,
+      Float64Array.from(declared),
+      undefined,
+      out,
+    );
+    return out;
+  };
+  const init = initialize();
+
+  const observer = (ids: readonly string[], kinds: readonly ObservableKind[] = []) => {
+    const nodes = ids.map((id, i) => observableNode(sys, id, kinds[i] ?? 'auto'));
+    const k = make({
+      outputs: 1,
+      weighted: false,
+      zero: [],
+      targets: nodes.map((node, index) => ({ array: 0, index, terms: [{ w: -1, node }] })),
+    });
+    return (out: Float64Array, t: number, y: Vec, p: Vec): Float64Array => {
+      k(t, y, p, undefined, out);
+      return out;
+    };
+  };
+
+  const events = sys.events.map((e): CompiledEvent => {
+    const headerK = make({
+      outputs: 1,
+      weighted: false,
+      zero: [],
+      targets: [
+        e.trigger,
+        e.root,
+        e.delay ?? dag.const(0),
+        e.priority ?? dag.const(Number.NEGATIVE_INFINITY),
+      ].map((node, index) => ({
+        array: 0,
+        index,
+        terms: [{ w: -1, node }],
+      })),
+    });
+    const valuesK = make({
+      outputs: 1,
+      weighted: false,
+      zero: [],
+      targets: e.assignments.map((a, index) => ({ array: 0, index, terms: [{ w: -1, node: a.value }] })),
+    });
+    return {
+      id: e.id,
+      initialValue: e.initialValue,
+      persistent: e.persistent,
+      useValuesFromTriggerTime: e.useValuesFromTriggerTime,
+      hasDelay: e.delay !== undefined,
+      hasPriority: e.priority !== undefined,
+      size: e.assignments.length,
+      header: (out, t, y, p) => {
+        headerK(t, y, p, undefined, out);
+        return out;
+      },
+      values: (out, t, y, p) => {
+        valuesK(t, y, p, undefined, out);
+        return out;
+      },
+      apply: makeApply(
+        sys,
+        e.assignments.map((a) => a.symbol),
+        observer,
+      ),
+    };
+  });
+
+  // Discontinuity roots: relations inside selects and comparisons of the RHS that depend on t or y.
+  const discontinuities: ((t: number, y: Vec, p: Vec) => number)[] = [];
+  const seen = new Set<string>();
+  for (const id of dag.topo(sys.rhs)) {
+    const node = dag.node(id);
+    if (!(node.op === 'lt' || node.op === 'le' || node.op === 'gt' || node.op === 'ge')) continue;
+    const g = dag.sub(node.args[0], node.args[1]);
+    if (dag.isConst(g) || seen.has(String(g)) || discontinuities.length >= 64) continue;
+    const dependsOnTime = dag.topo([g]).some((x) => dag.node(x).op === 'y' || dag.node(x).op === 't');
+    if (!dependsOnTime) continue;
+    seen.add(String(g));
+    const k = make({
+      outputs: 1,
+      weighted: false,
+      zero: [],
+      targets: [{ array: 0, index: 0, terms: [{ w: -1, node: g }] }],
+    });
+    const buf = new Float64Array(1);
+    discontinuities.push((t, y, p) => {
+      k(t, y, p, undefined, buf);
+      return buf[0];
+    });
+  }
+
+  const compiled: CompiledModel = {
+    n,
+    np,
+    stateIds: sys.stateIds,
+    paramIds: sys.paramIds,
+    y0: init.y0,
+    p: init.p,
+    declared: sys.declared,
+    initialize,
+    initialJacobian,
+    rhs,
+    jacobian,
+    paramJacobian,
+    vjp,
+    jvp,
+    events,
+    discontinuities,
+    backend: factory.used(),
+    problem: (t0, t1, overrides = {}) => ({
+      rhs,
+      jacobian,
+      paramJacobian,
+      vjp,
+      jvp,
+      y0: overrides.y0 ?? compiled.y0,
+      p: overrides.p ?? compiled.p,
+      t0,
+      t1,
+      names: sys.stateIds,
+    }),
+    observer,
+    sources: {
+      rhs: generateKernelSource(dag, rhsSpec),
+      jacobian: generateKernelSource(dag, jacSpec),
+      vjp: generateKernelSource(dag, vjpSpec),
+    },
+    symbols: sys.symbols,
+  };
+  return compiled;
+}
+
+function observableNode(sys: LoweredSystem, id: string, kind: ObservableKind): NodeId {
+  const info = sys.symbols.get(id);
+  if (!info)
+    throw new OdeonError(
+      'SbmlSemanticError',
+      `Cannot observe ${JSON.stringify(id.slice(0, 60))}: no such symbol in the model.`,
+      {
+        element: id,
+        hint: 'Name a species, compartment, parameter, species reference or reaction of the model.',
+      },
+    );
+  if (info.kind === 'species' && kind === 'amount') return sys.amount(id);
+  if (info.kind === 'species' && kind === 'concentration') return sys.concentration(id);
+  return sys.value(id);
+}
+
+/**
+ * SBML event-assignment semantics on the stored representation: species values are concentrations
+ * unless hasOnlySubstanceUnits, and are converted with the compartment size after all assignments of the
+ * event; compartments assigned by the event keep the amounts of species that are not assigned
+ * (concentrations of rate-rule species are rescaled accordingly).
+ */
+function makeApply(
+  sys: LoweredSystem,
+  targets: readonly SymbolInfo[],
+  observer: CompiledModel['observer'],
+): (values: Float64Array, t: number, y: Vec, p: Vec) => void {
+  const compIds = sys.model.compartments.map((c) => c.id);
+  const sizes = compIds.length > 0 ? observer(compIds) : undefined;
+  const before = new Float64Array(compIds.length);
+  const after = new Float64Array(compIds.length);
+  const compIndex = new Map(compIds.map((c, i) => [c, i]));
+  const assignedSpecies = new Set(targets.filter((s) => s.kind === 'species').map((s) => s.id));
+  const rescale = [...sys.symbols.values()].filter(
+    (s) =>
+      s.kind === 'species' &&
+      s.role === 'state' &&
+      s.stores === 'value' &&
+      !sys.species.get(s.id)?.hasOnlySubstanceUnits,
+  );
+  const assignsCompartment = targets.some((s) => s.kind === 'compartment');
+  return (values, t, y, p) => {
+    if (sizes) sizes(before, t, y, p);
+    // Non-species first, so species conversions see the new compartment sizes.
+    targets.forEach((s, i) => {
+      if (s.kind === 'species') return;
+      (s.role === 'state' ? y : p)[s.index] = values[i];
+    });
+    if (sizes) sizes(after, t, y, p);
+    targets.forEach((s, i) => {
+      if (s.kind !== 'species') return;
+      const sp = sys.species.get(s.id);
+      let v = values[i];
+      if (sp && s.stores === 'amount' && !sp.hasOnlySubstanceUnits)
+        v *= after[compIndex.get(sp.compartment) as number];
+      (s.role === 'state' ? y : p)[s.index] = v;
+    });
+    if (assignsCompartment)
+      for (const s of rescale) {
+        if (assignedSpecies.has(s.id)) continue;
+        const c = compIndex.get(sys.species.get(s.id)?.compartment as string) as number;
+        if (before[c] !== after[c]) y[s.index] *= before[c] / after[c];
+      }
+  };
+}

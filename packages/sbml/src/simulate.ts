@@ -1,0 +1,296 @@
+import { type MethodName, type OdeEvent, OdeonError, type SolveStats, solve, type Vec } from '@odeon/ode';
+import type { CompiledModel, ObservableKind } from './compile.ts';
+
+/** Options of {@link simulate}. */
+export interface SimulateOptions {
+  /** Start time. Default 0. */
+  readonly t0?: number;
+  /** End time. */
+  readonly t1: number;
+  /** Number of output intervals: outputs at t0 + i (t1 − t0)/steps, i = 0..steps. Default 100. */
+  readonly steps?: number;
+  /** Explicit output times (sorted, within [t0, t1]); overrides `steps`. */
+  readonly times?: ArrayLike<number>;
+  /** Quantities to report (default: every species, as its symbol means in math). */
+  readonly variables?: readonly string[];
+  /** Per variable: `amount`, `concentration` or `auto`. */
+  readonly kinds?: readonly ObservableKind[];
+  /** Solver method (default `rodas5p`: stiff-capable, 5th order, dense output). */
+  readonly method?: MethodName;
+  readonly rtol?: number;
+  readonly atol?: number;
+  /** Maximum solver steps per segment between events. Default 500 000. */
+  readonly maxSteps?: number;
+  /** Initial state / parameters overriding the model's. */
+  readonly y0?: ArrayLike<number>;
+  readonly p?: ArrayLike<number>;
+  /** Seed of the random choice between simultaneous events of equal priority (SBML leaves it random). Default 1. */
+  readonly seed?: number;
+}
+
+const SIMULATE_DEFAULTS = {
+  t0: 0,
+  steps: 100,
+  method: 'rodas5p',
+  rtol: 1e-8,
+  atol: 1e-12,
+  maxSteps: 500_000,
+  seed: 1,
+} as const satisfies Partial<Required<SimulateOptions>>;
+
+/** A simulated time course. */
+export interface TimeCourse {
+  readonly times: Float64Array;
+  readonly names: readonly string[];
+  /** Row-major times.length × names.length. */
+  readonly values: Float64Array;
+  /** Solver work summed over all segments. */
+  readonly stats: SolveStats;
+  /** SBML events executed, in order. */
+  readonly events: readonly { readonly t: number; readonly id: string }[];
+}
+
+interface Pending {
+  readonly event: number;
+  readonly time: number;
+  readonly values: Float64Array | undefined;
+  readonly order: number;
+}
+
+/**
+ * Simulates a compiled model with `@odeon/ode`, applying SBML event semantics: triggers fire on
+ * false → true transitions (located by the solver's root finding on continuous trigger functions),
+ * `initialValue` decides firing at t0, delays are scheduled as integration stops, simultaneous events run
+ * by descending priority (ties at random, seeded), each execution re-evaluates the triggers (cascades),
+ * non-persistent events are cancelled when their trigger turns false, and `useValuesFromTriggerTime`
+ * decides when assignment values are computed. Discontinuities of piecewise right-hand sides restart the
+ * integrator.
+ *
+ * @throws OdeonError `InvalidOption`, solver errors (`MaxStepsReached`, `StepSizeTooSmall`, ...),
+ *   `SbmlSemanticError` for unknown variables.
+ */
+export function simulate(model: CompiledModel, options: SimulateOptions): TimeCourse {
+  const o = { ...SIMULATE_DEFAULTS, ...options };
+  const { t0, t1 } = o;
+  if (!Number.isFinite(t0) || !Number.isFinite(t1) || t1 < t0)
+    throw new OdeonError('InvalidOption', `Invalid time span [${t0}, ${t1}].`, {
+      option: 't1',
+      value: t1,
+      allowed: 'finite t1 ≥ t0',
+      hint: 'Give an end time after the start time.',
+    });
+  let times: Float64Array;
+  if (options.times !== undefined) {
+    times = Float64Array.from(options.times);
+    for (let i = 0; i < times.length; i++)
+      if (!(times[i] >= t0 && times[i] <= t1) || (i > 0 && times[i] < times[i - 1]))
+        throw new OdeonError('InvalidOption', 'Output times must be sorted and within [t0, t1].', {
+          option: 'times',
+          hint: 'Sort the output times and keep them inside the time span.',
+        });
+  } else {
+    const steps = o.steps;
+    if (!(Number.isInteger(steps) && steps > 0 && steps <= 10_000_000))
+      throw new OdeonError('InvalidOption', `Invalid number of steps ${steps}.`, {
+        option: 'steps',
+        value: steps,
+        allowed: 'an integer in [1, 1e7]',
+        hint: 'Give a positive integer number of output intervals.',
+      });
+    times = new Float64Array(steps + 1);
+    for (let i = 0; i <= steps; i++) times[i] = t0 + (i * (t1 - t0)) / steps;
+    times[steps] = t1;
+  }
+  const names = defaultVariables(model, options.variables);
+  const observe = model.observer(names, options.kinds ?? []);
+  const m = names.length;
+  const values = new Float64Array(times.length * m);
+  const row = new Float64Array(m);
+
+  // State and parameters (a dummy state when the model has none, so the solver can locate events in time).
+  const n = Math.max(1, model.n);
+  const init = model.initialize(model.declared, t0);
+  const y = new Float64Array(n);
+  y.set(options.y0 !== undefined ? Float64Array.from(options.y0) : init.y0);
+  const p = options.p !== undefined ? Float64Array.from(options.p) : init.p;
+  const modelRhs = model.rhs;
+  const modelJac = model.jacobian;
+  const rhs =
+    model.n === 0
+      ? (_t: number, _y: Vec, _p: Vec, dydt: Vec): void => {
+          dydt[0] = 0;
+        }
+      : (t: number, yy: Vec, _p: Vec, dydt: Vec): void => modelRhs(t, yy, p, dydt);
+  const jacobian =
+    model.n === 0
+      ? (_t: number, _y: Vec, _p: Vec, J: Vec): void => {
+          J[0] = 0;
+        }
+      : (t: number, yy: Vec, _p: Vec, J: Vec): void => modelJac(t, yy, p, J);
+
+  const evs = model.events;
+  const ne = evs.length;
+  const header = new Float64Array(4);
+  const prevTrigger = new Uint8Array(ne);
+  const pending: Pending[] = [];
+  const fired: { t: number; id: string }[] = [];
+  let order = 0;
+  let rng = o.seed >>> 0 || 1;
+  const random = (): number => {
+    rng ^= rng << 13;
+    rng >>>= 0;
+    rng ^= rng >>> 17;
+    rng ^= rng << 5;
+    rng >>>= 0;
+    return rng / 4294967296;
+  };
+  const triggerOf = (i: number, t: number): boolean => evs[i].header(header, t, y, p)[0] !== 0;
+  const schedule = (i: number, t: number): void => {
+    const e = evs[i];
+    e.header(header, t, y, p);
+    const delay = e.hasDelay ? header[2] : 0;
+    if (!(delay >= 0) || !Number.isFinite(delay))
+      throw new OdeonError('SbmlSemanticError', `Event ${e.id} has an invalid delay ${delay} at t = ${t}.`, {
+        element: e.id,
+        t,
+        hint: 'Delays must evaluate to finite numbers ≥ 0.',
+      });
+    const captured = e.useValuesFromTriggerTime ? e.values(new Float64Array(e.size), t, y, p) : undefined;
+    pending.push({ event: i, time: t + delay, values: captured, order: order++ });
+  };
+  /** Re-evaluates triggers after a state change: schedules rising ones, cancels non-persistent falling ones. */
+  const updateTriggers = (t: number, atStart: boolean, crossed?: ReadonlyMap<number, boolean>): void => {
+    for (let i = 0; i < ne; i++) {
+      const now = crossed?.get(i) ?? triggerOf(i, t);
+      const before = atStart ? evs[i].initialValue : prevTrigger[i] === 1;
+      prevTrigger[i] = now ? 1 : 0;
+      if (now && !before) schedule(i, t);
+      if (!now && before && !evs[i].persistent)
+        for (let k = pending.length - 1; k >= 0; k--) if (pending[k].event === i) pending.splice(k, 1);
+    }
+  };
+  const executeDue = (t: number): void => {
+    const tol = 4 * Number.EPSILON * Math.max(1, Math.abs(t));
+    for (let guard = 0; ; guard++) {
+      if (guard > 100_000)
+        throw new OdeonError(
+          'SbmlSemanticError',
+          `Events keep firing at t = ${t} (more than 100000 executions).`,
+          {
+            t,
+            hint: 'An event assignment re-triggers events endlessly; check the triggers.',
+          },
+        );
+      let best = -1;
+      let bestPriority = Number.NEGATIVE_INFINITY;
+      let ties = 0;
+      for (let k = 0; k < pending.length; k++) {
+        if (pending[k].time > t + tol) continue;
+        const e = evs[pending[k].event];
+        const pr = e.hasPriority ? e.header(header, t, y, p)[3] : Number.NEGATIVE_INFINITY;
+        const prio = Number.isNaN(pr) ? Number.NEGATIVE_INFINITY : pr;
+        if (best < 0 || prio > bestPriority) {
+          best = k;
+          bestPriority = prio;
+          ties = 1;
+        } else if (prio === bestPriority) {
+          ties++;
+          if (e.hasPriority) {
+            if (random() * ties < 1) best = k;
+          } else if (pending[k].order < pending[best].order) best = k;
+        }
+      }
+      if (best < 0) return;
+      const job = pending.splice(best, 1)[0];
+      const e = evs[job.event];
+      const vals = job.values ?? e.values(new Float64Array(e.size), t, y, p);
+      e.apply(vals, t, y, p);
+      fired.push({ t, id: e.id });
+      updateTriggers(t, false);
+    }
+  };
+
+  const stats: SolveStats = {
+    rhsEvals: 0,
+    jacobianEvals: 0,
+    luFactorizations: 0,
+    linearSolves: 0,
+    steps: 0,
+    acceptedSteps: 0,
+    rejectedSteps: 0,
+    stiffnessSwitches: 0,
+  };
+  const roots: OdeEvent[] = [
+    ...evs.map((e) => ({
+      condition: (t: number, yy: Vec) => e.header(header, t, yy, p)[1],
+      terminal: true,
+    })),
+    ...model.discontinuities.map((g) => ({ condition: (t: number, yy: Vec) => g(t, yy, p), terminal: true })),
+  ];
+
+  const rootStart = new Float64Array(ne);
+  let t = t0;
+  let outPtr = 0;
+  const emitUpTo = (tEnd: number, inclusive: boolean, state: (tau: number) => Vec): void => {
+    while (outPtr < times.length && (times[outPtr] < tEnd || (inclusive && times[outPtr] <= tEnd))) {
+      const tau = times[outPtr];
+      observe(row, tau, state(tau), p);
+      values.set(row, outPtr * m);
+      outPtr++;
+    }
+  };
+  if (ne > 0) {
+    updateTriggers(t, true);
+    executeDue(t);
+  }
+  emitUpTo(t, true, () => y);
+  let stalls = 0;
+  for (let segment = 0; t < t1; segment++) {
+    if (segment > 1_000_000)
+      throw new OdeonError(
+        'MaxStepsReached',
+        `More than 1e6 integration restarts before t1 = ${t1} (t = ${t}).`,
+        {
+          t,
+          hint: 'Events or discontinuities fire too often; check the triggers.',
+        },
+      );
+    for (let i = 0; i < ne; i++) rootStart[i] = evs[i].header(header, t, y, p)[1];
+    let tNext = t1;
+    for (const job of pending) if (job.time > t && job.time < tNext) tNext = job.time;
+    const sol = solve(
+      // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
+      { rhs, jacobian, y0: y, t0: t, t1: tNext },
+      { method: o.method, rtol: o.rtol, atol: o.atol, dense: true, events: roots, maxSteps: o.maxSteps },
+    );
+    for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
+    const last = sol.t.length - 1;
+    const tEnd = sol.status === 'terminated' ? sol.t[last] : tNext;
+    const tmp = new Float64Array(n);
+    emitUpTo(tEnd, false, (tau) => sol.interpolate(tau, tmp));
+    for (let i = 0; i < n; i++) y[i] = sol.y[last * n + i];
+    stalls = tEnd <= t ? stalls + 1 : 0;
+    if (stalls > 1000)
+      throw new OdeonError('StepSizeTooSmall', `The integration makes no progress at t = ${t}.`, {
+        t,
+        hint: 'A trigger or discontinuity keeps firing at the same time.',
+      });
+    t = tEnd;
+    if (ne > 0) {
+      // A located root sits on the trigger's boundary (e.g. S = 0.1 for S < 0.1): decide by the crossing's direction.
+      const crossed = new Map<number, boolean>();
+      for (const f of sol.events)
+        if (f.index < ne && f.t === tEnd) crossed.set(f.index, rootStart[f.index] < 0);
+      updateTriggers(t, false, crossed);
+      executeDue(t);
+    }
+    emitUpTo(t, true, () => y);
+  }
+  emitUpTo(Number.POSITIVE_INFINITY, true, () => y);
+  return { times, names, values, stats, events: fired };
+}
+
+function defaultVariables(model: CompiledModel, variables: readonly string[] | undefined): readonly string[] {
+  if (variables !== undefined) return variables;
+  return [...model.symbols.values()].filter((s) => s.kind === 'species').map((s) => s.id);
+}
