@@ -1,2 +1,99 @@
 // Public API of @odeon/tensor: explicit named re-exports only (see README.md).
-export {};
+export {
+  grad,
+  hessian,
+  hvp,
+  type JacobianOptions,
+  type JvpResult,
+  jacobian,
+  jvp,
+  stopGradient,
+  type VjpResult,
+  valueAndGrad,
+  vjp,
+} from './autodiff.ts';
+export type { Backend } from './backend.ts';
+export {
+  type CreationOptions,
+  eye,
+  full,
+  type NestedArray,
+  ones,
+  onesLike,
+  type RandnOptions,
+  rand,
+  randn,
+  scalar,
+  tensor,
+  toBackend,
+  zeros,
+  zerosLike,
+} from './creation.ts';
+export { getBackend, noGrad, setBackend } from './engine.ts';
+export { type InitBackendOptions, initBackend, isBackendReady } from './init-backend.ts';
+export {
+  abs,
+  add,
+  celu,
+  cos,
+  div,
+  equal,
+  erf,
+  exp,
+  gelu,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  log,
+  log1p,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  reciprocal,
+  relu,
+  sigmoid,
+  sign,
+  silu,
+  sin,
+  softplus,
+  sqrt,
+  square,
+  sub,
+  type TensorLike,
+  tanh,
+  where,
+} from './ops-elementwise.ts';
+export { dot, matmul } from './ops-linalg.ts';
+export {
+  type Axes,
+  logsumexp,
+  max,
+  mean,
+  min,
+  type NormOptions,
+  norm,
+  sum,
+  sumSquares,
+} from './ops-reduce.ts';
+export {
+  broadcastTo,
+  concat,
+  expandDims,
+  gather,
+  mT,
+  pad,
+  reshape,
+  slice,
+  squeeze,
+  stack,
+  sumTo,
+  transpose,
+} from './ops-shape.ts';
+export { Rng } from './random.ts';
+export { type Rule, rules } from './rules.ts';
+export { Tensor } from './tensor.ts';
+export { flatten, type Tree, treeFromLeaves, treeLeaves, treeMap, treeSize, unflatten } from './tree.ts';
+export type { BackendName, BinaryOp, DType, OpAttrs, OpAttrsMap, OpName, Shape, UnaryOp } from './types.ts';

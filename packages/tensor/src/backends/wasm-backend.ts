@@ -1,0 +1,3 @@
+export async function createWasmBackend(_o: unknown): Promise<never> {
+  throw new Error('not yet');
+}

@@ -1,0 +1,219 @@
+/**
+ * The one differentiation engine. `apply` runs a primitive on the inputs' backend and, when any input
+ * is being differentiated, records a graph node. `backward` walks the graph in reverse with the rules
+ * of `rules.ts`, which are written in differentiable ops: with `createGraph` the backward pass is
+ * itself recorded, which is what makes grad-of-grad and grad-of-vjp work.
+ */
+import { OdeonError } from '@odeon/ode';
+import type { Backend } from './backend.ts';
+import { cpuBackend } from './backends/cpu-backend.ts';
+import type { GraphNode } from './internal/graph.ts';
+import { shapesEqual } from './internal/shape.ts';
+import { activeRecorder } from './internal/trace-state.ts';
+import { rules } from './rules.ts';
+import { Tensor } from './tensor.ts';
+import type { BackendName, OpAttrs, OpName, Shape } from './types.ts';
+
+let nextNodeId = 1;
+let recording = true;
+let transformDepth = 0;
+
+const registry = new Map<BackendName, Backend>([['cpu', cpuBackend as Backend]]);
+let currentBackend: Backend = cpuBackend as Backend;
+
+/** @internal Registers an initialised backend (called by `initBackend`). */
+export function registerBackend(backend: Backend): void {
+  registry.set(backend.name, backend);
+}
+
+/** @internal Resolves a backend name (default: the current backend). */
+export function backendImpl(name?: BackendName): Backend {
+  if (name === undefined) return currentBackend;
+  const b = registry.get(name);
+  if (b === undefined)
+    throw new OdeonError('BackendNotInitialized', `Backend '${name}' is not initialised.`, {
+      hint: `Call \`await initBackend('${name}')\` first.`,
+      value: name,
+    });
+  return b;
+}
+
+/** Makes `name` the backend used by creation functions that do not name one. */
+export function setBackend(name: BackendName): void {
+  currentBackend = backendImpl(name);
+}
+
+/** The name of the current default backend (`cpu` unless changed with `setBackend`). */
+export function getBackend(): BackendName {
+  return currentBackend.name;
+}
+
+/** @internal Runs a primitive, recording a graph node if any input is differentiated. */
+export function apply<K extends OpName>(
+  op: K,
+  inputs: readonly Tensor[],
+  attrs: OpAttrs<K>,
+  outShape: Shape,
+): Tensor {
+  const impl = inputs[0].impl;
+  const data: unknown[] = new Array(inputs.length);
+  const shapes: Shape[] = new Array(inputs.length);
+  let tracked = false;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i];
+    if (x.impl !== impl)
+      throw new OdeonError(
+        'ShapeMismatch',
+        `${op}: inputs live on different backends ('${impl.name}' and '${x.impl.name}').`,
+        { hint: 'Move tensors with toBackend() before combining them.' },
+      );
+    data[i] = x.data;
+    shapes[i] = x.shape;
+    if (x.node !== null) tracked = true;
+  }
+  const out = impl.run(op, data, shapes, outShape, attrs);
+  let node: GraphNode | null = null;
+  if (tracked && recording) node = { id: nextNodeId++, op, inputs, attrs, out: null };
+  const t = new Tensor(impl, out, outShape, node);
+  if (node !== null) node.out = t;
+  const rec = activeRecorder();
+  if (rec !== null) rec.record(op, inputs, attrs, outShape, t);
+  return t;
+}
+
+/** @internal A differentiated copy of `x`: a fresh graph node (linked to `x` if `x` is itself tracked). */
+export function track(x: Tensor): Tensor {
+  const node: GraphNode = { id: nextNodeId++, op: 'identity', inputs: [x], attrs: {}, out: null };
+  const t = new Tensor(x.impl, x.data, x.shape, node);
+  node.out = t;
+  activeRecorder()?.alias(t, x);
+  return t;
+}
+
+/** @internal Runs `body` as one nesting level of a transformation (grad, vjp, jvp). */
+export function inTransform<T>(body: () => T): T {
+  transformDepth++;
+  const prev = recording;
+  recording = true;
+  try {
+    return body();
+  } finally {
+    recording = prev;
+    transformDepth--;
+  }
+}
+
+/** @internal Whether a backward pass started now must record its own graph (an outer transformation is active). */
+export function needsCreateGraph(): boolean {
+  return transformDepth > 0 && recording;
+}
+
+/** Runs `body` without recording any autodiff graph (results are constants). */
+export function noGrad<T>(body: () => T): T {
+  const prev = recording;
+  recording = false;
+  try {
+    return body();
+  } finally {
+    recording = prev;
+  }
+}
+
+/**
+ * @internal Reverse pass: cotangents of `targets` given `seeds` for `roots`. Returns `null` for a
+ * target the roots do not depend on.
+ */
+export function backward(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  targets: readonly Tensor[],
+  createGraph: boolean,
+): (Tensor | null)[] {
+  let minId = Number.POSITIVE_INFINITY;
+  const targetNodes = new Set<GraphNode>();
+  for (const t of targets) {
+    if (t.node === null) throw new Error('internal: backward target is not tracked');
+    targetNodes.add(t.node);
+    if (t.node.id < minId) minId = t.node.id;
+  }
+  // Iterative post-order DFS restricted to nodes at least as new as the oldest target.
+  const order: GraphNode[] = [];
+  const visited = new Set<GraphNode>();
+  const stack: { node: GraphNode; next: number }[] = [];
+  for (const r of roots) {
+    if (r.node === null || r.node.id < minId || visited.has(r.node)) continue;
+    visited.add(r.node);
+    stack.push({ node: r.node, next: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const inputs = targetNodes.has(top.node) ? [] : top.node.inputs;
+      if (top.next < inputs.length) {
+        const child = inputs[top.next++].node;
+        if (child !== null && child.id >= minId && !visited.has(child)) {
+          visited.add(child);
+          stack.push({ node: child, next: 0 });
+        }
+      } else {
+        order.push(top.node);
+        stack.pop();
+      }
+    }
+  }
+  const cot = new Map<GraphNode, Tensor>();
+  const body = () => {
+    for (let i = 0; i < roots.length; i++) {
+      const r = roots[i];
+      if (r.node === null || r.node.id < minId) continue;
+      if (!shapesEqual(seeds[i].shape, r.shape))
+        throw new OdeonError(
+          'ShapeMismatch',
+          `Cotangent shape [${seeds[i].shape.join(',')}] does not match output shape [${r.shape.join(',')}].`,
+        );
+      accumulate(cot, r.node, seeds[i]);
+    }
+    for (let k = order.length - 1; k >= 0; k--) {
+      const node = order[k];
+      if (targetNodes.has(node)) continue;
+      const g = cot.get(node);
+      if (g === undefined) continue;
+      cot.delete(node);
+      const needs = node.inputs.map((x) => x.node !== null && x.node.id >= minId);
+      const rule = rules[node.op] as RuleFn;
+      const grads = rule(g, node.inputs, node.out as Tensor, node.attrs, needs);
+      for (let i = 0; i < node.inputs.length; i++) {
+        const gi = grads[i];
+        const child = node.inputs[i].node;
+        if (gi != null && needs[i] && child !== null) accumulate(cot, child, gi);
+      }
+    }
+    return targets.map((t) => cot.get(t.node as GraphNode) ?? null);
+  };
+  return createGraph ? inTransformRecording(body) : noGrad(body);
+}
+
+type RuleFn = (
+  g: Tensor,
+  inputs: readonly Tensor[],
+  out: Tensor,
+  attrs: unknown,
+  needs: readonly boolean[],
+) => readonly (Tensor | null)[];
+
+function inTransformRecording<T>(body: () => T): T {
+  const prev = recording;
+  recording = true;
+  try {
+    return body();
+  } finally {
+    recording = prev;
+  }
+}
+
+function accumulate(cot: Map<GraphNode, Tensor>, node: GraphNode, g: Tensor): void {
+  const prev = cot.get(node);
+  if (prev === undefined) cot.set(node, g);
+  else {
+    const out = node.out as Tensor;
+    cot.set(node, apply('add', [prev, g], {}, out.shape));
+  }
+}

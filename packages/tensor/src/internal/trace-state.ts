@@ -1,0 +1,40 @@
+import { OdeonError } from '@odeon/ode';
+import type { Tensor } from '../tensor.ts';
+import type { OpName, Shape } from '../types.ts';
+
+/** Receives every primitive executed while a function is being compiled (see `compile.ts`). */
+export interface TapeRecorder {
+  record(op: OpName, inputs: readonly Tensor[], attrs: unknown, outShape: Shape, out: Tensor): void;
+  /** `alias` holds the same values as `source` (no kernel ran). */
+  alias(alias: Tensor, source: Tensor): void;
+  /** True if `t` depends on a traced input (its values are not known at compile time). */
+  isTraced(t: Tensor): boolean;
+}
+
+let recorder: TapeRecorder | null = null;
+
+export function activeRecorder(): TapeRecorder | null {
+  return recorder;
+}
+
+export function withRecorder<T>(r: TapeRecorder, body: () => T): T {
+  const prev = recorder;
+  recorder = r;
+  try {
+    return body();
+  } finally {
+    recorder = prev;
+  }
+}
+
+/** Reading traced values would bake them into the compiled tape: refuse loudly. */
+export function traceReadGuard(t: Tensor): void {
+  if (recorder?.isTraced(t))
+    throw new OdeonError(
+      'InvalidProblem',
+      'A compiled tensor function read the values of a tensor that depends on its inputs.',
+      {
+        hint: 'Compiled functions must not branch on tensor values: use where(), maximum() etc., or pass { compile: false }.',
+      },
+    );
+}
