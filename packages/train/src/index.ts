@@ -1,5 +1,6 @@
 // Public API of @odeon/train: explicit named re-exports only (see README.md).
 export { addNoise, type NoiseOptions } from './augment.ts';
+export type { Checkpoint, StepRecord, ValidationRecord } from './checkpoint.ts';
 export { type ParseCsvOptions, parseCsv, toCsv } from './csv.ts';
 export {
   Dataset,
@@ -48,3 +49,22 @@ export {
 export { learningRate, type Schedule, validateSchedule } from './optimizers/schedules.ts';
 export { Rng, type RngState } from './rng.ts';
 export { type SplitOptions, splitDataset } from './split.ts';
+export {
+  Strategy,
+  type StrategyStep,
+  type StrategyStepOptions,
+  type TrainTarget,
+} from './strategy.ts';
+export {
+  type Batch,
+  type EarlyStoppingOptions,
+  type Objective,
+  type ObjectiveResult,
+  type ParamRange,
+  type Progress,
+  type StopReason,
+  selectBatch,
+  type TrainOptions,
+  type TrainResult,
+  train,
+} from './train.ts';
