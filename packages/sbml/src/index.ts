@@ -1,6 +1,20 @@
 // Public API of @odeon/sbml: explicit named re-exports only (see README.md).
 export { AVOGADRO, apply, type MathExpr, type MathOp, mathSymbols, num, sym, walkMath } from './ast.ts';
 export {
+  buildModel,
+  type CompartmentSpec,
+  type EventSpec,
+  type FunctionSpec,
+  ModelBuilder,
+  type ModelSpec,
+  type ParameterSpec,
+  parseModelJson,
+  parseReactionEquation,
+  type ReactionSpec,
+  type RuleSpec,
+  type SpeciesSpec,
+} from './builder.ts';
+export {
   type CompileBackend,
   type CompiledEvent,
   type CompiledModel,
@@ -8,6 +22,9 @@ export {
   compileModel,
   type ObservableKind,
 } from './compile.ts';
+export { describeModel, type ModelSummary } from './describe.ts';
+export { parseFormula } from './formula.ts';
+export { loadModel } from './load.ts';
 export type {
   Compartment,
   EventAssignment,
@@ -24,4 +41,17 @@ export type {
   UnsupportedFeature,
 } from './model.ts';
 export { type ParseSbmlOptions, parseSbml } from './sbml-reader.ts';
+export { writeMathML, writeSbml } from './sbml-writer.ts';
+export { type SimulateOptions, simulate, type TimeCourse } from './simulate.ts';
+export {
+  compareSuiteResults,
+  formatSuiteCsv,
+  parseSuiteCsv,
+  parseSuiteSettings,
+  type SuiteComparison,
+  type SuiteSettings,
+  type SuiteTable,
+  simulateSuiteCase,
+  suiteSolverOptions,
+} from './suite.ts';
 export { parseXml, type XmlElement, type XmlLimits } from './xml.ts';
