@@ -24,6 +24,8 @@ export interface SimulateOptions {
   /** Initial state / parameters overriding the model's. */
   readonly y0?: ArrayLike<number>;
   readonly p?: ArrayLike<number>;
+  /** Wall-clock budget in milliseconds, checked between integration segments (default: none). */
+  readonly timeLimitMs?: number;
   /** Seed of the random choice between simultaneous events of equal priority (SBML leaves it random). Default 1. */
   readonly seed?: number;
 }
@@ -36,6 +38,7 @@ const SIMULATE_DEFAULTS = {
   atol: 1e-12,
   maxSteps: 500_000,
   seed: 1,
+  timeLimitMs: Number.POSITIVE_INFINITY,
 } as const satisfies Partial<Required<SimulateOptions>>;
 
 /** A simulated time course. */
@@ -245,7 +248,18 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   }
   emitUpTo(t, true, () => y);
   let stalls = 0;
+  const started = Date.now();
   for (let segment = 0; t < t1; segment++) {
+    if (Date.now() - started > o.timeLimitMs)
+      throw new OdeonError(
+        'MaxStepsReached',
+        `Simulation exceeded its time limit of ${o.timeLimitMs} ms at t = ${t}.`,
+        {
+          t,
+          option: 'timeLimitMs',
+          hint: 'Raise timeLimitMs, loosen tolerances, or try another method.',
+        },
+      );
     if (segment > 1_000_000)
       throw new OdeonError(
         'MaxStepsReached',
