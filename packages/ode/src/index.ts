@@ -36,6 +36,7 @@ export type {
   FiredEvent,
   JacobianFunction,
   JvpFunction,
+  JvpTimeFunction,
   OdeEvent,
   OdeProblem,
   ParamJacobianFunction,

@@ -132,6 +132,7 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution
     rhs: problem.rhs,
     p,
     jacobian: problem.jacobian,
+    tgrad: problem.tgrad,
     rtol,
     atol,
     stats: emptyStats(),

@@ -21,6 +21,9 @@ export type VjpFunction = (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: V
 /** Jacobian–vector product: out = (∂f/∂y) u (length n). */
 export type JvpFunction = (t: number, y: Vec, p: Vec, u: Vec, out: Vec) => void;
 
+/** ∂f/∂t at (t, y) written into `out` (length n). */
+export type JvpTimeFunction = (t: number, y: Vec, p: Vec, out: Vec) => void;
+
 /** An initial value problem. `y0` and `p` accept any array-like and are copied to Float64Array. */
 export interface OdeProblem {
   readonly rhs: RhsFunction;
@@ -32,6 +35,11 @@ export interface OdeProblem {
   readonly paramJacobian?: ParamJacobianFunction;
   readonly vjp?: VjpFunction;
   readonly jvp?: JvpFunction;
+  /**
+   * ∂f/∂t written into `out` (length n), used by the Rosenbrock methods; when absent they use a forward
+   * difference (one extra RHS evaluation per step). Pass a function writing zeros for autonomous problems.
+   */
+  readonly tgrad?: JvpTimeFunction;
   /** Optional component names, used in error messages and CSV output. */
   readonly names?: readonly string[];
 }

@@ -1,4 +1,4 @@
-import type { JacobianFunction, RhsFunction, SolveStats } from '../types.ts';
+import type { JacobianFunction, JvpTimeFunction, RhsFunction, SolveStats } from '../types.ts';
 
 /** What every stepper of one solve shares: the problem, tolerances and work counters. */
 export interface SolverContext {
@@ -7,6 +7,7 @@ export interface SolverContext {
   /** Parameters; events may change them in place. */
   readonly p: Float64Array;
   readonly jacobian: JacobianFunction | undefined;
+  readonly tgrad: JvpTimeFunction | undefined;
   readonly rtol: number;
   /** Per-component absolute tolerance (length n). */
   readonly atol: Float64Array;

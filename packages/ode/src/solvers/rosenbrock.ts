@@ -46,7 +46,8 @@ export class JacobianWorkspace {
       fdJacobian(this.J, ctx, t, y, f0, this.ytmp, this.ftmp);
     }
     ctx.stats.jacobianEvals++;
-    fdTimeDerivative(this.dT, ctx, t, y, f0, h);
+    if (ctx.tgrad !== undefined) ctx.tgrad(t, y, ctx.p, this.dT);
+    else fdTimeDerivative(this.dT, ctx, t, y, f0, h);
     this.fresh = true;
     this.factoredHg = Number.NaN;
   }
