@@ -10,6 +10,16 @@ export {
   truncatedLength,
 } from './dataset.ts';
 export {
+  type FitObjective,
+  type FitOptions,
+  type FitParameter,
+  type FitResult,
+  type FitStart,
+  fit,
+  fitObjective,
+  type GradientEngine,
+} from './fit.ts';
+export {
   type BatchLossResult,
   batchLoss,
   createLoss,
@@ -68,3 +78,4 @@ export {
   type TrainResult,
   train,
 } from './train.ts';
+export { createTransform, type ParamTransform, type TransformKind } from './transforms.ts';

@@ -1,0 +1,186 @@
+import { type OdeProblem, solve } from '@odeon/ode';
+import { numericGradient } from '@odeon/testkit';
+import { describe, expect, it } from 'vitest';
+// `gradient` is not yet re-exported from @odeon/ode's index; use it from source until it is.
+import { gradient } from '../../ode/src/sensitivity/gradient.ts';
+import { addNoise } from './augment.ts';
+import { Dataset } from './dataset.ts';
+import { fit, fitObjective } from './fit.ts';
+import { Strategy } from './strategy.ts';
+import { train } from './train.ts';
+
+// A → B → C with rates k1, k2 (p = [k1, k2]); analytic solution for A(0) = a0, B(0) = C(0) = 0.
+const abc: OdeProblem = {
+  rhs: (_t, y, p, dydt) => {
+    dydt[0] = -p[0] * y[0];
+    dydt[1] = p[0] * y[0] - p[1] * y[1];
+    dydt[2] = p[1] * y[1];
+  },
+  jacobian: (_t, _y, p, J) => {
+    J.fill(0);
+    J[0] = -p[0];
+    J[3] = p[0];
+    J[4] = -p[1];
+    J[7] = p[1];
+  },
+  y0: [1, 0, 0],
+  t0: 0,
+  t1: 20,
+  p: [0.1, 0.1],
+  names: ['A', 'B', 'C'],
+};
+
+function abcExact(t: number, k1: number, k2: number, a0: number): number[] {
+  const a = a0 * Math.exp(-k1 * t);
+  const b = ((a0 * k1) / (k2 - k1)) * (Math.exp(-k1 * t) - Math.exp(-k2 * t));
+  return [a, b, a0 - a - b];
+}
+
+const K = [0.7, 0.25];
+
+function abcData(): Dataset {
+  const t1 = Array.from({ length: 21 }, (_, i) => i);
+  const t2 = [0, 0.5, 1.5, 3, 6, 12];
+  const rows1 = t1.map((t) => abcExact(t, K[0], K[1], 1));
+  const rows2 = t2.map((t) => abcExact(t, K[0], K[1], 2));
+  rows1[5][0] = Number.NaN; // a missing value
+  return new Dataset(
+    ['A', 'B', 'C'],
+    [
+      { name: 'a0=1', t: t1, y: rows1 },
+      { name: 'a0=2', t: t2, y: rows2 },
+    ],
+  );
+}
+
+describe('fit', () => {
+  it('recovers A → B → C rates from exact data (analytic solution), forward sensitivities', () => {
+    const r = fit(abc, abcData(), {
+      parameterNames: ['k1', 'k2'],
+      parameters: [
+        { name: 'k1', lower: 1e-3, upper: 10 },
+        { name: 'k2', lower: 1e-3, upper: 10 },
+      ],
+      gradient,
+    });
+    expect(r.converged).toBe(true);
+    expect(r.parameters.k1).toBeCloseTo(K[0], 5);
+    expect(r.parameters.k2).toBeCloseTo(K[1], 5);
+    expect(r.value).toBeLessThan(1e-12);
+    expect(Array.from(r.p)).toEqual([r.parameters.k1, r.parameters.k2]);
+  });
+
+  it('the objective gradient matches central differences of its value', () => {
+    const obj = fitObjective(abc, abcData(), {
+      parameters: [0, { index: 1, lower: 0 }],
+      gradient,
+      rtol: 1e-10,
+      atol: 1e-12,
+    });
+    const u = Float64Array.of(0.4, Math.log(0.5));
+    const g = obj.evaluate(u).grad;
+    const fd = numericGradient((x) => obj.evaluate(x).value, u, 1e-5);
+    for (let k = 0; k < 2; k++) expect(Math.abs(g[k] - fd[k])).toBeLessThan(1e-6 * Math.abs(fd[k]) + 1e-9);
+  });
+
+  // Lotka–Volterra: x' = αx − βxy, y' = δxy − γy, p = [α, β, δ, γ].
+  const lotka: OdeProblem = {
+    rhs: (_t, y, p, d) => {
+      d[0] = p[0] * y[0] - p[1] * y[0] * y[1];
+      d[1] = p[2] * y[0] * y[1] - p[3] * y[1];
+    },
+    y0: [1, 1],
+    t0: 0,
+    t1: 10,
+    p: [1.5, 1, 1, 3],
+    names: ['prey', 'predator'],
+  };
+  const truth = [1.5, 1, 1, 3];
+  const lvData = () => {
+    const t = Array.from({ length: 41 }, (_, i) => i * 0.25);
+    const sol = solve(lotka, { saveAt: t, rtol: 1e-11, atol: 1e-12, method: 'rodas5p' });
+    return new Dataset(['prey', 'predator'], [{ name: 'lv', t, y: sol.y }]);
+  };
+
+  it('recovers Lotka–Volterra parameters with multi-start from poor guesses within bounds', () => {
+    const r = fit({ ...lotka, p: [1, 1, 1, 1] }, lvData(), {
+      parameterNames: ['alpha', 'beta', 'delta', 'gamma'],
+      parameters: ['alpha', 'beta', 'delta', 'gamma'].map((name) => ({ name, lower: 0.1, upper: 10 })),
+      multiStart: 4,
+      seed: 2,
+      gradient,
+    });
+    expect(r.starts).toHaveLength(4);
+    expect(r.value).toBeLessThan(1e-12);
+    for (let k = 0; k < 4; k++) expect(r.theta[k]).toBeCloseTo(truth[k], 4);
+  });
+
+  it('fits noisy data to within the noise and is reproducible', () => {
+    const noisy = addNoise(lvData(), { relative: 0.02, seed: 1 });
+    const opts = {
+      parameterNames: ['alpha', 'beta', 'delta', 'gamma'],
+      parameters: ['alpha', 'beta', 'delta', 'gamma'].map((name) => ({ name, lower: 0.1, upper: 10 })),
+      gradient,
+    };
+    const a = fit({ ...lotka, p: [1.2, 0.8, 1.2, 2.5] }, noisy, opts);
+    const b = fit({ ...lotka, p: [1.2, 0.8, 1.2, 2.5] }, noisy, opts);
+    expect(Array.from(b.theta)).toEqual(Array.from(a.theta));
+    for (let k = 0; k < 4; k++) expect(Math.abs(a.theta[k] / truth[k] - 1)).toBeLessThan(0.05);
+  });
+
+  it('also trains with Adam through train() and the fit objective', async () => {
+    const obj = fitObjective(abc, abcData(), {
+      parameterNames: ['k1', 'k2'],
+      parameters: [
+        { name: 'k1', lower: 1e-3, upper: 10 },
+        { name: 'k2', lower: 1e-3, upper: 10 },
+      ],
+      gradient,
+      rtol: 1e-6,
+      atol: 1e-8,
+    });
+    const strategy = new Strategy().addStep({ lr: 0.1, steps: 300, schedule: { kind: 'cosine' } });
+    const r = await train(obj.asTrainObjective(), obj.toU([0.3, 0.5]), strategy, { datasetSize: 2 });
+    const theta = obj.toTheta(r.params);
+    expect(theta[0]).toBeCloseTo(K[0], 2);
+    expect(theta[1]).toBeCloseTo(K[1], 2);
+  });
+
+  it('validates inputs with typed errors', () => {
+    const d = abcData();
+    const base = { gradient, parameterNames: ['k1', 'k2'] } as const;
+    expect(() => fit(abc, d, { ...base, parameters: ['k3'] })).toThrowError(
+      expect.objectContaining({ code: 'InvalidOption' }),
+    );
+    expect(() => fit(abc, d, { ...base, parameters: [] })).toThrowError(
+      expect.objectContaining({ code: 'InvalidOption' }),
+    );
+    expect(() => fit(abc, d, { ...base, parameters: [{ name: 'k1', lower: 1, upper: 2 }] })).toThrowError(
+      expect.objectContaining({ context: expect.objectContaining({ option: 'parameters.k1.initial' }) }),
+    );
+    const other = new Dataset(['A', 'D'], [{ t: [0, 1], y: [1, 0, 0.5, 0.5] }]);
+    expect(() => fit(abc, other, { ...base, parameters: ['k1'] })).toThrowError(
+      expect.objectContaining({ code: 'DatasetError', context: expect.objectContaining({ column: 'D' }) }),
+    );
+  });
+
+  it('treats solver failures as an infinite loss so L-BFGS backs off', () => {
+    // Blows up in finite time when k > 1: y' = k·y², y(0) = 1 → y = 1/(1 − k t), singular at t = 1/k.
+    const blow: OdeProblem = {
+      rhs: (_t, y, p, d) => {
+        d[0] = p[0] * y[0] * y[0];
+      },
+      y0: [1],
+      t0: 0,
+      t1: 0.9,
+      p: [0.5],
+      names: ['y'],
+    };
+    const t = [0, 0.3, 0.6, 0.9];
+    const data = new Dataset(['y'], [{ t, y: t.map((s) => 1 / (1 - 0.5 * s)) }]);
+    const obj = fitObjective(blow, data, { parameters: [0], gradient });
+    expect(obj.evaluate(Float64Array.of(1.5)).value).toBe(Number.POSITIVE_INFINITY);
+    const r = fit({ ...blow, p: [0.9] }, data, { parameters: [0], gradient });
+    expect(r.theta[0]).toBeCloseTo(0.5, 6);
+  });
+});
