@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadReference } from '@odeon/testkit';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { appDir } from '../.vitepress/resolve-from-app.ts';
+import { chromiumArgs, ensureChromium } from './chromium.ts';
+import { type StaticServer, serveStatic } from './static-server.ts';
+
+// Builds the site, serves the static files on 127.0.0.1 and drives Debian's Chromium through the
+// pages whose snippets must run in the reader's browser: Run, printed output, chart, no console errors.
+
+const distDir = join(appDir, '.vitepress', 'dist');
+const artifactsDir = join(appDir, 'test-artifacts');
+
+interface PageCase {
+  readonly name: string;
+  readonly path: string;
+  readonly snippet: string;
+  /** Lines the snippet must print (checked in order of appearance). */
+  readonly output: readonly RegExp[];
+  /** Extra checks on the printed text. */
+  readonly check?: (text: string) => void;
+}
+
+/** The numbers printed after `label = [` … `]`. */
+function printedVector(text: string, label: string): number[] {
+  const line = text.split('\n').find((l) => l.startsWith(`${label} = [`));
+  return line
+    ? line
+        .slice(label.length + 4, -1)
+        .split(', ')
+        .map(Number)
+    : [];
+}
+
+const rober = loadReference('rober');
+
+const pages: readonly PageCase[] = [
+  {
+    name: 'getting-started',
+    path: '/getting-started',
+    snippet: 'getting-started/rober',
+    output: [/^status: success$/m, /^\d+ steps \(\d+ rejected\), \d+ rhs evaluations/m],
+    check: (text) => expect(printedVector(text, 'y(1e5)')).toBeAllclose(rober.final, { rtol: 1e-6, atol: 0 }),
+  },
+  {
+    name: 'tutorial-stiff-rober',
+    path: '/tutorials/stiff-rober',
+    snippet: 'tutorials/stiff-rober',
+    output: [/^method\s+steps\s+rhs evals\s+LU\s+y2\(40\)$/m, /^tsit5\s+\d{5}\s/m, /^rodas5p\s+\d{2,3}\s/m],
+    // y2(40) printed by every method, against Hairer & Wanner's reference 0.9185534764e-5.
+    check: (text) => {
+      const y2 = [...text.matchAll(/^\w+\s+\d+\s+\d+\s+\d+\s+(\S+)$/gm)].map((m) => Number(m[1]));
+      expect(y2).toHaveLength(4);
+      expect(y2).toBeAllclose(Array(4).fill(0.9185534764e-5), { rtol: 2e-5, atol: 0 });
+    },
+  },
+];
+
+let server: StaticServer | null = null;
+let browser: Browser | null = null;
+
+describe('documentation site in Chromium', () => {
+  beforeAll(() => mkdirSync(artifactsDir, { recursive: true }));
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('the site builds to static files', () => {
+    const r = spawnSync('pnpm', ['run', 'build'], { cwd: appDir, stdio: 'inherit' });
+    expect(r.status).toBe(0);
+  }, 240_000);
+
+  test('Chromium starts', async () => {
+    const executablePath = ensureChromium();
+    server = await serveStatic(distDir);
+    browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true });
+    expect(browser.version()).toMatch(/^\d+\./);
+  }, 240_000);
+
+  for (const c of pages) {
+    test(`${c.name}: Run prints the expected output and draws a chart, without console errors`, async () => {
+      if (!browser || !server) throw new Error('the browser or the server did not start');
+      const page: Page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+      });
+
+      const response = await page.goto(`${server.url}${c.path}`, { waitUntil: 'load' });
+      expect(response?.status()).toBe(200);
+      const box = page.locator(`.odeon-snippet[data-snippet="${c.snippet}"]`);
+      await box.and(page.locator('[data-hydrated="true"]')).waitFor({ timeout: 30_000 });
+      await box.locator('button.odeon-snippet-run').click();
+      await box.and(page.locator('[data-state="done"], [data-state="failed"]')).waitFor({ timeout: 60_000 });
+      const text = (await box.locator('.odeon-snippet-output').textContent()) ?? '';
+      expect(await box.getAttribute('data-state'), text).toBe('done');
+      for (const re of c.output) expect(text).toMatch(re);
+      c.check?.(text);
+
+      // The chart: an SVG with one line per series, drawn by vega-embed.
+      const marks = box.locator('.odeon-snippet-chart svg path[aria-roledescription="line mark"]');
+      await marks.first().waitFor({ timeout: 30_000 });
+      expect(await marks.count()).toBeGreaterThan(0);
+
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(artifactsDir, `${c.name}.png`), fullPage: true });
+      expect(problems).toEqual([]);
+      await page.close();
+    }, 120_000);
+  }
+});
