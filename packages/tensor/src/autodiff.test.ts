@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as T from './index.ts';
 
-const backends: readonly T.BackendName[] = ['cpu'];
+const backends: readonly T.BackendName[] = ['cpu', 'wasm'];
 
 describe.each(backends)('transformations on %s', (backend) => {
   beforeAll(async () => {

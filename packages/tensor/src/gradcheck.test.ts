@@ -128,7 +128,9 @@ const cases: readonly Case[] = [
   unary('norm(ord ∞)', (x) => T.square(T.norm(x, { ord: Number.POSITIVE_INFINITY })), -2, 2, {
     ok: distinctAbs,
   }),
-  unary('transpose', (x) => T.mul(T.transpose(x), T.tensor([[1], [2], [3]]))),
+  unary('transpose', (x) =>
+    T.mul(T.transpose(x), T.tensor([[1], [2], [3]], undefined, { backend: x.backend })),
+  ),
   unary('reshape', (x) => T.exp(T.reshape(x, [3, 2]))),
   unary('broadcastTo', (x) => T.sin(T.broadcastTo(T.reshape(x, [1, 2, 3]), [2, 2, 3]))),
   unary('slice', (x) => T.square(T.slice(x, [1, 1], [1, 2]))),
@@ -145,7 +147,7 @@ const cases: readonly Case[] = [
   { name: 'matmul vector @ matrix', n: 9, f: (x) => T.exp(T.matmul(part(x, 0, [3]), part(x, 3, [3, 2]))) },
 ];
 
-const backends: readonly T.BackendName[] = ['cpu'];
+const backends: readonly T.BackendName[] = ['cpu', 'wasm'];
 
 describe.each(backends)('gradcheck on %s', (backend) => {
   beforeAll(async () => {

@@ -17,7 +17,7 @@ const ERF_TABLE: readonly [number, number][] = [
   [-1.5, -0.9661051464753108],
 ];
 
-const backends: readonly T.BackendName[] = ['cpu'];
+const backends: readonly T.BackendName[] = ['cpu', 'wasm'];
 
 describe.each(backends)('op values on %s', (backend) => {
   beforeAll(async () => {
@@ -52,7 +52,9 @@ describe.each(backends)('op values on %s', (backend) => {
       [(x) => T.celu(x, 2), (v) => Math.max(0, v) + Math.min(0, 2 * (Math.exp(v / 2) - 1))],
     ];
     fc.assert(
-      fc.property(vector(5, -8, 8), (x) => {
+      fc.property(vector(5, -8, 8), (x0) => {
+        // On wasm the inputs are float32 (and subnormals may flush to zero): compare on the rounded inputs.
+        const x = f32 ? x0.map((v) => (Math.abs(v) < 1e-20 ? 0 : Math.fround(v))) : x0;
         for (const [op, ref] of table)
           expect(op(t(x)).toFloat64()).toBeAllclose(
             x.map(ref),
@@ -77,7 +79,7 @@ describe.each(backends)('op values on %s', (backend) => {
 
   it('softplus and sigmoid do not overflow', () => {
     const v = T.softplus(t([800, -800])).toFloat64();
-    expect(v[0]).toBeCloseTo(800, 10);
+    expect(v[0]).toBeCloseTo(800, f32 ? 3 : 10);
     expect(v[1]).toBe(0);
     expect(T.sigmoid(t([-800, 800])).toFloat64()).toEqual(new Float64Array([0, 1]));
   });
@@ -127,7 +129,7 @@ describe.each(backends)('op values on %s', (backend) => {
 
   it('reductions over axes', () => {
     const x = t([1, 5, 3, 4, 2, 6], [2, 3]);
-    expect(T.sum(x).item()).toBeCloseTo(21, 12);
+    expect(T.sum(x).item()).toBeCloseTo(21, f32 ? 5 : 12);
     expect(T.sum(x, 0).toFloat64()).toEqual(new Float64Array([5, 7, 9]));
     expect(T.sum(x, 1, true).shape).toEqual([2, 1]);
     expect(T.mean(x, -1).toFloat64()).toBeAllclose([3, 4], tol);
@@ -137,10 +139,10 @@ describe.each(backends)('op values on %s', (backend) => {
       [Math.log(Math.exp(1) + Math.exp(5) + Math.exp(3)), Math.log(Math.exp(4) + Math.exp(2) + Math.exp(6))],
       tol,
     );
-    expect(T.logsumexp(t([1000, 1000])).item()).toBeCloseTo(1000 + Math.log(2), 9);
-    expect(T.norm(t([3, -4])).item()).toBeCloseTo(5, 12);
-    expect(T.norm(t([3, -4]), { ord: 1 }).item()).toBeCloseTo(7, 12);
-    expect(T.norm(t([3, -4]), { ord: Number.POSITIVE_INFINITY }).item()).toBeCloseTo(4, 12);
+    expect(T.logsumexp(t([1000, 1000])).item()).toBeCloseTo(1000 + Math.log(2), f32 ? 3 : 9);
+    expect(T.norm(t([3, -4])).item()).toBeCloseTo(5, f32 ? 5 : 12);
+    expect(T.norm(t([3, -4]), { ord: 1 }).item()).toBeCloseTo(7, f32 ? 5 : 12);
+    expect(T.norm(t([3, -4]), { ord: Number.POSITIVE_INFINITY }).item()).toBeCloseTo(4, f32 ? 5 : 12);
     const y = T.reshape(
       T.tensor(
         Array.from({ length: 24 }, (_, i) => i),
