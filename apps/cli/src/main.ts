@@ -4,12 +4,18 @@ import type { RegisterCommand } from './command.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerSbmlSuite } from './commands/sbml-suite.ts';
+import { registerSimulate } from './commands/simulate.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import { type CliIo, processIo } from './io.ts';
 import { CLI_VERSION } from './version.ts';
 
 /** Every subcommand, in the order `odeon --help` lists them. */
-const COMMANDS: readonly RegisterCommand[] = [registerDemo, registerSbmlSuite, registerInfo];
+const COMMANDS: readonly RegisterCommand[] = [
+  registerDemo,
+  registerSimulate,
+  registerSbmlSuite,
+  registerInfo,
+];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('odeon')

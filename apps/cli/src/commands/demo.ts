@@ -1,14 +1,56 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { type CliIo, writeJson } from '../io.ts';
+import { timeSeriesSvg } from '../plot.ts';
+import { formatCsv, simulateProblem, writeOutputFile } from './simulate.ts';
 
 export interface DemoResult {
   readonly steps: readonly { readonly name: string; readonly summary: Record<string, unknown> }[];
 }
 
-/** The demo's stages; each later feature (simulation, training) adds one. */
-export async function runDemo(_io: CliIo): Promise<DemoResult> {
-  return { steps: [] };
+/** Options of `runDemo`. */
+export interface DemoOptions {
+  /** Where plots and CSV files go (default `./odeon-demo-output/`, relative to the working directory). */
+  readonly outDir?: string;
+}
+
+/**
+ * The demo's stages; each later feature (training, ...) adds one. Stage 1 solves the stiff ROBER
+ * problem with Rodas5P and writes its time course (CSV) and a log-time plot (SVG).
+ */
+export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<DemoResult> {
+  const outDir = options.outDir ?? 'odeon-demo-output';
+  const rober = simulateProblem({ problem: 'rober', method: 'rodas5p', rtol: 1e-6 });
+  const csv = join(outDir, 'rober.csv');
+  const svg = join(outDir, 'rober.svg');
+  writeOutputFile(io, csv, formatCsv(rober.names, rober.t, rober.y));
+  // y2 is four orders of magnitude below y1, y3: plot log-log
+  writeOutputFile(
+    io,
+    svg,
+    await timeSeriesSvg(rober.t, rober.y, rober.names, {
+      title: 'ROBER (Rodas5P, rtol 1e-6)',
+      logX: true,
+      logY: true,
+    }),
+  );
+  return {
+    steps: [
+      {
+        name: 'rober',
+        summary: {
+          method: rober.method,
+          rtol: rober.rtol,
+          atol: rober.atol,
+          wallMs: rober.wallMs,
+          stats: rober.stats,
+          final: rober.final,
+          files: [csv, svg],
+        },
+      },
+    ],
+  };
 }
 
 export const registerDemo: RegisterCommand = (program: Command, io: CliIo) => {
@@ -17,10 +59,32 @@ export const registerDemo: RegisterCommand = (program: Command, io: CliIo) => {
     .description(
       'Run the bundled example end to end: solve the stiff ROBER model, train a small neural ODE, write plots.',
     )
+    .option('--out-dir <dir>', 'folder for plots and CSV files', 'odeon-demo-output')
     .option('--json', 'print a machine-readable summary')
-    .action(async (options: { json?: boolean }) => {
-      const result = await runDemo(io);
-      if (options.json) writeJson(io, result);
-      else for (const step of result.steps) io.stdout(`${step.name}: ${JSON.stringify(step.summary)}\n`);
+    .action(async (options: { json?: boolean; outDir?: string }) => {
+      const result = await runDemo(io, options.outDir === undefined ? {} : { outDir: options.outDir });
+      if (options.json) {
+        writeJson(io, result);
+        return;
+      }
+      for (const step of result.steps) {
+        if (step.name === 'rober') {
+          const s = step.summary as {
+            stats: Record<string, number>;
+            final: Record<string, number>;
+            wallMs: number;
+            files: string[];
+          };
+          io.stdout(
+            `ROBER (stiff chemical kinetics) with rodas5p, rtol 1e-6: ${s.wallMs.toFixed(2)} ms\n` +
+              `  steps ${s.stats.steps} (accepted ${s.stats.acceptedSteps}, rejected ${s.stats.rejectedSteps}), ` +
+              `RHS ${s.stats.rhsEvals}, Jacobians ${s.stats.jacobianEvals}, LU ${s.stats.luFactorizations}\n` +
+              `  final state at t = 1e5: ${Object.entries(s.final)
+                .map(([k, v]) => `${k} = ${v.toPrecision(8)}`)
+                .join(', ')}\n` +
+              `  wrote ${s.files.join(', ')}\n`,
+          );
+        } else io.stdout(`${step.name}: ${JSON.stringify(step.summary)}\n`);
+      }
     });
 };

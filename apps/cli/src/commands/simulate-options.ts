@@ -15,4 +15,6 @@ export interface SimulateOptions {
   readonly out?: string;
   readonly plot?: string;
   readonly json?: boolean;
+  /** Logarithmic plot axes: 'x', 'y' or 'xy' (`--log`). */
+  readonly log?: string;
 }

@@ -1,0 +1,49 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finalErrorVsReference, loadReference } from '@odeon/testkit';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.ts';
+import { run } from '../main.ts';
+
+function capture(cwd: string): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+describe('odeon demo', () => {
+  it('starts by solving ROBER with rodas5p, prints its stats and final state, writes a plot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-demo-'));
+    const io = capture(dir);
+    expect(await run(['demo', '--out-dir', 'out'], io)).toBe(0);
+    expect(io.out).toMatch(/ROBER .* rodas5p/);
+    expect(io.out).toMatch(/Jacobians \d+/);
+    expect(io.out).toMatch(/y1 = 0\.01786/);
+    expect(existsSync(join(dir, 'out', 'rober.svg'))).toBe(true);
+    expect(readFileSync(join(dir, 'out', 'rober.svg'), 'utf8')).toContain('<svg');
+  });
+
+  it('--json gives the ROBER stage with the reference final state', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-demo-'));
+    const io = capture(dir);
+    expect(await run(['demo', '--json'], io)).toBe(0);
+    const json = JSON.parse(io.out);
+    const rober = json.steps.find((s: { name: string }) => s.name === 'rober');
+    expect(rober.summary.stats.steps).toBeGreaterThan(10);
+    expect(
+      finalErrorVsReference(loadReference('rober'), Object.values(rober.summary.final) as number[]),
+    ).toBeLessThan(1e-4);
+    expect(existsSync(join(dir, 'odeon-demo-output', 'rober.csv'))).toBe(true);
+  });
+});
