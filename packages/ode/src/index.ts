@@ -15,6 +15,19 @@ export {
   type OdeonErrorCode,
   type OdeonErrorContext,
 } from './errors.ts';
+export type { DerivativeReport, DerivativeSource } from './sensitivity/derivatives.ts';
+export { G7_WEIGHTS, GK15, GK15_NODES, GK15_WEIGHTS, gaussKronrod15 } from './sensitivity/gauss-kronrod.ts';
+export { GRADIENT_DEFAULTS, gradient } from './sensitivity/gradient.ts';
+export type {
+  GradientLoss,
+  GradientMethod,
+  GradientOptions,
+  GradientResult,
+  GradientStats,
+  IntegralLoss,
+  SensitivityKind,
+  SensitivityOptions,
+} from './sensitivity/types.ts';
 export { solve } from './solve.ts';
 export {
   FIXED_STEP_METHODS,

@@ -12,7 +12,13 @@ import { forwardGradient } from './methods/forward.ts';
 import { interpolatingGradient } from './methods/interpolating.ts';
 import type { MethodResult } from './methods/method-result.ts';
 import { quadratureGradient } from './methods/quadrature.ts';
-import type { GradientMethod, GradientOptions, GradientResult, SensitivityKind } from './types.ts';
+import type {
+  GradientMethod,
+  GradientOptions,
+  GradientResult,
+  SensitivityKind,
+  SensitivityOptions,
+} from './types.ts';
 
 /** Defaults of `gradient()`'s options. */
 export const GRADIENT_DEFAULTS = {
@@ -89,7 +95,7 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
   ) {
     throw invalidOption('integral', options.integral, 'an object with value(t, y) and grad(t, y, out)');
   }
-  const sens = options.sensitivity ?? GRADIENT_DEFAULTS.sensitivity;
+  const sens: SensitivityOptions = options.sensitivity ?? GRADIENT_DEFAULTS.sensitivity;
   if (!KINDS.includes(sens.kind))
     throw invalidOption('sensitivity.kind', sens.kind, KINDS.map((k) => `'${k}'`).join(' | '));
   const method = options.method ?? (sens.kind === 'discrete' ? 'dopri5' : GRADIENT_DEFAULTS.method);
@@ -137,7 +143,7 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
     rtol,
     atol,
     adjointRtol: positive('adjointRtol', options.adjointRtol ?? rtol),
-    adjointAtol: positive('adjointAtol', options.adjointAtol ?? rtol),
+    adjointAtol: options.adjointAtol === undefined ? undefined : positive('adjointAtol', options.adjointAtol),
     maxSteps,
     checkpoints,
     deriv: new Derivatives(problem, p, n),

@@ -43,8 +43,12 @@ export interface GradientOptions {
   readonly integral?: IntegralLoss;
   /** Default: `{ kind: 'quadrature' }`. */
   readonly sensitivity?: SensitivityOptions;
-  /** Tolerances of the backward (adjoint) solve; default rtol and rtol (as CVODES users commonly set). */
+  /** Relative tolerance of the backward (adjoint) solve; default `rtol`. */
   readonly adjointRtol?: number;
+  /**
+   * Absolute tolerance of the adjoint λ; default adjointRtol·max_i‖∂g_i/∂y‖∞. Lower it when λ decays
+   * by orders of magnitude backward (e.g. a single late observation of a stiff system).
+   */
   readonly adjointAtol?: number;
   /** Step limit per integration (default 1e6). */
   readonly maxSteps?: number;

@@ -21,24 +21,28 @@ export function massActionProblem(name: ReferenceName, options: { analytic?: boo
   const ref = loadReference(name);
   const def = ref.definition as { reactions: readonly Reaction[]; params: Record<string, number> };
   const names = Object.keys(def.params);
-  const reactions = def.reactions.map((r) => ({
-    k: names.indexOf(r.rate_constant),
-    reactants: r.reactants,
-    net: new Map<number, number>(),
-  }));
-  for (let r = 0; r < reactions.length; r++) {
-    const rx = reactions[r];
-    for (const s of def.reactions[r].reactants)
-      rx.net.set(s.species, (rx.net.get(s.species) ?? 0) - s.stoich);
-    for (const s of def.reactions[r].products) rx.net.set(s.species, (rx.net.get(s.species) ?? 0) + s.stoich);
-  }
   const n = ref.y0.length;
   const np = names.length;
-  const mono = (y: Vec, rx: (typeof reactions)[number], skip = -1): number => {
+  // flat arrays (no Maps or closures in the hot loops: this fixture also drives the benchmarks)
+  const R = def.reactions.length;
+  const kIndex = Int32Array.from(def.reactions, (r) => names.indexOf(r.rate_constant));
+  const reactants = def.reactions.map((r) => r.reactants);
+  const netSpecies: number[][] = [];
+  const netCoef: number[][] = [];
+  for (const r of def.reactions) {
+    const net = new Map<number, number>();
+    for (const s of r.reactants) net.set(s.species, (net.get(s.species) ?? 0) - s.stoich);
+    for (const s of r.products) net.set(s.species, (net.get(s.species) ?? 0) + s.stoich);
+    netSpecies.push([...net.keys()]);
+    netCoef.push([...net.values()]);
+  }
+  const mono = (y: Vec, r: number, skip: number): number => {
     let v = 1;
-    for (const s of rx.reactants) {
-      if (s.species === skip) v *= s.stoich * y[s.species] ** (s.stoich - 1);
-      else v *= y[s.species] ** s.stoich;
+    const rs = reactants[r];
+    for (let q = 0; q < rs.length; q++) {
+      const s = rs[q];
+      if (q === skip) v *= s.stoich === 1 ? 1 : s.stoich * y[s.species] ** (s.stoich - 1);
+      else v *= s.stoich === 1 ? y[s.species] : y[s.species] ** s.stoich;
     }
     return v;
   };
@@ -49,9 +53,11 @@ export function massActionProblem(name: ReferenceName, options: { analytic?: boo
     p: names.map((k) => def.params[k]),
     rhs(_t, y, p, dydt) {
       dydt.fill(0);
-      for (const rx of reactions) {
-        const rate = p[rx.k] * mono(y, rx);
-        for (const [s, c] of rx.net) dydt[s] += c * rate;
+      for (let r = 0; r < R; r++) {
+        const rate = p[kIndex[r]] * mono(y, r, -1);
+        const sp = netSpecies[r];
+        const co = netCoef[r];
+        for (let q = 0; q < sp.length; q++) dydt[sp[q]] += co[q] * rate;
       }
     },
   };
@@ -60,19 +66,25 @@ export function massActionProblem(name: ReferenceName, options: { analytic?: boo
     ...problem,
     jacobian(_t, y, p, J) {
       J.fill(0);
-      for (const rx of reactions) {
-        for (const r of rx.reactants) {
-          // d(rate)/dy_r, with repeated species handled by the power rule
-          const d = p[rx.k] * mono(y, rx, r.species);
-          for (const [s, c] of rx.net) J[s * n + r.species] += c * d;
+      for (let r = 0; r < R; r++) {
+        const rs = reactants[r];
+        const sp = netSpecies[r];
+        const co = netCoef[r];
+        for (let q = 0; q < rs.length; q++) {
+          // d(rate)/dy_s, power rule for stoichiometry > 1 (reactant species are distinct per reaction)
+          const d = p[kIndex[r]] * mono(y, r, q);
+          const col = rs[q].species;
+          for (let m = 0; m < sp.length; m++) J[sp[m] * n + col] += co[m] * d;
         }
       }
     },
     paramJacobian(_t, y, _p, Jp) {
       Jp.fill(0);
-      for (const rx of reactions) {
-        const m = mono(y, rx);
-        for (const [s, c] of rx.net) Jp[s * np + rx.k] += c * m;
+      for (let r = 0; r < R; r++) {
+        const m0 = mono(y, r, -1);
+        const sp = netSpecies[r];
+        const co = netCoef[r];
+        for (let m = 0; m < sp.length; m++) Jp[sp[m] * np + kIndex[r]] += co[m] * m0;
       }
     },
   };

@@ -5,7 +5,8 @@
  *     dλ/ds = J(t, y(t))ᵀ λ + ∂q/∂y        (n states only; the stage matrix is I/(hγ) − Jᵀ, n×n)
  *
  * and on every accepted backward step integrates dL/dp += ∫ λᵀ ∂f/∂p dt with the G7K15 rule, using
- * λ's own dense output and y's. Parameters therefore never enter the implicit solve: the cost is
+ * λ's own dense output and y's. Each sweep runs in s = tHigh − t (not −t), so a stiff adjoint transient
+ * right after a jump at a large t is resolved with full floating-point precision. Parameters therefore never enter the implicit solve: the cost is
  * O(n³) per factorisation plus O(np) per quadrature node (Kim et al. 2021).
  */
 import type { Vec } from '../../types.ts';
@@ -23,6 +24,8 @@ class AdjointSystem implements StiffSystem {
   readonly size: number;
   readonly errSize: number;
   traj: DenseTrajectory | undefined;
+  /** t = tBase − s. */
+  tBase = 0;
   private readonly ctx: GradientContext;
   private readonly y: Vec;
   private readonly J: Vec;
@@ -42,7 +45,7 @@ class AdjointSystem implements StiffSystem {
   rhs(s: number, lambda: Vec, out: Vec): void {
     const { ctx, y, J, qy } = this;
     const n = this.size;
-    const t = -s;
+    const t = this.tBase - s;
     this.traj!.evaluate(y, t);
     ctx.deriv.jacobian(t, y, J);
     for (let j = 0; j < n; j++) {
@@ -59,7 +62,7 @@ class AdjointSystem implements StiffSystem {
   prepare(s: number, _lambda: Vec, c: number): void {
     const { ctx, y, J } = this;
     const n = this.size;
-    const t = -s;
+    const t = this.tBase - s;
     this.traj!.evaluate(y, t);
     ctx.deriv.jacobian(t, y, J);
     const a = this.lu.lu;
@@ -87,8 +90,11 @@ export class AdjointSweeper {
   private readonly errP: Vec;
   private hNext: number | undefined;
 
-  constructor(ctx: GradientContext) {
+  private readonly atol: number;
+
+  constructor(ctx: GradientContext, atol: number) {
     this.ctx = ctx;
+    this.atol = atol;
     this.sys = new AdjointSystem(ctx);
     this.stepper = makeStepper(ctx.method, this.sys);
     this.dp = new Float64Array(ctx.np);
@@ -108,16 +114,17 @@ export class AdjointSweeper {
     const n = ctx.n;
     const np = ctx.np;
     this.sys.traj = traj;
+    this.sys.tBase = tHigh;
     const kind = this.stepper.kind;
     const { x, wk, wg } = GK15;
     const res = integrate(
       this.stepper,
-      -tHigh,
+      0,
       lambda,
       {
         rtol: ctx.adjointRtol,
-        atol: ctx.adjointAtol,
-        stops: Float64Array.of(-tLow),
+        atol: this.atol,
+        stops: Float64Array.of(tHigh - tLow),
         maxSteps: ctx.maxSteps,
         ...(this.hNext === undefined ? {} : { h0: Math.min(this.hNext, tHigh - tLow) }),
       },
@@ -130,7 +137,7 @@ export class AdjointSweeper {
           for (let q = 0; q < 15; q++) {
             const theta = 0.5 * (x[q] + 1);
             evalDense(lam, kind, block!, 0, n, theta);
-            const t = -(s + theta * h);
+            const t = tHigh - (s + theta * h);
             traj.evaluate(y, t);
             ctx.deriv.vjpParams(t, y, lam, vp);
             const a = wk[q] * half;

@@ -24,10 +24,13 @@ export interface GradientContext {
   readonly rtol: number;
   readonly atol: number;
   readonly adjointRtol: number;
-  readonly adjointAtol: number;
+  /** Undefined: `defaultAdjointAtol`. */
+  readonly adjointAtol: number | undefined;
   readonly maxSteps: number;
   readonly checkpoints: number | undefined;
   readonly deriv: Derivatives;
+  /** Replay this step sequence without error control (checks of the discrete adjoint). */
+  readonly fixedSteps?: Float64Array;
 }
 
 /** Distinct observation times > t0, followed by t1: where the forward integration must land. */

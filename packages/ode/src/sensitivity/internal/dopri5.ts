@@ -1,92 +1,18 @@
 /**
- * Dormand–Prince 5(4) with Hairer's order-4 dense output (CONTD5), FSAL. The Butcher tableau is
- * exported as data because the discrete adjoint differentiates exactly these stages.
+ * Dormand–Prince 5(4) with Hairer's order-4 dense output (CONTD5), FSAL, on the solver's tableau
+ * data (`DOPRI5_TABLEAU`), which the discrete adjoint differentiates stage by stage.
  *
  * This is the gradient module's self-contained explicit stepper; it stays internal and is replaced
  * by the solver's exported tableaus once they land.
  */
+import { DOPRI5_DENSE, DOPRI5_TABLEAU } from '../../solvers/tableaus/dopri5.ts';
 import type { Vec } from '../../types.ts';
 import type { Stepper } from './stepper.ts';
 import { emptyStats, type IntegrationSystem } from './system.ts';
 
-/** An explicit Runge–Kutta tableau: a (row-major s×s, strictly lower), b, c. */
-export interface ExplicitTableau {
-  readonly stages: number;
-  readonly a: Float64Array;
-  readonly b: Float64Array;
-  readonly c: Float64Array;
-}
-
-/** The 7-stage Dormand–Prince tableau (the 7th stage only serves FSAL and the error estimate). */
-export const DOPRI5_TABLEAU: ExplicitTableau = {
-  stages: 7,
-  a: Float64Array.from([
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    1 / 5,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    3 / 40,
-    9 / 40,
-    0,
-    0,
-    0,
-    0,
-    0,
-    44 / 45,
-    -56 / 15,
-    32 / 9,
-    0,
-    0,
-    0,
-    0,
-    19372 / 6561,
-    -25360 / 2187,
-    64448 / 6561,
-    -212 / 729,
-    0,
-    0,
-    0,
-    9017 / 3168,
-    -355 / 33,
-    46732 / 5247,
-    49 / 176,
-    -5103 / 18656,
-    0,
-    0,
-    35 / 384,
-    0,
-    500 / 1113,
-    125 / 192,
-    -2187 / 6784,
-    11 / 84,
-    0,
-  ]),
-  b: Float64Array.from([35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0]),
-  c: Float64Array.from([0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1, 1]),
-};
-
-/** b − b̂: the embedded error weights. */
-const E = Float64Array.from([71 / 57600, 0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40]);
-/** CONTD5 dense-output weights. */
-const DD = Float64Array.from([
-  -12715105075 / 11282082432,
-  0,
-  87487479700 / 32700410799,
-  -10690763975 / 1880347072,
-  701980252875 / 199316789632,
-  -1453857185 / 822651844,
-  69997945 / 29380423,
-]);
+/** b − b̂ (the embedded error weights) and CONTD5's dense weights, from the solver's tableau data. */
+const E = DOPRI5_TABLEAU.e as Float64Array;
+const DD = DOPRI5_DENSE;
 
 export class Dopri5Stepper implements Stepper {
   readonly kind = 'dopri5' as const;
@@ -108,7 +34,7 @@ export class Dopri5Stepper implements Stepper {
   step(t: number, y: Vec, h: number, yNew: Vec, err: Vec): void {
     const { sys, k, u, stats } = this;
     const m = sys.size;
-    const { a, c, b } = DOPRI5_TABLEAU;
+    const { a, c } = DOPRI5_TABLEAU;
     if (!this.fsalValid) {
       sys.rhs(t, y, k[0]);
       stats.rhsEvals++;
@@ -129,7 +55,6 @@ export class Dopri5Stepper implements Stepper {
       for (let s = 0; s < 7; s++) e += E[s] * k[s][i];
       err[i] = h * e;
     }
-    void b;
   }
 
   dense(out: Vec, y: Vec, yNew: Vec, h: number): Vec {

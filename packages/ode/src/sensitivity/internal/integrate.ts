@@ -33,6 +33,7 @@ export interface IntegrateResult {
   readonly hNext: number;
 }
 
+const EPS = 2.220446049250313e-16;
 const SAFETY = 0.9;
 const FAC_MIN = 0.2;
 const FAC_MAX = 6;
@@ -65,7 +66,8 @@ function initialStep(stepper: Stepper, t0: number, y: Vec, span: number, o: Inte
   d0 = Math.sqrt(d0 / Math.max(m, 1));
   d1 = Math.sqrt(d1 / Math.max(m, 1));
   const h = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
-  return Math.min(h, span);
+  // never below what t can resolve (a zero-valued adjoint component can make d1 huge)
+  return Math.min(Math.max(h, 1e3 * EPS * Math.abs(t0), 1e-3 * EPS * span), span);
 }
 
 /** Integrates from t0 to the last stop; `y` is updated in place to the final state. */
@@ -150,7 +152,7 @@ export function integrate(
         : FAC_MIN;
       h = hStep * fac;
       facMax = 1;
-      if (h < 1e-14 * Math.max(Math.abs(t), 1e-300) || h === 0) {
+      if (h < 8 * EPS * Math.abs(t) || h === 0) {
         throw new OdeonError('StepSizeTooSmall', `Step size ${h} too small at t = ${t}.`, {
           t,
           dt: h,

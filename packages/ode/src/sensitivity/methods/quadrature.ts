@@ -6,7 +6,7 @@ import { AdjointSweeper } from '../internal/adjoint-sweep.ts';
 import { BackwardDriver } from '../internal/backward-driver.ts';
 import type { GradientContext } from '../internal/context.ts';
 import { DenseTrajectory } from '../internal/dense-trajectory.ts';
-import { forwardPass } from '../internal/forward-pass.ts';
+import { defaultAdjointAtol, forwardPass } from '../internal/forward-pass.ts';
 import type { MethodResult } from './method-result.ts';
 
 export function quadratureGradient(ctx: GradientContext): MethodResult {
@@ -16,7 +16,7 @@ export function quadratureGradient(ctx: GradientContext): MethodResult {
     dense: true,
     onStep: (t, h, _y, _yn, block) => traj.push(t, h, block!),
   });
-  const sweeper = new AdjointSweeper(ctx);
+  const sweeper = new AdjointSweeper(ctx, defaultAdjointAtol(ctx, fwd.obsY));
   const driver = new BackwardDriver(ctx, fwd.obsY);
   driver.interval(ctx.t1, ctx.t0, (hi, lo, lambda) => sweeper.sweep(traj, hi, lo, lambda));
   const dy0 = Float64Array.from(driver.finish());

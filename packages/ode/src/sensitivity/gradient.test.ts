@@ -1,0 +1,387 @@
+import { loadReference } from '@odeon/testkit';
+import type {} from '@odeon/testkit/setup';
+import { describe, expect, it } from 'vitest';
+import { isOdeonError } from '../errors.ts';
+import type { OdeProblem } from '../types.ts';
+import { fdGradient, linearLoss, maxRelError, scaledError, squaredLoss } from './__fixtures__/helpers.ts';
+import { linearExact, linearProblem, lotkaProblem, massActionProblem } from './__fixtures__/problems.ts';
+import { gradient } from './gradient.ts';
+import type { GradientMethod, SensitivityKind } from './types.ts';
+
+const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
+const methodFor = (kind: SensitivityKind, m: GradientMethod): GradientMethod =>
+  kind === 'discrete' ? 'dopri5' : m;
+
+describe("gradient: linear system y' = A(p) y against the closed-form gradient", () => {
+  const times = [0, 0.25, 0.5, 1, 1.5, 2.2, 3];
+  // analytic L = Σ_i ½‖y(t_i) − d_i‖² and its gradient by the chain rule on the closed form
+  let L = 0;
+  const dp = new Float64Array(3);
+  const dy0 = new Float64Array(2);
+  for (let i = 0; i < times.length; i++) {
+    const { y, dy1, dy2 } = linearExact(times[i], linearProblem.p!, linearProblem.y0);
+    const r = [y[0] - Math.sin(i), y[1] - Math.sin(i + 1)];
+    L += 0.5 * (r[0] ** 2 + r[1] ** 2);
+    for (let k = 0; k < 3; k++) dp[k] += r[0] * dy1[k] + r[1] * dy2[k];
+    for (let k = 0; k < 2; k++) dy0[k] += r[0] * dy1[3 + k] + r[1] * dy2[3 + k];
+  }
+
+  for (const m of ['rodas4', 'dopri5'] as const) {
+    for (const kind of KINDS) {
+      it(`${kind} (${methodFor(kind, m)}) matches to ≤ 1e-6 relative`, () => {
+        const g = gradient(linearProblem, {
+          method: methodFor(kind, m),
+          rtol: 1e-10,
+          atol: 1e-12,
+          saveAt: times,
+          loss: squaredLoss,
+          sensitivity: { kind },
+        });
+        expect(g.value).toBeAllclose(L, { rtol: 1e-8 });
+        expect(maxRelError(g.dp, dp)).toBeLessThan(1e-6);
+        expect(maxRelError(g.dy0, dy0)).toBeLessThan(1e-6);
+        expect(g.stats.maxLuSize).toBeLessThanOrEqual(2);
+      });
+    }
+  }
+
+  it('adds a running cost ∫ (y1 + y2) dt (closed form) in the adjoint methods', () => {
+    const T = linearProblem.t1;
+    const closed = (p: ArrayLike<number>, y0: ArrayLike<number>) => {
+      const [p0, p1, p2] = [p[0], p[1], p[2]];
+      const I0 = (1 - Math.exp(-p0 * T)) / p0;
+      const I2 = (1 - Math.exp(-p2 * T)) / p2;
+      return y0[0] * I0 + ((p1 * y0[1]) / (p0 - p2)) * (I2 - I0) + y0[1] * I2;
+    };
+    // central differences of the closed form (no ODE solver involved)
+    const p = Float64Array.from(linearProblem.p!);
+    const y0 = Float64Array.from(linearProblem.y0);
+    const num = (f: (x: Float64Array) => number, x: Float64Array) =>
+      Array.from(x, (_v, j) => {
+        const h = 1e-6;
+        const a = Float64Array.from(x);
+        a[j] += h;
+        const b = Float64Array.from(x);
+        b[j] -= h;
+        return (f(a) - f(b)) / (2 * h);
+      });
+    const dpRef = num((x) => closed(x, y0), p);
+    const dyRef = num((x) => closed(p, x), y0);
+    for (const kind of ['quadrature', 'interpolating', 'backsolve'] as const) {
+      const g = gradient(linearProblem, {
+        rtol: 1e-10,
+        atol: 1e-12,
+        saveAt: [],
+        loss: { value: () => 0, grad: () => {} },
+        integral: { value: (_t, y) => y[0] + y[1], grad: (_t, _y, out) => out.fill(1) },
+        sensitivity: { kind },
+      });
+      expect(g.value).toBeAllclose(closed(p, y0), { rtol: 1e-9 });
+      expect(g.dp).toBeAllclose(dpRef, { rtol: 1e-6, atol: 1e-8 });
+      expect(g.dy0).toBeAllclose(dyRef, { rtol: 1e-6, atol: 1e-8 });
+    }
+  });
+});
+
+describe('gradient: Lotka–Volterra', () => {
+  const ref = loadReference('lotka');
+  const problem = lotkaProblem();
+  const grads = ref.gradients!.per_component;
+
+  it('every method agrees with every other and with central differences (≤ 1e-6 relative)', () => {
+    const loss = squaredLoss;
+    const fd = fdGradient(
+      problem,
+      ref.times,
+      loss,
+      { method: 'dop853', rtol: 1e-13, atol: 1e-15 },
+      1e-5,
+      1e-6,
+    );
+    const results = KINDS.map((kind) =>
+      gradient(problem, {
+        method: 'dopri5',
+        rtol: 1e-11,
+        atol: 1e-13,
+        saveAt: ref.times,
+        loss,
+        sensitivity: { kind },
+      }),
+    );
+    for (const a of results) {
+      expect(maxRelError(a.dp, fd.dp)).toBeLessThan(1e-6);
+      expect(maxRelError(a.dy0, fd.dy0)).toBeLessThan(1e-6);
+      for (const b of results) {
+        expect(maxRelError(a.dp, b.dp)).toBeLessThan(1e-6);
+        expect(maxRelError(a.dy0, b.dy0)).toBeLessThan(1e-6);
+      }
+    }
+  });
+
+  for (const kind of KINDS) {
+    it(`${kind}: per-species L_j matches the CVODES gradients at rtol 1e-8 (≤ 1e-5)`, () => {
+      for (let j = 0; j < 2; j++) {
+        const w = [0, 0];
+        w[j] = 1;
+        const g = gradient(problem, {
+          method: 'dopri5',
+          rtol: 1e-8,
+          atol: 1e-8 * ref.atol_factor,
+          saveAt: ref.times,
+          loss: linearLoss(w),
+          sensitivity: { kind },
+        });
+        expect(g.value).toBeAllclose(grads.L[j], { rtol: 1e-7 });
+        expect(maxRelError(g.dp, grads.dL_dp[j])).toBeLessThan(1e-5);
+        expect(maxRelError(g.dy0, grads.dL_dy0[j])).toBeLessThan(1e-5);
+      }
+    });
+  }
+});
+
+describe('gradient: ROBER (stiff) against CVODES', () => {
+  const ref = loadReference('rober');
+  const problem = massActionProblem('rober');
+  const grads = ref.gradients!;
+  const opts = { rtol: 1e-8, atol: 1e-8 * ref.atol_factor, saveAt: ref.times } as const;
+
+  for (const kind of ['quadrature', 'interpolating', 'forward'] as const) {
+    it(`${kind}: per-species L_j gradients (dp and dy0) to ≤ 1e-5 relative at rtol 1e-8`, () => {
+      for (let j = 0; j < 3; j++) {
+        const w = [0, 0, 0];
+        w[j] = 1;
+        const g = gradient(problem, { ...opts, loss: linearLoss(w), sensitivity: { kind } });
+        expect(g.value).toBeAllclose(grads.per_component.L[j], { rtol: 1e-6 });
+        expect(maxRelError(g.dp, grads.per_component.dL_dp[j])).toBeLessThan(1e-5);
+        // y0 entries as small as 4e-4 next to 38: relative to each entry, floored at 1e-3 of the row's scale
+        expect(
+          maxRelError(
+            g.dy0,
+            grads.per_component.dL_dy0[j],
+            1e-3 * Math.max(...grads.per_component.dL_dy0[j].map(Math.abs)),
+          ),
+        ).toBeLessThan(1e-5);
+        expect(g.stats.maxLuSize).toBe(3);
+      }
+    });
+  }
+
+  it('the total Σ_j L_j is conserved: dL/dy0 = 50 and dL/dp ≈ 0 relative to the per-species scale', () => {
+    const g = gradient(problem, {
+      ...opts,
+      loss: linearLoss([1, 1, 1]),
+      sensitivity: { kind: 'quadrature' },
+    });
+    expect(g.value).toBeAllclose(50, { rtol: 1e-7 });
+    expect(g.dy0).toBeAllclose([50, 50, 50], { rtol: 1e-6 });
+    // per-species dL/dp·p reaches ~3.7; the total must cancel to round-off/tolerance level
+    for (let k = 0; k < 3; k++) expect(Math.abs(g.dp[k] * grads.params[k])).toBeLessThan(1e-5 * 3.7);
+  });
+
+  it('backsolve (reversing the stiff ODE) fails or errs badly where quadrature is accurate (Kim et al. 2021)', () => {
+    const loss = linearLoss([0, 1, 0]);
+    const q = gradient(problem, {
+      ...opts,
+      saveAt: [1e5],
+      adjointAtol: 1e-14,
+      loss,
+      sensitivity: { kind: 'quadrature' },
+    });
+    const f = gradient(problem, { ...opts, saveAt: [1e5], loss, sensitivity: { kind: 'forward' } });
+    expect(scaledError(q.dp, f.dp, grads.params)).toBeLessThan(1e-5);
+    let backErr = Number.POSITIVE_INFINITY;
+    try {
+      const b = gradient(problem, {
+        ...opts,
+        saveAt: [1e5],
+        adjointAtol: 1e-14,
+        loss,
+        sensitivity: { kind: 'backsolve' },
+      });
+      backErr = scaledError(b.dp, f.dp, grads.params);
+    } catch (e) {
+      expect(isOdeonError(e, 'GradientFailed')).toBe(true);
+    }
+    expect(backErr).toBeGreaterThan(1e-2);
+  });
+});
+
+describe('gradient: POLLU (20 species, 25 rate constants)', () => {
+  const ref = loadReference('pollu');
+  const problem = massActionProblem('pollu');
+  const times = ref.times.filter((_t, i) => i % 5 === 4);
+  const w = Array.from({ length: 20 }, (_v, j) => 1 + j / 10);
+  const opts = { rtol: 1e-9, atol: 1e-15, saveAt: times, loss: linearLoss(w) } as const;
+
+  it('quadrature, interpolating and forward agree with each other and with central differences', () => {
+    const fd = fdGradient(
+      problem,
+      times,
+      linearLoss(w),
+      { method: 'rodas5p', rtol: 1e-11, atol: 1e-17 },
+      1e-4,
+      1e-6,
+    );
+    const res = (['quadrature', 'interpolating', 'forward'] as const).map((kind) =>
+      gradient(problem, { ...opts, sensitivity: { kind } }),
+    );
+    const p = Float64Array.from(problem.p!);
+    for (const a of res) {
+      expect(a.stats.maxLuSize).toBe(20);
+      expect(scaledError(a.dp, fd.dp, p)).toBeLessThan(1e-5);
+      expect(scaledError(a.dy0, fd.dy0)).toBeLessThan(1e-5);
+      for (const b of res) {
+        expect(scaledError(a.dp, b.dp, p)).toBeLessThan(1e-6);
+        expect(scaledError(a.dy0, b.dy0)).toBeLessThan(1e-6);
+      }
+    }
+  }, 120_000);
+});
+
+describe('gradient: discrete adjoint is the exact derivative of the explicit RK solution', () => {
+  it('matches central differences of the solver replaying the same steps, at loose rtol', async () => {
+    const { gradientContext } = await import('./gradient.ts');
+    const { discreteStepSequence } = await import('./methods/discrete.ts');
+    const { forwardPass } = await import('./internal/forward-pass.ts');
+    const problem = lotkaProblem();
+    const times = [0, 1, 2.5, 4, 7, 10];
+    const base = { method: 'dopri5', rtol: 1e-4, atol: 1e-7, saveAt: times, loss: squaredLoss } as const;
+    const g = gradient(problem, { ...base, sensitivity: { kind: 'discrete' } });
+    const steps = discreteStepSequence(gradientContext(problem, base));
+    // replay with fixed steps (no error control), perturbing p and y0
+    const replay = (p: Float64Array, y0: Float64Array) => {
+      const ctx = gradientContext({ ...problem, p, y0 }, base);
+      return forwardPass({ ...ctx, fixedSteps: steps } as typeof ctx).value;
+    };
+    const p = Float64Array.from(problem.p!);
+    const y0 = Float64Array.from(problem.y0);
+    const central = (f: (x: Float64Array) => number, x: Float64Array) =>
+      Array.from(x, (_v, j) => {
+        const h = 1e-6 * Math.max(1, Math.abs(x[j]));
+        const a = Float64Array.from(x);
+        a[j] += h;
+        const b = Float64Array.from(x);
+        b[j] -= h;
+        return (f(a) - f(b)) / (2 * h);
+      });
+    const fdp = central((x) => replay(x, y0), p);
+    const fdy = central((x) => replay(p, x), y0);
+    expect(maxRelError(g.dp, fdp)).toBeLessThan(1e-7);
+    expect(maxRelError(g.dy0, fdy)).toBeLessThan(1e-7);
+    // the continuous adjoint at the same loose tolerance is visibly different from the discrete derivative
+    const q = gradient(problem, { ...base, sensitivity: { kind: 'quadrature' } });
+    expect(maxRelError(q.dp, fdp)).toBeGreaterThan(10 * maxRelError(g.dp, fdp));
+  });
+
+  it('keeps O(√N) states with the default checkpointing and at most `checkpoints` when given', () => {
+    const problem = lotkaProblem();
+    const base = { method: 'dopri5', rtol: 1e-10, atol: 1e-12, saveAt: [10], loss: squaredLoss } as const;
+    const g = gradient(problem, { ...base, sensitivity: { kind: 'discrete' } });
+    const N = g.stats.forwardSteps;
+    expect(N).toBeGreaterThan(200);
+    expect(g.stats.checkpoints).toBeLessThanOrEqual(Math.ceil(Math.sqrt(2 * N)));
+    expect(g.stats.storedStates).toBeLessThan(4 * Math.sqrt(2 * N) + 2);
+    const h = gradient(problem, { ...base, sensitivity: { kind: 'discrete', checkpoints: 4 } });
+    expect(h.stats.checkpoints).toBeLessThanOrEqual(4);
+    expect(h.dp).toBeAllclose(g.dp, { rtol: 1e-12 });
+  });
+});
+
+describe('gradient: checkpointed interpolating adjoint', () => {
+  it('bounds the checkpoints and gives the same gradient', () => {
+    const ref = loadReference('rober');
+    const problem = massActionProblem('rober');
+    const base = { rtol: 1e-8, atol: 1e-16, saveAt: ref.times, loss: linearLoss([0, 1, 0]) } as const;
+    const a = gradient(problem, { ...base, sensitivity: { kind: 'interpolating', checkpoints: 4 } });
+    const b = gradient(problem, { ...base, sensitivity: { kind: 'quadrature' } });
+    expect(a.stats.checkpoints).toBeLessThanOrEqual(4);
+    expect(a.stats.storedStates).toBeLessThan(b.stats.storedStates);
+    expect(scaledError(a.dp, b.dp, ref.gradients!.params)).toBeLessThan(1e-5);
+  });
+});
+
+describe('gradient: finite-difference fallbacks', () => {
+  const ref = loadReference('lotka');
+  const full = lotkaProblem();
+  const bare: OdeProblem = { rhs: full.rhs, y0: full.y0, t0: full.t0, t1: full.t1, p: full.p! };
+  const vjpOnly: OdeProblem = { ...bare, vjp: full.vjp! };
+  const opts = { method: 'rodas4', rtol: 1e-9, atol: 1e-12, saveAt: ref.times, loss: squaredLoss } as const;
+
+  for (const kind of ['quadrature', 'forward', 'backsolve'] as const) {
+    it(`${kind}: without derivatives, FD fallbacks give the analytic-derivative gradient (reported in stats)`, () => {
+      const a = gradient(full, { ...opts, sensitivity: { kind } });
+      const b = gradient(bare, { ...opts, sensitivity: { kind } });
+      const c = gradient(vjpOnly, { ...opts, sensitivity: { kind } });
+      expect(maxRelError(b.dp, a.dp)).toBeLessThan(1e-6);
+      expect(maxRelError(c.dp, a.dp)).toBeLessThan(1e-6);
+      expect(maxRelError(b.dy0, a.dy0)).toBeLessThan(1e-6);
+      expect(b.stats.derivatives).toMatchObject({
+        jacobian: 'finite-difference',
+        paramJacobian: 'finite-difference',
+      });
+      expect(b.stats.derivatives.fdRhsEvals).toBeGreaterThan(0);
+      expect(c.stats.derivatives).toMatchObject({ jacobian: 'vjp', paramJacobian: 'vjp', vjp: 'analytic' });
+      expect(a.stats.derivatives).toMatchObject({ jacobian: 'analytic', fdRhsEvals: 0 });
+    });
+  }
+});
+
+describe('gradient: option validation', () => {
+  const loss = squaredLoss;
+  const bad: [string, () => unknown, string][] = [
+    [
+      'unknown kind',
+      () => gradient(linearProblem, { loss, sensitivity: { kind: 'magic' as never } }),
+      'InvalidOption',
+    ],
+    ['unknown method', () => gradient(linearProblem, { loss, method: 'euler' as never }), 'InvalidOption'],
+    ['rtol ≤ 0', () => gradient(linearProblem, { loss, rtol: 0 }), 'InvalidOption'],
+    ['NaN atol', () => gradient(linearProblem, { loss, atol: Number.NaN }), 'InvalidOption'],
+    ['saveAt outside', () => gradient(linearProblem, { loss, saveAt: [1, 5] }), 'InvalidOption'],
+    ['saveAt unsorted', () => gradient(linearProblem, { loss, saveAt: [2, 1] }), 'InvalidOption'],
+    ['no loss', () => gradient(linearProblem, {} as never), 'InvalidOption'],
+    [
+      'discrete with rodas4',
+      () => gradient(linearProblem, { loss, method: 'rodas4', sensitivity: { kind: 'discrete' } }),
+      'InvalidOption',
+    ],
+    [
+      'integral with forward',
+      () =>
+        gradient(linearProblem, {
+          loss,
+          integral: { value: () => 0, grad: () => {} },
+          sensitivity: { kind: 'forward' },
+        }),
+      'InvalidOption',
+    ],
+    [
+      'checkpoints 1',
+      () => gradient(linearProblem, { loss, sensitivity: { kind: 'interpolating', checkpoints: 1 } }),
+      'InvalidOption',
+    ],
+    ['t1 ≤ t0', () => gradient({ ...linearProblem, t1: 0 }, { loss }), 'InvalidProblem'],
+    ['NaN in y0', () => gradient({ ...linearProblem, y0: [1, Number.NaN] }, { loss }), 'InvalidProblem'],
+    ['no rhs', () => gradient({ ...linearProblem, rhs: undefined as never }, { loss }), 'InvalidProblem'],
+  ];
+  for (const [name, f, code] of bad) {
+    it(`rejects ${name} with ${code}`, () => {
+      try {
+        f();
+        expect.unreachable();
+      } catch (e) {
+        expect(isOdeonError(e)).toBe(true);
+        expect((e as { code: string }).code).toBe(code);
+      }
+    });
+  }
+
+  it('turns a NaN gradient into GradientFailed', () => {
+    const nanLoss = {
+      value: () => 0,
+      grad: (_i: number, _t: number, _y: Float64Array, out: Float64Array) => out.fill(Number.NaN),
+    };
+    for (const kind of ['quadrature', 'forward', 'discrete', 'backsolve'] as const)
+      expect(() => gradient(linearProblem, { loss: nanLoss, sensitivity: { kind } })).toThrow(/non-finite/);
+  });
+});
