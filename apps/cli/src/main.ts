@@ -2,6 +2,7 @@ import { isOdeonError } from '@odeon/ode';
 import { Command, CommanderError } from 'commander';
 import type { RegisterCommand } from './command.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerGradient } from './commands/gradient.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerSbmlSuite } from './commands/sbml-suite.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -15,6 +16,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerSimulate,
   registerSbmlSuite,
   registerInfo,
+  registerGradient,
 ];
 
 export function buildProgram(io: CliIo): Command {
