@@ -55,8 +55,8 @@ function maxAbsDiff(a: Float64Array, b: Float64Array): number {
 function globalError(method: MethodName, N: number, T: number): number {
   const ctx = context();
   const s = createStepper(ctx, method);
-  let y = exact(0);
-  let yNew = new Float64Array(4);
+  let y: Float64Array = exact(0);
+  let yNew: Float64Array = new Float64Array(4);
   const h = T / N;
   s.reset(0, y);
   for (let k = 0; k < N; k++) {

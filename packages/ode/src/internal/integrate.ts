@@ -9,6 +9,8 @@ const EPS = Number.EPSILON;
 const SAFETY = 0.9;
 const FAC_MIN = 0.2;
 const FAC_MAX = 10;
+/** Each step is checked for sign changes at this many sub-intervals of its dense output. */
+const EVENT_POINTS = 5;
 
 /** Everything `integrate` needs besides the context and the stepper (validated by `solve`). */
 export interface IntegrateSettings {
@@ -120,6 +122,9 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
 
   const gPrev = new Float64Array(nev);
   const gNew = new Float64Array(nev);
+  const roots = new Float64Array(nev);
+  const bracketLo = new Float64Array(nev);
+  const gInt = new Float64Array((EVENT_POINTS + 1) * nev);
   for (let i = 0; i < nev; i++) gPrev[i] = events[i].condition(t, y, ctx.p);
 
   let h = fixed ? dir * set.dt : initialStep(ctx, stepper, t, y, dir, span, set.dt0, dtMax);
@@ -189,37 +194,68 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
     let firedCount = 0;
     let terminal = false;
     if (nev > 0) {
+      for (let i = 0; i < nev; i++) gNew[i] = events[i].condition(tNew, yNew, ctx.p);
+      // sign changes between the step's ends and at interior points of the dense output (so that a
+      // condition crossing zero twice within one step, or starting at zero, is not missed)
+      const act = activeOf(stepper);
+      act.denseData(stepData, 0, t, h, y, yNew);
+      stepDataValid = true;
+      for (let k = 1; k < EVENT_POINTS; k++) {
+        const tk = t + (k / EVENT_POINTS) * h;
+        act.interpolate(yTmp, k / EVENT_POINTS, h, y, yNew, stepData, 0);
+        for (let i = 0; i < nev; i++) gInt[k * nev + i] = events[i].condition(tk, yTmp, ctx.p);
+      }
       let any = false;
       for (let i = 0; i < nev; i++) {
-        gNew[i] = events[i].condition(tNew, yNew, ctx.p);
-        if (crosses(gPrev[i], gNew[i], events[i].direction ?? 0)) any = true;
+        gInt[i] = gPrev[i];
+        gInt[EVENT_POINTS * nev + i] = gNew[i];
+        bracketLo[i] = Number.NaN;
+        const dirI = events[i].direction ?? 0;
+        let ka = -1;
+        for (let k = 0; k <= EVENT_POINTS; k++) {
+          const gk = gInt[k * nev + i];
+          if (ka >= 0 && crosses(gInt[ka * nev + i], gk, dirI)) {
+            bracketLo[i] = ka;
+            any = true;
+            break;
+          }
+          if (gk !== 0) ka = k;
+        }
       }
       if (any) {
-        const act = activeOf(stepper);
-        act.denseData(stepData, 0, t, h, y, yNew);
-        stepDataValid = true;
         const tStart = t;
         const yStart = y;
         const g = (i: number) => (tq: number) => {
           act.interpolate(yTmp, (tq - tStart) / h, h, yStart, yNew, stepData, 0);
           return events[i].condition(tq, yTmp, ctx.p);
         };
-        let tEv = tNew;
-        const roots = new Float64Array(nev).fill(Number.NaN);
+        let tMin = tNew;
+        roots.fill(Number.NaN);
+        const tol = 1e-12 * Math.max(Math.abs(t), Math.abs(tNew), Math.abs(h));
         for (let i = 0; i < nev; i++) {
-          if (!crosses(gPrev[i], gNew[i], events[i].direction ?? 0)) continue;
-          const tol = 1e-12 * Math.max(Math.abs(t), Math.abs(tNew), Math.abs(h));
-          const r = illinois(g(i), t, gPrev[i], tNew, gNew[i], tol);
+          if (Number.isNaN(bracketLo[i])) continue;
+          const ka = bracketLo[i];
+          const kb = ka + 1;
+          const ta = ka === 0 ? t : t + (ka / EVENT_POINTS) * h;
+          const tb = kb === EVENT_POINTS ? tNew : t + (kb / EVENT_POINTS) * h;
+          const r = illinois(g(i), ta, gInt[ka * nev + i], tb, gInt[kb * nev + i], tol);
           roots[i] = r;
-          if (dir * (r - tEv) < 0) tEv = r;
+          if (dir * (r - tMin) < 0) tMin = r;
         }
-        const tolGroup = 1e-12 * Math.max(Math.abs(t), Math.abs(tNew), Math.abs(h)) * 4;
+        // events whose roots coincide (within a few tolerances) fire together at the latest of them,
+        // so that every one of them has crossed when the integration restarts
+        let tEv = tMin;
         for (let i = 0; i < nev; i++) {
-          if (!Number.isNaN(roots[i]) && Math.abs(roots[i] - tEv) <= tolGroup) {
-            fired.push({ t: tEv, index: i });
-            firedCount++;
-            if (events[i].terminal === true) terminal = true;
+          if (Number.isNaN(roots[i])) continue;
+          if (Math.abs(roots[i] - tMin) <= 4 * tol) {
+            if (dir * (roots[i] - tEv) > 0) tEv = roots[i];
           } else roots[i] = Number.NaN;
+        }
+        for (let i = 0; i < nev; i++) {
+          if (Number.isNaN(roots[i])) continue;
+          fired.push({ t: tEv, index: i });
+          firedCount++;
+          if (events[i].terminal === true) terminal = true;
         }
         tEnd = tEv;
         // save points up to the event, the pre-event state, then apply the affects

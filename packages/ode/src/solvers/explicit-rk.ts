@@ -34,6 +34,7 @@ export class ExplicitRkStepper implements Stepper {
   private readonly tmp: Float64Array;
   private readonly err: Float64Array;
   private readonly extra: Float64Array;
+  private readonly extraViews: Float64Array[];
   private readonly estimateStiffness: boolean;
 
   constructor(
@@ -62,6 +63,7 @@ export class ExplicitRkStepper implements Stepper {
     this.tmp = new Float64Array(n);
     this.err = new Float64Array(n);
     this.extra = kind === 'dop853' ? new Float64Array(3 * n) : new Float64Array(0);
+    this.extraViews = kind === 'dop853' ? [0, 1, 2].map((i) => this.extra.subarray(i * n, (i + 1) * n)) : [];
     this.estimateStiffness = estimateStiffness && tab.fsal && tab.c[s - 2] === 1;
   }
 
@@ -214,7 +216,7 @@ export class ExplicitRkStepper implements Stepper {
         for (let j = 13; j < row.length; j++) acc += row[j] * extra[(j - 13) * n + k];
         tmp[k] = y[k] + h * acc;
       }
-      ctx.rhs(t + DOP853_EXTRA_C[i] * h, tmp, ctx.p, extra.subarray(i * n, (i + 1) * n));
+      ctx.rhs(t + DOP853_EXTRA_C[i] * h, tmp, ctx.p, this.extraViews[i]);
       ctx.stats.rhsEvals++;
     }
   }

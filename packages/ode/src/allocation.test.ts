@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { STANDARD_PROBLEMS } from './problems/index.ts';
+import { solve } from './solve.ts';
+import type { MethodName } from './solve-options.ts';
+
+const Original = Float64Array;
+let count = 0;
+
+function countFloat64ArrayAllocations<T>(f: () => T): number {
+  count = 0;
+  globalThis.Float64Array = new Proxy(Original, {
+    construct(target, args, newTarget) {
+      count++;
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+  try {
+    f();
+  } finally {
+    globalThis.Float64Array = Original;
+  }
+  return count;
+}
+
+afterEach(() => {
+  globalThis.Float64Array = Original;
+});
+
+describe('inner loops allocate nothing', () => {
+  it.each([
+    ['tsit5', 'lotka'],
+    ['dop853', 'lotka'],
+    ['rodas5p', 'rober'],
+    ['rosenbrock23', 'hires'],
+    ['auto', 'vdpol'],
+  ] as const)('%s on %s: Float64Array allocations do not grow with the number of steps', (method, name) => {
+    const prob = STANDARD_PROBLEMS[name];
+    const run = (rtol: number) => () =>
+      solve(prob, {
+        method: method as MethodName,
+        rtol,
+        atol: rtol * prob.atolFactor,
+        saveAt: [prob.t0, prob.t1],
+      });
+    // warm up (JIT), then compare a loose and a tight solve (several times more steps)
+    run(1e-4)();
+    const loose = countFloat64ArrayAllocations(run(1e-4));
+    const tight = countFloat64ArrayAllocations(run(1e-8));
+    const stepsLoose = run(1e-4)().stats.steps;
+    const stepsTight = run(1e-8)().stats.steps;
+    expect(stepsTight).toBeGreaterThan(2 * stepsLoose);
+    expect(tight).toBe(loose);
+  });
+});
