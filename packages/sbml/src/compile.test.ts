@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isOdeonError } from '@odeon/ode';
 import { loadSbmlSuiteCase, loadSbmlSuiteIndex, numericJacobian, sharedDir } from '@odeon/testkit';
+import type {} from '@odeon/testkit/setup';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ModelBuilder } from './builder.ts';

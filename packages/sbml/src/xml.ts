@@ -73,7 +73,8 @@ export function parseXml(text: string, limits: XmlLimits = {}): XmlElement {
     attributeNamePrefix: '',
     parseTagValue: false,
     parseAttributeValue: false,
-    processEntities: false,
+    // Only the five predefined entities and character references can occur: DOCTYPE (and so ENTITY) is refused above.
+    processEntities: true,
     htmlEntities: false,
     trimValues: true,
     ignoreDeclaration: true,
@@ -85,6 +86,11 @@ export function parseXml(text: string, limits: XmlLimits = {}): XmlElement {
   try {
     raw = parser.parse(text);
   } catch (cause) {
+    if (cause instanceof Error && /nested tags exceeded/i.test(cause.message))
+      throw new OdeonError('InputTooLarge', `XML nesting is too deep (${cause.message}).`, {
+        cause,
+        hint: 'Such deep nesting is not produced by SBML tools; check the input.',
+      });
     throw new OdeonError(
       'SbmlParseError',
       `Malformed XML: ${cause instanceof Error ? cause.message : String(cause)}`,
