@@ -1,5 +1,5 @@
 import { type OdeProblem, solve } from '@odeon/ode';
-import { numericGradient } from '@odeon/testkit';
+import { loadReference, numericGradient } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
 // `gradient` is not yet re-exported from @odeon/ode's index; use it from source until it is.
 import { gradient } from '../../ode/src/sensitivity/gradient.ts';
@@ -145,6 +145,35 @@ describe('fit', () => {
     const theta = obj.toTheta(r.params);
     expect(theta[0]).toBeCloseTo(K[0], 2);
     expect(theta[1]).toBeCloseTo(K[1], 2);
+  });
+
+  it('recovers the ROBER rate constants (0.04, 3e7, 1e4) from the shared reference trajectory', () => {
+    // Data: the Radau/CVODES reference at 50 log-spaced times in [1e-5, 1e5]; starts 2.5× to 3× off.
+    const ref = loadReference('rober');
+    const rober: OdeProblem = {
+      rhs: (_t, y, q, d) => {
+        d[0] = -q[0] * y[0] + q[2] * y[1] * y[2];
+        d[1] = q[0] * y[0] - q[2] * y[1] * y[2] - q[1] * y[1] * y[1];
+        d[2] = q[1] * y[1] * y[1];
+      },
+      y0: ref.y0,
+      t0: ref.t0,
+      t1: ref.tf,
+      p: [0.1, 1e7, 3e3],
+      names: ['y1', 'y2', 'y3'],
+    };
+    const data = new Dataset(['y1', 'y2', 'y3'], [{ t: ref.times, y: ref.values }]);
+    const r = fitModel(rober, data, {
+      parameterNames: ['k1', 'k2', 'k3'],
+      parameters: ['k1', 'k2', 'k3'].map((name) => ({ name, lower: 1e-4, upper: 1e9 })),
+      loss: 'scaledMse',
+      rtol: 1e-8,
+      atol: 1e-14,
+      gradient,
+    });
+    expect(Math.abs(r.parameters.k1 / 0.04 - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(r.parameters.k2 / 3e7 - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(r.parameters.k3 / 1e4 - 1)).toBeLessThan(1e-6);
   });
 
   it('validates inputs with typed errors', () => {

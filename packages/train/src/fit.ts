@@ -1,6 +1,6 @@
 import * as ode from '@odeon/ode';
 import { invalidOption, isOdeonError, OdeonError, type OdeProblem } from '@odeon/ode';
-import type { Dataset } from './dataset.ts';
+import { type Dataset, truncatedLength } from './dataset.ts';
 import { datasetError } from './internal/errors.ts';
 import { createLoss, type Loss, type LossSpec } from './losses.ts';
 import { Lbfgs, type LbfgsOptions, type LbfgsReason } from './optimizers/lbfgs.ts';
@@ -239,8 +239,7 @@ export function fitObjective(problem: OdeProblem, dataset: Dataset, options: Fit
   }
   const loss: Loss = createLoss(o.loss, dataset);
   const engine = options.gradient ?? defaultEngine();
-  const lengthFor = (nt: number, fraction: number) =>
-    fraction >= 1 ? nt : Math.min(nt, Math.max(2, Math.ceil(fraction * nt - 1e-12)));
+  const lengthFor = (nt: number, fraction: number) => (fraction >= 1 ? nt : truncatedLength(nt, fraction));
 
   const toTheta = (u: ArrayLike<number>) => Float64Array.from(transforms, (t, k) => t.toTheta(u[k]));
   const toU = (theta: ArrayLike<number>) => Float64Array.from(transforms, (t, k) => t.toU(theta[k]));

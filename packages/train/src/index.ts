@@ -31,6 +31,7 @@ export {
   mae,
   mse,
   scaledMae,
+  scaledMse,
   type TemporalDropout,
   temporalDropoutMask,
 } from './losses.ts';

@@ -10,6 +10,7 @@ import {
   mae,
   mse,
   scaledMae,
+  scaledMse,
   temporalDropoutMask,
 } from './losses.ts';
 import { Rng } from './rng.ts';
@@ -19,6 +20,7 @@ const losses: [string, Loss][] = [
   ['mse', mse],
   ['logcosh', logcosh],
   ['scaledMae', scaledMae([2, 0.5, 1e-3])],
+  ['scaledMse', scaledMse([2, 0.5, 0.1])],
 ];
 
 describe('losses', () => {
@@ -58,6 +60,9 @@ describe('losses', () => {
     const l = createLoss('scaledMae', d);
     expect(l.point(1e-5, 1)).toBeCloseTo(0.5, 12);
     expect(l.point(0.5, 0)).toBe(0.5);
+    const q = createLoss('scaledMse', d);
+    expect(q.point(1e-5, 1)).toBeCloseTo(0.25, 12);
+    expect(q.derivative(1e-5, 1)).toBeCloseTo((2 * 1e-5) / 4e-10, 6);
     expect(() => createLoss('scaledMae')).toThrowError(expect.objectContaining({ code: 'InvalidOption' }));
     expect(() => createLoss('huber' as never)).toThrowError(
       expect.objectContaining({ code: 'InvalidOption' }),

@@ -3,10 +3,12 @@ import { Dataset } from './dataset.ts';
 import type { Rng } from './rng.ts';
 
 /** Names of the built-in losses. */
-export type LossName = 'mae' | 'mse' | 'logcosh' | 'scaledMae';
+export type LossName = 'mae' | 'mse' | 'logcosh' | 'scaledMae' | 'scaledMse';
 
 /** A loss given by name, or the scaled MAE with explicit per-species scales. */
-export type LossSpec = LossName | { readonly kind: 'scaledMae'; readonly yScale: ArrayLike<number> };
+export type LossSpec =
+  | LossName
+  | { readonly kind: 'scaledMae' | 'scaledMse'; readonly yScale: ArrayLike<number> };
 
 /**
  * An elementwise loss ρ_j(r) of the residual r = prediction − target for species j, with its
@@ -55,12 +57,7 @@ export const logcosh: Loss = Object.freeze({
  * different magnitude (ROBER's y₂ ≈ 1e-5 beside y₁ ≈ 1) weigh alike.
  */
 export function scaledMae(yScale: ArrayLike<number>): Loss {
-  const s = Float64Array.from(yScale);
-  for (let j = 0; j < s.length; j++) {
-    if (!(s[j] > 0 && Number.isFinite(s[j]))) {
-      throw invalidOption('yScale', s[j], 'positive finite scales (max − min of each species)');
-    }
-  }
+  const s = checkScales(yScale);
   const inv = s.map((v) => 1 / v);
   return Object.freeze({
     name: 'scaledMae' as const,
@@ -70,11 +67,38 @@ export function scaledMae(yScale: ArrayLike<number>): Loss {
 }
 
 /**
- * Resolves a {@link LossSpec}. The scaled MAE given by name takes its scales from `dataset`
+ * The scaled MSE: ρ_j(r) = (r / y_scale_j)², the smooth companion of {@link scaledMae} for
+ * quasi-Newton fits of species of very different magnitude.
+ */
+export function scaledMse(yScale: ArrayLike<number>): Loss {
+  const s = checkScales(yScale);
+  const inv2 = s.map((v) => 1 / (v * v));
+  return Object.freeze({
+    name: 'scaledMse' as const,
+    point: (r: number, j: number) => r * r * inv2[j],
+    derivative: (r: number, j: number) => 2 * r * inv2[j],
+  });
+}
+
+function checkScales(yScale: ArrayLike<number>): Float64Array {
+  const s = Float64Array.from(yScale);
+  for (let j = 0; j < s.length; j++) {
+    if (!(s[j] > 0 && Number.isFinite(s[j]))) {
+      throw invalidOption('yScale', s[j], 'positive finite scales (max − min of each species)');
+    }
+  }
+  return s;
+}
+
+/**
+ * Resolves a {@link LossSpec}. The scaled losses given by name take their scales from `dataset`
  * (required then).
  */
 export function createLoss(spec: LossSpec, dataset?: Dataset): Loss {
-  if (typeof spec === 'object' && spec !== null && spec.kind === 'scaledMae') return scaledMae(spec.yScale);
+  if (typeof spec === 'object' && spec !== null) {
+    if (spec.kind === 'scaledMae') return scaledMae(spec.yScale);
+    if (spec.kind === 'scaledMse') return scaledMse(spec.yScale);
+  }
   switch (spec) {
     case 'mae':
       return mae;
@@ -83,15 +107,16 @@ export function createLoss(spec: LossSpec, dataset?: Dataset): Loss {
     case 'logcosh':
       return logcosh;
     case 'scaledMae':
+    case 'scaledMse':
       if (!(dataset instanceof Dataset)) {
-        throw invalidOption('loss', spec, 'a dataset to take y_scale from, or { kind: "scaledMae", yScale }');
+        throw invalidOption('loss', spec, `a dataset to take y_scale from, or { kind: "${spec}", yScale }`);
       }
-      return scaledMae(dataset.yScale());
+      return spec === 'scaledMae' ? scaledMae(dataset.yScale()) : scaledMse(dataset.yScale());
     default:
       throw invalidOption(
         'loss',
         spec,
-        '"mae", "mse", "logcosh", "scaledMae" or { kind: "scaledMae", yScale }',
+        '"mae", "mse", "logcosh", "scaledMae", "scaledMse" or { kind: "scaledMae" | "scaledMse", yScale }',
       );
   }
 }

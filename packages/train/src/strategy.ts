@@ -75,7 +75,7 @@ const KNOWN_KEYS = new Set([
   'dropout',
 ]);
 
-const LOSS_NAMES = new Set(['mae', 'mse', 'logcosh', 'scaledMae']);
+const LOSS_NAMES = new Set(['mae', 'mse', 'logcosh', 'scaledMae', 'scaledMse']);
 
 /**
  * A training strategy: a sequence of stages, each with its own learning rate, number of steps,
@@ -124,11 +124,15 @@ export class Strategy<P = unknown> {
     if (typeof o.length !== 'number' || !(o.length > 0 && o.length <= 1)) {
       throw invalidOption(`${at}.length`, o.length, 'a fraction in (0, 1]');
     }
-    if (typeof o.loss === 'string' ? !LOSS_NAMES.has(o.loss) : o.loss?.kind !== 'scaledMae') {
+    if (
+      typeof o.loss === 'string'
+        ? !LOSS_NAMES.has(o.loss)
+        : o.loss?.kind !== 'scaledMae' && o.loss?.kind !== 'scaledMse'
+    ) {
       throw invalidOption(
         `${at}.loss`,
         o.loss,
-        '"mae", "mse", "logcosh", "scaledMae" or { kind: "scaledMae", yScale }',
+        '"mae", "mse", "logcosh", "scaledMae", "scaledMse" or { kind: "scaledMae" | "scaledMse", yScale }',
       );
     }
     if (o.train !== 'network' && o.train !== 'parameters' && o.train !== 'both') {

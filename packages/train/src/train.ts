@@ -128,7 +128,7 @@ export interface TrainResult {
   readonly reason: StopReason;
   /** Steps completed (including resumed ones). */
   readonly steps: number;
-  /** Checkpoint of the final state (resuming from it with a longer strategy continues the run). */
+  /** Checkpoint of the final state (same format as the ones passed to `onCheckpoint`). */
   readonly checkpoint: Checkpoint;
   /** Best monitored validation value and its step, if early stopping was configured. */
   readonly best: { readonly value: number; readonly step: number } | undefined;
