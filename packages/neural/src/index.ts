@@ -1,2 +1,37 @@
 // Public API of @odeon/neural: explicit named re-exports only (see README.md).
-export {};
+export {
+  ACTIVATIONS,
+  type ActivationName,
+  activate,
+  activateDerivative,
+  activateTensor,
+  sigmoidScalar,
+  softplusScalar,
+} from './activations.ts';
+export {
+  MLP,
+  MLP_DEFAULTS,
+  type MlpInit,
+  type MlpLayerLayout,
+  type MlpOptions,
+  type MlpSpec,
+  type MlpTree,
+} from './mlp.ts';
+export { MlpKernel } from './mlp-kernel.ts';
+export type { ModelJson, ModelKind, ModelProblemOptions, OdeModel, ParamTree } from './model.ts';
+export {
+  type EquationScaling,
+  equationScaling,
+  type NetworkOptions,
+  NeuralODE,
+  type NeuralOdeOptions,
+  type NeuralOdeTree,
+} from './neural-ode.ts';
+export {
+  type RateActivation,
+  RateFlowODE,
+  type RateFlowOdeOptions,
+  type RateFlowTree,
+} from './rate-flow-ode.ts';
+export { modelFromJson, modelToJson } from './serialize.ts';
+export { UniversalODE, type UniversalOdeOptions, type UniversalTree } from './universal-ode.ts';
