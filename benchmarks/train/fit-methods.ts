@@ -8,9 +8,7 @@
  *   node --conditions=@odeon/source --import tsx benchmarks/train/fit-methods.ts
  */
 import { cpus } from 'node:os';
-import type { OdeProblem } from '../../packages/ode/src/index.ts';
-// `gradient` is not re-exported from @odeon/ode's index yet; take it from source.
-import { gradient } from '../../packages/ode/src/sensitivity/gradient.ts';
+import { gradient, type OdeProblem } from '../../packages/ode/src/index.ts';
 import { loadReference } from '../../packages/testkit/src/index.ts';
 // Imported under another name: linters read a bare `fit(...)` as a focused Jasmine test.
 import { Dataset, type FitOptions, fit as fitModel } from '../../packages/train/src/index.ts';
