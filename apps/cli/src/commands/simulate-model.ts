@@ -11,6 +11,7 @@ import {
   type TimeCourse,
 } from '@odeon/sbml';
 import { type CliIo, writeJson } from '../io.ts';
+import { timeSeriesSvg } from '../plot.ts';
 import type { SimulateOptions } from './simulate-options.ts';
 
 /** Reads a text file relative to the CLI's working directory, as a typed `IoError` on failure. */
@@ -40,6 +41,29 @@ function writeTextFile(io: CliIo, path: string, text: string): void {
   }
 }
 
+/** Reads a numeric option given as a number or a command-line string; `InvalidOption` when malformed. */
+function numberOption(
+  value: unknown,
+  name: string,
+  ok: (x: number) => boolean,
+  allowed: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const x = typeof value === 'number' ? value : Number(String(value).trim());
+  if (String(value).trim() === '' || !ok(x))
+    throw new OdeonError(
+      'InvalidOption',
+      `Invalid --${name}: ${JSON.stringify(String(value).slice(0, 40))}.`,
+      {
+        option: name,
+        value,
+        allowed,
+        hint: `Give --${name} as ${allowed}.`,
+      },
+    );
+  return x;
+}
+
 /**
  * `odeon simulate model.xml ...`: simulates an SBML (or Odeon JSON) model. With `--settings` it follows an
  * SBML Test Suite settings file and writes the suite's CSV layout; otherwise it reports every species over
@@ -59,10 +83,12 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
       });
     method = options.method as MethodName;
   }
+  const rtol = numberOption(options.rtol, 'rtol', (x) => x > 0 && x < 1, 'a number in (0, 1)');
+  const atol = numberOption(options.atol, 'atol', (x) => x > 0, 'a number > 0');
   const tol = {
     ...(method !== undefined ? { method } : {}),
-    ...(options.rtol !== undefined ? { rtol: options.rtol } : {}),
-    ...(options.atol !== undefined ? { atol: options.atol } : {}),
+    ...(rtol !== undefined ? { rtol } : {}),
+    ...(atol !== undefined ? { atol } : {}),
   };
   let course: TimeCourse;
   if (options.settings !== undefined) {
@@ -87,9 +113,21 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
       ),
     });
   } else {
-    const t0 = options.t0 ?? 0;
-    const t1 = options.t1;
-    if (t1 === undefined || !Number.isFinite(t1))
+    const t0 = numberOption(options.t0, 't0', Number.isFinite, 'a finite number') ?? 0;
+    const t1 = numberOption(
+      options.t1,
+      't1',
+      (x) => Number.isFinite(x) && x > t0,
+      'a finite number after t0',
+    );
+    const steps =
+      numberOption(
+        options.steps,
+        'steps',
+        (x) => Number.isInteger(x) && x > 0 && x <= 10_000_000,
+        'an integer in [1, 1e7]',
+      ) ?? 100;
+    if (t1 === undefined)
       throw new OdeonError(
         'UsageError',
         'Give the end time with --t1 (or an SBML Test Suite --settings file).',
@@ -98,11 +136,24 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
           hint: 'Example: odeon simulate model.xml --t1 50 --steps 500',
         },
       );
-    course = simulate(model, { rtol: 1e-8, atol: 1e-12, ...tol, t0, t1, steps: options.steps ?? 100 });
+    course = simulate(model, { rtol: 1e-8, atol: 1e-12, ...tol, t0, t1, steps });
   }
   const csv = formatSuiteCsv(course);
   if (options.out !== undefined) writeTextFile(io, options.out, csv);
-  if (options.plot !== undefined) writeTextFile(io, options.plot, await plotSvg(course, path));
+  if (options.plot !== undefined) {
+    const log = options.log ?? '';
+    if (!['', 'x', 'y', 'xy'].includes(log))
+      throw new OdeonError('UsageError', `--log must be x, y or xy (got ${JSON.stringify(log)}).`, {
+        option: 'log',
+        hint: 'Use --log x, --log y or --log xy.',
+      });
+    const svg = await timeSeriesSvg(course.times, course.values, course.names, {
+      title: path,
+      logX: log.includes('x'),
+      logY: log.includes('y'),
+    });
+    writeTextFile(io, options.plot, svg);
+  }
   if (options.json) {
     writeJson(io, {
       model: path,
@@ -118,33 +169,4 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
   } else if (options.out === undefined) io.stdout(csv);
   else
     io.stdout(`wrote ${course.times.length} rows × ${course.names.length + 1} columns to ${options.out}\n`);
-}
-
-/** Renders the time course as an SVG line chart with Vega-Lite (headless, no browser). */
-async function plotSvg(course: TimeCourse, title: string): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  const m = course.names.length;
-  const values: { t: number; variable: string; value: number }[] = [];
-  for (let i = 0; i < course.times.length; i++)
-    for (let j = 0; j < m; j++) {
-      const v = course.values[i * m + j];
-      if (Number.isFinite(v)) values.push({ t: course.times[i], variable: course.names[j], value: v });
-    }
-  const spec = vegaLite.compile({
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
-    width: 640,
-    height: 360,
-    data: { values },
-    mark: { type: 'line' },
-    encoding: {
-      x: { field: 't', type: 'quantitative', title: 'time' },
-      y: { field: 'value', type: 'quantitative' },
-      color: { field: 'variable', type: 'nominal' },
-    },
-  } as never).spec;
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
 }

@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sbmlSuiteDir, sharedDir } from '@odeon/testkit';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.ts';
+import { run } from '../main.ts';
+
+function capture(cwd = process.cwd()): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+const csvRows = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => l.split(',').map((c) => c.trim()));
+
+describe('odeon simulate model.xml', () => {
+  it('--settings writes the suite CSV: same header and rows, values within the suite tolerance (case 01121)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-sim-'));
+    const caseDir = join(sbmlSuiteDir(), 'cases', '01121');
+    const io = capture(dir);
+    expect(
+      await run(
+        [
+          'simulate',
+          join(caseDir, '01121-sbml-l3v2.xml'),
+          '--settings',
+          join(caseDir, '01121-settings.txt'),
+          '--out',
+          'out.csv',
+        ],
+        io,
+      ),
+    ).toBe(0);
+    const ours = csvRows(readFileSync(join(dir, 'out.csv'), 'utf8'));
+    const expected = csvRows(readFileSync(join(caseDir, '01121-results.csv'), 'utf8'));
+    expect(ours[0]).toEqual(expected[0]);
+    expect(ours.length).toBe(expected.length);
+    const settings = readFileSync(join(caseDir, '01121-settings.txt'), 'utf8');
+    const abs = Number(/absolute:\s*(\S+)/.exec(settings)?.[1]);
+    const rel = Number(/relative:\s*(\S+)/.exec(settings)?.[1]);
+    for (let i = 1; i < expected.length; i++)
+      for (let j = 0; j < expected[i].length; j++) {
+        const c = Number(expected[i][j]);
+        expect(Math.abs(c - Number(ours[i][j]))).toBeLessThanOrEqual(abs + rel * Math.abs(c));
+      }
+  });
+
+  it('--t1/--steps prints every species as CSV; --json gives the series; --plot writes an SVG', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-sim-'));
+    const model = join(sharedDir(), 'biomodels', 'BIOMD0000000145.xml');
+    const io = capture(dir);
+    expect(await run(['simulate', model, '--t1', '50', '--steps', '500', '--plot', 'ca.svg'], io)).toBe(0);
+    const rows = csvRows(io.out);
+    expect(rows[0][0]).toBe('time');
+    expect(rows[0]).toContain('Ca_Cyt');
+    expect(rows).toHaveLength(502);
+    expect(Number(rows[501][0])).toBe(50);
+    expect(readFileSync(join(dir, 'ca.svg'), 'utf8')).toMatch(/^<svg/);
+    const json = capture(dir);
+    expect(
+      await run(['simulate', model, '--t1', '5', '--steps', '10', '--method', 'tsit5', '--json'], json),
+    ).toBe(0);
+    const parsed = JSON.parse(json.out) as { names: string[]; times: number[]; values: number[] };
+    expect(parsed.times).toHaveLength(11);
+    expect(parsed.values).toHaveLength(11 * parsed.names.length);
+  });
+
+  it('accepts the JSON model format', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-sim-'));
+    writeFileSync(
+      join(dir, 'decay.json'),
+      JSON.stringify({
+        species: { A: 1 },
+        parameters: { k: 2 },
+        reactions: [{ equation: 'A ->', rate: 'k*A' }],
+      }),
+    );
+    const io = capture(dir);
+    expect(await run(['simulate', 'decay.json', '--t1', '1', '--steps', '1'], io)).toBe(0);
+    const rows = csvRows(io.out);
+    expect(Number(rows[2][1])).toBeCloseTo(Math.exp(-2), 7);
+  });
+
+  it('refuses unsupported models and bad options with typed errors', async () => {
+    const bad = capture();
+    expect(
+      await run(
+        ['simulate', join(sbmlSuiteDir(), 'cases', '00039', '00039-sbml-l3v2.xml'), '--t1', '1'],
+        bad,
+      ),
+    ).toBe(1);
+    expect(bad.err).toContain('[UnsupportedSbmlFeature]');
+    const model = join(sharedDir(), 'biomodels', 'BIOMD0000000145.xml');
+    const noT1 = capture();
+    expect(await run(['simulate', model], noT1)).toBe(2);
+    expect(noT1.err).toContain('--t1');
+    const badMethod = capture();
+    expect(await run(['simulate', model, '--t1', '1', '--method', 'nope'], badMethod)).toBe(2);
+    expect(badMethod.err).toContain('[InvalidOption]');
+  });
+});
