@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadReference } from '@odeon/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -59,6 +59,7 @@ const pages: readonly PageCase[] = [
   },
 ];
 
+let built = false;
 let server: StaticServer | null = null;
 let browser: Browser | null = null;
 
@@ -70,8 +71,12 @@ describe('documentation site in Chromium', () => {
   });
 
   test('the site builds to static files', () => {
+    // From scratch: a stale dist/ must not stand in for a failed build.
+    rmSync(distDir, { recursive: true, force: true });
     const r = spawnSync('pnpm', ['run', 'build'], { cwd: appDir, stdio: 'inherit' });
     expect(r.status).toBe(0);
+    expect(existsSync(join(distDir, 'index.html'))).toBe(true);
+    built = true;
   }, 240_000);
 
   test('Chromium starts', async () => {
@@ -83,6 +88,7 @@ describe('documentation site in Chromium', () => {
 
   for (const c of pages) {
     test(`${c.name}: Run prints the expected output and draws a chart, without console errors`, async () => {
+      if (!built) throw new Error('the site did not build');
       if (!browser || !server) throw new Error('the browser or the server did not start');
       const page: Page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
       const problems: string[] = [];

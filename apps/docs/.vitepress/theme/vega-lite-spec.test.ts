@@ -9,20 +9,20 @@ describe('seriesPoints', () => {
       columns: { data: [1, 2, 3, 4], names: ['u', 'v'] },
     });
     expect(rows).toEqual([
-      { x: 0, series: 'a', value: 10 },
-      { x: 1, series: 'a', value: 11 },
-      { x: 0, series: 'u', value: 1 },
-      { x: 1, series: 'u', value: 3 },
-      { x: 0, series: 'v', value: 2 },
-      { x: 1, series: 'v', value: 4 },
+      { t: 0, value: 10, series: 'a' },
+      { t: 1, value: 11, series: 'a' },
+      { t: 0, value: 1, series: 'u' },
+      { t: 1, value: 3, series: 'u' },
+      { t: 0, value: 2, series: 'v' },
+      { t: 1, value: 4, series: 'v' },
     ]);
   });
 
   test('curves carry their own abscissae', () => {
     const rows = seriesPoints({ curves: [{ name: 'c', x: [5, 6, 7], y: [1, 2] }] });
     expect(rows).toEqual([
-      { x: 5, series: 'c', value: 1 },
-      { x: 6, series: 'c', value: 2 },
+      { t: 5, value: 1, series: 'c' },
+      { t: 6, value: 2, series: 'c' },
     ]);
   });
 
@@ -33,7 +33,7 @@ describe('seriesPoints', () => {
       xScale: 'log',
       yScale: 'log',
     });
-    expect(rows).toEqual([{ x: 3, series: 'a', value: 2 }]);
+    expect(rows).toEqual([{ t: 3, value: 2, series: 'a' }]);
   });
 });
 
@@ -41,10 +41,10 @@ test('seriesPlotSpec: a Vega-Lite line chart with the requested scales', () => {
   const spec = seriesPlotSpec({ x: [1, 2], series: { a: [1, 2] }, xScale: 'log', title: 'T' }) as {
     mark: { type: string };
     title: string;
-    encoding: { x: { scale: { type: string } }; y: { scale: { type: string } } };
+    encoding: { x: { scale: { type?: string } }; y: { scale: { type?: string; zero?: boolean } } };
   };
   expect(spec.mark.type).toBe('line');
   expect(spec.title).toBe('T');
   expect(spec.encoding.x.scale.type).toBe('log');
-  expect(spec.encoding.y.scale.type).toBe('linear');
+  expect(spec.encoding.y.scale).toEqual({ zero: false });
 });

@@ -2,7 +2,7 @@ import type { SeriesPlot } from '../../../../docs/snippets/series-plot.ts';
 
 /** One row of the long-format table that the chart is drawn from. */
 export interface SeriesPoint {
-  readonly x: number;
+  readonly t: number;
   readonly series: string;
   readonly value: number;
 }
@@ -21,7 +21,7 @@ export function seriesPoints(plot: SeriesPlot): SeriesPoint[] {
   const push = (x: number, series: string, value: number) => {
     if (!Number.isFinite(x) || !Number.isFinite(value)) return;
     if ((logX && x <= 0) || (logY && value <= 0)) return;
-    rows.push({ x, series, value });
+    rows.push({ t: x, value, series });
   };
   const x = plot.x ?? [];
   for (const [name, values] of Object.entries(plot.series ?? {})) {
@@ -41,7 +41,11 @@ export function seriesPoints(plot: SeriesPlot): SeriesPoint[] {
   return rows;
 }
 
-/** The Vega-Lite specification of a {@link SeriesPlot}: one coloured line per series. */
+/**
+ * The Vega-Lite specification of a {@link SeriesPlot}: one coloured line per series. The same shape
+ * as the CLI's `timeSeriesSpec` (apps/cli/src/plot.ts: long-format rows `{ t, value, series }`, a
+ * line mark, colour by series), so a chart on the site and an SVG from `odeon … --plot` read alike.
+ */
 export function seriesPlotSpec(plot: SeriesPlot, width: number | 'container' = 'container'): VegaLiteSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -52,16 +56,16 @@ export function seriesPlotSpec(plot: SeriesPlot, width: number | 'container' = '
     mark: { type: 'line', point: false, strokeWidth: 2 },
     encoding: {
       x: {
-        field: 'x',
+        field: 't',
         type: 'quantitative',
         title: plot.xLabel ?? 't',
-        scale: { type: plot.xScale ?? 'linear', nice: false },
+        scale: plot.xScale === 'log' ? { type: 'log' } : { zero: false, nice: false },
       },
       y: {
         field: 'value',
         type: 'quantitative',
         title: plot.yLabel ?? 'value',
-        scale: { type: plot.yScale ?? 'linear' },
+        scale: plot.yScale === 'log' ? { type: 'log' } : { zero: false },
       },
       color: { field: 'series', type: 'nominal', title: null },
     },
