@@ -1,4 +1,4 @@
-import type { StandardProblem } from './standard-problem.ts';
+import { autonomousTgrad, type StandardProblem } from './standard-problem.ts';
 
 /**
  * ARENSTORF: a periodic orbit of the restricted three-body problem (Hairer, Nørsett & Wanner I,
@@ -15,6 +15,7 @@ export const ARENSTORF: StandardProblem = {
   p: Float64Array.of(0.012277471),
   names: ['y1', 'y2', "y1'", "y2'"],
   paramNames: ['mu'],
+  tgrad: autonomousTgrad,
   rhs(_t, y, p, dy) {
     const mu = p[0];
     const mup = 1 - mu;

@@ -1,4 +1,4 @@
-import type { StandardProblem } from './standard-problem.ts';
+import { autonomousTgrad, type StandardProblem } from './standard-problem.ts';
 
 /**
  * HIRES: high irradiance response of plant morphogenesis (Schäfer 1975), stiff, 8 states on
@@ -15,6 +15,7 @@ export const HIRES: StandardProblem = {
   p: Float64Array.of(1.71, 0.43, 8.32, 0.69, 0.035, 8.32, 280, 0.69, 0.69, 0.0007),
   names: ['y1', 'y2', 'y3', 'y4', 'y5', 'y6', 'y7', 'y8'],
   paramNames: ['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9', 'oks'],
+  tgrad: autonomousTgrad,
   rhs(_t, y, p, dy) {
     const k1 = p[0];
     const k2 = p[1];

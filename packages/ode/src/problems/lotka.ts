@@ -1,4 +1,4 @@
-import type { StandardProblem } from './standard-problem.ts';
+import { autonomousTgrad, type StandardProblem } from './standard-problem.ts';
 
 /** Lotka–Volterra predator–prey on [0, 10], p = [α, β, γ, δ] = [1.5, 1, 3, 1]. */
 export const LOTKA: StandardProblem = {
@@ -12,6 +12,7 @@ export const LOTKA: StandardProblem = {
   p: Float64Array.of(1.5, 1, 3, 1),
   names: ['x (prey)', 'y (predator)'],
   paramNames: ['alpha', 'beta', 'gamma', 'delta'],
+  tgrad: autonomousTgrad,
   rhs(_t, y, p, dy) {
     const xy = y[0] * y[1];
     dy[0] = p[0] * y[0] - p[1] * xy;

@@ -1,4 +1,4 @@
-import type { StandardProblem } from './standard-problem.ts';
+import { autonomousTgrad, type StandardProblem } from './standard-problem.ts';
 
 /** OREGO: the Oregonator (Belousov–Zhabotinskii reaction), stiff, on [0, 360]; p = [s, w, q]. */
 export const OREGO: StandardProblem = {
@@ -12,6 +12,7 @@ export const OREGO: StandardProblem = {
   p: Float64Array.of(77.27, 0.161, 8.375e-6),
   names: ['y1', 'y2', 'y3'],
   paramNames: ['s', 'w', 'q'],
+  tgrad: autonomousTgrad,
   rhs(_t, y, p, dy) {
     const s = p[0];
     dy[0] = s * (y[1] + y[0] * (1 - p[2] * y[0] - y[1]));

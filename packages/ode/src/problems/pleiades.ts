@@ -1,4 +1,4 @@
-import type { StandardProblem } from './standard-problem.ts';
+import { autonomousTgrad, type StandardProblem } from './standard-problem.ts';
 
 const BODIES = 7;
 
@@ -51,6 +51,7 @@ export const PLEIADES: StandardProblem = {
     ...Array.from({ length: BODIES }, (_, i) => `y${i + 1}'`),
   ],
   paramNames: Array.from({ length: BODIES }, (_, i) => `m${i + 1}`),
+  tgrad: autonomousTgrad,
   rhs(_t, y, p, dy) {
     for (let i = 0; i < BODIES; i++) {
       dy[i] = y[14 + i];

@@ -1,5 +1,5 @@
 import { massActionKernels } from './mass-action.ts';
-import type { StandardProblem } from './standard-problem.ts';
+import { autonomousTgrad, type StandardProblem } from './standard-problem.ts';
 
 // reactants → products (species indices), in the order of the rate constants k1..k25
 const REACTIONS = [
@@ -112,5 +112,6 @@ export const POLLU: StandardProblem = {
     'N2O5',
   ],
   paramNames: Array.from({ length: 25 }, (_, i) => `k${i + 1}`),
+  tgrad: autonomousTgrad,
   ...kernels,
 };

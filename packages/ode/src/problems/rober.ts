@@ -1,4 +1,4 @@
-import type { StandardProblem } from './standard-problem.ts';
+import { autonomousTgrad, type StandardProblem } from './standard-problem.ts';
 
 /**
  * ROBER: Robertson's autocatalytic reaction (Hairer & Wanner II, sect. IV.1), stiff, on [0, 1e5].
@@ -15,6 +15,7 @@ export const ROBER: StandardProblem = {
   p: Float64Array.of(0.04, 3e7, 1e4),
   names: ['y1', 'y2', 'y3'],
   paramNames: ['k1', 'k2', 'k3'],
+  tgrad: autonomousTgrad,
   rhs(_t, y, p, dy) {
     const r1 = p[0] * y[0];
     const r2 = p[1] * y[1] * y[1];

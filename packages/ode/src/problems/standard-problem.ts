@@ -27,3 +27,8 @@ export interface StandardProblem extends OdeProblem {
   readonly names: readonly string[];
   readonly paramNames: readonly string[];
 }
+
+/** ∂f/∂t = 0: the time derivative of an autonomous right-hand side (saves the Rosenbrock methods a difference). */
+export function autonomousTgrad(_t: number, _y: Float64Array, _p: Float64Array, out: Float64Array): void {
+  out.fill(0);
+}

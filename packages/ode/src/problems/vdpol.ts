@@ -1,4 +1,4 @@
-import type { StandardProblem } from './standard-problem.ts';
+import { autonomousTgrad, type StandardProblem } from './standard-problem.ts';
 
 /** Van der Pol oscillator with µ = 1000 (stiff) on [0, 2000], p = [µ]. */
 export const VDPOL: StandardProblem = {
@@ -12,6 +12,7 @@ export const VDPOL: StandardProblem = {
   p: Float64Array.of(1000),
   names: ['y1', 'y2'],
   paramNames: ['mu'],
+  tgrad: autonomousTgrad,
   rhs(_t, y, p, dy) {
     dy[0] = y[1];
     dy[1] = p[0] * (1 - y[0] * y[0]) * y[1] - y[0];
