@@ -5,7 +5,7 @@ import type { RegisterCommand } from '../command.ts';
 import { type CliIo, writeJson } from '../io.ts';
 
 const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
-const METHODS: readonly GradientMethod[] = ['rodas4', 'dopri5'];
+const METHODS: readonly GradientMethod[] = ['rodas5p', 'rodas4', 'dopri5'];
 
 export interface GradientCommandOptions {
   readonly problem?: string;
@@ -74,7 +74,7 @@ export function gradientProblem(options: GradientCommandOptions): GradientComman
       'sensitivity',
     );
   const method = (options.method ??
-    (sensitivity === 'discrete' || !prob.stiff ? 'dopri5' : 'rodas4')) as GradientMethod;
+    (sensitivity === 'discrete' || !prob.stiff ? 'dopri5' : 'rodas5p')) as GradientMethod;
   if (!METHODS.includes(method))
     throw usage(
       `Unknown --method ${JSON.stringify(options.method)}; use one of ${METHODS.join(', ')}.`,
@@ -153,7 +153,7 @@ export const registerGradient: RegisterCommand = (program: Command, io: CliIo) =
     .option('--sensitivity <kind>', `gradient method: ${KINDS.join(', ')} (default quadrature)`)
     .option(
       '--method <name>',
-      `integrator: ${METHODS.join(', ')} (default rodas4 for stiff problems, else dopri5)`,
+      `integrator: ${METHODS.join(', ')} (default rodas5p for stiff problems, else dopri5)`,
     )
     .option('--rtol <x>', 'relative tolerance (default 1e-6)')
     .option('--atol <x>', "absolute tolerance (default rtol × the problem's atol factor)")

@@ -26,7 +26,7 @@ describe("gradient: linear system y' = A(p) y against the closed-form gradient",
     for (let k = 0; k < 2; k++) dy0[k] += r[0] * dy1[3 + k] + r[1] * dy2[3 + k];
   }
 
-  for (const m of ['rodas4', 'dopri5'] as const) {
+  for (const m of ['rodas5p', 'rodas4', 'dopri5'] as const) {
     for (const kind of KINDS) {
       it(`${kind} (${methodFor(kind, m)}) matches to ≤ 1e-6 relative`, () => {
         const g = gradient(linearProblem, {

@@ -22,7 +22,7 @@ import type {
 
 /** Defaults of `gradient()`'s options. */
 export const GRADIENT_DEFAULTS = {
-  method: 'rodas4',
+  method: 'rodas5p',
   rtol: 1e-6,
   atol: 1e-9,
   maxSteps: 1_000_000,
@@ -36,7 +36,7 @@ export const GRADIENT_DEFAULTS = {
 };
 
 const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
-const METHODS: readonly GradientMethod[] = ['rodas4', 'dopri5'];
+const METHODS: readonly GradientMethod[] = ['rodas5p', 'rodas4', 'dopri5'];
 
 function positive(name: string, v: unknown): number {
   if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))

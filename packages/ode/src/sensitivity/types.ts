@@ -5,8 +5,11 @@ import type { DerivativeReport } from './derivatives.ts';
 /** How the gradient is computed. See the README's "Gradients" section for when to use which. */
 export type SensitivityKind = 'quadrature' | 'interpolating' | 'backsolve' | 'forward' | 'discrete';
 
-/** The integrators the gradient methods run on: `rodas4` (stiff, Rosenbrock) or `dopri5` (explicit). */
-export type GradientMethod = 'rodas4' | 'dopri5';
+/**
+ * The integrators the gradient methods run on: `rodas5p` and `rodas4` (stiff, Rosenbrock, on the
+ * solver's tableaus) or `dopri5` (explicit Dormand–Prince).
+ */
+export type GradientMethod = 'rodas5p' | 'rodas4' | 'dopri5';
 
 /**
  * A loss on the solution at the observation times: L = Σ_i value(i, t_i, y(t_i)).
@@ -33,7 +36,7 @@ export interface SensitivityOptions {
 }
 
 export interface GradientOptions {
-  /** Integrator (default `rodas4`; `discrete` needs an explicit method and defaults to `dopri5`). */
+  /** Integrator (default `rodas5p`; `discrete` needs an explicit method and defaults to `dopri5`). */
   readonly method?: GradientMethod;
   readonly rtol?: number;
   readonly atol?: number;

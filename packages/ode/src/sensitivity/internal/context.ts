@@ -1,11 +1,14 @@
 /** The validated inputs every gradient method works from (built once by `gradient()`). */
+
+import { RODAS4_TABLEAU } from '../../solvers/tableaus/rodas4.ts';
+import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
 import type { OdeProblem, Vec } from '../../types.ts';
 import type { Derivatives } from '../derivatives.ts';
 import type { GradientLoss, GradientMethod, IntegralLoss } from '../types.ts';
 import { Dopri5Stepper } from './dopri5.ts';
 import { DenseLu } from './lu.ts';
-import { Rodas4Stepper } from './rodas4.ts';
-import type { Stepper } from './stepper.ts';
+import { RosenbrockStepper } from './rosenbrock.ts';
+import type { DenseKind, Stepper } from './stepper.ts';
 import type { IntegrationSystem, StiffSystem } from './system.ts';
 
 export interface GradientContext {
@@ -43,7 +46,22 @@ export function forwardStops(ctx: GradientContext): Float64Array {
 
 export function makeStepper(method: GradientMethod, sys: IntegrationSystem | StiffSystem): Stepper {
   if (method === 'dopri5') return new Dopri5Stepper(sys);
-  return new Rodas4Stepper(sys as StiffSystem);
+  return new RosenbrockStepper(sys as StiffSystem, method === 'rodas4' ? RODAS4_TABLEAU : RODAS5P_TABLEAU);
+}
+
+/** True for the Rosenbrock (stiff) methods, whose stage matrices the systems factorise. */
+export function isStiff(method: GradientMethod): boolean {
+  return method !== 'dopri5';
+}
+
+/** The dense-output family of a method. */
+export function denseKind(method: GradientMethod): DenseKind {
+  return method === 'dopri5' ? 'dopri5' : method === 'rodas4' ? 'rosenbrock2' : 'rosenbrock3';
+}
+
+/** Vectors per step of the method's dense output. */
+export function denseWidth(method: GradientMethod): number {
+  return method === 'dopri5' ? 5 : method === 'rodas4' ? 4 : 5;
 }
 
 /** y' = f(t, y, p) as an integration system with an n×n stage matrix I/(hγ) − J. */

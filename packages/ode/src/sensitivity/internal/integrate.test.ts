@@ -1,12 +1,14 @@
 import { loadReference, scaledErrorVsReference } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
+import { RODAS4_TABLEAU } from '../../solvers/tableaus/rodas4.ts';
+import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
 import { lotkaProblem, massActionProblem } from '../__fixtures__/problems.ts';
 import { Derivatives } from '../derivatives.ts';
 import { type GradientContext, ProblemSystem } from './context.ts';
 import { DenseTrajectory } from './dense-trajectory.ts';
 import { Dopri5Stepper } from './dopri5.ts';
 import { integrate } from './integrate.ts';
-import { Rodas4Stepper } from './rodas4.ts';
+import { RosenbrockStepper } from './rosenbrock.ts';
 import type { Stepper } from './stepper.ts';
 import type { StiffSystem } from './system.ts';
 
@@ -66,7 +68,7 @@ describe('self-contained integrators', () => {
   it('Rodas4 solves ROBER to the reference at rtol 1e-8', () => {
     const ref = loadReference('rober');
     const ctx = ctxFor(massActionProblem('rober'));
-    const stepper = new Rodas4Stepper(new ProblemSystem(ctx));
+    const stepper = new RosenbrockStepper(new ProblemSystem(ctx), RODAS4_TABLEAU);
     const y = solveAt(stepper, ctx, ref.times, 1e-8, 1e-16);
     expect(scaledErrorVsReference(ref, y, 1e-8, 1e-16)).toBeLessThan(50);
   });
@@ -74,7 +76,7 @@ describe('self-contained integrators', () => {
   it('Rodas4 solves POLLU to the reference at rtol 1e-8', () => {
     const ref = loadReference('pollu');
     const ctx = ctxFor(massActionProblem('pollu'));
-    const stepper = new Rodas4Stepper(new ProblemSystem(ctx));
+    const stepper = new RosenbrockStepper(new ProblemSystem(ctx), RODAS4_TABLEAU);
     const y = solveAt(stepper, ctx, ref.times, 1e-8, 1e-14);
     expect(scaledErrorVsReference(ref, y, 1e-8, 1e-14)).toBeLessThan(50);
   });
@@ -87,7 +89,20 @@ describe('self-contained integrators', () => {
     expect(scaledErrorVsReference(ref, y, 1e-10, 1e-13)).toBeLessThan(50);
   });
 
-  for (const kind of ['rodas4', 'dopri5'] as const) {
+  it('Rodas5P (on the solver tableau) solves ROBER and POLLU to the references at rtol 1e-8', () => {
+    for (const [name, atol] of [
+      ['rober', 1e-16],
+      ['pollu', 1e-14],
+    ] as const) {
+      const ref = loadReference(name);
+      const ctx = ctxFor(massActionProblem(name));
+      const stepper = new RosenbrockStepper(new ProblemSystem(ctx), RODAS5P_TABLEAU);
+      const y = solveAt(stepper, ctx, ref.times, 1e-8, atol);
+      expect(scaledErrorVsReference(ref, y, 1e-8, atol)).toBeLessThan(50);
+    }
+  });
+
+  for (const kind of ['rodas4', 'rodas5p', 'dopri5'] as const) {
     it(`${kind} dense output has the interpolant's order on y' = cos(t)·y (exact e^{sin t})`, () => {
       // y' = cos(t)·y: ∂F/∂y = cos(t), so W = c − cos(t) (a 1×1 stage matrix)
       let w = 1;
@@ -106,8 +121,11 @@ describe('self-contained integrators', () => {
       };
       const errs: number[] = [];
       for (const h of [0.2, 0.1]) {
-        const stepper = kind === 'rodas4' ? new Rodas4Stepper(sys) : new Dopri5Stepper(sys);
-        const traj = new DenseTrajectory(kind, 1, stepper.denseWidth);
+        const stepper =
+          kind === 'dopri5'
+            ? new Dopri5Stepper(sys)
+            : new RosenbrockStepper(sys, kind === 'rodas4' ? RODAS4_TABLEAU : RODAS5P_TABLEAU);
+        const traj = new DenseTrajectory(stepper.kind, 1, stepper.denseWidth);
         const y = Float64Array.of(1);
         const steps = new Float64Array(Math.round(4 / h)).fill(h);
         integrate(

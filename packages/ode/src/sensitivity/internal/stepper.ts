@@ -2,7 +2,8 @@
 import type { SolveStats, Vec } from '../../types.ts';
 import type { IntegrationSystem } from './system.ts';
 
-export type DenseKind = 'rodas4' | 'dopri5';
+/** Interpolant families: Rosenbrock with 2 or 3 dense rows (Rodas4, Rodas5P), and Dopri5's CONTD5. */
+export type DenseKind = 'rosenbrock2' | 'rosenbrock3' | 'dopri5';
 
 export interface Stepper {
   readonly kind: DenseKind;
@@ -24,8 +25,8 @@ export interface Stepper {
 
 /**
  * Evaluates one step's dense output at θ ∈ [0, 1] into `out` (size components).
- * rodas4: y(θ) = (1−θ)y0 + θ(y1 + (1−θ)(k1 + θk2)) (Hairer–Wanner RODAS, order-3 interpolant);
- * dopri5: Hairer's CONTD5 (order-4 interpolant).
+ * Rosenbrock: y(θ) = (1−θ)y0 + θ(y1 + (1−θ)(D0 + θ(D1 + θD2))) (Rodas4: order 3, Rodas5P: order 4);
+ * dopri5: Hairer's CONTD5 (order 4).
  */
 export function evalDense(
   out: Vec,
@@ -36,13 +37,22 @@ export function evalDense(
   theta: number,
 ): Vec {
   const t1 = 1 - theta;
-  if (kind === 'rodas4') {
+  if (kind === 'rosenbrock2') {
     for (let i = 0; i < size; i++) {
       const y0 = block[offset + i];
       const y1 = block[offset + size + i];
       const k1 = block[offset + 2 * size + i];
       const k2 = block[offset + 3 * size + i];
       out[i] = t1 * y0 + theta * (y1 + t1 * (k1 + theta * k2));
+    }
+  } else if (kind === 'rosenbrock3') {
+    for (let i = 0; i < size; i++) {
+      const y0 = block[offset + i];
+      const y1 = block[offset + size + i];
+      const k1 = block[offset + 2 * size + i];
+      const k2 = block[offset + 3 * size + i];
+      const k3 = block[offset + 4 * size + i];
+      out[i] = t1 * y0 + theta * (y1 + t1 * (k1 + theta * (k2 + theta * k3)));
     }
   } else {
     for (let i = 0; i < size; i++) {

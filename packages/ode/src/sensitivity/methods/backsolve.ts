@@ -6,14 +6,14 @@
  *
  * re-deriving y by running the ODE in reverse (at observation times y is reset to the stored forward
  * value, as torchdiffeq does). Memory is O(1) in the number of steps, but reversing a stiff ODE is
- * unstable: its fast decaying modes grow backward (Kim et al. 2021). With `rodas4` the augmented
+ * unstable: its fast decaying modes grow backward (Kim et al. 2021). With a Rosenbrock method (`rodas5p`, `rodas4`) the augmented
  * stage matrix is block lower triangular and is solved with two n×n factorisations (cI + J and
  * cI − Jᵀ) plus a diagonal block for μ; the couplings are central differences of the vjp along x_y.
  */
 import { isOdeonError, OdeonError } from '../../errors.ts';
 import type { Vec } from '../../types.ts';
 import type { GradientContext } from '../internal/context.ts';
-import { makeStepper } from '../internal/context.ts';
+import { isStiff, makeStepper } from '../internal/context.ts';
 import { addLossGradient, defaultAdjointAtol, forwardPass } from '../internal/forward-pass.ts';
 import { integrate } from '../internal/integrate.ts';
 import { DenseLu } from '../internal/lu.ts';
@@ -200,7 +200,7 @@ export function backsolveGradient(ctx: GradientContext): MethodResult {
     forward: fwd.stats,
     backward: stepper.stats,
     storedStates: 3 + obsT.length,
-    maxLuSize: ctx.method === 'rodas4' ? n : 0,
+    maxLuSize: isStiff(ctx.method) ? n : 0,
     checkpoints: 0,
     forwardSteps: fwd.stats.acceptedSteps,
     quadratureError: 0,

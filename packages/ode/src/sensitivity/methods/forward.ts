@@ -1,6 +1,6 @@
 /**
  * `forward`: forward sensitivity equations. The state is augmented with S = ∂y/∂(p, y0)
- * (n·(np + n) extra components): S' = J S + [∂f/∂p | 0], S(t0) = [0 | I]. With `rodas4`, the
+ * (n·(np + n) extra components): S' = J S + [∂f/∂p | 0], S(t0) = [0 | I]. With a Rosenbrock method (`rodas5p`, `rodas4`), the
  * Rosenbrock stage matrix of the augmented system is block lower triangular,
  *
  *     W = [ cI − J        0      ]
@@ -12,7 +12,7 @@
  * state's step sequence. Cost grows like np·n² per stage: the right choice for few parameters.
  */
 import type { Vec } from '../../types.ts';
-import { forwardStops, type GradientContext, makeStepper } from '../internal/context.ts';
+import { forwardStops, type GradientContext, isStiff, makeStepper } from '../internal/context.ts';
 import { checkLossGradient } from '../internal/forward-pass.ts';
 import { integrate } from '../internal/integrate.ts';
 import { DenseLu } from '../internal/lu.ts';
@@ -166,7 +166,7 @@ export function forwardGradient(ctx: GradientContext): MethodResult {
     forward: stepper.stats,
     backward: makeStepper(ctx.method, sys).stats,
     storedStates: 1 + m,
-    maxLuSize: ctx.method === 'rodas4' ? n : 0,
+    maxLuSize: isStiff(ctx.method) ? n : 0,
     checkpoints: 0,
     forwardSteps: stepper.stats.acceptedSteps,
     quadratureError: 0,

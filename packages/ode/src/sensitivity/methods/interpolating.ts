@@ -8,7 +8,15 @@
 import { AdjointSweeper } from '../internal/adjoint-sweep.ts';
 import { BackwardDriver } from '../internal/backward-driver.ts';
 import { CheckpointStore } from '../internal/checkpoint-store.ts';
-import { forwardStops, type GradientContext, makeStepper, ProblemSystem } from '../internal/context.ts';
+import {
+  denseKind,
+  denseWidth,
+  forwardStops,
+  type GradientContext,
+  isStiff,
+  makeStepper,
+  ProblemSystem,
+} from '../internal/context.ts';
 import { DenseTrajectory } from '../internal/dense-trajectory.ts';
 import { defaultAdjointAtol, forwardPass } from '../internal/forward-pass.ts';
 import { integrate } from '../internal/integrate.ts';
@@ -25,7 +33,7 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
     // the step size taken from a checkpoint restarts its recomputation identically
     onStep: (t, h, y) => store.offer(step++, t, y, h),
   });
-  const width = ctx.method === 'rodas4' ? 4 : 5;
+  const width = denseWidth(ctx.method);
   const allStops = forwardStops(ctx);
   const recompute = emptyStats();
   const sweeper = new AdjointSweeper(ctx, defaultAdjointAtol(ctx, fwd.obsY));
@@ -39,7 +47,7 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
     const stops: number[] = [];
     for (const s of allStops) if (s > cp.t && s < tEnd) stops.push(s);
     stops.push(tEnd);
-    const traj = new DenseTrajectory(ctx.method, ctx.n, width);
+    const traj = new DenseTrajectory(denseKind(ctx.method), ctx.n, width);
     const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
     y.set(cp.y);
     integrate(
@@ -63,7 +71,7 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
     forward,
     backward: sweeper.stepper.stats,
     storedStates: store.peak + maxSegmentSteps * width + ctx.obsT.length,
-    maxLuSize: ctx.method === 'rodas4' ? ctx.n : 0,
+    maxLuSize: isStiff(ctx.method) ? ctx.n : 0,
     checkpoints: cps.length,
     forwardSteps: fwd.stats.acceptedSteps,
     quadratureError: sweeper.quadratureError,

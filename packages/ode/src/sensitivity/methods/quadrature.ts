@@ -4,14 +4,14 @@
  */
 import { AdjointSweeper } from '../internal/adjoint-sweep.ts';
 import { BackwardDriver } from '../internal/backward-driver.ts';
-import type { GradientContext } from '../internal/context.ts';
+import { denseKind, denseWidth, type GradientContext, isStiff } from '../internal/context.ts';
 import { DenseTrajectory } from '../internal/dense-trajectory.ts';
 import { defaultAdjointAtol, forwardPass } from '../internal/forward-pass.ts';
 import type { MethodResult } from './method-result.ts';
 
 export function quadratureGradient(ctx: GradientContext): MethodResult {
-  const width = ctx.method === 'rodas4' ? 4 : 5;
-  const traj = new DenseTrajectory(ctx.method, ctx.n, width);
+  const width = denseWidth(ctx.method);
+  const traj = new DenseTrajectory(denseKind(ctx.method), ctx.n, width);
   const fwd = forwardPass(ctx, {
     dense: true,
     onStep: (t, h, _y, _yn, block) => traj.push(t, h, block!),
@@ -27,7 +27,7 @@ export function quadratureGradient(ctx: GradientContext): MethodResult {
     forward: fwd.stats,
     backward: sweeper.stepper.stats,
     storedStates: traj.steps * width + ctx.obsT.length,
-    maxLuSize: ctx.method === 'rodas4' ? ctx.n : 0,
+    maxLuSize: isStiff(ctx.method) ? ctx.n : 0,
     checkpoints: 0,
     forwardSteps: fwd.stats.acceptedSteps,
     quadratureError: sweeper.quadratureError,

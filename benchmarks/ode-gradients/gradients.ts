@@ -1,0 +1,280 @@
+/**
+ * Cost of ODE gradients in @odeon/ode: for ROBER, POLLU (stiff, rodas4) and Lotka–Volterra (dopri5),
+ * the median wall time of each sensitivity method divided by the median time of the plain forward
+ * solve (same integrator, tolerances and output times), steps, stored states, the largest LU, and
+ * the error against the CVODES gradients of shared/reference; then a scaling series in the number of
+ * parameters np = 1e2…1e4 for a parameter-heavy right-hand side with n = 3.
+ *
+ *   node --conditions=@odeon/source --import tsx benchmarks/ode-gradients/gradients.ts [--quick]
+ *
+ * Timings are medians of interleaved runs after warm-up; compare the ratios, not absolute times.
+ */
+import { cpus } from 'node:os';
+import type { OdeProblem } from '../../packages/ode/src/index.ts';
+import { LOTKA, POLLU, ROBER } from '../../packages/ode/src/problems/index.ts';
+import { gradient, gradientContext } from '../../packages/ode/src/sensitivity/gradient.ts';
+import { forwardPass } from '../../packages/ode/src/sensitivity/internal/forward-pass.ts';
+import type {
+  GradientMethod,
+  GradientOptions,
+  GradientResult,
+  SensitivityKind,
+} from '../../packages/ode/src/sensitivity/types.ts';
+import { solve } from '../../packages/ode/src/solve.ts';
+import { loadReference } from '../../packages/testkit/src/index.ts';
+
+const QUICK = process.argv.includes('--quick');
+const RUNS = QUICK ? 3 : 7;
+const KINDS: SensitivityKind[] = ['quadrature', 'interpolating', 'forward', 'backsolve', 'discrete'];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeIt(f: () => unknown, runs = RUNS): number {
+  f(); // warm-up
+  const ts: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    f();
+    ts.push(performance.now() - t0);
+  }
+  return median(ts);
+}
+
+function pad(s: string | number, w: number): string {
+  return String(s).padStart(w);
+}
+
+interface Case {
+  readonly name: 'rober' | 'pollu' | 'lotka';
+  readonly problem: OdeProblem;
+  readonly method: GradientMethod;
+  readonly rtol: number;
+  readonly atol: number;
+  /** Which state the loss sums (the reference's per-species functional), or all with weights. */
+  readonly weights: number[];
+  readonly component: number | undefined;
+}
+
+function times(name: Case['name']): number[] {
+  return [...loadReference(name).times];
+}
+
+function linearLoss(w: readonly number[]): GradientOptions['loss'] {
+  return {
+    value: (_i, _t, y) => {
+      let s = 0;
+      for (let j = 0; j < w.length; j++) s += w[j] * y[j];
+      return s;
+    },
+    grad: (_i, _t, _y, out) => {
+      for (let j = 0; j < w.length; j++) out[j] = w[j];
+    },
+  };
+}
+
+const cases: Case[] = [
+  {
+    name: 'rober',
+    problem: ROBER,
+    method: 'rodas5p',
+    rtol: 1e-8,
+    atol: 1e-16,
+    weights: [0, 1, 0],
+    component: 1,
+  },
+  {
+    name: 'rober',
+    problem: ROBER,
+    method: 'rodas5p',
+    rtol: 1e-6,
+    atol: 1e-14,
+    weights: [0, 1, 0],
+    component: 1,
+  },
+  {
+    name: 'pollu',
+    problem: POLLU,
+    method: 'rodas4',
+    rtol: 1e-8,
+    atol: 1e-14,
+    weights: Array.from({ length: 20 }, () => 1),
+    component: undefined,
+  },
+  {
+    name: 'pollu',
+    problem: POLLU,
+    method: 'rodas4',
+    rtol: 1e-6,
+    atol: 1e-12,
+    weights: Array.from({ length: 20 }, () => 1),
+    component: undefined,
+  },
+  { name: 'lotka', problem: LOTKA, method: 'dopri5', rtol: 1e-8, atol: 1e-11, weights: [1, 0], component: 0 },
+];
+
+function errorVsCvodes(c: Case, g: GradientResult): string {
+  const ref = loadReference(c.name).gradients;
+  if (!ref || c.component === undefined) return '-';
+  const rp = ref.per_component.dL_dp[c.component];
+  let e = 0;
+  for (let j = 0; j < rp.length; j++) e = Math.max(e, Math.abs(g.dp[j] - rp[j]) / Math.abs(rp[j]));
+  return e.toExponential(1);
+}
+
+console.log(`# ODE gradients: cost relative to the forward solve`);
+console.log(
+  `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores); median of ${RUNS} runs.`,
+);
+console.log(
+  'Loss: L = Σ_k y_j(t_k) over the reference’s 50 output times (rober: y2, lotka: y1, pollu: all 20 species).',
+);
+console.log(
+  'fwd = the same integrator’s plain forward solve (same stops); solve = @odeon/ode solve(rodas5p|dop853).\n',
+);
+console.log(
+  `| problem | rtol | method | fwd ms | solve ms | sensitivity | grad ms | grad/fwd | fwd steps | bwd steps | stored states | max LU | rel. err vs CVODES |`,
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const c of cases) {
+  const base = {
+    method: c.method,
+    rtol: c.rtol,
+    atol: c.atol,
+    saveAt: times(c.name),
+    loss: linearLoss(c.weights),
+  } as const;
+  const ctx = gradientContext(c.problem, base);
+  const tFwd = timeIt(() => forwardPass(ctx));
+  const tSolve = timeIt(() =>
+    solve(c.problem, {
+      method: c.method === 'dopri5' ? 'dop853' : 'rodas5p',
+      rtol: c.rtol,
+      atol: c.atol,
+      saveAt: base.saveAt,
+      tstops: base.saveAt,
+      maxSteps: 1e7,
+    }),
+  );
+  for (const kind of KINDS) {
+    const method = kind === 'discrete' ? 'dopri5' : c.method;
+    if (kind === 'discrete' && c.method !== 'dopri5') continue;
+    let g: GradientResult | undefined;
+    let t = Number.NaN;
+    let note = '';
+    try {
+      t = timeIt(() => {
+        g = gradient(c.problem, { ...base, method, sensitivity: { kind } });
+      });
+    } catch (e) {
+      note = `fails: ${(e as { code?: string }).code ?? String(e)}`;
+    }
+    if (!g) {
+      console.log(
+        `| ${c.name} | ${c.rtol} | ${method} | ${tFwd.toFixed(2)} | ${tSolve.toFixed(2)} | ${kind} | ${note} | | | | | | |`,
+      );
+      continue;
+    }
+    const s = g.stats;
+    console.log(
+      `| ${c.name} | ${c.rtol} | ${method} | ${tFwd.toFixed(2)} | ${tSolve.toFixed(2)} | ${kind} | ${t.toFixed(2)} | ${(t / tFwd).toFixed(2)} | ${s.forward.acceptedSteps} | ${s.backward.acceptedSteps} | ${s.storedStates} | ${s.maxLuSize} | ${errorVsCvodes(c, g)} |`,
+    );
+  }
+}
+
+/**
+ * A parameter-heavy right-hand side with n = 3: y' = −y + P·φ(y)/m, φ_k(y) = tanh(w_k·y + b_k) with fixed
+ * w_k, b_k and the trained output weights P (3×m, np = 3m): a neural ODE's last layer. Exact J, ∂f/∂p, vjp.
+ */
+function wideProblem(np: number): OdeProblem {
+  const n = 3;
+  const m = np / n;
+  const W = new Float64Array(m * n);
+  const b = new Float64Array(m);
+  let seed = 12345;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648 - 0.5;
+  };
+  for (let i = 0; i < W.length; i++) W[i] = 2 * rnd();
+  for (let i = 0; i < m; i++) b[i] = rnd();
+  const p = new Float64Array(np);
+  for (let i = 0; i < np; i++) p[i] = rnd();
+  const phi = new Float64Array(m);
+  const dphi = new Float64Array(m);
+  const feat = (y: Float64Array) => {
+    for (let k = 0; k < m; k++) {
+      const a = Math.tanh(W[k * 3] * y[0] + W[k * 3 + 1] * y[1] + W[k * 3 + 2] * y[2] + b[k]);
+      phi[k] = a;
+      dphi[k] = 1 - a * a;
+    }
+  };
+  return {
+    y0: [0.5, -0.3, 0.8],
+    t0: 0,
+    t1: 5,
+    p,
+    rhs(_t, y, p, dy) {
+      feat(y);
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let k = 0; k < m; k++) s += p[i * m + k] * phi[k];
+        dy[i] = -y[i] + s / m;
+      }
+    },
+    jacobian(_t, y, p, J) {
+      feat(y);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let k = 0; k < m; k++) s += p[i * m + k] * dphi[k] * W[k * 3 + j];
+          J[i * n + j] = (i === j ? -1 : 0) + s / m;
+        }
+    },
+    paramJacobian(_t, y, _p, Jp) {
+      feat(y);
+      Jp.fill(0);
+      for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) Jp[i * np + i * m + k] = phi[k] / m;
+    },
+    vjp(_t, y, p, v, outY, outP) {
+      feat(y);
+      outY.fill(0);
+      for (let i = 0; i < n; i++) {
+        outY[i] -= v[i];
+        for (let k = 0; k < m; k++) {
+          outP[i * m + k] = (v[i] * phi[k]) / m;
+          const c = (v[i] * p[i * m + k] * dphi[k]) / m;
+          for (let j = 0; j < n; j++) outY[j] += c * W[k * 3 + j];
+        }
+      }
+    },
+  };
+}
+
+console.log('\n# Scaling in the number of parameters (n = 3, dopri5, rtol 1e-8, 20 observations of Σy²/2)\n');
+console.log(
+  '| np | fwd ms | quadrature ms | quadrature/fwd | quadrature µs per parameter | forward-sensitivity ms | forward/fwd |',
+);
+console.log('|---|---|---|---|---|---|---|');
+const sq: GradientOptions['loss'] = {
+  value: (_i, _t, y) => 0.5 * (y[0] * y[0] + y[1] * y[1] + y[2] * y[2]),
+  grad: (_i, _t, y, out) => out.set(y),
+};
+const obs = Array.from({ length: 20 }, (_v, k) => (5 * (k + 1)) / 20);
+for (const np of [99, 300, 999, 3000, 9999]) {
+  const prob = wideProblem(np);
+  const base = { method: 'dopri5', rtol: 1e-8, atol: 1e-10, saveAt: obs, loss: sq } as const;
+  const ctx = gradientContext(prob, base);
+  const runs = np > 3000 ? 3 : RUNS;
+  const tFwd = timeIt(() => forwardPass(ctx), runs);
+  const tq = timeIt(() => gradient(prob, { ...base, sensitivity: { kind: 'quadrature' } }), runs);
+  const tf =
+    np <= 1000
+      ? timeIt(() => gradient(prob, { ...base, sensitivity: { kind: 'forward' } }), runs)
+      : Number.NaN;
+  console.log(
+    `| ${pad(np, 5)} | ${tFwd.toFixed(2)} | ${tq.toFixed(2)} | ${(tq / tFwd).toFixed(2)} | ${((1000 * tq) / np).toFixed(2)} | ${Number.isNaN(tf) ? '-' : tf.toFixed(1)} | ${Number.isNaN(tf) ? '-' : (tf / tFwd).toFixed(1)} |`,
+  );
+}
