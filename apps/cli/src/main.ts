@@ -2,6 +2,7 @@ import { isOdeonError } from '@odeon/ode';
 import { Command, CommanderError } from 'commander';
 import type { RegisterCommand } from './command.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerFit } from './commands/fit.ts';
 import { registerGradient } from './commands/gradient.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerSbmlSuite } from './commands/sbml-suite.ts';
@@ -17,6 +18,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerSbmlSuite,
   registerInfo,
   registerGradient,
+  registerFit,
 ];
 
 export function buildProgram(io: CliIo): Command {

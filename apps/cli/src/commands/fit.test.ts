@@ -1,0 +1,148 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.ts';
+import { run } from '../main.ts';
+
+function capture(cwd: string): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+// A → B → C, mass action, unit compartment: d[A]/dt = −k1 A, d[B]/dt = k1 A − k2 B.
+const SBML = `<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">
+  <model id="abc">
+    <listOfCompartments><compartment id="cell" size="1" constant="true"/></listOfCompartments>
+    <listOfSpecies>
+      <species id="A" compartment="cell" initialAmount="1" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/>
+      <species id="B" compartment="cell" initialAmount="0" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/>
+      <species id="C" compartment="cell" initialAmount="0" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/>
+    </listOfSpecies>
+    <listOfParameters>
+      <parameter id="k1" value="0.2" constant="true"/>
+      <parameter id="k2" value="1" constant="true"/>
+    </listOfParameters>
+    <listOfReactions>
+      <reaction id="r1" reversible="false">
+        <listOfReactants><speciesReference species="A" stoichiometry="1" constant="true"/></listOfReactants>
+        <listOfProducts><speciesReference species="B" stoichiometry="1" constant="true"/></listOfProducts>
+        <kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><times/><ci>k1</ci><ci>A</ci></apply></math></kineticLaw>
+      </reaction>
+      <reaction id="r2" reversible="false">
+        <listOfReactants><speciesReference species="B" stoichiometry="1" constant="true"/></listOfReactants>
+        <listOfProducts><speciesReference species="C" stoichiometry="1" constant="true"/></listOfProducts>
+        <kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><times/><ci>k2</ci><ci>B</ci></apply></math></kineticLaw>
+      </reaction>
+    </listOfReactions>
+  </model>
+</sbml>`;
+
+/** Analytic A→B→C data (k1 = 0.7, k2 = 0.25), two experiments; B only observed in the first. */
+function csv(): string {
+  const k1 = 0.7;
+  const k2 = 0.25;
+  const rows = ['measurement,time,A,B,C'];
+  for (const [name, a0, times] of [
+    ['e1', 1, [0, 1, 2, 4, 6, 8, 12, 16, 20]],
+    ['e2', 2, [0, 0.5, 3, 7, 15]],
+  ] as const) {
+    for (const t of times) {
+      const a = a0 * Math.exp(-k1 * t);
+      const b = ((a0 * k1) / (k2 - k1)) * (Math.exp(-k1 * t) - Math.exp(-k2 * t));
+      rows.push(`${name},${t},${a},${name === 'e1' ? b : ''},${a0 - a - b}`);
+    }
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'odeon-fit-'));
+  writeFileSync(join(dir, 'abc.xml'), SBML);
+  writeFileSync(join(dir, 'data.csv'), csv());
+  return dir;
+}
+
+describe('odeon fit', () => {
+  it('--help documents the command and exits 0', async () => {
+    const io = capture(process.cwd());
+    expect(await run(['fit', '--help'], io)).toBe(0);
+    expect(io.out).toContain('Usage: odeon fit');
+    expect(io.out).toContain('--params');
+    expect(io.out).toContain('--json');
+  });
+
+  it('recovers k1, k2 of an SBML model from CSV data (--json) and writes a plot', async () => {
+    const dir = workdir();
+    const io = capture(dir);
+    const code = await run(
+      [
+        'fit',
+        'abc.xml',
+        'data.csv',
+        '--params',
+        'k1,k2',
+        '--bounds',
+        'k1=1e-3:10',
+        '--plot',
+        'fit.svg',
+        '--json',
+      ],
+      io,
+    );
+    expect(io.err).toBe('');
+    expect(code).toBe(0);
+    const r = JSON.parse(io.out);
+    expect(r.parameters.k1).toBeCloseTo(0.7, 5);
+    expect(r.parameters.k2).toBeCloseTo(0.25, 5);
+    expect(r.initialParameters).toEqual({ k1: 0.2, k2: 1 });
+    expect(r.finalLoss).toBeLessThan(1e-12);
+    expect(r.initialLoss).toBeGreaterThan(1e-3);
+    expect(r.converged).toBe(true);
+    expect(typeof r.wallSeconds).toBe('number');
+    expect(readFileSync(join(dir, 'fit.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('prints a readable summary without --json', async () => {
+    const dir = workdir();
+    const io = capture(dir);
+    expect(await run(['fit', 'abc.xml', 'data.csv', '--params', 'k1,k2'], io)).toBe(0);
+    expect(io.out).toMatch(/k1 = 0\.7000/);
+    expect(io.out).toMatch(/converged/);
+  });
+
+  it('reports usage errors with exit code 2', async () => {
+    const dir = workdir();
+    for (const args of [
+      ['fit', 'abc.xml', 'data.csv'],
+      ['fit', 'abc.xml', 'data.csv', '--params', 'k9'],
+      ['fit', 'abc.xml', 'data.csv', '--params', 'k1', '--bounds', 'k1=5:1'],
+      ['fit', 'abc.xml', 'data.csv', '--params', 'k1', '--loss', 'huber'],
+      ['fit', 'abc.xml', 'data.csv', '--params', 'k1', '--multi-start', '0'],
+    ]) {
+      const io = capture(dir);
+      expect(await run(args, io)).toBe(2);
+      expect(io.err).toMatch(/odeon: error \[(UsageError|InvalidOption)\]/);
+    }
+  });
+
+  it('names the row and column of a malformed CSV (exit 1)', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'bad.csv'), 'measurement,time,A,B,C\ne1,0,1,0,0\ne1,1,x,0,0\n');
+    const io = capture(dir);
+    expect(await run(['fit', 'abc.xml', 'bad.csv', '--params', 'k1'], io)).toBe(1);
+    expect(io.err).toMatch(/DatasetError.*row 3, column "A"/);
+  });
+});
