@@ -1,5 +1,13 @@
-import * as ode from '@odeon/ode';
-import { invalidOption, isOdeonError, OdeonError, type OdeProblem } from '@odeon/ode';
+import {
+  type GradientMethod,
+  type GradientOptions,
+  gradient,
+  invalidOption,
+  isOdeonError,
+  OdeonError,
+  type OdeProblem,
+  type SensitivityKind,
+} from '@odeon/ode';
 import { type Dataset, truncatedLength } from './dataset.ts';
 import { datasetError } from './internal/errors.ts';
 import { createLoss, type Loss, type LossSpec } from './losses.ts';
@@ -10,25 +18,12 @@ import type { Batch, Objective } from './train.ts';
 import { createTransform, type ParamTransform, type TransformKind } from './transforms.ts';
 
 /**
- * The gradient engine `fit` calls: `gradient` of `@odeon/ode` (this is the subset of its options
- * `fit` uses). Injectable for testing or to use another engine.
+ * The gradient engine `fit` calls: `gradient` from `@odeon/ode` by default (injectable for testing or
+ * to use another engine with the same contract).
  */
 export type GradientEngine = (
   problem: OdeProblem,
-  options: {
-    readonly method?: 'rodas4' | 'dopri5';
-    readonly rtol?: number;
-    readonly atol?: number;
-    readonly saveAt: ArrayLike<number>;
-    readonly loss: {
-      value(i: number, t: number, y: Float64Array): number;
-      grad(i: number, t: number, y: Float64Array, out: Float64Array): void;
-    };
-    readonly sensitivity: {
-      readonly kind: 'forward' | 'quadrature' | 'interpolating' | 'backsolve' | 'discrete';
-    };
-    readonly maxSteps?: number;
-  },
+  options: GradientOptions,
 ) => { readonly value: number; readonly dp: ArrayLike<number>; readonly dy0: ArrayLike<number> };
 
 /** One fitted parameter. */
@@ -59,14 +54,14 @@ export interface FitOptions {
   readonly multiStart?: number;
   /** Seed of the random starts; default 0. */
   readonly seed?: number;
-  /** ODE method of the gradient engine; default `rodas4` (stiff-safe). */
-  readonly method?: 'rodas4' | 'dopri5';
+  /** ODE method of the gradient engine; default: the engine's (a stiff-safe Rosenbrock method). */
+  readonly method?: GradientMethod;
   /** Default 1e-8. */
   readonly rtol?: number;
   /** Default 1e-10. */
   readonly atol?: number;
   /** Sensitivity method; default `forward` (best for few parameters). */
-  readonly sensitivity?: 'forward' | 'quadrature' | 'interpolating' | 'backsolve' | 'discrete';
+  readonly sensitivity?: SensitivityKind;
   /** L-BFGS settings (default gradTol 1e-10, maxIterations 500). */
   readonly lbfgs?: LbfgsOptions;
   /** Gradient engine; default `gradient` from `@odeon/ode`. */
@@ -129,7 +124,6 @@ const FIT_DEFAULTS = {
   initialConditions: 'data',
   multiStart: 1,
   seed: 0,
-  method: 'rodas4',
   rtol: 1e-8,
   atol: 1e-10,
   sensitivity: 'forward',
@@ -143,17 +137,6 @@ const SOLVER_FAILURES = new Set([
   'SingularMatrix',
   'GradientFailed',
 ]);
-
-function defaultEngine(): GradientEngine {
-  const g = (ode as unknown as { gradient?: GradientEngine }).gradient;
-  if (typeof g !== 'function') {
-    throw new OdeonError('InvalidOption', 'This build of @odeon/ode does not export `gradient`.', {
-      option: 'gradient',
-      hint: 'Pass options.gradient (a function with the signature of @odeon/ode gradient).',
-    });
-  }
-  return g;
-}
 
 /** Builds the objective of a fit (also used by `fit` itself); validates everything once. */
 export function fitObjective(problem: OdeProblem, dataset: Dataset, options: FitOptions): FitObjective {
@@ -238,7 +221,7 @@ export function fitObjective(problem: OdeProblem, dataset: Dataset, options: Fit
     stateOf[j] = i;
   }
   const loss: Loss = createLoss(o.loss, dataset);
-  const engine = options.gradient ?? defaultEngine();
+  const engine: GradientEngine = options.gradient ?? gradient;
   const lengthFor = (nt: number, fraction: number) => (fraction >= 1 ? nt : truncatedLength(nt, fraction));
 
   const toTheta = (u: ArrayLike<number>) => Float64Array.from(transforms, (t, k) => t.toTheta(u[k]));
@@ -277,7 +260,7 @@ export function fitObjective(problem: OdeProblem, dataset: Dataset, options: Fit
         const r = engine(
           { ...problem, y0, p, t0: t[0], t1: t[nt - 1] },
           {
-            method: o.method,
+            ...(o.method !== undefined ? { method: o.method } : {}),
             rtol: o.rtol,
             atol: o.atol,
             saveAt: t,

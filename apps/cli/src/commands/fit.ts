@@ -56,7 +56,7 @@ export interface FitCommandResult {
 
 const LOSSES: readonly LossName[] = ['mse', 'scaledMse', 'logcosh', 'mae', 'scaledMae'];
 const SENSITIVITIES = ['forward', 'quadrature', 'interpolating', 'backsolve', 'discrete'] as const;
-const METHODS = ['rodas4', 'dopri5'] as const;
+const METHODS = ['rodas5p', 'rodas4', 'dopri5'] as const;
 
 function usage(message: string, option: string): OdeonError {
   return new OdeonError('UsageError', message, { option, hint: 'See `odeon fit --help`.' });
@@ -316,7 +316,7 @@ export const registerFit: RegisterCommand = (program: Command, io: CliIo) => {
     .option('--multi-start <n>', 'number of starts (default 1)')
     .option('--seed <n>', 'seed of the extra starts (default 0)')
     .option('--sensitivity <kind>', `gradient method: ${SENSITIVITIES.join(', ')} (default forward)`)
-    .option('--method <name>', `integrator: ${METHODS.join(', ')} (default rodas4)`)
+    .option('--method <name>', `integrator: ${METHODS.join(', ')} (default rodas5p)`)
     .option('--rtol <x>', 'relative tolerance (default 1e-8)')
     .option('--atol <x>', 'absolute tolerance (default 1e-10)')
     .option('--initial <from>', 'initial conditions from the data (default) or the model')
