@@ -194,6 +194,26 @@ describe('typed errors', () => {
     }
   });
 
+  it('SingularMatrix when W = I/(hγ) − J stays singular', () => {
+    // a Jacobian with an infinite entry makes every factorisation fail
+    try {
+      solve(
+        {
+          rhs: (_t, y, _p, dy) => void (dy[0] = -y[0]),
+          jacobian: (_t, _y, _p, J) => void (J[0] = Number.POSITIVE_INFINITY),
+          y0: [1],
+          t0: 0,
+          t1: 1,
+        },
+        { method: 'rodas5p' },
+      );
+      expect.unreachable();
+    } catch (e) {
+      expect(isOdeonError(e, 'SingularMatrix')).toBe(true);
+      expect((e as { context: { t: number } }).context.t).toBe(0);
+    }
+  });
+
   it('InvalidProblem for non-finite initial values', () => {
     expect(() => solve({ rhs: () => {}, y0: [Number.NaN], t0: 0, t1: 1 })).toThrow(/y0\[0\]/);
   });

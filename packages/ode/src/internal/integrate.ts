@@ -131,6 +131,7 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
   let errOld = 1e-4;
   let lastRejected = false;
   let nonFinite = false;
+  let singularCount = 0;
   let stepDataValid = false;
 
   while (dir * (t1 - t) > 0) {
@@ -155,8 +156,15 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
       h = target - t;
       hitTarget = true;
     }
-    if (h === 0 || Math.abs(h) <= 4 * EPS * Math.abs(t)) {
+    if (h === 0 || Math.abs(h) <= 4 * EPS * Math.abs(t) || singularCount >= 20) {
       if (nonFinite) throw nonFiniteError(yNew, t, h, set.names);
+      if (singularCount > 0) {
+        throw new OdeonError('SingularMatrix', `The iteration matrix I/(hγ) − J is singular at t = ${t}.`, {
+          t,
+          dt: h,
+          hint: 'Check the Jacobian (NaN or infinite entries?) or try an explicit method for this problem.',
+        });
+      }
       throw new OdeonError('StepSizeTooSmall', `Step size ${h} too small at t = ${t}.`, {
         t,
         dt: h,
@@ -174,9 +182,11 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
       // rejected (also NaN / Inf)
       stats.rejectedSteps++;
       stepper.reject();
-      nonFinite = Number.isNaN(err) || (err === Number.POSITIVE_INFINITY && !hasFlag(stepper, 'singular'));
+      const singular = hasFlag(stepper, 'singular');
+      singularCount = singular ? singularCount + 1 : 0;
+      nonFinite = Number.isNaN(err) || (err === Number.POSITIVE_INFINITY && !singular);
       if (!Number.isFinite(err)) {
-        if (hasFlag(stepper, 'singular')) nonFinite = false;
+        if (singular) nonFinite = false;
         h *= 0.25;
       } else {
         const fac = Math.max(FAC_MIN, SAFETY * err ** (-1 / stepper.controlOrder));
@@ -186,6 +196,7 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
       continue;
     }
     nonFinite = false;
+    singularCount = 0;
     stats.acceptedSteps++;
     const tNew = hitTarget ? target : t + h;
 
