@@ -11,6 +11,7 @@
 import { OdeonError } from '@odeon/ode';
 import { fromValues, onesLike, zerosLike } from './creation.ts';
 import { backward, inTransform, needsCreateGraph, track } from './engine.ts';
+import { activeRecorder } from './internal/trace-state.ts';
 import { mul } from './ops-elementwise.ts';
 import { sum } from './ops-reduce.ts';
 import { reshape, stack } from './ops-shape.ts';
@@ -25,7 +26,10 @@ export interface VjpResult<X extends Tree, Y extends Tree> {
 }
 
 function detach(t: Tensor): Tensor {
-  return t.node === null ? t : new Tensor(t.impl, t.data, t.shape);
+  if (t.node === null) return t;
+  const d = new Tensor(t.impl, t.data, t.shape);
+  activeRecorder()?.alias(d, t);
+  return d;
 }
 
 /** Returns `x` cut from the autodiff graph: a constant with the same values. */

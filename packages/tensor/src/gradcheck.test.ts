@@ -111,6 +111,7 @@ const cases: readonly Case[] = [
   unary('softplus', T.softplus, -5, 5),
   unary('relu', T.relu, -2, 2, { ok: farFromInts, firstOnly: true }),
   unary('gelu', T.gelu, -4, 4),
+  unary('geluDerivative', T.geluDerivative, -4, 4),
   unary('celu', (x) => T.celu(x, 0.7), -2, 2, { ok: farFromInts }),
   unary('silu', T.silu, -4, 4),
   unary('sin', T.sin, -4, 4),
@@ -204,6 +205,6 @@ describe.each(backends)('gradcheck on %s', (backend) => {
   it('covers every differentiable primitive in the rule table', () => {
     const names = Object.keys(T.rules).sort();
     expect(names).toContain('gelu');
-    expect(names.length).toBe(40);
+    expect(names.length).toBe(41);
   });
 });

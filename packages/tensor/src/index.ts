@@ -13,6 +13,7 @@ export {
   vjp,
 } from './autodiff.ts';
 export type { Backend } from './backend.ts';
+export { type CompiledFunction, compile } from './compile.ts';
 export {
   type CreationOptions,
   eye,
@@ -32,6 +33,12 @@ export {
 export { getBackend, noGrad, setBackend } from './engine.ts';
 export { type InitBackendOptions, initBackend, isBackendReady } from './init-backend.ts';
 export {
+  type TensorOdeProblem,
+  type TensorVectorField,
+  type ToOdeProblemOptions,
+  toOdeProblem,
+} from './ode-problem.ts';
+export {
   abs,
   add,
   celu,
@@ -41,6 +48,7 @@ export {
   erf,
   exp,
   gelu,
+  geluDerivative,
   greater,
   greaterEqual,
   less,

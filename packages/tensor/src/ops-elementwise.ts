@@ -80,6 +80,8 @@ export const cos = (x: Tensor): Tensor => unary('cos', x);
 export const erf = (x: Tensor): Tensor => unary('erf', x);
 /** GELU, exact erf form x·Φ(x) = x/2·(1 + erf(x/√2)) (PyTorch's default, Flux's `gelu_erf`). */
 export const gelu = (x: Tensor): Tensor => unary('gelu', x);
+/** d/dx gelu(x) = Φ(x) + x·φ(x) (exposed because it is a primitive; differentiable). */
+export const geluDerivative = (x: Tensor): Tensor => unary('geluDerivative', x);
 
 /** cond ? a : b elementwise (cond nonzero = true), with broadcasting; no gradient flows to cond. */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {

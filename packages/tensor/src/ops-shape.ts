@@ -43,6 +43,13 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
       },
     );
   if (p.every((a, i) => a === i)) return x;
+  // Moving only size-1 axes keeps the row-major order of the elements: a reshape, no copy.
+  const moved = p.filter((a) => x.shape[a] !== 1);
+  if (moved.every((a, i) => i === 0 || a > moved[i - 1]))
+    return reshape(
+      x,
+      p.map((a) => x.shape[a]),
+    );
   return apply(
     'transpose',
     [x],

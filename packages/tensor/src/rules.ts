@@ -11,8 +11,8 @@ import {
   cos,
   div,
   equal,
-  erf as erf_,
   exp,
+  geluDerivative,
   greater,
   less,
   log,
@@ -106,11 +106,13 @@ export const rules: { readonly [K in OpName]: Rule<K> } = {
   sin: (g, [x]) => [mul(g, cos(x))],
   cos: (g, [x]) => [neg(mul(g, sin(x)))],
   erf: (g, [x]) => [mul(g, mul(exp(neg(square(x))), TWO_OVER_SQRT_PI))],
-  gelu: (g, [x]) => {
-    // d/dx x·Φ(x) = Φ(x) + x·φ(x); Φ(x) = (1 + erf(x/√2))/2, φ(x) = exp(−x²/2)/√(2π).
-    const cdf = mul(add(erf_(mul(x, Math.SQRT1_2)), 1), 0.5);
-    const pdf = mul(exp(mul(square(x), -0.5)), INV_SQRT_2PI);
-    return [mul(g, add(cdf, mul(x, pdf)))];
+  // d/dx x·Φ(x) = Φ(x) + x·φ(x), a primitive of its own so the backward pass is one kernel.
+  gelu: (g, [x]) => [mul(g, geluDerivative(x))],
+  // d/dx [Φ(x) + x·φ(x)] = φ(x)·(2 − x²), φ(x) = exp(−x²/2)/√(2π).
+  geluDerivative: (g, [x]) => {
+    const x2 = square(x);
+    const pdf = mul(exp(mul(x2, -0.5)), INV_SQRT_2PI);
+    return [mul(g, mul(pdf, sub(2, x2)))];
   },
   where: (g, [c, a, b], _y, _at, n) => {
     const z = zeroLike(g);

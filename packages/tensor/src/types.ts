@@ -41,6 +41,7 @@ export type OpName =
   | 'cos'
   | 'erf'
   | 'gelu'
+  | 'geluDerivative'
   | 'where'
   | 'sum'
   | 'max'
@@ -85,7 +86,8 @@ export type UnaryOp =
   | 'sin'
   | 'cos'
   | 'erf'
-  | 'gelu';
+  | 'gelu'
+  | 'geluDerivative';
 
 type NoAttrs = Readonly<Record<string, never>>;
 
@@ -119,6 +121,7 @@ export interface OpAttrsMap {
   readonly cos: NoAttrs;
   readonly erf: NoAttrs;
   readonly gelu: NoAttrs;
+  readonly geluDerivative: NoAttrs;
   readonly where: NoAttrs;
   /** Sorted, unique axes to reduce; `keepDims` keeps them with size 1. */
   readonly sum: { readonly axes: readonly number[]; readonly keepDims: boolean };

@@ -22,6 +22,7 @@ export type CpuKernel<K extends OpName> = (
 ) => F64;
 
 const INV_SQRT2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 0.3989422804014327;
 
 function expand(x: F64, shape: Shape, outShape: Shape, n: number): F64 {
   if (x.length === n) return x;
@@ -140,12 +141,14 @@ function binaryScalarA(op: BinaryOp, out: F64, s: number, b: F64): void {
 }
 
 function binary(op: BinaryOp): CpuKernel<BinaryOp> {
-  return (out, [a, b], [sa, sb], so) => {
+  return (out, ins, shapes, so) => {
+    const a = ins[0];
+    const b = ins[1];
     const n = out.length;
     if (a.length === n && b.length === n) binarySame(op, out, a, b);
     else if (b.length === 1 && a.length === n) binaryScalarB(op, out, a, b[0]);
     else if (a.length === 1 && b.length === n) binaryScalarA(op, out, a[0], b);
-    else binarySame(op, out, expand(a, sa, so, n), expand(b, sb, so, n));
+    else binarySame(op, out, expand(a, shapes[0], so, n), expand(b, shapes[1], so, n));
     return out;
   };
 }
@@ -211,12 +214,18 @@ function unaryLoop(op: UnaryOp, out: F64, x: F64): void {
         out[i] = 0.5 * v * (1 + erf(v * INV_SQRT2));
       }
       return;
+    case 'geluDerivative':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = 0.5 * (1 + erf(v * INV_SQRT2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+      }
+      return;
   }
 }
 
 function unary(op: UnaryOp): CpuKernel<UnaryOp> {
-  return (out, [x]) => {
-    unaryLoop(op, out, x);
+  return (out, ins) => {
+    unaryLoop(op, out, ins[0]);
     return out;
   };
 }
@@ -305,15 +314,19 @@ function stridedCopy(out: F64, x: F64, outShape: Shape, strides: readonly number
   return out;
 }
 
-function matmul(out: F64, [a, b]: readonly F64[], [sa, sb]: readonly Shape[], so: Shape): F64 {
+function matmul(out: F64, ins: readonly F64[], shapes: readonly Shape[], so: Shape): F64 {
+  const a = ins[0];
+  const b = ins[1];
+  const sa = shapes[0];
+  const sb = shapes[1];
   const ra = sa.length;
   const rb = sb.length;
   const m = sa[ra - 2];
   const k = sa[ra - 1];
   const n = sb[rb - 1];
+  if (ra === 2 && rb === 2) return matmul2d(out, a, b, m, k, n, 0, 0, 0);
   const batchShape = so.slice(0, so.length - 2);
   const batch = sizeOf(batchShape);
-  out.fill(0);
   const mk = m * k;
   const kn = k * n;
   const mn = m * n;
@@ -325,18 +338,41 @@ function matmul(out: F64, [a, b]: readonly F64[], [sa, sb]: readonly Shape[], so
     if (sizeOf(ba) !== batch) ia = broadcastIndex(batchShape, ba);
     if (sizeOf(bb) !== batch) ib = broadcastIndex(batchShape, bb);
   }
-  for (let t = 0; t < batch; t++) {
-    const ao = (ia === null ? t : ia[t]) * mk;
-    const bo = (ib === null ? t : ib[t]) * kn;
-    const oo = t * mn;
+  for (let t = 0; t < batch; t++)
+    matmul2d(out, a, b, m, k, n, (ia === null ? t : ia[t]) * mk, (ib === null ? t : ib[t]) * kn, t * mn);
+  return out;
+}
+
+/** One m×k by k×n product at the given offsets, i-k-j order (unit stride in the inner loop). */
+function matmul2d(
+  out: F64,
+  a: F64,
+  b: F64,
+  m: number,
+  k: number,
+  n: number,
+  ao: number,
+  bo: number,
+  oo: number,
+): F64 {
+  if (n === 1) {
+    // matrix–vector: dot products
     for (let i = 0; i < m; i++) {
-      const orow = oo + i * n;
+      let s = 0;
       const arow = ao + i * k;
-      for (let p = 0; p < k; p++) {
-        const aip = a[arow + p];
-        const brow = bo + p * n;
-        for (let j = 0; j < n; j++) out[orow + j] += aip * b[brow + j];
-      }
+      for (let p = 0; p < k; p++) s += a[arow + p] * b[bo + p];
+      out[oo + i] = s;
+    }
+    return out;
+  }
+  for (let i = 0; i < m; i++) {
+    const orow = oo + i * n;
+    const arow = ao + i * k;
+    for (let j = 0; j < n; j++) out[orow + j] = 0;
+    for (let p = 0; p < k; p++) {
+      const aip = a[arow + p];
+      const brow = bo + p * n;
+      for (let j = 0; j < n; j++) out[orow + j] += aip * b[brow + j];
     }
   }
   return out;
@@ -375,6 +411,7 @@ export const cpuKernels: { readonly [K in OpName]: CpuKernel<K> } = {
   cos: unary('cos'),
   erf: unary('erf'),
   gelu: unary('gelu'),
+  geluDerivative: unary('geluDerivative'),
   where: (out, [c, a, b], [sc, sa, sb], so) => {
     const n = out.length;
     const cc = expand(c, sc, so, n);

@@ -136,6 +136,22 @@ export const wasmKernels: { readonly [K in OpName]: WasmKernel<K> } = {
       const half = c.run('Multiply', { a: x, b: c.scalar(0.5) });
       return c.run('Multiply', { a: half, b: c.run('Add', { a: e, b: c.scalar(1) }) });
     }),
+  geluDerivative: (c, [x]) =>
+    c.tf.tidy(() => {
+      // Φ(x) + x·φ(x)
+      const cdf = c.run('Multiply', {
+        a: c.run('Add', {
+          a: c.run('Erf', { x: c.run('Multiply', { a: x, b: c.scalar(Math.SQRT1_2) }) }),
+          b: c.scalar(1),
+        }),
+        b: c.scalar(0.5),
+      });
+      const pdf = c.run('Multiply', {
+        a: c.run('Exp', { x: c.run('Multiply', { a: c.run('Square', { x }), b: c.scalar(-0.5) }) }),
+        b: c.scalar(0.3989422804014327),
+      });
+      return c.run('Add', { a: cdf, b: c.run('Multiply', { a: x, b: pdf }) });
+    }),
   where: (c, [cond, a, b], [sc, sa, sb], so) =>
     c.tf.tidy(() => {
       const mask = c.run('NotEqual', { a: broadcast(c, cond, sc, so), b: c.scalar(0) });
