@@ -293,3 +293,19 @@ describe('compileModel: semantic errors', () => {
     expect(Array.from(out)).toEqual([7, 6]);
   });
 });
+
+describe('compileModel: compartmentsAsParameters', () => {
+  it('keeps constant compartment sizes in p (differentiable) with the same right-hand side', () => {
+    const model = parseSbml(loadSbmlSuiteCase('00021').sbml);
+    const folded = compileModel(model);
+    const kept = compileModel(model, { compartmentsAsParameters: true });
+    expect(folded.paramIds).not.toContain('compartment');
+    expect(kept.paramIds).toContain('compartment');
+    const a = new Float64Array(folded.n);
+    const b = new Float64Array(kept.n);
+    folded.rhs(0, folded.y0, folded.p, a);
+    kept.rhs(0, kept.y0, kept.p, b);
+    expect(b).toBeAllclose(a, { rtol: 1e-15, atol: 0 });
+    checkDerivatives(kept, 0, probeState(kept, 2), 1e-5);
+  });
+});

@@ -24,9 +24,19 @@ export interface CompileOptions {
   readonly backend?: CompileBackend;
   /** Parameter ids (see `paramIds`) whose columns ∂f/∂p and the VJP compute; others are left zero. Default: all. */
   readonly sensitivities?: readonly string[];
+  /**
+   * Keep constant compartment sizes in p so that they can be changed and differentiated. Default false:
+   * constant compartments without initial assignments or event assignments are compiled in as literals
+   * (faster: concentrations of species in a unit compartment need no division).
+   */
+  readonly compartmentsAsParameters?: boolean;
 }
 
-const COMPILE_DEFAULTS = { backend: 'auto', sensitivities: [] } satisfies Required<CompileOptions>;
+const COMPILE_DEFAULTS = {
+  backend: 'auto',
+  sensitivities: [],
+  compartmentsAsParameters: false,
+} satisfies Required<CompileOptions>;
 
 /** What a model quantity means when observed (see {@link CompiledModel.observer}). */
 export type ObservableKind = 'auto' | 'amount' | 'concentration';
@@ -111,7 +121,7 @@ export function compileModel(model: Model, options: CompileOptions = {}): Compil
   const opts = { ...COMPILE_DEFAULTS, ...options };
   let sys: LoweredSystem;
   try {
-    sys = lowerModel(model);
+    sys = lowerModel(model, { compartmentsAsParameters: opts.compartmentsAsParameters });
   } catch (error) {
     throw wrapInternal(error);
   }
@@ -256,11 +266,11 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
   const pjacK = make(pjacSpec);
   const vjpK = make(vjpSpec);
   const jvpK = make(jvpSpec);
-  const rhs = (t: number, y: Vec, p: Vec, dydt: Vec): void => rhsK(t, y, p, undefined, dydt);
-  const jacobian = (t: number, y: Vec, p: Vec, J: Vec): void => jacK(t, y, p, undefined, J);
-  const paramJacobian = (t: number, y: Vec, p: Vec, Jp: Vec): void => pjacK(t, y, p, undefined, Jp);
-  const vjp = (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec): void => vjpK(t, y, p, v, outY, outP);
-  const jvp = (t: number, y: Vec, p: Vec, u: Vec, out: Vec): void => jvpK(t, y, p, u, out);
+  const rhs = rhsK as (t: number, y: Vec, p: Vec, dydt: Vec) => void;
+  const jacobian = jacK as (t: number, y: Vec, p: Vec, J: Vec) => void;
+  const paramJacobian = pjacK as (t: number, y: Vec, p: Vec, Jp: Vec) => void;
+  const vjp = vjpK as (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec) => void;
+  const jvp = jvpK as (t: number, y: Vec, p: Vec, u: Vec, out: Vec) => void;
 
   // Initial values: interpreted once over the declared vector (leaves p[k] of initDag index `declared`).
   const nd = n + np;
@@ -285,7 +295,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       });
     const y0 = new Float64Array(n);
     const p = new Float64Array(np);
-    initK(t0, empty, Float64Array.from(declared), undefined, y0, p);
+    initK(t0, empty, Float64Array.from(declared), y0, p);
     return { y0, p };
   };
   const initialJacobian = (declared: ArrayLike<number> = sys.declared, t0 = 0): Float64Array => {
@@ -306,7 +316,6 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       t0,
       empty,
       Float64Array.from(declared),
-      undefined,
       out,
     );
     return out;
@@ -322,7 +331,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       targets: nodes.map((node, index) => ({ array: 0, index, terms: [{ w: -1, node }] })),
     });
     return (out: Float64Array, t: number, y: Vec, p: Vec): Float64Array => {
-      k(t, y, p, undefined, out);
+      k(t, y, p, out);
       return out;
     };
   };
@@ -358,11 +367,11 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       hasPriority: e.priority !== undefined,
       size: e.assignments.length,
       header: (out, t, y, p) => {
-        headerK(t, y, p, undefined, out);
+        headerK(t, y, p, out);
         return out;
       },
       values: (out, t, y, p) => {
-        valuesK(t, y, p, undefined, out);
+        valuesK(t, y, p, out);
         return out;
       },
       apply: makeApply(
@@ -392,7 +401,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     });
     const buf = new Float64Array(1);
     discontinuities.push((t, y, p) => {
-      k(t, y, p, undefined, buf);
+      k(t, y, p, buf);
       return buf[0];
     });
   }

@@ -229,10 +229,34 @@ export class Dag {
       else terms.push(a);
     };
     for (const a of args) visit(a);
-    if (c !== 0 || Number.isNaN(c)) terms.push(this.const(c));
-    if (terms.length === 0) return this.const(0);
-    if (terms.length === 1) return terms[0];
-    return this.intern('add', 0, terms);
+    // Combine like terms: c1·x + c2·x → (c1 + c2)·x (so 2x − x − x cancels, as in netted stoichiometry).
+    const coef = new Map<NodeId, number>();
+    const order: NodeId[] = [];
+    for (const term of terms) {
+      let base = term;
+      let k = 1;
+      const n = this.nodes[term];
+      if (n.op === 'neg') {
+        base = n.args[0];
+        k = -1;
+      } else if (n.op === 'mul' && this.nodes[n.args[0]].op === 'const') {
+        k = this.nodes[n.args[0]].value;
+        base = n.args.length === 2 ? n.args[1] : this.intern('mul', 0, n.args.slice(1));
+      }
+      const prev = coef.get(base);
+      if (prev === undefined) order.push(base);
+      coef.set(base, (prev ?? 0) + k);
+    }
+    const out: NodeId[] = [];
+    for (const base of order) {
+      const k = coef.get(base) as number;
+      if (k === 0) continue;
+      out.push(k === 1 ? base : k === -1 ? this.intern('neg', 0, [base]) : this.mul([this.const(k), base]));
+    }
+    if (c !== 0 || Number.isNaN(c)) out.push(this.const(c));
+    if (out.length === 0) return this.const(0);
+    if (out.length === 1) return out[0];
+    return this.intern('add', 0, out);
   }
 
   mul(args: readonly NodeId[]): NodeId {
@@ -260,6 +284,7 @@ export class Dag {
     const n = this.nodes[a];
     if (n.op === 'const') return this.const(-n.value);
     if (n.op === 'neg') return n.args[0];
+    if (n.op === 'mul' && this.nodes[n.args[0]].op === 'const') return this.mul([this.const(-1), a]);
     return this.intern('neg', 0, [a]);
   }
 
@@ -282,6 +307,7 @@ export class Dag {
     if (this.isConst(b, 0)) return this.const(1);
     if (this.isConst(a) && this.isConst(b)) return this.const(this.constValue(a) ** this.constValue(b));
     if (this.isConst(b, 0.5)) return this.intern('sqrt', 0, [a]);
+    if (this.isConst(b, 2)) return this.mul([a, a]);
     return this.intern('pow', 0, [a, b]);
   }
 

@@ -24,11 +24,18 @@ export interface SymbolInfo {
   readonly id: string;
   readonly kind: SymbolKind;
   /** state: a component of y; param: a component of p; assigned: an assignment rule (or stoichiometryMath); reaction: its rate. */
-  readonly role: 'state' | 'param' | 'assigned' | 'reaction';
-  /** Index into y (state) or p (param); -1 otherwise. */
+  readonly role: 'state' | 'param' | 'assigned' | 'reaction' | 'constant';
+  /** Index into y (state) or p (param); -1 otherwise. A `constant` keeps its value in `constantValue`. */
   readonly index: number;
   /** For species stored in y or p: whether the stored number is the amount, or the value as used in math (rate-rule species). */
   readonly stores: 'amount' | 'value';
+  readonly constantValue?: number;
+}
+
+/** Options of the flattening. */
+export interface LowerOptions {
+  /** Keep constant compartment sizes in p (differentiable) instead of compiling them in as literals. */
+  readonly compartmentsAsParameters?: boolean;
 }
 
 export interface LoweredEvent {
@@ -75,7 +82,7 @@ function semantic(message: string, element: string, hint: string): OdeonError {
 }
 
 /** Flattens a model: classifies symbols, orders rules by dependency (reporting cycles) and builds the RHS graph. */
-export function lowerModel(model: Model): LoweredSystem {
+export function lowerModel(model: Model, options: LowerOptions = {}): LoweredSystem {
   if (model.unsupported.length > 0) {
     const u = model.unsupported[0];
     throw new OdeonError(
@@ -88,7 +95,7 @@ export function lowerModel(model: Model): LoweredSystem {
       },
     );
   }
-  return new Lowering(model).build();
+  return new Lowering(model, options).build();
 }
 
 class Lowering {
@@ -113,7 +120,10 @@ class Lowering {
   readonly rhsMemo = new Map<number, NodeId>();
   readonly rhsProgress = new Set<number>();
 
-  constructor(readonly model: Model) {}
+  constructor(
+    readonly model: Model,
+    readonly options: LowerOptions = {},
+  ) {}
 
   declare(id: string, kind: SymbolKind, element: string): void {
     if (this.symbols.has(id) || this.functions.has(id))
@@ -193,6 +203,7 @@ class Lowering {
     const reactive = new Set<string>();
     for (const r of m.reactions) for (const sr of [...r.reactants, ...r.products]) reactive.add(sr.species);
 
+    const eventTargets = new Set(m.events.flatMap((e) => e.assignments.map((a) => a.variable)));
     // Classify, states first in document order, then parameters.
     const classify = (id: string, kind: SymbolKind, declared: number): void => {
       if (this.assignmentRules.has(id) || this.stoichMath.has(id)) {
@@ -210,6 +221,23 @@ class Lowering {
         this.symbols.set(id, { id, kind, role: 'state', index: this.stateIds.length, stores: 'amount' });
         this.stateIds.push(id);
         this.declaredY.push(declared);
+        return;
+      }
+      if (
+        kind === 'compartment' &&
+        !this.options.compartmentsAsParameters &&
+        this.model.compartments.find((c) => c.id === id)?.constant === true &&
+        !this.initialAssignments.has(id) &&
+        !eventTargets.has(id)
+      ) {
+        this.symbols.set(id, {
+          id,
+          kind,
+          role: 'constant',
+          index: -1,
+          stores: 'value',
+          constantValue: declared,
+        });
         return;
       }
       this.symbols.set(id, {
@@ -332,7 +360,8 @@ class Lowering {
       );
     const d = this.dag;
     let node: NodeId;
-    if (info.role === 'state' || info.role === 'param') {
+    if (info.role === 'constant') node = d.const(info.constantValue as number);
+    else if (info.role === 'state' || info.role === 'param') {
       const leaf = info.role === 'state' ? d.y(info.index) : d.p(info.index);
       const s = this.species.get(id);
       node =
@@ -464,6 +493,7 @@ class Lowering {
     const ia = this.initialAssignments.get(id);
     if (ia !== undefined) node = this.lower(ia, new Map(), true, `initial assignment ${id}`);
     else if (info.role === 'reaction') node = this.reactionRate(id, true);
+    else if (info.role === 'constant') node = d.const(info.constantValue as number);
     else if (info.role === 'assigned') {
       const expr = this.assignmentRules.get(id) ?? this.stoichMath.get(id);
       node = this.lower(expr as MathExpr, new Map(), true, id);
@@ -502,7 +532,7 @@ class Lowering {
     const root = this.rootFunction(e.trigger, `trigger of event ${e.id}`);
     const assignments = e.assignments.map((a) => {
       const symbol = this.symbols.get(a.variable);
-      if (!symbol || symbol.role === 'assigned' || symbol.role === 'reaction')
+      if (!symbol || symbol.role === 'assigned' || symbol.role === 'reaction' || symbol.role === 'constant')
         throw semantic(
           `Event ${e.id} assigns ${a.variable}, which is ${symbol ? 'set by an assignment rule or is a reaction' : 'not declared'}.`,
           e.id,

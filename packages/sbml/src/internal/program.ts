@@ -20,14 +20,17 @@ export interface KernelTarget {
   readonly terms: readonly { readonly w: number; readonly node: NodeId }[];
 }
 
-/** A kernel callable: `(t, y, p, w, out0, out1)`; unused arguments may be undefined. */
+/**
+ * A kernel callable. Weighted kernels (VJP, JVP) take `(t, y, p, w, out0, out1?)`; the others take
+ * `(t, y, p, out0, out1?)`, so an RHS kernel is directly an `RhsFunction` (no wrapper call).
+ */
 export type Kernel = (
   t: number,
   y: Float64Array,
   p: Float64Array,
-  w: Float64Array | undefined,
-  out0: Float64Array,
-  out1?: Float64Array,
+  a: Float64Array | undefined,
+  b?: Float64Array,
+  c?: Float64Array,
 ) => void;
 
 /** Helpers the generated code may call (bound by closure; never derived from input text). */
@@ -175,7 +178,8 @@ export function generateKernelSource(dag: Dag, spec: KernelSpec): string {
     });
     lines.push(`o${t.array | 0}[${t.index | 0}] = ${parts.length === 0 ? '0' : parts.join(' + ')};`);
   }
-  return `"use strict";\nreturn function kernel(t, y, p, w, o0, o1) {\n${lines.join('\n')}\n};`;
+  const params = spec.weighted ? 't, y, p, w, o0, o1' : 't, y, p, o0, o1';
+  return `"use strict";\nreturn function kernel(${params}) {\n${lines.join('\n')}\n};`;
 }
 
 /** Compiles a kernel with `new Function` (throws in strict-CSP environments; callers fall back to the tape). */
@@ -263,7 +267,14 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
     slot: Int32Array.from(t.terms.map((x) => slotOf.get(x.node) as number)),
   }));
   const { factorial: fact, rem, min, max } = KERNEL_HELPERS;
-  return (t, y, p, w, o0, o1) => {
+  const run = (
+    t: number,
+    y: Float64Array,
+    p: Float64Array,
+    w: Float64Array | undefined,
+    o0: Float64Array,
+    o1?: Float64Array,
+  ): void => {
     const s = slots;
     for (let i = 0; i < m; i++) {
       const k = argStart[i];
@@ -419,4 +430,7 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
       out[tg.index] = acc;
     }
   };
+  if (spec.weighted) return run as Kernel;
+  return ((t: number, y: Float64Array, p: Float64Array, o0: Float64Array, o1?: Float64Array) =>
+    run(t, y, p, undefined, o0, o1)) as Kernel;
 }
