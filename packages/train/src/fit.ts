@@ -105,7 +105,7 @@ export interface FitObjective {
   readonly transforms: readonly ParamTransform[];
   /** Loss and gradient at u (the objective for L-BFGS). Solver failures give an infinite loss. */
   evaluate(u: Float64Array): ValueAndGrad;
-  /** The loss and gradient on a subset of measurements (for {@link train}: pass `asTrainObjective()`). */
+  /** The loss and gradient on a subset of measurements (for `train`: pass `asTrainObjective()`). */
   evaluateOn(u: Float64Array, measurements: ArrayLike<number>): ValueAndGrad;
   /** An {@link Objective} for `train` (batches = measurements; `stage.length` truncates series). */
   asTrainObjective(): Objective;

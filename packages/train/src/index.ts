@@ -35,6 +35,7 @@ export {
   type TemporalDropout,
   temporalDropoutMask,
 } from './losses.ts';
+export { type OdeObjectiveOptions, odeObjective, type PenaltyResult } from './ode-objective.ts';
 export { clipByNorm, norm2, rescaleToNorm } from './optimizers/clip.ts';
 export {
   Lbfgs,

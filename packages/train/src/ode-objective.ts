@@ -1,0 +1,201 @@
+import {
+  type GradientMethod,
+  gradient,
+  invalidOption,
+  isOdeonError,
+  type OdeProblem,
+  type SensitivityKind,
+} from '@odeon/ode';
+import { type Dataset, truncatedLength } from './dataset.ts';
+import type { GradientEngine } from './fit.ts';
+import { datasetError } from './internal/errors.ts';
+import { createLoss, type Loss, temporalDropoutMask } from './losses.ts';
+import type { StrategyStep } from './strategy.ts';
+import type { Batch, ObjectiveResult } from './train.ts';
+
+/** A penalty term added to the data loss: value and gradient w.r.t. the full parameter vector. */
+export interface PenaltyResult {
+  readonly value: number;
+  readonly grad: ArrayLike<number>;
+  /** Per-term values, reported as metrics (`penalty.<name>`). */
+  readonly byName?: Readonly<Record<string, number>>;
+}
+
+/** Options of {@link odeObjective}. */
+export interface OdeObjectiveOptions<P = unknown> {
+  /** Initial state of each measurement: from the data (default; NaN entries from the model) or the model. */
+  readonly initialConditions?: 'data' | 'model';
+  /** Sensitivity method; default `quadrature` (adjoint: cost independent of the number of parameters). */
+  readonly sensitivity?: SensitivityKind;
+  /** Integrator; default the engine's. */
+  readonly method?: GradientMethod;
+  /** Default 1e-6. */
+  readonly rtol?: number;
+  /** Default 1e-8. */
+  readonly atol?: number;
+  /** Step limit per solve; default the engine's. */
+  readonly maxSteps?: number;
+  /** Temporal-dropout normalisation (see `TemporalDropout.normalise`); default `kept`. */
+  readonly normalise?: 'kept' | 'expected';
+  /**
+   * Penalties of a stage (`stage.penalties`) evaluated at the parameters, e.g. an adapter around an
+   * `@odeon/penalties` collection. Called once per step; `undefined` adds nothing.
+   */
+  readonly penalty?: (params: Float64Array, stage: StrategyStep<P>) => PenaltyResult | undefined;
+  /** Gradient engine; default `gradient` from `@odeon/ode`. */
+  readonly gradient?: GradientEngine;
+}
+
+/**
+ * The training objective (an `Objective` of `train`, synchronous) of an ODE model on a dataset: the parameters trained
+ * are the whole `p` of `problem` (a neural ODE's weights, a mechanistic model's constants, or
+ * both). Per step it integrates each measurement of the batch from its initial condition over the
+ * curriculum prefix `batch.length`, applies the stage's loss (`stage.loss`; the scaled losses take
+ * y_scale from `dataset`) and temporal dropout (`batch.dropout`, masks drawn from `batch.rng`), and
+ * returns the mean loss over kept observed entries plus the stage's penalty, with the gradient
+ * from `@odeon/ode`'s `gradient`. Metrics: `dataLoss`, `penalty` and `penalty.<name>`.
+ */
+export function odeObjective<P = unknown>(
+  problem: OdeProblem,
+  dataset: Dataset,
+  options: OdeObjectiveOptions<P> = {},
+): (params: Float64Array, batch: Batch<P>) => ObjectiveResult {
+  const n = problem.y0.length;
+  const np = problem.p?.length ?? 0;
+  const ns = dataset.n;
+  const stateOf = new Int32Array(ns);
+  for (let j = 0; j < ns; j++) {
+    const sp = dataset.species[j];
+    const i = problem.names === undefined ? (ns === n ? j : -1) : problem.names.indexOf(sp);
+    if (i < 0) {
+      throw datasetError(
+        problem.names === undefined
+          ? `the dataset has ${ns} species but the model ${n} unnamed states.`
+          : 'species not in the model.',
+        {
+          column: sp,
+          hint:
+            problem.names === undefined
+              ? 'Give the problem `names`.'
+              : `Model states: ${problem.names.join(', ')}.`,
+        },
+      );
+    }
+    stateOf[j] = i;
+  }
+  const normalise = options.normalise ?? 'kept';
+  if (normalise !== 'kept' && normalise !== 'expected') {
+    throw invalidOption('normalise', normalise, '"kept" or "expected"');
+  }
+  const engine: GradientEngine = options.gradient ?? gradient;
+  const modelY0 = Float64Array.from(problem.y0);
+  const losses = new Map<string, Loss>();
+  const lossFor = (stage: StrategyStep<P>): Loss => {
+    const key = JSON.stringify(stage.loss);
+    let l = losses.get(key);
+    if (l === undefined) {
+      l = createLoss(stage.loss, dataset);
+      losses.set(key, l);
+    }
+    return l;
+  };
+
+  return (params: Float64Array, batch: Batch<P>): ObjectiveResult => {
+    if (params.length !== np) {
+      throw invalidOption('params', params.length, `${np} parameters (the length of problem.p)`);
+    }
+    const loss = lossFor(batch.stage);
+    const p = batch.dropout;
+    // Masks first (in batch order, as batchLoss draws them), then the normaliser, then the solves.
+    const plan = Array.from(batch.indices, (mi) => {
+      const m = dataset.measurements[mi];
+      const nt = batch.length >= 1 ? m.t.length : truncatedLength(m.t.length, batch.length);
+      const keep = new Uint8Array(nt).fill(1);
+      if (p > 0) temporalDropoutMask(keep, batch.rng, p);
+      return { m, nt, keep };
+    });
+    let denom = 0;
+    for (const { m, nt, keep } of plan) {
+      for (let i = 0; i < nt; i++) {
+        if (normalise === 'kept' && keep[i] === 0) continue;
+        for (let j = 0; j < ns; j++) if (!Number.isNaN(m.y[i * ns + j])) denom++;
+      }
+    }
+    const inv = denom > 0 ? 1 / denom : 0;
+    const invKeep = 1 / (1 - p);
+    const grad = new Float64Array(np);
+    let dataLoss = 0;
+    for (const { m, nt, keep } of plan) {
+      if (nt < 2) continue;
+      const y0 = modelY0.slice();
+      if ((options.initialConditions ?? 'data') === 'data') {
+        for (let j = 0; j < ns; j++) if (!Number.isNaN(m.y0[j])) y0[stateOf[j]] = m.y0[j];
+      }
+      const t = m.t.subarray(0, nt);
+      const obs = m.y;
+      const weight = (i: number) =>
+        keep[i] === 0 ? 0 : normalise === 'expected' && i > 0 ? invKeep * inv : inv;
+      try {
+        const r = engine(
+          { ...problem, y0, p: params, t0: t[0], t1: t[nt - 1] },
+          {
+            saveAt: t,
+            rtol: options.rtol ?? 1e-6,
+            atol: options.atol ?? 1e-8,
+            sensitivity: { kind: options.sensitivity ?? 'quadrature' },
+            ...(options.method !== undefined ? { method: options.method } : {}),
+            ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+            loss: {
+              value(i, _t, y) {
+                const w = weight(i);
+                if (w === 0) return 0;
+                let s = 0;
+                for (let j = 0; j < ns; j++) {
+                  const v = obs[i * ns + j];
+                  if (!Number.isNaN(v)) s += loss.point(y[stateOf[j]] - v, j);
+                }
+                return s * w;
+              },
+              grad(i, _t, y, out) {
+                out.fill(0);
+                const w = weight(i);
+                if (w === 0) return;
+                for (let j = 0; j < ns; j++) {
+                  const v = obs[i * ns + j];
+                  if (!Number.isNaN(v)) out[stateOf[j]] += loss.derivative(y[stateOf[j]] - v, j) * w;
+                }
+              },
+            },
+          },
+        );
+        dataLoss += r.value;
+        for (let k = 0; k < np; k++) grad[k] += r.dp[k];
+      } catch (e) {
+        // A model that cannot be integrated here: report a non-finite loss, which train() turns into
+        // a TrainingDiverged error carrying the last good state.
+        if (
+          isOdeonError(e) &&
+          e.code !== 'InvalidOption' &&
+          e.code !== 'InvalidProblem' &&
+          e.code !== 'ShapeMismatch'
+        ) {
+          return { loss: Number.NaN, grad: grad.fill(Number.NaN), metrics: { dataLoss: Number.NaN } };
+        }
+        throw e;
+      }
+    }
+    const metrics: Record<string, number> = { dataLoss };
+    let total = dataLoss;
+    const pen = options.penalty?.(params, batch.stage);
+    if (pen !== undefined) {
+      if (pen.grad.length !== np) {
+        throw invalidOption('penalty', pen.grad.length, `a gradient of length ${np}`);
+      }
+      total += pen.value;
+      for (let k = 0; k < np; k++) grad[k] += pen.grad[k];
+      metrics.penalty = pen.value;
+      if (pen.byName) for (const [name, v] of Object.entries(pen.byName)) metrics[`penalty.${name}`] = v;
+    }
+    return { loss: total, grad, metrics };
+  };
+}
