@@ -31,6 +31,8 @@ class AdjointSystem implements StiffSystem {
   private readonly J: Vec;
   private readonly qy: Vec;
   private readonly lu: DenseLu;
+  /** y(t) and J(t, y(t)) at `cachedT` (Rosenbrock stages and `prepare` often share a time). */
+  private cachedT = Number.NaN;
 
   constructor(ctx: GradientContext) {
     this.ctx = ctx;
@@ -42,12 +44,24 @@ class AdjointSystem implements StiffSystem {
     this.lu = new DenseLu(ctx.n);
   }
 
+  /** y(t) and J at t into this.y / this.J (cached for repeated t). */
+  private jacobianAt(t: number): void {
+    if (t === this.cachedT) return;
+    this.traj!.evaluate(this.y, t);
+    this.ctx.deriv.jacobian(t, this.y, this.J);
+    this.cachedT = t;
+  }
+
+  /** Forgets the cache (a new trajectory or time origin). */
+  invalidate(): void {
+    this.cachedT = Number.NaN;
+  }
+
   rhs(s: number, lambda: Vec, out: Vec): void {
     const { ctx, y, J, qy } = this;
     const n = this.size;
     const t = this.tBase - s;
-    this.traj!.evaluate(y, t);
-    ctx.deriv.jacobian(t, y, J);
+    this.jacobianAt(t);
     for (let j = 0; j < n; j++) {
       let acc = 0;
       for (let i = 0; i < n; i++) acc += J[i * n + j] * lambda[i];
@@ -60,11 +74,10 @@ class AdjointSystem implements StiffSystem {
   }
 
   prepare(s: number, _lambda: Vec, c: number): void {
-    const { ctx, y, J } = this;
+    const { J } = this;
     const n = this.size;
     const t = this.tBase - s;
-    this.traj!.evaluate(y, t);
-    ctx.deriv.jacobian(t, y, J);
+    this.jacobianAt(t);
     const a = this.lu.lu;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = -J[j * n + i];
     for (let i = 0; i < n; i++) a[i * n + i] += c;
@@ -115,6 +128,7 @@ export class AdjointSweeper {
     const np = ctx.np;
     this.sys.traj = traj;
     this.sys.tBase = tHigh;
+    this.sys.invalidate();
     const kind = this.stepper.kind;
     const { x, wk, wg } = GK15;
     const res = integrate(

@@ -78,6 +78,8 @@ export class ProblemSystem implements StiffSystem {
     this.errSize = ctx.n;
     this.lu = new DenseLu(ctx.n);
     this.J = new Float64Array(ctx.n * ctx.n);
+    const { tgrad } = ctx.problem;
+    if (tgrad) this.tgrad = (t, y, out) => tgrad(t, y, ctx.p, out);
   }
 
   rhs(t: number, y: Vec, out: Vec): void {
@@ -96,4 +98,6 @@ export class ProblemSystem implements StiffSystem {
   solve(x: Vec): void {
     this.lu.solveInPlace(x);
   }
+
+  readonly tgrad?: (t: number, y: Vec, out: Vec) => void;
 }

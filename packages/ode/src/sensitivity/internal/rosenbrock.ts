@@ -5,8 +5,8 @@
  * methods can factorise only n×n blocks of their augmented systems and solve them blockwise, which
  * the solver's own stepper (it factorises the full Jacobian of whatever it integrates) cannot do.
  *
- * Per step: F(t, y) and ∂F/∂t by a forward difference (2 right-hand sides, the latter exactly zero
- * for autonomous systems), one `prepare` (Jacobian + LU), s − 1 more right-hand sides, s solves.
+ * Per step: F(t, y) and ∂F/∂t (the system's `tgrad`, else a forward difference: one more right-hand
+ * side), one `prepare` (Jacobian + LU), s − 1 more right-hand sides, s solves.
  */
 import type { RosenbrockTableau } from '../../solvers/tableaus/rosenbrock-tableau.ts';
 import type { Vec } from '../../types.ts';
@@ -47,8 +47,12 @@ export class RosenbrockStepper implements Stepper {
     const { a, C, c, d, b, e } = tab;
     const dt = SQRT_EPS * Math.max(Math.abs(t), Math.abs(h), 1e-300) * (h >= 0 ? 1 : -1);
     sys.rhs(t, y, f0);
-    sys.rhs(t + dt, y, dT);
-    for (let q = 0; q < m; q++) dT[q] = (dT[q] - f0[q]) / dt;
+    if (sys.tgrad) sys.tgrad(t, y, dT);
+    else {
+      sys.rhs(t + dt, y, dT);
+      for (let q = 0; q < m; q++) dT[q] = (dT[q] - f0[q]) / dt;
+      stats.rhsEvals++;
+    }
     sys.prepare(t, y, 1 / (h * tab.gamma));
     stats.jacobianEvals++;
     stats.luFactorizations++;
@@ -83,7 +87,8 @@ export class RosenbrockStepper implements Stepper {
       yNew[q] = acc;
       err[q] = ea;
     }
-    stats.rhsEvals += s + 1;
+
+    stats.rhsEvals += s;
     stats.linearSolves += s;
   }
 

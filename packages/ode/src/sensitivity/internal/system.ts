@@ -20,6 +20,8 @@ export interface StiffSystem extends IntegrationSystem {
   prepare(t: number, y: Vec, invHGamma: number): void;
   /** Solves W x = r in place (`x` holds r on entry). */
   solve(x: Vec): void;
+  /** ∂F/∂t into `out`, when known (else the stepper takes a forward difference). */
+  tgrad?(t: number, y: Vec, out: Vec): void;
 }
 
 export function emptyStats(): SolveStats {
