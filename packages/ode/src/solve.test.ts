@@ -61,4 +61,46 @@ describe('solve', () => {
       }
     }
   });
+
+  it('returns y0 when t0 = t1', () => {
+    const sol = solve({ ...decay, t1: 0 }, { method: 'tsit5', dense: true });
+    expect(Array.from(sol.t)).toEqual([0]);
+    expect(Array.from(sol.y)).toEqual([1]);
+    expect(sol.interpolate(0)[0]).toBe(1);
+  });
+
+  it('accepts per-component atol and ArrayLike inputs', () => {
+    const prob: OdeProblem = {
+      rhs: (_t, y, _p, dy) => {
+        dy[0] = -y[0];
+        dy[1] = -1000 * y[1];
+      },
+      y0: { length: 2, 0: 1, 1: 1 } as ArrayLike<number>,
+      t0: 0,
+      t1: 1,
+    };
+    const sol = solve(prob, {
+      method: 'rodas5p',
+      rtol: 1e-8,
+      atol: [1e-12, 1e-14],
+      saveAt: new Float32Array([0.5, 1]),
+    });
+    expect(sol.y).toBeAllclose([Math.exp(-0.5), Math.exp(-500), Math.exp(-1), Math.exp(-1000)], {
+      rtol: 1e-6,
+      atol: 1e-12,
+    });
+  });
+
+  it('rejects unsorted or out-of-range saveAt and a fixed-step dt on adaptive methods', () => {
+    expect(() => solve(decay, { saveAt: [1, 0.5] })).toThrow(/sorted/);
+    expect(() => solve(decay, { saveAt: [3] })).toThrow(/within/);
+    expect(() => solve(decay, { method: 'tsit5', dt: 0.1 })).toThrow(/dt0/);
+  });
+
+  it('fixed-step rk4 takes exactly (t1 − t0)/dt steps', () => {
+    const sol = solve(decay, { method: 'rk4', dt: 0.01 });
+    expect(sol.stats.steps).toBe(200);
+    expect(sol.t[sol.t.length - 1]).toBe(2);
+    expect(sol.y[sol.y.length - 1]).toBeCloseTo(Math.exp(-3), 8);
+  });
 });
