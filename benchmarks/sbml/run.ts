@@ -10,8 +10,10 @@
  *    shared/reference (max_i |y_i(tf) − ref_i| / max(|ref_i|, atol_factor)).
  * 2. Compile time (parse + flatten + differentiate + generate) and simulate time per case of the SBML
  *    Test Suite sample, with the pass/fail status under the official rule.
- * Compare ratios measured in one run, not absolute times.
+ * Each RHS timing runs in its own Node process, so the JIT's call-site feedback from one function does
+ * not slow down another. Compare ratios measured in one run, not absolute times.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +30,12 @@ import {
   simulate,
   suiteSolverOptions,
 } from '../../packages/sbml/src/index.ts';
-import { finalErrorVsReference, loadReference, loadSbmlSuiteIndex, sbmlSuiteDir } from '../../packages/testkit/src/index.ts';
+import {
+  finalErrorVsReference,
+  loadReference,
+  loadSbmlSuiteIndex,
+  sbmlSuiteDir,
+} from '../../packages/testkit/src/index.ts';
 import { polluRhs, roberJacobian, roberRhs } from './hand-written.ts';
 
 const QUICK = process.argv.includes('--quick');
@@ -55,43 +62,82 @@ function nsPerCall(f: Rhs, y: Vec, p: Vec, calls: number): number {
   return ns;
 }
 
-console.log(`# @odeon/sbml benchmarks — ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${ROUNDS} rounds\n`);
+function loadCase(name: string): {
+  model: CompiledModel;
+  interp: CompiledModel;
+  compileMs: number;
+  y: Float64Array;
+  pHand: Float64Array;
+} {
+  const text = readFileSync(join(here, 'models', `${name}.xml`), 'utf8');
+  const tc = performance.now();
+  const model = compileModel(parseSbml(text));
+  const compileMs = performance.now() - tc;
+  const interp = compileModel(parseSbml(text), { backend: 'interpreter' });
+  const ref = loadReference(name as 'rober' | 'pollu');
+  const y = Float64Array.from({ length: model.n }, (_, i) => Math.abs(ref.values[10][i]) + 1e-3);
+  return { model, interp, compileMs, y, pHand: Float64Array.from(Object.values(ref.params)) };
+}
+
+// Child process: time one right-hand side and print the median ns per call.
+if (process.argv.includes('--measure')) {
+  const at = process.argv.indexOf('--measure');
+  const name = process.argv[at + 1];
+  const which = process.argv[at + 2];
+  const c = loadCase(name);
+  const hand = name === 'rober' ? roberRhs : polluRhs;
+  const [f, p, calls] =
+    which === 'generated'
+      ? [c.model.rhs, c.model.p, 1_000_000]
+      : which === 'interpreter'
+        ? [c.interp.rhs, c.interp.p, 100_000]
+        : [hand, c.pHand, 1_000_000];
+  nsPerCall(f, c.y, p, calls);
+  const samples: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) samples.push(nsPerCall(f, c.y, p, QUICK ? calls / 5 : calls));
+  process.stdout.write(JSON.stringify({ ns: median(samples) }));
+  process.exit(0);
+}
+
+function measureInChild(name: string, which: string): number {
+  const args = [
+    ...process.execArgv,
+    fileURLToPath(import.meta.url),
+    '--measure',
+    name,
+    which,
+    ...(QUICK ? ['--quick'] : []),
+  ];
+  return (JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as { ns: number }).ns;
+}
+
+console.log(
+  `# @odeon/sbml benchmarks — ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${ROUNDS} rounds\n`,
+);
 console.log('## Generated vs hand-written right-hand sides (models written as SBML)\n');
-console.log('| problem | n | generated ns/RHS | interpreter ns/RHS | hand-written ns/RHS | generated / hand | max |Δf| gen vs hand | compile ms |');
+console.log(
+  '| problem | n | generated ns/RHS | interpreter ns/RHS | hand-written ns/RHS | generated / hand | max rel. diff gen vs hand | compile ms |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 const solveRows: string[] = [];
 for (const [name, hand, handJac] of [
   ['rober', roberRhs, roberJacobian],
   ['pollu', polluRhs, undefined],
 ] as const) {
-  const text = readFileSync(join(here, 'models', `${name}.xml`), 'utf8');
-  const tc = performance.now();
-  const model = compileModel(parseSbml(text));
-  const compileMs = performance.now() - tc;
-  const interp = compileModel(parseSbml(text), { backend: 'interpreter' });
+  const { model, compileMs, y, pHand } = loadCase(name);
   const ref = loadReference(name);
-  // Species amounts in a unit compartment: y is the reference state; p = [compartment size, k1, ...].
-  const y = Float64Array.from({ length: model.n }, (_, i) => Math.abs(ref.values[10][i]) + 1e-3);
-  const pHand = Float64Array.from(Object.values(ref.params));
   const a = new Float64Array(model.n);
   const b = new Float64Array(model.n);
   model.rhs(0, y, model.p, a);
   hand(0, y, pHand, b);
   let maxDiff = 0;
-  for (let i = 0; i < model.n; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]) / Math.max(1e-300, Math.abs(b[i])));
-  const calls = QUICK ? 200_000 : 1_000_000;
-  const g: number[] = [];
-  const it: number[] = [];
-  const h: number[] = [];
-  nsPerCall(model.rhs, y, model.p, calls);
-  nsPerCall(hand, y, pHand, calls);
-  for (let r = 0; r < ROUNDS; r++) {
-    g.push(nsPerCall(model.rhs, y, model.p, calls));
-    h.push(nsPerCall(hand, y, pHand, calls));
-    it.push(nsPerCall(interp.rhs, y, interp.p, Math.floor(calls / 10)));
-  }
+  for (let i = 0; i < model.n; i++)
+    maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]) / Math.max(1e-300, Math.abs(b[i])));
+  const g = measureInChild(name, 'generated');
+  const h = measureInChild(name, 'hand');
+  const it = measureInChild(name, 'interpreter');
   console.log(
-    `| ${name} | ${model.n} | ${median(g).toFixed(1)} | ${median(it).toFixed(1)} | ${median(h).toFixed(1)} | ${(median(g) / median(h)).toFixed(2)} | ${maxDiff.toExponential(1)} (rel) | ${compileMs.toFixed(1)} |`,
+    `| ${name} | ${model.n} | ${g.toFixed(1)} | ${it.toFixed(1)} | ${h.toFixed(1)} | ${(g / h).toFixed(2)} | ${maxDiff.toExponential(1)} | ${compileMs.toFixed(1)} |`,
   );
 
   // Full solves: Rodas5P at rtol 1e-8, atol = rtol · atol_factor, to the reference's final time.
@@ -103,7 +149,14 @@ for (const [name, hand, handJac] of [
     return { ms: performance.now() - t, sol };
   };
   const genProblem = model.problem(ref.t0, ref.tf);
-  const handProblem: OdeProblem = { rhs: hand, y0: ref.y0, p: pHand, t0: ref.t0, t1: ref.tf, ...(handJac ? { jacobian: handJac } : {}) };
+  const handProblem: OdeProblem = {
+    rhs: hand,
+    y0: ref.y0,
+    p: pHand,
+    t0: ref.t0,
+    t1: ref.tf,
+    ...(handJac ? { jacobian: handJac } : {}),
+  };
   const gs: number[] = [];
   const hs: number[] = [];
   let last = solveOnce(genProblem);
@@ -121,7 +174,9 @@ for (const [name, hand, handJac] of [
   );
 }
 console.log('\n## Full solve (Rodas5P, rtol 1e-8, atol = rtol · atol_factor, to tf)\n');
-console.log('| problem | generated ms | steps | error vs reference | hand-written ms | hand Jacobian | hand RHS evals | hand error | hand / generated |');
+console.log(
+  '| problem | generated ms | steps | error vs reference | hand-written ms | hand Jacobian | hand RHS evals | hand error | hand / generated |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
 for (const row of solveRows) console.log(row);
 
@@ -149,7 +204,9 @@ for (const c of index.cases) {
     compileTimes.push(performance.now() - t);
   }
   if (!model) {
-    console.log(`| ${c.id} | ${c.group} | – | ${median(compileTimes).toFixed(2)} | – | – | refused: ${error} |`);
+    console.log(
+      `| ${c.id} | ${c.group} | – | ${median(compileTimes).toFixed(2)} | – | – | refused: ${error} |`,
+    );
     continue;
   }
   const amount = new Set(settings.amount);
@@ -164,12 +221,19 @@ for (const c of index.cases) {
       t1: settings.start + settings.duration,
       steps: settings.steps,
       variables: settings.variables,
-      kinds: settings.variables.map((v) => (amount.has(v) ? 'amount' : conc.has(v) ? 'concentration' : 'auto')),
+      kinds: settings.variables.map((v) =>
+        amount.has(v) ? 'amount' : conc.has(v) ? 'concentration' : 'auto',
+      ),
     });
     simTimes.push(performance.now() - t);
   }
   const res = course as NonNullable<typeof course>;
-  const cmp = compareSuiteResults(parseSuiteCsv(readFileSync(join(dir, c.resultsFile), 'utf8')), parseSuiteCsv(formatSuiteCsv(res)), settings.absolute, settings.relative);
+  const cmp = compareSuiteResults(
+    parseSuiteCsv(readFileSync(join(dir, c.resultsFile), 'utf8')),
+    parseSuiteCsv(formatSuiteCsv(res)),
+    settings.absolute,
+    settings.relative,
+  );
   if (cmp.pass) passed++;
   totalCompile += median(compileTimes);
   totalSim += median(simTimes);
@@ -177,4 +241,6 @@ for (const c of index.cases) {
     `| ${c.id} | ${c.group} | ${model.n} | ${median(compileTimes).toFixed(2)} | ${median(simTimes).toFixed(2)} | ${res.stats.rhsEvals} | ${cmp.pass ? 'pass' : 'FAIL'} |`,
   );
 }
-console.log(`\nTotal over simulated cases: compile ${totalCompile.toFixed(1)} ms, simulate ${totalSim.toFixed(1)} ms; ${passed} of ${index.caseCount} pass.`);
+console.log(
+  `\nTotal over simulated cases: compile ${totalCompile.toFixed(1)} ms, simulate ${totalSim.toFixed(1)} ms; ${passed} of ${index.caseCount} pass.`,
+);

@@ -100,6 +100,7 @@ export function generateKernelSource(dag: Dag, spec: KernelSpec): string {
   const text = new Map<NodeId, string>();
   const height = new Map<NodeId, number>();
   const lines: string[] = [];
+  const temp = new Set<NodeId>();
   let temps = 0;
   for (const id of order) {
     const n = dag.node(id);
@@ -122,9 +123,16 @@ export function generateKernelSource(dag: Dag, spec: KernelSpec): string {
         const a = n.args.map((x) => text.get(x) as string);
         h = 1 + Math.max(0, ...n.args.map((x) => height.get(x) ?? 0));
         switch (n.op) {
-          case 'add':
-            s = `(${a.join(' + ')})`;
+          case 'add': {
+            // a + (−b) is emitted as a − b (the same IEEE operation).
+            let sum = a[0];
+            for (let i = 1; i < a.length; i++) {
+              const arg = dag.node(n.args[i]);
+              sum += arg.op === 'neg' && !temp.has(n.args[i]) ? ` - ${text.get(arg.args[0])}` : ` + ${a[i]}`;
+            }
+            s = `(${sum})`;
             break;
+          }
           case 'mul':
             s = `(${a.join(' * ')})`;
             break;
@@ -159,7 +167,8 @@ export function generateKernelSource(dag: Dag, spec: KernelSpec): string {
             }
           }
         }
-        if ((uses.get(id) ?? 0) > 1 || h > 20) {
+        if (((uses.get(id) ?? 0) > 1 && n.op !== 'neg') || h > 20) {
+          temp.add(id);
           const name = `t${temps++}`;
           lines.push(`const ${name} = ${s};`);
           s = name;
@@ -258,6 +267,7 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
     for (const a of n.args) argList.push(slotOf.get(a) as number);
   }
   argStart[m] = argList.length;
+  argList.push(0, 0, 0); // padding: operand reads of leaves stay in bounds (no deoptimising undefined reads)
   const args = Int32Array.from(argList);
   const slots = new Float64Array(m);
   const targets = spec.targets.map((t) => ({
