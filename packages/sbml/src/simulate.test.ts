@@ -113,6 +113,19 @@ describe('simulate: SBML event semantics (analytic expectations)', () => {
     );
   });
 
+  it('reports the value after an event that fires exactly at an output time', () => {
+    for (const trigger of ['time >= 1', 'time > 1', 'time >= 0.3']) {
+      const m = decay({ trigger, assignments: { B: '5' } });
+      const c = simulate(m, { t1: 2, steps: 20, variables: ['B'], ...TOL });
+      const tEvent = trigger.endsWith('0.3') ? 0.3 : 1;
+      // A strict trigger fires just after its boundary; the output at the boundary is still the old value.
+      const expected = trigger.startsWith('time >=') ? 5 : 0;
+      expect(at(c, 'B', tEvent)).toBe(expected);
+      expect(at(c, 'B', tEvent + 0.1)).toBe(5);
+      expect(at(c, 'B', tEvent - 0.1)).toBe(0);
+    }
+  });
+
   it('locates state-triggered events (A < 0.1 resets A to 1) at the analytic crossing times', () => {
     const m = decay({ trigger: 'A < 0.1', assignments: { A: '1' } });
     const c = simulate(m, { t1: 5, steps: 10, variables: ['A'], ...TOL });
