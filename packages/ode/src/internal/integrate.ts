@@ -236,8 +236,10 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
       if (any) {
         const tStart = t;
         const yStart = y;
+        const hStep = h;
+        const yEnd = yNew;
         const g = (i: number) => (tq: number) => {
-          act.interpolate(yTmp, (tq - tStart) / h, h, yStart, yNew, stepData, 0);
+          act.interpolate(yTmp, (tq - tStart) / hStep, hStep, yStart, yEnd, stepData, 0);
           return events[i].condition(tq, yTmp, ctx.p);
         };
         let tMin = tNew;
@@ -270,7 +272,25 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
         }
         tEnd = tEv;
         // save points up to the event, the pre-event state, then apply the affects
-        emitSaves(tEnd, false);
+        if (saveAt !== undefined) {
+          savePtr = emitSaves(
+            saveAt,
+            savePtr,
+            dir,
+            tEnd,
+            false,
+            act,
+            t,
+            h,
+            y,
+            yNew,
+            stepData,
+            yTmp,
+            outT,
+            outY,
+            n,
+          );
+        }
         if (dense !== undefined) dense.push(act, t, h, tEnd, y, yNew, stepData);
         if (tEnd === tNew) yTmp.set(yNew);
         else act.interpolate(yTmp, (tEnd - t) / h, h, y, yNew, stepData, 0);
@@ -306,7 +326,30 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
       }
     }
     if (firedCount === 0) {
-      emitSaves(tNew, true);
+      if (saveAt !== undefined) {
+        const act = activeOf(stepper);
+        if (!stepDataValid && needsInterpolation(saveAt, savePtr, dir, tNew)) {
+          act.denseData(stepData, 0, t, h, y, yNew);
+          stepDataValid = true;
+        }
+        savePtr = emitSaves(
+          saveAt,
+          savePtr,
+          dir,
+          tNew,
+          true,
+          act,
+          t,
+          h,
+          y,
+          yNew,
+          stepData,
+          yTmp,
+          outT,
+          outY,
+          n,
+        );
+      }
       if (dense !== undefined) {
         const act = activeOf(stepper);
         if (!stepDataValid) act.denseData(stepData, 0, t, h, y, yNew);
@@ -337,29 +380,49 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
     lastRejected = false;
   }
 
-  function emitSaves(tUpTo: number, atStepEnd: boolean): void {
-    if (saveAt === undefined) return;
-    const act = activeOf(stepper);
-    while (savePtr < saveAt.length && dir * (saveAt[savePtr] - tUpTo) <= 0) {
-      const ts = saveAt[savePtr];
-      if (ts === tUpTo && atStepEnd) {
-        outY.pushVec(yNew, n);
-      } else {
-        if (!stepDataValid) {
-          act.denseData(stepData, 0, t, h, y, yNew);
-          stepDataValid = true;
-        }
-        act.interpolate(yTmp, (ts - t) / h, h, y, yNew, stepData, 0);
-        outY.pushVec(yTmp, n);
-      }
-      outT.push(ts);
-      savePtr++;
-    }
-  }
-
   const tFinal = t;
   const statsOut: SolveStats = { ...stats };
   return makeSolution(n, outT.toArray(), outY.toArray(), statsOut, fired, status, dense, t0, tFinal, set.y0);
+}
+
+/** Whether some saveAt point before tUpTo (exclusive) needs the interpolant of the current step. */
+function needsInterpolation(saveAt: Float64Array, ptr: number, dir: number, tUpTo: number): boolean {
+  return ptr < saveAt.length && dir * (saveAt[ptr] - tUpTo) < 0;
+}
+
+/**
+ * Writes the saveAt points up to tUpTo of the step (t, h) (its dense data already in `stepData`):
+ * interpolated, or yNew itself at the step's end. Returns the new saveAt cursor.
+ */
+function emitSaves(
+  saveAt: Float64Array,
+  ptr: number,
+  dir: number,
+  tUpTo: number,
+  atStepEnd: boolean,
+  act: Stepper,
+  t: number,
+  h: number,
+  y: Float64Array,
+  yNew: Float64Array,
+  stepData: Float64Array,
+  yTmp: Float64Array,
+  outT: GrowableF64,
+  outY: GrowableF64,
+  n: number,
+): number {
+  while (ptr < saveAt.length && dir * (saveAt[ptr] - tUpTo) <= 0) {
+    const ts = saveAt[ptr];
+    if (ts === tUpTo && atStepEnd) {
+      outY.pushVec(yNew, n);
+    } else {
+      act.interpolate(yTmp, (ts - t) / h, h, y, yNew, stepData, 0);
+      outY.pushVec(yTmp, n);
+    }
+    outT.push(ts);
+    ptr++;
+  }
+  return ptr;
 }
 
 function hasFlag(s: Stepper, flag: 'singular'): boolean {

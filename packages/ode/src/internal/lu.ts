@@ -7,8 +7,15 @@
 /**
  * Factorises `lu` (row-major n×n, overwritten with L below the diagonal and U on and above it) and
  * writes the pivot rows into `piv`. Returns `lu`, or `null` when a pivot is exactly zero or non-finite.
+ * Zeros are skipped (rows with a zero multiplier, columns where the pivot row is zero), so the sparse
+ * iteration matrices of reaction networks factorise much faster than n³/3; `cols` (length n) is scratch.
  */
-export function luFactor(lu: Float64Array, piv: Int32Array, n: number): Float64Array | null {
+export function luFactor(
+  lu: Float64Array,
+  piv: Int32Array,
+  n: number,
+  cols: Int32Array = new Int32Array(n),
+): Float64Array | null {
   for (let k = 0; k < n; k++) {
     let p = k;
     let max = Math.abs(lu[k * n + k]);
@@ -21,8 +28,8 @@ export function luFactor(lu: Float64Array, piv: Int32Array, n: number): Float64A
     }
     piv[k] = p;
     if (!(max > 0) || max === Number.POSITIVE_INFINITY) return null;
+    const rk = k * n;
     if (p !== k) {
-      const rk = k * n;
       const rp = p * n;
       for (let j = 0; j < n; j++) {
         const tmp = lu[rk + j];
@@ -30,14 +37,19 @@ export function luFactor(lu: Float64Array, piv: Int32Array, n: number): Float64A
         lu[rp + j] = tmp;
       }
     }
-    const rk = k * n;
+    // the nonzero columns of the pivot row right of the diagonal
+    let nc = 0;
+    for (let j = k + 1; j < n; j++) if (lu[rk + j] !== 0) cols[nc++] = j;
     const inv = 1 / lu[rk + k];
     for (let i = k + 1; i < n; i++) {
       const ri = i * n;
-      const l = lu[ri + k] * inv;
+      const a = lu[ri + k];
+      if (a === 0) continue;
+      const l = a * inv;
       lu[ri + k] = l;
-      if (l !== 0) {
-        for (let j = k + 1; j < n; j++) lu[ri + j] -= l * lu[rk + j];
+      for (let c = 0; c < nc; c++) {
+        const j = cols[c];
+        lu[ri + j] -= l * lu[rk + j];
       }
     }
   }

@@ -15,6 +15,7 @@ export class JacobianWorkspace {
   readonly W: Float64Array;
   readonly piv: Int32Array;
   readonly dT: Float64Array;
+  private readonly cols: Int32Array;
   /** J and dT are valid at the current point. */
   fresh = false;
   /** h·γ of the current factorisation (NaN when none). */
@@ -31,6 +32,7 @@ export class JacobianWorkspace {
     this.J = new Float64Array(n * n);
     this.W = new Float64Array(n * n);
     this.piv = new Int32Array(n);
+    this.cols = new Int32Array(n);
     this.dT = new Float64Array(n);
     this.ytmp = new Float64Array(n);
     this.ftmp = new Float64Array(n);
@@ -67,7 +69,7 @@ export class JacobianWorkspace {
     }
     this.ctx.stats.luFactorizations++;
     this.factoredHg = hg;
-    return luFactor(W, this.piv, n) !== null;
+    return luFactor(W, this.piv, n, this.cols) !== null;
   }
 
   /** Solves W x = b in place. */
