@@ -1,5 +1,5 @@
 /**
- * Cost of ODE gradients in @odeon/ode: for ROBER, POLLU (stiff, rodas4) and Lotka–Volterra (dopri5),
+ * Cost of ODE gradients in @odeon/ode: for ROBER, POLLU (stiff, rodas5p) and Lotka–Volterra (dopri5),
  * the median wall time of each sensitivity method divided by the median time of the plain forward
  * solve (same integrator, tolerances and output times), steps, stored states, the largest LU, and
  * the error against the CVODES gradients of shared/reference; then a scaling series in the number of
@@ -7,7 +7,8 @@
  *
  *   node --conditions=@odeon/source --import tsx benchmarks/ode-gradients/gradients.ts [--quick]
  *
- * Timings are medians of interleaved runs after warm-up; compare the ratios, not absolute times.
+ * Times are CPU times (process.cpuUsage, robust to other processes on a shared machine), medians of
+ * interleaved rounds after a warm-up; compare the ratios, not absolute times.
  */
 import { cpus } from 'node:os';
 import type { OdeProblem } from '../../packages/ode/src/index.ts';
@@ -32,15 +33,35 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function timeIt(f: () => unknown, runs = RUNS): number {
-  f(); // warm-up
-  const ts: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    f();
-    ts.push(performance.now() - t0);
+/** CPU time (user + system, ms) of one call, averaged over enough repetitions to last ≥ 20 ms. */
+function cpuMs(f: () => unknown): number {
+  let reps = 1;
+  for (;;) {
+    const a = process.cpuUsage();
+    for (let k = 0; k < reps; k++) f();
+    const b = process.cpuUsage(a);
+    const ms = (b.user + b.system) / 1000;
+    if (ms >= 20 || reps >= 64) return ms / reps;
+    reps *= 2;
   }
-  return median(ts);
+}
+
+/** Median CPU time per call of each function, measured in interleaved rounds after a warm-up. */
+function timeAll(fs: Record<string, () => unknown>, rounds = RUNS): Record<string, number> {
+  const samples: Record<string, number[]> = {};
+  for (const f of Object.values(fs)) f();
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, f] of Object.entries(fs)) {
+      try {
+        (samples[k] ??= []).push(cpuMs(f));
+      } catch {
+        samples[k] = [Number.NaN];
+      }
+    }
+  }
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(samples)) out[k] = median(v);
+  return out;
 }
 
 function pad(s: string | number, w: number): string {
@@ -97,7 +118,7 @@ const cases: Case[] = [
   {
     name: 'pollu',
     problem: POLLU,
-    method: 'rodas4',
+    method: 'rodas5p',
     rtol: 1e-8,
     atol: 1e-14,
     weights: Array.from({ length: 20 }, () => 1),
@@ -106,7 +127,7 @@ const cases: Case[] = [
   {
     name: 'pollu',
     problem: POLLU,
-    method: 'rodas4',
+    method: 'rodas5p',
     rtol: 1e-6,
     atol: 1e-12,
     weights: Array.from({ length: 20 }, () => 1),
@@ -126,7 +147,7 @@ function errorVsCvodes(c: Case, g: GradientResult): string {
 
 console.log(`# ODE gradients: cost relative to the forward solve`);
 console.log(
-  `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores); median of ${RUNS} runs.`,
+  `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores); CPU time (user+system), median of ${RUNS} interleaved rounds.`,
 );
 console.log(
   'Loss: L = Σ_k y_j(t_k) over the reference’s 50 output times (rober: y2, lotka: y1, pollu: all 20 species).',
@@ -135,7 +156,7 @@ console.log(
   'fwd = the same integrator’s plain forward solve (same stops); solve = @odeon/ode solve(rodas5p|dop853).\n',
 );
 console.log(
-  `| problem | rtol | method | fwd ms | solve ms | sensitivity | grad ms | grad/fwd | fwd steps | bwd steps | stored states | max LU | rel. err vs CVODES |`,
+  `| problem | rtol | method | fwd ms | solve ms | sensitivity | grad ms | grad/fwd | fwd steps | bwd steps | stored states | max LU | rel. err dL/dp vs CVODES |`,
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const c of cases) {
@@ -147,39 +168,41 @@ for (const c of cases) {
     loss: linearLoss(c.weights),
   } as const;
   const ctx = gradientContext(c.problem, base);
-  const tFwd = timeIt(() => forwardPass(ctx));
-  const tSolve = timeIt(() =>
-    solve(c.problem, {
-      method: c.method === 'dopri5' ? 'dop853' : 'rodas5p',
-      rtol: c.rtol,
-      atol: c.atol,
-      saveAt: base.saveAt,
-      tstops: base.saveAt,
-      maxSteps: 1e7,
-    }),
-  );
+  const results: Partial<Record<SensitivityKind, GradientResult | string>> = {};
+  const fs: Record<string, () => unknown> = {
+    fwd: () => forwardPass(ctx),
+    solve: () =>
+      solve(c.problem, {
+        method: c.method === 'dopri5' ? 'dop853' : 'rodas5p',
+        rtol: c.rtol,
+        atol: c.atol,
+        saveAt: base.saveAt,
+        tstops: base.saveAt,
+        maxSteps: 1e7,
+      }),
+  };
   for (const kind of KINDS) {
-    const method = kind === 'discrete' ? 'dopri5' : c.method;
     if (kind === 'discrete' && c.method !== 'dopri5') continue;
-    let g: GradientResult | undefined;
-    let t = Number.NaN;
-    let note = '';
+    const method = kind === 'discrete' ? 'dopri5' : c.method;
     try {
-      t = timeIt(() => {
-        g = gradient(c.problem, { ...base, method, sensitivity: { kind } });
-      });
+      results[kind] = gradient(c.problem, { ...base, method, sensitivity: { kind } });
+      fs[kind] = () => gradient(c.problem, { ...base, method, sensitivity: { kind } });
     } catch (e) {
-      note = `fails: ${(e as { code?: string }).code ?? String(e)}`;
+      results[kind] = `fails: ${(e as { code?: string }).code ?? String(e)}`;
     }
-    if (!g) {
-      console.log(
-        `| ${c.name} | ${c.rtol} | ${method} | ${tFwd.toFixed(2)} | ${tSolve.toFixed(2)} | ${kind} | ${note} | | | | | | |`,
-      );
+  }
+  const t = timeAll(fs);
+  for (const kind of KINDS) {
+    const g = results[kind];
+    if (g === undefined) continue;
+    const head = `| ${c.name} | ${c.rtol} | ${kind === 'discrete' ? 'dopri5' : c.method} | ${t.fwd.toFixed(3)} | ${t.solve.toFixed(3)} | ${kind} |`;
+    if (typeof g === 'string') {
+      console.log(`${head} ${g} | | | | | | |`);
       continue;
     }
     const s = g.stats;
     console.log(
-      `| ${c.name} | ${c.rtol} | ${method} | ${tFwd.toFixed(2)} | ${tSolve.toFixed(2)} | ${kind} | ${t.toFixed(2)} | ${(t / tFwd).toFixed(2)} | ${s.forward.acceptedSteps} | ${s.backward.acceptedSteps} | ${s.storedStates} | ${s.maxLuSize} | ${errorVsCvodes(c, g)} |`,
+      `${head} ${t[kind].toFixed(2)} | ${(t[kind] / t.fwd).toFixed(1)} | ${s.forward.acceptedSteps} | ${s.backward.acceptedSteps} | ${s.storedStates} | ${s.maxLuSize} | ${errorVsCvodes(c, g)} |`,
     );
   }
 }
@@ -267,13 +290,15 @@ for (const np of [99, 300, 999, 3000, 9999]) {
   const prob = wideProblem(np);
   const base = { method: 'dopri5', rtol: 1e-8, atol: 1e-10, saveAt: obs, loss: sq } as const;
   const ctx = gradientContext(prob, base);
-  const runs = np > 3000 ? 3 : RUNS;
-  const tFwd = timeIt(() => forwardPass(ctx), runs);
-  const tq = timeIt(() => gradient(prob, { ...base, sensitivity: { kind: 'quadrature' } }), runs);
-  const tf =
-    np <= 1000
-      ? timeIt(() => gradient(prob, { ...base, sensitivity: { kind: 'forward' } }), runs)
-      : Number.NaN;
+  const fs: Record<string, () => unknown> = {
+    fwd: () => forwardPass(ctx),
+    quadrature: () => gradient(prob, { ...base, sensitivity: { kind: 'quadrature' } }),
+  };
+  if (np <= 1000) fs.forward = () => gradient(prob, { ...base, sensitivity: { kind: 'forward' } });
+  const tm = timeAll(fs, np > 3000 ? 3 : RUNS);
+  const tFwd = tm.fwd;
+  const tq = tm.quadrature;
+  const tf = tm.forward ?? Number.NaN;
   console.log(
     `| ${pad(np, 5)} | ${tFwd.toFixed(2)} | ${tq.toFixed(2)} | ${(tq / tFwd).toFixed(2)} | ${((1000 * tq) / np).toFixed(2)} | ${Number.isNaN(tf) ? '-' : tf.toFixed(1)} | ${Number.isNaN(tf) ? '-' : (tf / tFwd).toFixed(1)} |`,
   );
