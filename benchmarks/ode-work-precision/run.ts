@@ -22,7 +22,7 @@ import { STANDARD_PROBLEMS, type StandardProblemName } from '../../packages/ode/
 import { finalErrorVsReference, loadReference, sharedDir } from '../../packages/testkit/src/index.ts';
 
 const QUICK = process.argv.includes('--quick');
-const ROUNDS = QUICK ? 3 : 7;
+const ROUNDS = QUICK ? 3 : 9;
 const RTOLS = [1e-4, 1e-6, 1e-8];
 const jsonOut = process.argv.includes('--json')
   ? process.argv[process.argv.indexOf('--json') + 1]
