@@ -245,7 +245,8 @@ class Lowering {
         kind,
         role: 'param',
         index: this.paramIds.length,
-        stores: s ? 'amount' : 'value',
+        // A constant species keeps its value (a concentration unless hasOnlySubstanceUnits) even if its compartment changes.
+        stores: s && !s.constant ? 'amount' : 'value',
       });
       this.paramIds.push(id);
       this.declaredP.push(declared);
