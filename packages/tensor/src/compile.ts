@@ -9,9 +9,9 @@
  * values of a traced tensor throws. Shapes are fixed at compile time.
  */
 import { OdeonError } from '@odeon/ode';
-import { type CpuKernel, cpuKernels } from './backends/cpu-kernels.ts';
 import { fromValues } from './creation.ts';
 import { sizeOf } from './internal/shape.ts';
+import { buildSteps } from './internal/tape-steps.ts';
 import { type TapeRecorder, withRecorder } from './internal/trace-state.ts';
 import { Tensor } from './tensor.ts';
 import type { OpName, Shape } from './types.ts';
@@ -27,16 +27,6 @@ export interface CompiledFunction {
    * `outputs[k]` receives output k (`sizeOf(outputShapes[k])` values). Returns `outputs`.
    */
   run(inputs: readonly Float64Array[], outputs: readonly Float64Array[]): readonly Float64Array[];
-}
-
-interface Instruction {
-  readonly kernel: CpuKernel<OpName>;
-  readonly out: number;
-  readonly ins: readonly number[];
-  readonly args: Float64Array[];
-  readonly shapes: readonly Shape[];
-  readonly outShape: Shape;
-  readonly attrs: unknown;
 }
 
 /** Traces `f` at inputs of the given shapes and returns its replayable tape. */
@@ -110,21 +100,7 @@ export function compile(
     for (const i of r.ins) live.add(i);
   }
   kept.reverse();
-  const tape: Instruction[] = kept.map((r) => ({
-    kernel: cpuKernels[r.op] as CpuKernel<OpName>,
-    out: r.out,
-    ins: r.ins,
-    args: r.ins.map((i) => buffers[i]),
-    shapes: r.shapes,
-    outShape: r.outShape,
-    attrs: r.attrs,
-  }));
-  // Where each input slot is read, so a run can bind the caller's arrays without copying.
-  const inputUses: { ins: Instruction; arg: number; slot: number }[] = [];
-  for (const ins of tape)
-    ins.ins.forEach((slot, arg) => {
-      if (slot < inputShapes.length) inputUses.push({ ins, arg, slot });
-    });
+  const steps = buildSteps(kept, buffers, outSlots);
   const inputSizes = inputShapes.map(sizeOf);
   const outputShapes = outs.map((o) => o.shape);
   const outputSizes = outputShapes.map(sizeOf);
@@ -132,7 +108,7 @@ export function compile(
   return {
     inputShapes,
     outputShapes,
-    instructionCount: tape.length,
+    instructionCount: steps.length,
     run(ins, outputs) {
       if (ins.length !== inputSizes.length)
         throw new OdeonError(
@@ -147,14 +123,7 @@ export function compile(
           );
         buffers[i] = ins[i];
       }
-      for (let u = 0; u < inputUses.length; u++) {
-        const use = inputUses[u];
-        use.ins.args[use.arg] = ins[use.slot];
-      }
-      for (let k = 0; k < tape.length; k++) {
-        const t = tape[k];
-        t.kernel(buffers[t.out], t.args, t.shapes, t.outShape, t.attrs as never);
-      }
+      for (let k = 0; k < steps.length; k++) steps[k]();
       for (let k = 0; k < outSlots.length; k++) {
         const o = outputs[k];
         if (o.length !== outputSizes[k])
