@@ -14,7 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type MethodName, solve } from '../../packages/ode/src/index.ts';
@@ -126,21 +126,21 @@ const ratio = (peerS: number | undefined, ours: number) =>
 
 const out: string[] = [];
 out.push(
-  `# @odeon/ode work-precision\n\nNode ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${new Date().toISOString()}; median of ${ROUNDS} interleaved runs after warm-up. Error: final-time metric of the peers; atol = rtol · atol_factor. Ratios: peer time / our time (> 1: ours is faster).\n`,
+  `# @odeon/ode work-precision\n\nNode ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), load average ${loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString()}; median of ${ROUNDS} interleaved runs after warm-up. Error: final-time metric of the peers; atol = rtol · atol_factor. Ratios: peer time / our time (> 1: ours is faster).\n`,
 );
 for (const name of Object.keys(STANDARD_PROBLEMS) as StandardProblemName[]) {
   const stiff = STANDARD_PROBLEMS[name].stiff;
   out.push(`\n## ${name} (${stiff ? 'stiff' : 'non-stiff'}, n = ${STANDARD_PROBLEMS[name].y0.length})\n`);
   if (stiff) {
     out.push(
-      '| method | rtol | time (ms) | error | RHS | Jac | LU | steps | CVODE ms (error) | ×CVODE | Radau ms (error) | ×Radau | BDF ms | ×BDF | LSODA ms | ×LSODA |',
+      '| method | rtol | time (ms) | min (ms) | error | RHS | Jac | LU | steps | CVODE ms (error) | ×CVODE | Radau ms (error) | ×Radau | BDF ms | ×BDF | LSODA ms | ×LSODA |',
     );
-    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   } else {
     out.push(
-      '| method | rtol | time (ms) | error | RHS | steps | ARKODE dp5 ms (error) | ×ARKODE | CVODE Adams ms | ×Adams | RK45 ms (error) | ×RK45 | DOP853 ms (error) | ×DOP853 |',
+      '| method | rtol | time (ms) | min (ms) | error | RHS | steps | ARKODE dp5 ms (error) | ×ARKODE | CVODE Adams ms | ×Adams | RK45 ms (error) | ×RK45 | DOP853 ms (error) | ×DOP853 |',
     );
-    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   }
   for (const row of rows.filter((r) => r.problem === name)) {
     const ms = median(row.samples);
@@ -151,7 +151,7 @@ for (const name of Object.keys(STANDARD_PROBLEMS) as StandardProblemName[]) {
       const bd = peer(name, 'BDF', row.rtol);
       const ls = peer(name, 'LSODA', row.rtol);
       out.push(
-        `| ${row.method} | ${row.rtol} | ${fmt(ms)} | ${fmtE(row.error)} | ${s.rhsEvals} | ${s.jacobianEvals} | ${s.luFactorizations} | ${s.steps} | ${fmt(cv && cv.median_s * 1e3)} (${fmtE(cv?.error)}) | ${ratio(cv?.median_s, ms)} | ${fmt(ra && ra.median_s * 1e3)} (${fmtE(ra?.error)}) | ${ratio(ra?.median_s, ms)} | ${fmt(bd && bd.median_s * 1e3)} | ${ratio(bd?.median_s, ms)} | ${fmt(ls && ls.median_s * 1e3)} | ${ratio(ls?.median_s, ms)} |`,
+        `| ${row.method} | ${row.rtol} | ${fmt(ms)} | ${fmt(Math.min(...row.samples))} | ${fmtE(row.error)} | ${s.rhsEvals} | ${s.jacobianEvals} | ${s.luFactorizations} | ${s.steps} | ${fmt(cv && cv.median_s * 1e3)} (${fmtE(cv?.error)}) | ${ratio(cv?.median_s, ms)} | ${fmt(ra && ra.median_s * 1e3)} (${fmtE(ra?.error)}) | ${ratio(ra?.median_s, ms)} | ${fmt(bd && bd.median_s * 1e3)} | ${ratio(bd?.median_s, ms)} | ${fmt(ls && ls.median_s * 1e3)} | ${ratio(ls?.median_s, ms)} |`,
       );
     } else {
       const dp = peer(name, 'arkode_dp5', row.rtol);
@@ -159,7 +159,7 @@ for (const name of Object.keys(STANDARD_PROBLEMS) as StandardProblemName[]) {
       const rk = peer(name, 'RK45', row.rtol);
       const d8 = peer(name, 'DOP853', row.rtol);
       out.push(
-        `| ${row.method} | ${row.rtol} | ${fmt(ms)} | ${fmtE(row.error)} | ${s.rhsEvals} | ${s.steps} | ${fmt(dp && dp.median_s * 1e3)} (${fmtE(dp?.error)}) | ${ratio(dp?.median_s, ms)} | ${fmt(ad && ad.median_s * 1e3)} | ${ratio(ad?.median_s, ms)} | ${fmt(rk && rk.median_s * 1e3)} (${fmtE(rk?.error)}) | ${ratio(rk?.median_s, ms)} | ${fmt(d8 && d8.median_s * 1e3)} (${fmtE(d8?.error)}) | ${ratio(d8?.median_s, ms)} |`,
+        `| ${row.method} | ${row.rtol} | ${fmt(ms)} | ${fmt(Math.min(...row.samples))} | ${fmtE(row.error)} | ${s.rhsEvals} | ${s.steps} | ${fmt(dp && dp.median_s * 1e3)} (${fmtE(dp?.error)}) | ${ratio(dp?.median_s, ms)} | ${fmt(ad && ad.median_s * 1e3)} | ${ratio(ad?.median_s, ms)} | ${fmt(rk && rk.median_s * 1e3)} (${fmtE(rk?.error)}) | ${ratio(rk?.median_s, ms)} | ${fmt(d8 && d8.median_s * 1e3)} (${fmtE(d8?.error)}) | ${ratio(d8?.median_s, ms)} |`,
       );
     }
   }
