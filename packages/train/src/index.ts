@@ -70,6 +70,7 @@ export {
 export {
   type Batch,
   type EarlyStoppingOptions,
+  fullBatch,
   type Objective,
   type ObjectiveResult,
   type ParamRange,

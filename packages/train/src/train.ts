@@ -7,11 +7,12 @@ import {
   encodeNumber,
   type JsonNumber,
 } from './internal/json-numbers.ts';
+import type { LossSpec } from './losses.ts';
 import { clipByNorm, norm2, rescaleToNorm } from './optimizers/clip.ts';
 import { createOptimizer, type Optimizer } from './optimizers/optimizer.ts';
 import { learningRate } from './optimizers/schedules.ts';
 import { Rng } from './rng.ts';
-import type { Strategy, StrategyStep, TrainTarget } from './strategy.ts';
+import { Strategy, type StrategyStep, type TrainTarget } from './strategy.ts';
 
 /** What the objective is asked to evaluate at one step. */
 export interface Batch<P = unknown> {
@@ -137,6 +138,35 @@ export interface TrainResult {
 function defaultClock(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
   return perf ? perf.now() : Date.now();
+}
+
+/**
+ * A batch of every measurement over the whole series without dropout, for evaluating an objective
+ * outside training (validation metrics: `validate: (p) => ({ loss: objective(p, fullBatch(m, { loss: 'scaledMae' })).loss })`).
+ */
+export function fullBatch<P = unknown>(
+  datasetSize: number,
+  options: { readonly loss?: LossSpec; readonly penalties?: P } = {},
+): Batch<P> {
+  if (!Number.isInteger(datasetSize) || datasetSize < 1) {
+    throw invalidOption('datasetSize', datasetSize, 'an integer ≥ 1 (number of measurements)');
+  }
+  const stage = new Strategy<P>().addStep({
+    lr: 1,
+    steps: 1,
+    ...(options.loss !== undefined ? { loss: options.loss } : {}),
+    ...(options.penalties !== undefined ? { penalties: options.penalties } : {}),
+  }).steps[0];
+  return {
+    indices: Int32Array.from({ length: datasetSize }, (_, i) => i),
+    length: 1,
+    dropout: 0,
+    stage,
+    stageIndex: 0,
+    stageStep: 0,
+    step: 0,
+    rng: Rng.derive(0),
+  };
 }
 
 /** Measurement indices of the batch of global step `step`: a counter-based draw, so resumable. */
