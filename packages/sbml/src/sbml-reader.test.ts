@@ -164,3 +164,24 @@ describe('BIOMD0000000145 (Wang et al. 2007, SBML L2V1)', () => {
     expect(Math.min(...ca.slice(100))).toBeLessThan(Math.max(...ca.slice(100)) * 0.9);
   });
 });
+
+describe('SBML L3V2 elements without MathML have no effect', () => {
+  it('ignores event assignments, rules and initial assignments without math; a trigger without math never fires', () => {
+    const m = compileModel(
+      parseSbml(
+        doc(`<listOfParameters><parameter id="P1" value="1" constant="false"/><parameter id="P2" value="2" constant="false"/></listOfParameters>
+<listOfInitialAssignments><initialAssignment symbol="P2"/></listOfInitialAssignments>
+<listOfRules><assignmentRule variable="P2"/></listOfRules>
+<listOfEvents>
+<event id="E0" useValuesFromTriggerTime="false"><trigger initialValue="true" persistent="true"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><geq/><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol><cn>0.5</cn></apply></math></trigger>
+<delay><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>0.1</cn></math></delay>
+<listOfEventAssignments><eventAssignment variable="P1"/></listOfEventAssignments></event>
+<event id="E1"><trigger initialValue="false" persistent="true"/><listOfEventAssignments><eventAssignment variable="P2"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>7</cn></math></eventAssignment></listOfEventAssignments></event>
+</listOfEvents>`),
+      ),
+    );
+    const c = simulate(m, { t1: 1, steps: 2, variables: ['P1', 'P2'] });
+    expect(Array.from(c.values)).toEqual([1, 2, 1, 2, 1, 2]);
+    expect(c.events.map((e) => e.id)).toEqual(['E0']);
+  });
+});

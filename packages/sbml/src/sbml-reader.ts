@@ -142,12 +142,6 @@ class Reader {
     return expr;
   }
 
-  requiredMath(el: XmlElement, element: string): MathExpr {
-    const m = this.math(el, element);
-    if (!m) parseError(`${element} has no <math>.`, element);
-    return m;
-  }
-
   optionalName(el: XmlElement): { name?: string } {
     const name = el.attrs.name;
     return name === undefined ? {} : { name };
@@ -159,16 +153,16 @@ class Reader {
       el,
       'listOfFunctionDefinitions',
       'functionDefinition',
-    ).map((f) => {
+    ).flatMap((f) => {
       const id = this.id(f, 'functionDefinition');
       const m = child(f, 'math');
-      if (!m) parseError(`functionDefinition ${id} has no <math>.`, id);
+      if (!m) return []; // L3V2: a function definition without MathML is unusable; calls to it are errors.
       const lambda = readLambda(m, id);
       walkMath(lambda.body, (n) => {
         if (n.type === 'apply' && n.op === 'delay')
           this.unsupported.push({ feature: 'csymbol delay', element: id });
       });
-      return { id, ...this.optionalName(f), params: lambda.params, body: lambda.body };
+      return [{ id, ...this.optionalName(f), params: lambda.params, body: lambda.body }];
     });
     const compartments: Compartment[] = listItems(el, 'listOfCompartments', 'compartment').map((c) => {
       const id = this.id(c, 'compartment');
@@ -216,17 +210,19 @@ class Reader {
       el,
       'listOfInitialAssignments',
       'initialAssignment',
-    ).map((a) => {
+    ).flatMap((a) => {
       const symbol = this.ref(a, 'symbol', 'initialAssignment');
-      return { symbol, math: this.requiredMath(a, `initialAssignment ${symbol}`) };
+      // SBML L3V2 allows elements without MathML: they have no effect.
+      const math = this.math(a, `initialAssignment ${symbol}`);
+      return math ? [{ symbol, math }] : [];
     });
     const rulesEl = child(el, 'listOfRules');
     const rules: Rule[] = [];
     for (const r of rulesEl?.children ?? []) {
       if (r.name === 'assignmentRule' || r.name === 'rateRule') {
         const variable = this.ref(r, 'variable', r.name);
-        const math = this.requiredMath(r, `${r.name} ${variable}`);
-        rules.push({ kind: r.name === 'assignmentRule' ? 'assignment' : 'rate', variable, math });
+        const math = this.math(r, `${r.name} ${variable}`);
+        if (math) rules.push({ kind: r.name === 'assignmentRule' ? 'assignment' : 'rate', variable, math });
       } else if (r.name === 'algebraicRule') {
         const math = this.math(r, 'algebraicRule');
         this.unsupported.push({
@@ -313,21 +309,22 @@ class Reader {
   event(e: XmlElement, index: number): ModelEvent {
     const id = e.attrs.id !== undefined ? this.id(e, 'event') : `event #${index + 1}`;
     const trig = child(e, 'trigger');
-    if (!trig) parseError(`Event ${id} has no <trigger>.`, id);
     const delay = this.math(child(e, 'delay'), `delay of event ${id}`);
     const priority = this.math(child(e, 'priority'), `priority of event ${id}`);
-    const assignments: EventAssignment[] = listItems(e, 'listOfEventAssignments', 'eventAssignment').map(
+    const assignments: EventAssignment[] = listItems(e, 'listOfEventAssignments', 'eventAssignment').flatMap(
       (a) => {
         const variable = this.ref(a, 'variable', `eventAssignment in ${id}`);
-        return { variable, math: this.requiredMath(a, `eventAssignment ${variable} of event ${id}`) };
+        const math = this.math(a, `eventAssignment ${variable} of event ${id}`);
+        return math ? [{ variable, math }] : [];
       },
     );
     return {
       id,
       ...this.optionalName(e),
-      trigger: this.requiredMath(trig, `trigger of event ${id}`),
-      initialValue: this.bool(trig, 'initialValue', true, id),
-      persistent: this.bool(trig, 'persistent', true, id),
+      // A trigger without MathML never fires.
+      trigger: (trig && this.math(trig, `trigger of event ${id}`)) ?? { type: 'number', value: 0 },
+      initialValue: trig ? this.bool(trig, 'initialValue', true, id) : true,
+      persistent: trig ? this.bool(trig, 'persistent', true, id) : true,
       ...(delay ? { delay } : {}),
       ...(priority ? { priority } : {}),
       useValuesFromTriggerTime: this.bool(e, 'useValuesFromTriggerTime', true, id),
