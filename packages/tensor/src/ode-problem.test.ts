@@ -179,3 +179,27 @@ describe('compile', () => {
     expect(c2.instructionCount).toBe(c1.instructionCount);
   });
 });
+
+describe('toOdeProblem on the wasm backend (eager, float32)', () => {
+  it('rhs and vjp agree with the float64 cpu problem to float32 accuracy', async () => {
+    await T.initBackend('wasm');
+    const params = mlp([3, 5, 5, 3], 2);
+    const cpu = T.toOdeProblem(mlpField, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params });
+    const wasm = T.toOdeProblem(mlpField, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params, backend: 'wasm' });
+    const y = Float64Array.of(0.5, -0.3, 0.2);
+    const v = Float64Array.of(1, 2, -1);
+    const a = new Float64Array(3);
+    const b = new Float64Array(3);
+    cpu.rhs(0.5, y, cpu.p, a);
+    wasm.rhs(0.5, y, wasm.p, b);
+    expect(b).toBeAllclose(a, { rtol: 1e-5, atol: 1e-6 });
+    const ay = new Float64Array(3);
+    const ap = new Float64Array(cpu.np);
+    const by = new Float64Array(3);
+    const bp = new Float64Array(cpu.np);
+    cpu.vjp(0.5, y, cpu.p, v, ay, ap);
+    wasm.vjp(0.5, y, wasm.p, v, by, bp);
+    expect(by).toBeAllclose(ay, { rtol: 1e-4, atol: 1e-5 });
+    expect(bp).toBeAllclose(ap, { rtol: 1e-4, atol: 1e-5 });
+  });
+});

@@ -1,0 +1,34 @@
+import type {} from '@odeon/testkit/setup';
+import { expect, it } from 'vitest';
+import { grad, jvp, matmul, randn, sum, sumSquares, tanh, tensor, toOdeProblem, vjp } from './index.ts';
+
+// The README's example, verbatim apart from the assertions.
+it('README example: vjp, jvp, grad of a vjp, and an OdeProblem', () => {
+  const W = randn([3, 3], { seed: 1 });
+  const f = (y: ReturnType<typeof tensor>) => tanh(matmul(W, y)); // a vector field
+  const y = tensor([0.1, -0.2, 0.3]);
+
+  const { value, vjp: pullback } = vjp(f, y); // reverse mode
+  const vJ = pullback(tensor([1, 0, 0])); // vᵀ ∂f/∂y
+  const { tangent } = jvp(f, y, tensor([0, 1, 0])); // forward mode: ∂f/∂y · u
+
+  // A Jacobian-norm penalty ‖vᵀ ∂f/∂y‖² and its gradient (second order: grad of a vjp).
+  const penalty = (y: ReturnType<typeof tensor>) => sumSquares(vjp(f, y).vjp(tensor([1, 1, 1])));
+  const g = grad(penalty)(y);
+
+  // The same field as an @odeon/ode problem (compiled tapes: rhs, vjp, jvp, jacobian on Float64Array).
+  const problem = toOdeProblem((_t, y, p) => tanh(matmul(p.W, y)), {
+    y0: [0.1, -0.2, 0.3],
+    t0: 0,
+    t1: 1,
+    params: { W },
+  });
+  const dydt = new Float64Array(3);
+  problem.rhs(0, Float64Array.of(0.1, -0.2, 0.3), problem.p, dydt);
+
+  expect(dydt).toBeAllclose(value.toFloat64(), { rtol: 1e-15, atol: 1e-16 });
+  // vJ is row 0 of the Jacobian, tangent its column 1: both equal J[0][1] in the shared entry.
+  expect(vJ.toFloat64()[1]).toBeCloseTo(tangent.toFloat64()[0], 14);
+  expect(g.shape).toEqual([3]);
+  expect(Number.isFinite(sum(g).item())).toBe(true);
+});
