@@ -7,8 +7,8 @@
  *         [ −H(S)     I ⊗ (cI − J) ]    (H_j x = ∂(J s_j + ∂f/∂p_j)/∂y · x),
  *
  * so every stage solve reuses the single n×n LU of cI − J (the stiff method's own factorisation)
- * for y and for every sensitivity column; the coupling H_j x_y is a difference of J s_j + ∂f/∂p_j
- * along x_y (one-sided from the prepare point with exact Jacobians: one J and one ∂f/∂p per stage). Error control is on y (CVODES' errconS = false), so the sensitivities follow the
+ * for y and for every sensitivity column; the coupling H_j x_y is a central difference of J s_j +
+ * ∂f/∂p_j along x_y. Error control is on y (CVODES' errconS = false), so the sensitivities follow the
  * state's step sequence. Cost grows like np·n² per stage: the right choice for few parameters.
  */
 import type { Vec } from '../../types.ts';
@@ -19,7 +19,6 @@ import { DenseLu } from '../internal/lu.ts';
 import type { StiffSystem } from '../internal/system.ts';
 import type { MethodResult } from './method-result.ts';
 
-const SQRT_EPS = 1.4901161193847656e-8;
 const CBRT_EPS = 6.055454452393343e-6;
 
 class SensitivitySystem implements StiffSystem {
@@ -31,13 +30,8 @@ class SensitivitySystem implements StiffSystem {
   private readonly lu: DenseLu;
   private readonly J: Vec;
   private readonly Jp: Vec;
-  /** J and ∂f/∂p at the `prepare` point. */
-  private readonly J0: Vec;
-  private readonly Jp0: Vec;
   private readonly J2: Vec;
   private readonly Jp2: Vec;
-  /** Central differences for the coupling (the Jacobians are finite differences themselves). */
-  private readonly centralCoupling: boolean;
   private readonly yPert: Vec;
   private readonly yPrep: Vec;
   private readonly sPrep: Vec;
@@ -52,12 +46,8 @@ class SensitivitySystem implements StiffSystem {
     this.lu = new DenseLu(n);
     this.J = new Float64Array(n * n);
     this.Jp = new Float64Array(n * np);
-    this.J0 = new Float64Array(n * n);
-    this.Jp0 = new Float64Array(n * np);
     this.J2 = new Float64Array(n * n);
     this.Jp2 = new Float64Array(n * np);
-    const src = ctx.deriv.report;
-    this.centralCoupling = src.jacobian === 'finite-difference' || src.paramJacobian === 'finite-difference';
     this.yPert = new Float64Array(n);
     this.yPrep = new Float64Array(n);
     this.sPrep = new Float64Array(n * this.m);
@@ -81,22 +71,20 @@ class SensitivitySystem implements StiffSystem {
   }
 
   prepare(t: number, Y: Vec, c: number): void {
-    const { ctx } = this;
+    const { ctx, J } = this;
     const n = ctx.n;
     this.tPrep = t;
     this.yPrep.set(Y.subarray(0, n));
     this.sPrep.set(Y.subarray(n));
-    ctx.deriv.jacobian(t, this.yPrep, this.J0);
-    if (ctx.np > 0) ctx.deriv.paramJacobian(t, this.yPrep, this.Jp0);
+    ctx.deriv.jacobian(t, this.yPrep, J);
     const a = this.lu.lu;
-    const J0 = this.J0;
-    for (let i = 0; i < n * n; i++) a[i] = -J0[i];
+    for (let i = 0; i < n * n; i++) a[i] = -J[i];
     for (let i = 0; i < n; i++) a[i * n + i] += c;
     this.lu.factorInPlace(t);
   }
 
   solve(x: Vec): void {
-    const { ctx, lu, m, J, Jp, J0, Jp0, yPert, yPrep, sPrep } = this;
+    const { ctx, lu, m, J, Jp, J2, Jp2, yPert, yPrep, sPrep } = this;
     const { n, np } = ctx;
     lu.solveInPlace(x, 0);
     let xn = 0;
@@ -106,27 +94,20 @@ class SensitivitySystem implements StiffSystem {
       yn = Math.max(yn, Math.abs(yPrep[i]));
     }
     if (xn > 0) {
-      // The coupling H_j x_y = ∂(J s_j + ∂f/∂p_j)/∂y · x_y by differences of the Jacobians along x_y:
-      // one-sided from the prepare point's J, ∂f/∂p when they are exact (error O(√ε); none when f is
-      // quadratic in y, as mass action is), central when they are themselves finite differences.
-      const central = this.centralCoupling;
-      const eps = ((central ? CBRT_EPS : SQRT_EPS) * yn) / xn;
+      // (J(y + εx) − J(y − εx)) / 2ε, and the same for ∂f/∂p: the coupling H_j x_y.
+      const eps = (CBRT_EPS * yn) / xn;
       for (let i = 0; i < n; i++) yPert[i] = yPrep[i] + eps * x[i];
       ctx.deriv.jacobian(this.tPrep, yPert, J);
       if (np > 0) ctx.deriv.paramJacobian(this.tPrep, yPert, Jp);
-      const Jb = central ? this.J2 : J0;
-      const Jpb = central ? this.Jp2 : Jp0;
-      if (central) {
-        for (let i = 0; i < n; i++) yPert[i] = yPrep[i] - eps * x[i];
-        ctx.deriv.jacobian(this.tPrep, yPert, Jb);
-        if (np > 0) ctx.deriv.paramJacobian(this.tPrep, yPert, Jpb);
-      }
-      const inv = central ? 1 / (2 * eps) : 1 / eps;
+      for (let i = 0; i < n; i++) yPert[i] = yPrep[i] - eps * x[i];
+      ctx.deriv.jacobian(this.tPrep, yPert, J2);
+      if (np > 0) ctx.deriv.paramJacobian(this.tPrep, yPert, Jp2);
+      const inv = 1 / (2 * eps);
       for (let j = 0; j < m; j++) {
         const o = n + j * n;
         for (let i = 0; i < n; i++) {
-          let acc = j < np ? Jp[i * np + j] - Jpb[i * np + j] : 0;
-          for (let k = 0; k < n; k++) acc += (J[i * n + k] - Jb[i * n + k]) * sPrep[j * n + k];
+          let acc = j < np ? Jp[i * np + j] - Jp2[i * np + j] : 0;
+          for (let k = 0; k < n; k++) acc += (J[i * n + k] - J2[i * n + k]) * sPrep[j * n + k];
           x[o + i] += acc * inv;
         }
       }
