@@ -406,6 +406,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     });
   }
 
+  let sources: CompiledModel['sources'] | undefined;
   const compiled: CompiledModel = {
     n,
     np,
@@ -437,10 +438,14 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       names: sys.stateIds,
     }),
     observer,
-    sources: {
-      rhs: generateKernelSource(dag, rhsSpec),
-      jacobian: generateKernelSource(dag, jacSpec),
-      vjp: generateKernelSource(dag, vjpSpec),
+    // Generated on first access (inspection and audits only).
+    get sources() {
+      sources ??= {
+        rhs: generateKernelSource(dag, rhsSpec),
+        jacobian: generateKernelSource(dag, jacSpec),
+        vjp: generateKernelSource(dag, vjpSpec),
+      };
+      return sources;
     },
     symbols: sys.symbols,
   };
