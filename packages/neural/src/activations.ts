@@ -89,6 +89,52 @@ export function activateDerivative(name: ActivationName, v: number): number {
   }
 }
 
+/** Writes activation `name` of `z[0..len)` into `out` and returns `out` (one dispatch per call, not per element). */
+export function activateInto(
+  out: Float64Array,
+  name: ActivationName,
+  z: Float64Array,
+  len: number,
+): Float64Array {
+  switch (name) {
+    case 'identity':
+      for (let i = 0; i < len; i++) out[i] = z[i];
+      return out;
+    case 'tanh':
+      for (let i = 0; i < len; i++) out[i] = Math.tanh(z[i]);
+      return out;
+    case 'relu':
+      for (let i = 0; i < len; i++) out[i] = Math.max(z[i], 0);
+      return out;
+    default:
+      for (let i = 0; i < len; i++) out[i] = activate(name, z[i]);
+      return out;
+  }
+}
+
+/** Writes the derivative of activation `name` at `z[0..len)` into `out` and returns `out`. */
+export function activateDerivativeInto(
+  out: Float64Array,
+  name: ActivationName,
+  z: Float64Array,
+  len: number,
+): Float64Array {
+  switch (name) {
+    case 'identity':
+      out.fill(1, 0, len);
+      return out;
+    case 'tanh':
+      for (let i = 0; i < len; i++) {
+        const t = Math.tanh(z[i]);
+        out[i] = 1 - t * t;
+      }
+      return out;
+    default:
+      for (let i = 0; i < len; i++) out[i] = activateDerivative(name, z[i]);
+      return out;
+  }
+}
+
 /** The activation `name` applied elementwise to a tensor (differentiable to any order). */
 export function activateTensor(name: ActivationName, x: Tensor): Tensor {
   switch (name) {

@@ -7,7 +7,7 @@
  * and allocation costs far more than the arithmetic; a fused loop over `Float64Array`s does not.
  * It evaluates exactly the same formulas as the tensor path (`MLP.apply`), which the tests check.
  */
-import { type ActivationName, activate, activateDerivative } from './activations.ts';
+import { type ActivationName, activateDerivativeInto, activateInto } from './activations.ts';
 import type { MLP, MlpLayerLayout } from './mlp.ts';
 
 /**
@@ -70,8 +70,8 @@ export class MlpKernel {
         w += nIn;
         if (b >= 0) s += p[b + i];
         z[i] = s;
-        next[i] = activate(act, s);
       }
+      activateInto(next, act, z, L.outputs);
     }
     const aL = this.a[layers.length];
     for (let i = 0; i < this.outputs; i++) out[i] = aL[i];
@@ -82,10 +82,7 @@ export class MlpKernel {
   private ensureDerivatives(): void {
     if (this.derivsValid) return;
     for (let l = 0; l < this.layers.length; l++) {
-      const z = this.z[l];
-      const d = this.d[l];
-      const act = this.acts[l];
-      for (let i = 0; i < z.length; i++) d[i] = activateDerivative(act, z[i]);
+      activateDerivativeInto(this.d[l], this.acts[l], this.z[l], this.z[l].length);
     }
     this.derivsValid = true;
   }

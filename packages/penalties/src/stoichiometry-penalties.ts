@@ -70,7 +70,7 @@ export function densityPenalty(options: DensityOptions = {}): PenaltyFn {
 
 /** Options of {@link bipolarPenalty}. */
 export interface BipolarOptions {
-  /** Required consumption and production δ (in stoichiometric units). Default 0.5. */
+  /** Required consumption and production δ (in stoichiometric units). Default 1. */
   readonly margin?: number;
   /** Temperature τ of the soft minimum/maximum. Default 0.1. */
   readonly temperature?: number;
@@ -87,7 +87,7 @@ export interface BipolarOptions {
  * entries would be flat for an all-positive column).
  */
 export function bipolarPenalty(options: BipolarOptions = {}): PenaltyFn {
-  const delta = positive('margin', options.margin ?? 0.5);
+  const delta = positive('margin', options.margin ?? 1);
   const tau = positive('temperature', options.temperature ?? 0.1);
   return (tree, model) => {
     const { S } = stoich(tree, model, 'bipolar');
