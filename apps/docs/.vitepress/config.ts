@@ -29,8 +29,8 @@ const items = (dir: string, list: readonly [string, string][]): DefaultTheme.Sid
     .map(([slug, text]) => ({ text, link: `/${dir}/${slug}` }));
 
 const apiItems: DefaultTheme.SidebarItem[] = apiPackages
-  .filter((p) => exists(`api/@odeon/${p}/index`))
-  .map((p) => ({ text: `@odeon/${p}`, link: `/api/@odeon/${p}/` }));
+  .filter((p) => exists(`api/@odeon/${p}`))
+  .map((p) => ({ text: `@odeon/${p}`, link: `/api/@odeon/${p}` }));
 
 const sidebar: DefaultTheme.SidebarItem[] = [
   { text: 'Introduction', items: [{ text: 'Getting started', link: '/getting-started' }] },

@@ -57,6 +57,15 @@ const pages: readonly PageCase[] = [
       expect(y2).toBeAllclose(Array(4).fill(0.9185534764e-5), { rtol: 2e-5, atol: 0 });
     },
   },
+  {
+    name: 'tutorial-backsolve',
+    path: '/tutorials/backsolve-stiff',
+    snippet: 'tutorials/backsolve-reverse',
+    output: [
+      /^backward integration failed: StepSizeTooSmall at t = /m,
+      /^y2 at t = \S+: backward \S+, forward \S+$/m,
+    ],
+  },
 ];
 
 let built = false;

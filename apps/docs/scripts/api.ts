@@ -40,6 +40,9 @@ async function main(): Promise<void> {
     readme: 'none',
     name: 'API reference',
     entryFileName: 'index',
+    // One page per package (members as sections): six pages instead of hundreds, each searchable
+    // with the page outline.
+    outputFileStrategy: 'modules',
     hidePageHeader: true,
     hideBreadcrumbs: false,
     excludePrivate: true,
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
 
   const rows = modules.map((m) => {
     const count = (m.children ?? []).filter((c) => !c.kindOf(ReflectionKind.Reference)).length;
-    return `| [\`${m.name}\`](./${m.name}/) | ${count} | ${packageDescription(m.name)} |`;
+    return `| [\`${m.name}\`](./${m.name}) | ${count} | ${packageDescription(m.name)} |`;
   });
   writeFileSync(
     join(outDir, 'index.md'),

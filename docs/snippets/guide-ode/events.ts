@@ -17,9 +17,6 @@ const sol = solve(ball, {
   method: 'tsit5',
   rtol: 1e-10,
   atol: 1e-10,
-  // The solution is a parabola, so the error estimate lets steps grow huge; a step spanning a whole
-  // arc would hide both of its zero crossings. dtMax keeps every arc several steps long.
-  dtMax: 0.1,
   saveAt: Array.from({ length: 401 }, (_, i) => i * 0.02),
   events: [
     {
