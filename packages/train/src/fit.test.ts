@@ -173,6 +173,49 @@ describe('fit', () => {
     expect(Math.abs(r.parameters.k3 / 1e4 - 1)).toBeLessThan(1e-6);
   });
 
+  it('standard errors match the closed form for exponential decay', () => {
+    // y' = −k y, y(0) = 1; data e^{−0.3 t} + noise at t = 1..20. With residuals r_i = e^{−k t_i} − y_i:
+    // ∂r/∂k = −t e^{−kt}, ∂²r/∂k² = t² e^{−kt}; ∇²L = (2/N) Σ (∂r² + r ∂²r) over N = 21 observed values;
+    // σ̂² = SSR/(20 − 1); SE = sqrt(σ̂² (2/N) / ∇²L).
+    const decay: OdeProblem = {
+      rhs: (_t, y, p, d) => {
+        d[0] = -p[0] * y[0];
+      },
+      y0: [1],
+      t0: 0,
+      t1: 20,
+      p: [0.5],
+      names: ['y'],
+    };
+    const t = Array.from({ length: 21 }, (_, i) => i);
+    const noise = [
+      0, 0.012, -0.008, 0.005, 0.011, -0.013, 0.002, -0.004, 0.009, -0.01, 0.006, 0.001, -0.007, 0.004,
+      -0.002, 0.008, -0.005, 0.003, -0.009, 0.007, -0.001,
+    ];
+    const y = t.map((s, i) => Math.exp(-0.3 * s) + noise[i]);
+    const data = new Dataset(['y'], [{ t, y: y.map((v) => [v]) }]);
+    const r = fitModel(decay, data, { parameters: [{ index: 0, lower: 0 }], rtol: 1e-11, atol: 1e-13 });
+    const k = r.theta[0];
+    let ssr = 0;
+    let h = 0;
+    let jtj = 0;
+    for (let i = 1; i < t.length; i++) {
+      const e = Math.exp(-k * t[i]);
+      const res = e - y[i];
+      ssr += res * res;
+      jtj += (t[i] * e) ** 2;
+      h += (t[i] * e) ** 2 + res * t[i] * t[i] * e;
+    }
+    const N = 21;
+    const sigma2 = ssr / 19;
+    const seExact = Math.sqrt((sigma2 * (2 / N)) / ((2 / N) * h));
+    const se = r.standardErrors?.['p[0]'] as number;
+    expect(Math.abs(se / seExact - 1)).toBeLessThan(1e-4);
+    // And close to the pure Gauss–Newton value (small residuals).
+    expect(Math.abs(se / Math.sqrt(sigma2 / jtj) - 1)).toBeLessThan(0.1);
+    expect(r.covariance?.[0]).toBeCloseTo(se * se, 15);
+  });
+
   it('validates inputs with typed errors', () => {
     const d = abcData();
     const base = { gradient, parameterNames: ['k1', 'k2'] } as const;

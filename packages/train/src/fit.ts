@@ -66,6 +66,12 @@ export interface FitOptions {
   readonly lbfgs?: LbfgsOptions;
   /** Gradient engine; default `gradient` from `@odeon/ode`. */
   readonly gradient?: GradientEngine;
+  /**
+   * Estimate standard errors (loss `mse` only): covariance σ̂²(JᵀJ)⁻¹ with σ̂² = SSR/(n − k) and
+   * JᵀJ taken as (N/2)·∇²L, the Hessian from central differences of the gradient (2k extra
+   * gradient evaluations). Default true.
+   */
+  readonly uncertainty?: boolean;
 }
 
 /** One start of a multi-start fit. */
@@ -96,6 +102,10 @@ export interface FitResult {
   readonly starts: readonly FitStart[];
   /** Index of the best start. */
   readonly bestStart: number;
+  /** Standard errors of the fitted values by name (loss `mse`, N > k, positive-definite curvature). */
+  readonly standardErrors?: Readonly<Record<string, number>>;
+  /** Covariance of the fitted values (row-major k×k), as `standardErrors`. */
+  readonly covariance?: Float64Array;
 }
 
 /** The differentiable least-squares objective of a fit, in unconstrained coordinates u. */
@@ -117,6 +127,13 @@ export interface FitObjective {
   fullParams(theta: ArrayLike<number>): Float64Array;
   /** Starting θ (given initial values). */
   readonly initialTheta: Float64Array;
+  /** Number of observed (non-NaN) values the loss averages over (all measurements, whole series). */
+  readonly observed: number;
+  /**
+   * Observed values that carry information about θ: `observed` minus those at each measurement's
+   * first time when the initial conditions come from the data (their residual is zero by design).
+   */
+  readonly residualCount: number;
 }
 
 const FIT_DEFAULTS = {
@@ -297,7 +314,14 @@ export function fitObjective(problem: OdeProblem, dataset: Dataset, options: Fit
     return { value, grad };
   };
   const all = Int32Array.from({ length: dataset.size }, (_, i) => i);
+  let firstRow = 0;
+  if (o.initialConditions === 'data') {
+    for (const m of dataset.measurements)
+      for (let j = 0; j < dataset.n; j++) if (!Number.isNaN(m.y[j])) firstRow++;
+  }
   return {
+    observed: dataset.observedCount,
+    residualCount: dataset.observedCount - firstRow,
     names,
     transforms,
     initialTheta: Float64Array.from(initialTheta),
@@ -378,6 +402,14 @@ export function fit(problem: OdeProblem, dataset: Dataset, options: FitOptions):
   obj.names.forEach((name, k) => {
     parameters[name] = b.theta[k];
   });
+  const wantsUncertainty = (options.uncertainty ?? true) && (options.loss ?? FIT_DEFAULTS.loss) === 'mse';
+  const cov = wantsUncertainty ? covariance(obj, b.theta, b.value, () => evaluations++) : undefined;
+  let standardErrors: Record<string, number> | undefined;
+  if (cov !== undefined) {
+    standardErrors = {};
+    const k = b.theta.length;
+    for (let i = 0; i < k; i++) standardErrors[obj.names[i]] = Math.sqrt(cov[i * k + i]);
+  }
   return {
     parameters,
     theta: b.theta.slice(),
@@ -388,7 +420,88 @@ export function fit(problem: OdeProblem, dataset: Dataset, options: FitOptions):
     evaluations,
     starts,
     bestStart: best,
+    ...(standardErrors !== undefined && cov !== undefined ? { standardErrors, covariance: cov } : {}),
   };
+}
+
+/**
+ * Covariance of a least-squares (mse) fit: with L = SSR/N (N observed values) and ∇²L ≈ (2/N)JᵀJ
+ * (exact at zero residual; the residual-curvature term is kept, as in a Laplace approximation),
+ * cov = σ̂²·(2/N)·(∇²L)⁻¹ with σ̂² = SSR/(n − k), n the informative residuals. The Hessian is in
+ * θ-space, from central differences of the u-space gradient and the chain rule at the optimum
+ * (∇L ≈ 0 there). Undefined when n ≤ k, the Hessian is not positive definite, or a solve fails.
+ */
+function covariance(
+  obj: FitObjective,
+  theta: Float64Array,
+  value: number,
+  count: () => void,
+): Float64Array | undefined {
+  const k = theta.length;
+  const N = obj.observed;
+  const n = obj.residualCount;
+  if (!(n > k)) return undefined;
+  const u = obj.toU(theta);
+  const d = Float64Array.from(obj.transforms, (t, i) => t.derivative(u[i]));
+  const H = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) {
+    const h = 1e-4 * Math.max(1, Math.abs(u[j]));
+    const up = u.slice();
+    const um = u.slice();
+    up[j] += h;
+    um[j] -= h;
+    count();
+    const gp = obj.evaluate(up).grad;
+    count();
+    const gm = obj.evaluate(um).grad;
+    for (let i = 0; i < k; i++) H[i * k + j] = (gp[i] - gm[i]) / (2 * h) / (d[i] * d[j]);
+  }
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = 0.5 * (H[i * k + j] + H[j * k + i]);
+      H[i * k + j] = v;
+      H[j * k + i] = v;
+    }
+  }
+  const inv = invertSpd(H, k);
+  if (inv === undefined || !inv.every(Number.isFinite)) return undefined;
+  const sigma2 = (N * value) / (n - k);
+  const f = (sigma2 * 2) / N;
+  for (let i = 0; i < inv.length; i++) inv[i] *= f;
+  return inv;
+}
+
+/** Inverse of a symmetric positive-definite k×k matrix by Cholesky; undefined if not SPD. */
+function invertSpd(a: Float64Array, k: number): Float64Array | undefined {
+  const L = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * k + j];
+      for (let m = 0; m < j; m++) s -= L[i * k + m] * L[j * k + m];
+      if (i === j) {
+        if (!(s > 0)) return undefined;
+        L[i * k + i] = Math.sqrt(s);
+      } else L[i * k + j] = s / L[j * k + j];
+    }
+  }
+  const inv = new Float64Array(k * k);
+  const col = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    col.fill(0);
+    col[c] = 1;
+    for (let i = 0; i < k; i++) {
+      let s = col[i];
+      for (let m = 0; m < i; m++) s -= L[i * k + m] * col[m];
+      col[i] = s / L[i * k + i];
+    }
+    for (let i = k - 1; i >= 0; i--) {
+      let s = col[i];
+      for (let m = i + 1; m < k; m++) s -= L[m * k + i] * col[m];
+      col[i] = s / L[i * k + i];
+    }
+    for (let i = 0; i < k; i++) inv[i * k + c] = col[i];
+  }
+  return inv;
 }
 
 function randomStart(obj: FitObjective, rng: Rng): Float64Array {

@@ -108,6 +108,8 @@ describe('odeon fit', () => {
     expect(r.parameters.k1).toBeCloseTo(0.7, 5);
     expect(r.parameters.k2).toBeCloseTo(0.25, 5);
     expect(r.initialParameters).toEqual({ k1: 0.2, k2: 1 });
+    // Exact data: the residual variance, hence the standard errors, are ~0.
+    expect(r.standardErrors.k1).toBeLessThan(1e-5);
     expect(r.finalLoss).toBeLessThan(1e-12);
     expect(r.initialLoss).toBeGreaterThan(1e-3);
     expect(r.converged).toBe(true);

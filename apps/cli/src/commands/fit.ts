@@ -39,6 +39,8 @@ export interface FitCommandResult {
   readonly model: string;
   readonly data: string;
   readonly parameters: Record<string, number>;
+  /** Standard errors (loss mse only; see @odeon/train FitOptions.uncertainty). */
+  readonly standardErrors?: Record<string, number>;
   readonly initialParameters: Record<string, number>;
   readonly initialLoss: number;
   readonly finalLoss: number;
@@ -215,6 +217,7 @@ export async function fitModelFile(
     model: modelPath,
     data: dataPath,
     parameters: { ...r.parameters },
+    ...(r.standardErrors !== undefined ? { standardErrors: { ...r.standardErrors } } : {}),
     initialParameters,
     initialLoss,
     finalLoss: r.value,
@@ -335,7 +338,10 @@ export const registerFit: RegisterCommand = (program: Command, io: CliIo) => {
       }
       io.stdout(`fitted ${Object.keys(r.parameters).length} parameter(s) of ${r.model} to ${r.data}\n`);
       for (const [name, v] of Object.entries(r.parameters)) {
-        io.stdout(`  ${name} = ${v.toPrecision(8)}   (start ${r.initialParameters[name]?.toPrecision(4)})\n`);
+        const se = r.standardErrors?.[name];
+        io.stdout(
+          `  ${name} = ${v.toPrecision(8)}${se !== undefined ? ` ± ${se.toPrecision(2)}` : ''}   (start ${r.initialParameters[name]?.toPrecision(4)})\n`,
+        );
       }
       io.stdout(
         `loss (${r.loss}) ${r.initialLoss.toExponential(3)} -> ${r.finalLoss.toExponential(3)}; ${r.converged ? 'converged' : 'NOT converged'} (${r.reason}), ${r.iterations} iterations, ${r.evaluations} evaluations, ${r.wallSeconds.toFixed(2)} s\n`,
