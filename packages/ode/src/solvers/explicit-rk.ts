@@ -36,6 +36,10 @@ export class ExplicitRkStepper implements Stepper {
   private readonly extra: Float64Array;
   private readonly extraViews: Float64Array[];
   private readonly estimateStiffness: boolean;
+  /** Nonzero entries of a, row by row (CSR): row i is nzCol/nzVal[nzStart[i], nzStart[i + 1]). */
+  private readonly nzStart: Int32Array;
+  private readonly nzCol: Int32Array;
+  private readonly nzVal: Float64Array;
 
   constructor(
     ctx: SolverContext,
@@ -65,6 +69,21 @@ export class ExplicitRkStepper implements Stepper {
     this.extra = kind === 'dop853' ? new Float64Array(3 * n) : new Float64Array(0);
     this.extraViews = kind === 'dop853' ? [0, 1, 2].map((i) => this.extra.subarray(i * n, (i + 1) * n)) : [];
     this.estimateStiffness = estimateStiffness && tab.fsal && tab.c[s - 2] === 1;
+    const cols: number[] = [];
+    const vals: number[] = [];
+    this.nzStart = new Int32Array(s + 1);
+    for (let i = 0; i < s; i++) {
+      this.nzStart[i] = cols.length;
+      for (let j = 0; j < i; j++) {
+        if (tab.a[i * s + j] !== 0) {
+          cols.push(j);
+          vals.push(tab.a[i * s + j]);
+        }
+      }
+    }
+    this.nzStart[s] = cols.length;
+    this.nzCol = Int32Array.from(cols);
+    this.nzVal = Float64Array.from(vals);
   }
 
   reset(t: number, y: Float64Array, f0?: Float64Array): void {
@@ -79,14 +98,18 @@ export class ExplicitRkStepper implements Stepper {
     const { ctx, tab, K, tmp, views } = this;
     const n = ctx.n;
     const s = tab.stages;
-    const a = tab.a;
     const c = tab.c;
     const last = tab.fsal ? s - 1 : s;
+    const nzStart = this.nzStart;
+    const nzCol = this.nzCol;
+    const nzVal = this.nzVal;
     for (let i = 1; i < last; i++) {
-      const row = i * s;
+      // only the nonzero a_ij (DOP853's rows are half zeros)
+      const q0 = nzStart[i];
+      const q1 = nzStart[i + 1];
       for (let k = 0; k < n; k++) {
         let acc = 0;
-        for (let j = 0, o = k; j < i; j++, o += n) acc += a[row + j] * K[o];
+        for (let q = q0; q < q1; q++) acc += nzVal[q] * K[nzCol[q] * n + k];
         tmp[k] = y[k] + h * acc;
       }
       ctx.rhs(t + c[i] * h, tmp, ctx.p, views[i]);
