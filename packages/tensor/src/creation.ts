@@ -26,7 +26,8 @@ function checkShape(shape: Shape): void {
 /** @internal Wraps float64 values (taken over, not copied) as a constant tensor. */
 export function fromValues(values: Float64Array, shape: Shape, backend?: BackendName): Tensor {
   const impl = backendImpl(backend);
-  return new Tensor(impl, impl.fromFloat64(values, shape), shape);
+  const s = shape.slice();
+  return new Tensor(impl, impl.fromFloat64(values, s), s);
 }
 
 function inferShape(x: NestedArray): number[] {

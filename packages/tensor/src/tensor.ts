@@ -25,7 +25,9 @@ export class Tensor {
   constructor(impl: Backend, data: unknown, shape: Shape, node: GraphNode | null = null) {
     this.impl = impl;
     this.data = data;
-    this.shape = Object.freeze(shape.slice());
+    // Callers pass a shape they own (creation functions copy user input once), so no copy here:
+    // this constructor runs once per op.
+    this.shape = shape;
     this.size = sizeOf(shape);
     this.node = node;
   }
