@@ -51,6 +51,7 @@ export {
   type SuiteComparison,
   type SuiteSettings,
   type SuiteTable,
+  simulateForSettings,
   simulateSuiteCase,
   suiteSolverOptions,
 } from './suite.ts';

@@ -1,5 +1,5 @@
-import { OdeonError } from '@odeon/ode';
-import { compileModel } from './compile.ts';
+import { isOdeonError, OdeonError } from '@odeon/ode';
+import { type CompiledModel, compileModel } from './compile.ts';
 import { parseSbml } from './sbml-reader.ts';
 import { type SimulateOptions, simulate, type TimeCourse } from './simulate.ts';
 
@@ -52,15 +52,17 @@ export function suiteSolverOptions(
 }
 
 /**
- * Simulates an SBML document as a suite case prescribes: outputs at start + i·duration/steps, species
- * reported as amounts or concentrations per the settings, other ids as values, reaction ids as rates.
+ * Simulates a compiled model as a suite settings file prescribes: outputs at start + i·duration/steps,
+ * species as amounts or concentrations per the settings, other ids as values, reaction ids as rates.
+ * Uses tight tolerances (`suiteSolverOptions`); if the solver gives up (step size or step count), retries
+ * once with Rodas4 at rtol 1e-8 before reporting the error.
+ * @throws OdeonError `ModelFormatError` when the settings have no time span, plus solver errors.
  */
-export function simulateSuiteCase(
-  sbml: string,
+export function simulateForSettings(
+  model: CompiledModel,
   settings: SuiteSettings,
   overrides: Partial<SimulateOptions> = {},
 ): TimeCourse {
-  const model = compileModel(parseSbml(sbml));
   for (const key of ['start', 'duration', 'steps'] as const)
     if (!Number.isFinite(settings[key]))
       throw new OdeonError('ModelFormatError', `The settings file has no valid \`${key}\`.`, {
@@ -69,18 +71,33 @@ export function simulateSuiteCase(
       });
   const amount = new Set(settings.amount);
   const concentration = new Set(settings.concentration);
-  const kinds = settings.variables.map((v) =>
-    amount.has(v) ? 'amount' : concentration.has(v) ? 'concentration' : 'auto',
-  );
-  return simulate(model, {
+  const options: SimulateOptions = {
     ...suiteSolverOptions(settings),
     t0: settings.start,
     t1: settings.start + settings.duration,
     steps: settings.steps,
     variables: settings.variables,
-    kinds,
+    kinds: settings.variables.map((v) =>
+      amount.has(v) ? 'amount' : concentration.has(v) ? 'concentration' : 'auto',
+    ),
     ...overrides,
-  });
+  };
+  try {
+    return simulate(model, options);
+  } catch (error) {
+    const retry = isOdeonError(error, 'StepSizeTooSmall') || isOdeonError(error, 'MaxStepsReached');
+    if (!retry || overrides.method !== undefined || error.context.option === 'timeLimitMs') throw error;
+    return simulate(model, { ...options, method: 'rodas4', rtol: 1e-8 });
+  }
+}
+
+/** Parses, compiles and simulates an SBML document for a suite settings file (see `simulateForSettings`). */
+export function simulateSuiteCase(
+  sbml: string,
+  settings: SuiteSettings,
+  overrides: Partial<SimulateOptions> = {},
+): TimeCourse {
+  return simulateForSettings(compileModel(parseSbml(sbml)), settings, overrides);
 }
 
 function formatCell(v: number): string {

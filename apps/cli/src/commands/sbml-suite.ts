@@ -9,8 +9,7 @@ import {
   parseSuiteCsv,
   parseSuiteSettings,
   type SuiteComparison,
-  simulate,
-  suiteSolverOptions,
+  simulateForSettings,
 } from '@odeon/sbml';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -89,19 +88,7 @@ export function runSuiteCase(io: CliIo, c: { id: string; dir: string }): SuiteCa
           feature: 'non-time-course test',
           element: c.id,
         });
-    const amount = new Set(settings.amount);
-    const concentration = new Set(settings.concentration);
-    const course = simulate(model, {
-      ...suiteSolverOptions(settings),
-      t0: settings.start,
-      t1: settings.start + settings.duration,
-      steps: settings.steps,
-      variables: settings.variables,
-      kinds: settings.variables.map((v) =>
-        amount.has(v) ? 'amount' : concentration.has(v) ? 'concentration' : 'auto',
-      ),
-      timeLimitMs: 120_000,
-    });
+    const course = simulateForSettings(model, settings, { timeLimitMs: 120_000 });
     const expected = parseSuiteCsv(readTextFile(io, join(c.dir, `${c.id}-results.csv`), 'results'));
     const comparison = compareSuiteResults(
       expected,

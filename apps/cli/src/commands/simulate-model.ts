@@ -7,7 +7,7 @@ import {
   loadModel,
   parseSuiteSettings,
   simulate,
-  suiteSolverOptions,
+  simulateForSettings,
   type TimeCourse,
 } from '@odeon/sbml';
 import { type CliIo, writeJson } from '../io.ts';
@@ -99,19 +99,7 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
           element: key,
           hint: 'Give start, duration and steps.',
         });
-    const amount = new Set(settings.amount);
-    const concentration = new Set(settings.concentration);
-    course = simulate(model, {
-      ...suiteSolverOptions(settings),
-      ...tol,
-      t0: settings.start,
-      t1: settings.start + settings.duration,
-      steps: settings.steps,
-      variables: settings.variables,
-      kinds: settings.variables.map((v) =>
-        amount.has(v) ? 'amount' : concentration.has(v) ? 'concentration' : 'auto',
-      ),
-    });
+    course = simulateForSettings(model, settings, tol);
   } else {
     const t0 = numberOption(options.t0, 't0', Number.isFinite, 'a finite number') ?? 0;
     const t1 = numberOption(
