@@ -143,6 +143,16 @@ describe('events', () => {
     expect(ts[0]).toBe(0);
     expect(ts[ts.length - 1]).toBe(3);
   });
+
+  it('many tstops do not cripple the step size (it is restored after each clamped step)', () => {
+    const prob: OdeProblem = { rhs: (_t, y, _p, dy) => void (dy[0] = -y[0]), y0: [1], t0: 0, t1: 10 };
+    const free = solve(prob, { method: 'tsit5', rtol: 1e-8 });
+    // pairs of stops 1e-9 apart force a tiny step at each pair
+    const tstops = Array.from({ length: 20 }, (_, i) => Math.floor(i / 2) + 0.5 + (i % 2) * 1e-9);
+    const stopped = solve(prob, { method: 'tsit5', rtol: 1e-8, tstops });
+    expect(stopped.stats.steps).toBeLessThan(free.stats.steps + 3 * tstops.length);
+    expect(stopped.y[stopped.y.length - 1]).toBeCloseTo(Math.exp(-10), 9);
+  });
 });
 
 describe('typed errors', () => {

@@ -151,6 +151,8 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
     // the next point we must hit exactly: a tstop or t1
     const target = stopPtr < tstops.length && dir * (tstops[stopPtr] - t1) < 0 ? tstops[stopPtr] : t1;
     if (Math.abs(h) > dtMax) h = dir * dtMax;
+    // the step size before clamping to a tstop, restored after the clamped step (Hairer)
+    const hProposed = h;
     let hitTarget = false;
     if (dir * (t + 1.01 * h - target) >= 0 || (fixed && dir * (t + h - target) >= -1e-12 * Math.abs(h))) {
       h = target - t;
@@ -375,6 +377,7 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
       fac = Math.min(FAC_MAX, Math.max(FAC_MIN, fac));
       if (lastRejected) fac = Math.min(fac, 1);
       h *= fac;
+      if (hitTarget && Math.abs(hProposed) > Math.abs(h) && !lastRejected) h = hProposed;
       errOld = Math.max(err, 1e-4);
     }
     lastRejected = false;
