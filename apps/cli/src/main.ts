@@ -7,6 +7,7 @@ import { registerGradient } from './commands/gradient.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerSbmlSuite } from './commands/sbml-suite.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerTrain } from './commands/train.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import { type CliIo, processIo } from './io.ts';
 import { CLI_VERSION } from './version.ts';
@@ -19,6 +20,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerInfo,
   registerGradient,
   registerFit,
+  registerTrain,
 ];
 
 export function buildProgram(io: CliIo): Command {

@@ -1,0 +1,306 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type ActivationName, modelFromJson, NeuralODE, type OdeModel } from '@odeon/neural';
+import { type GradientMethod, OdeonError, type SensitivityKind } from '@odeon/ode';
+import {
+  type Checkpoint,
+  type Dataset,
+  fullBatch,
+  odeObjective,
+  parseCsv,
+  Strategy,
+  type StrategyStepOptions,
+  splitDataset,
+  train,
+} from '@odeon/train';
+import type { Command } from 'commander';
+import type { RegisterCommand } from '../command.ts';
+import { type CliIo, writeJson } from '../io.ts';
+import { readTextFile } from './simulate-model.ts';
+
+/**
+ * `odeon train config.json`: the configuration file (paths relative to it).
+ *
+ * ```json
+ * {
+ *   "data": "data.csv",
+ *   "model": { "kind": "neural-ode", "width": 5, "depth": 6, "activation": "gelu", "scaling": true, "seed": 0 },
+ *   "seed": 1,
+ *   "sensitivity": "quadrature", "method": "rodas5p", "rtol": 1e-6, "atol": 1e-8,
+ *   "validation": { "fraction": 0.2, "by": "point", "every": 100, "patience": 5 },
+ *   "strategy": [{ "lr": 0.005, "steps": 2000, "loss": "scaledMae", "optimizer": { "kind": "adamw", "weightDecay": 1e-6 } }],
+ *   "output": "trained-model.json"
+ * }
+ * ```
+ * `model` may instead be `{ "load": "model.json" }` (a model saved by `modelToJson`/`--out`).
+ */
+export interface TrainConfig {
+  readonly data: string;
+  readonly model:
+    | {
+        readonly kind: 'neural-ode';
+        readonly width?: number;
+        readonly depth?: number;
+        readonly activation?: ActivationName;
+        readonly timeInput?: boolean;
+        /** Kim et al. equation scaling from the data (y_scale = max − min, t_scale = t range). */
+        readonly scaling?: boolean;
+        readonly seed?: number;
+      }
+    | { readonly load: string };
+  readonly seed?: number;
+  readonly sensitivity?: SensitivityKind;
+  readonly method?: GradientMethod;
+  readonly rtol?: number;
+  readonly atol?: number;
+  readonly validation?: {
+    readonly fraction: number;
+    readonly by?: 'measurement' | 'point';
+    readonly every?: number;
+    readonly patience?: number;
+  };
+  readonly strategy: readonly StrategyStepOptions[];
+  /** Where to write the trained model (JSON). */
+  readonly output?: string;
+}
+
+/** What `odeon train` reports (its `--json` output ends with the final metrics and wallSeconds). */
+export interface TrainCommandResult {
+  readonly config: string;
+  readonly model: string;
+  readonly parameters: number;
+  readonly steps: number;
+  readonly reason: string;
+  readonly history: { readonly first: number; readonly last: number };
+  readonly validation?: Readonly<Record<string, number>>;
+  readonly output?: string;
+  readonly scaledMae: number;
+  readonly mse: number;
+  readonly wallSeconds: number;
+}
+
+function configError(message: string, element: string): OdeonError {
+  return new OdeonError('InvalidOption', `Invalid training config: ${message}`, {
+    option: element,
+    hint: 'See `odeon train --help` for the config format.',
+  });
+}
+
+function buildModel(config: TrainConfig, data: Dataset, base: string, io: CliIo): OdeModel {
+  const m = config.model as Record<string, unknown> | undefined;
+  if (m === undefined || m === null || typeof m !== 'object')
+    throw configError('`model` is required.', 'model');
+  if (typeof m.load === 'string') {
+    const model = modelFromJson(readTextFile({ ...io, cwd: base }, m.load, 'model'));
+    if (model.n !== data.n) {
+      throw configError(`the saved model has ${model.n} states, the data ${data.n} species.`, 'model.load');
+    }
+    return model;
+  }
+  if (m.kind !== 'neural-ode')
+    throw configError('`model.kind` must be "neural-ode" (or give `model.load`).', 'model.kind');
+  const c = config.model as Extract<TrainConfig['model'], { kind: 'neural-ode' }>;
+  return new NeuralODE({
+    n: data.n,
+    network: {
+      ...(c.width !== undefined ? { width: c.width } : {}),
+      ...(c.depth !== undefined ? { depth: c.depth } : {}),
+      ...(c.activation !== undefined ? { activation: c.activation } : {}),
+      ...(c.seed !== undefined ? { seed: c.seed } : {}),
+    },
+    ...(c.timeInput !== undefined ? { timeInput: c.timeInput } : {}),
+    ...(c.scaling === true ? { scaling: { yScale: data.yScale(), tScale: data.tScale() } } : {}),
+  });
+}
+
+/** Runs a training configuration; `options.checkpoint`/`options.resume` are checkpoint file paths. */
+export async function trainFromConfig(
+  configPath: string,
+  options: {
+    readonly out?: string;
+    readonly checkpoint?: string;
+    readonly resume?: string;
+    readonly json?: boolean;
+  },
+  io: CliIo,
+): Promise<TrainCommandResult> {
+  let config: TrainConfig;
+  try {
+    config = JSON.parse(readTextFile(io, configPath, 'config'));
+  } catch (e) {
+    if (e instanceof OdeonError) throw e;
+    throw new OdeonError(
+      'InvalidOption',
+      `The config ${JSON.stringify(configPath)} is not valid JSON: ${(e as Error).message}`,
+      {
+        option: 'config',
+      },
+    );
+  }
+  if (config === null || typeof config !== 'object')
+    throw configError('the file must hold a JSON object.', 'config');
+  const base = dirname(resolve(io.cwd, configPath));
+  const baseIo = { ...io, cwd: base };
+  if (typeof config.data !== 'string') throw configError('`data` must be the path of a CSV file.', 'data');
+  const all = parseCsv(readTextFile(baseIo, config.data, 'data file'));
+  if (!Array.isArray(config.strategy) || config.strategy.length === 0) {
+    throw configError('`strategy` must be a non-empty list of steps ({ lr, steps, ... }).', 'strategy');
+  }
+  const strategy = new Strategy();
+  for (const step of config.strategy) strategy.addStep(step);
+  const seed = config.seed ?? 0;
+  const v = config.validation;
+  const { train: trainData, validation: valData } =
+    v === undefined
+      ? { train: all, validation: undefined }
+      : splitDataset(all, { validationFraction: v.fraction, by: v.by ?? 'measurement', seed });
+  const model = buildModel(config, all, base, io);
+  const m0 = trainData.measurements[0];
+  const problem = {
+    ...model.problem({
+      y0: m0.y0.map((x) => (Number.isNaN(x) ? 0 : x)),
+      t0: m0.t[0],
+      t1: m0.t[m0.t.length - 1],
+    }),
+    names: all.species,
+  };
+  const solver = {
+    ...(config.sensitivity !== undefined ? { sensitivity: config.sensitivity } : {}),
+    ...(config.method !== undefined ? { method: config.method } : {}),
+    ...(config.rtol !== undefined ? { rtol: config.rtol } : {}),
+    ...(config.atol !== undefined ? { atol: config.atol } : {}),
+  };
+  const objective = odeObjective(problem, trainData, solver);
+  const valObjective = valData ? odeObjective(problem, valData, solver) : undefined;
+  const fullObjective = odeObjective(problem, all, solver);
+  let resume: Checkpoint | undefined;
+  if (options.resume !== undefined) {
+    try {
+      resume = JSON.parse(readTextFile(io, options.resume, 'checkpoint'));
+    } catch (e) {
+      if (e instanceof OdeonError) throw e;
+      throw new OdeonError(
+        'CheckpointError',
+        `The checkpoint ${JSON.stringify(options.resume)} is not valid JSON.`,
+      );
+    }
+  }
+  const write = (path: string, text: string) => {
+    try {
+      writeFileSync(resolve(io.cwd, path), text);
+    } catch (cause) {
+      throw new OdeonError('IoError', `Cannot write ${JSON.stringify(path)}: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+  };
+  const showProgress = io.isTTY && !options.json;
+  const start = performance.now();
+  const r = await train(objective, model.p, strategy, {
+    seed,
+    datasetSize: trainData.size,
+    ...(valObjective && valData
+      ? {
+          validate: (p: Float64Array) => ({
+            loss: valObjective(p, fullBatch(valData.size, { loss: 'scaledMae' })).loss,
+          }),
+          validateEvery: v?.every ?? 0,
+          ...(v?.patience !== undefined ? { earlyStopping: { patience: v.patience } } : {}),
+        }
+      : {}),
+    ...(options.checkpoint !== undefined
+      ? {
+          checkpointEvery: 100,
+          onCheckpoint: (c: Checkpoint) => write(options.checkpoint as string, JSON.stringify(c)),
+        }
+      : {}),
+    ...(resume !== undefined ? { resume } : {}),
+    ...(showProgress
+      ? {
+          onProgress: (p) => {
+            const width = 30;
+            const filled = Math.round((width * p.step) / p.totalSteps);
+            const val = p.validation?.loss !== undefined ? ` val ${p.validation.loss.toExponential(3)}` : '';
+            const pen = p.metrics?.penalty !== undefined ? ` pen ${p.metrics.penalty.toExponential(2)}` : '';
+            io.stderr(
+              `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.totalSteps} loss ${p.loss.toExponential(3)}${val}${pen} ${p.stepsPerSecond.toFixed(1)} steps/s `,
+            );
+          },
+        }
+      : {}),
+  });
+  if (showProgress) io.stderr('\n');
+  model.setParams(r.params);
+  const out = options.out ?? config.output;
+  if (out !== undefined)
+    write(options.out !== undefined ? out : resolve(base, out), `${JSON.stringify(model.toJSON())}\n`);
+  const scaledMae = fullObjective(r.params, fullBatch(all.size, { loss: 'scaledMae' })).loss;
+  const mse = fullObjective(r.params, fullBatch(all.size, { loss: 'mse' })).loss;
+  const wallSeconds = (performance.now() - start) / 1000;
+  const h = r.history;
+  return {
+    config: configPath,
+    model: model.kind,
+    parameters: model.np,
+    steps: r.steps,
+    reason: r.reason,
+    history: {
+      first: h.length > 0 ? h[0].loss : Number.NaN,
+      last: h.length > 0 ? h[h.length - 1].loss : Number.NaN,
+    },
+    ...(r.validation.length > 0 ? { validation: r.validation[r.validation.length - 1].metrics } : {}),
+    ...(out !== undefined ? { output: out } : {}),
+    scaledMae,
+    mse,
+    wallSeconds,
+  };
+}
+
+export const registerTrain: RegisterCommand = (program: Command, io: CliIo) => {
+  program
+    .command('train')
+    .description(
+      'Train a neural ODE on measurements as described by a JSON config (strategy stages, validation, checkpoints).',
+    )
+    .argument('<config>', 'training configuration (JSON; see below)')
+    .option('--out <file>', 'write the trained model (JSON) here (overrides the config\'s "output")')
+    .option('--checkpoint <file>', 'write a checkpoint every 100 steps and at the end')
+    .option('--resume <file>', 'continue bit-for-bit from a checkpoint written by --checkpoint')
+    .option('--json', 'print a machine-readable summary (ends with scaledMae, mse and wallSeconds)')
+    .addHelpText(
+      'after',
+      `
+Config (paths relative to the config file):
+  {
+    "data": "data.csv",                       measurement,time,<species>...
+    "model": { "kind": "neural-ode", "width": 5, "depth": 6, "activation": "gelu", "scaling": true }
+             or { "load": "model.json" },
+    "seed": 1, "sensitivity": "quadrature", "method": "rodas5p", "rtol": 1e-6, "atol": 1e-8,
+    "validation": { "fraction": 0.2, "by": "point", "every": 100, "patience": 5 },
+    "strategy": [ { "lr": 0.005, "steps": 2000, "loss": "scaledMae", "length": 1, "dropout": 0,
+                    "optimizer": { "kind": "adamw", "weightDecay": 1e-6 }, "clipNorm": 10 } ],
+    "output": "trained-model.json"
+  }
+`,
+    )
+    .action(
+      async (
+        configPath: string,
+        options: { out?: string; checkpoint?: string; resume?: string; json?: boolean },
+      ) => {
+        const r = await trainFromConfig(configPath, options, io);
+        if (options.json) {
+          writeJson(io, r);
+          return;
+        }
+        io.stdout(
+          `trained ${r.model} (${r.parameters} parameters) for ${r.steps} steps (${r.reason}): loss ${r.history.first.toExponential(3)} -> ${r.history.last.toExponential(3)}\n`,
+        );
+        if (r.validation) io.stdout(`validation: ${JSON.stringify(r.validation)}\n`);
+        io.stdout(
+          `scaled MAE ${r.scaledMae.toExponential(3)}, MSE ${r.mse.toExponential(3)}, ${r.wallSeconds.toFixed(1)} s\n`,
+        );
+        if (r.output) io.stdout(`wrote ${r.output}\n`);
+      },
+    );
+};
