@@ -81,6 +81,9 @@ export interface AbcOptions {
   readonly sparsityAlpha?: number;
   /** Penalties ramp linearly from 0 to full weight over the first `warmup` fraction of the steps. Default 0.3. */
   readonly warmup?: number;
+  /** Fraction of the steps trained on the data alone before the penalties start ramping up. Default 0. */
+  readonly delay?: number;
+  readonly densityAlpha?: number;
 }
 
 export interface AbcResult {
@@ -100,6 +103,7 @@ export function runAbcExperiment(options: AbcOptions): AbcResult {
   const steps = options.steps ?? 1500;
   const lr = options.lr ?? 0.03;
   const warmup = options.warmup ?? 0.3;
+  const delay = options.delay ?? 0;
   const model = new RateFlowODE({
     species: 3,
     reactions: 2,
@@ -111,6 +115,7 @@ export function runAbcExperiment(options: AbcOptions): AbcResult {
         integerAlpha: options.integerAlpha ?? 3e-3,
         bipolarAlpha: options.bipolarAlpha ?? 3e-2,
         sparsityAlpha: options.sparsityAlpha ?? 0,
+        densityAlpha: options.densityAlpha ?? 0,
       })
     : new Penalties();
   const np = model.np;
@@ -155,7 +160,7 @@ export function runAbcExperiment(options: AbcOptions): AbcResult {
   for (let step = 1; step <= steps; step++) {
     mse = lossAndGrad(model.p, g);
     if (penalties.active.length > 0) {
-      const ramp = Math.min(1, step / Math.max(1, warmup * steps));
+      const ramp = Math.max(0, Math.min(1, (step - delay * steps) / Math.max(1, warmup * steps)));
       const r = penalties.valueAndGrad(model);
       pen = r.total;
       for (let j = 0; j < np; j++) g[j] += ramp * r.grad[j];
