@@ -107,6 +107,30 @@ describe.each(backends)('transformations on %s', (backend) => {
     );
   });
 
+  it('jvp of jvp gives the second directional derivative (nested levels do not mix)', () => {
+    // f(x) = Σ sin(x)·x² → d²/dε² f(x + εu) = uᵀ H u, H diagonal: (2 − x²) sin x + 4x cos x
+    const f = (x: T.Tensor) => T.sum(T.mul(T.sin(x), T.square(x)));
+    fc.assert(
+      fc.property(vector(3, -2, 2), vector(3, -1, 1), (x, u) => {
+        const tx = t(x);
+        const tu = t(u);
+        const second = T.jvp((y: T.Tensor) => T.jvp(f, y, tu).tangent, tx, tu).tangent.item();
+        let ref = 0;
+        for (let i = 0; i < 3; i++)
+          ref += u[i] * u[i] * ((2 - x[i] ** 2) * Math.sin(x[i]) + 4 * x[i] * Math.cos(x[i]));
+        expect(second).toBeAllclose([ref], f32 ? { rtol: 1e-3, atol: 1e-3 } : { rtol: 1e-12, atol: 1e-12 });
+        // perturbation confusion check (Siskind & Pearlmutter): d/dx [x · d/dy (x + y)] = 1
+        const pc = T.jvp(
+          (xx: T.Tensor) => T.mul(xx, T.jvp((yy: T.Tensor) => T.add(xx, yy), t([1], []), t([1], [])).tangent),
+          t([2], []),
+          t([1], []),
+        );
+        expect(pc.tangent.item()).toBeCloseTo(1, f32 ? 5 : 14);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
   it('hvp and hessian agree with the analytic Hessian of a quadratic form', () => {
     const Adata = [2, 1, 0, 1, 3, -1, 0, -1, 4];
     const A = t(Adata, [3, 3]);

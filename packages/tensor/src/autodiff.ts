@@ -4,13 +4,22 @@
  * of a grad) because every rule is written in differentiable ops and a backward pass records its own
  * graph whenever an outer transformation is active.
  *
- * Forward mode is the transpose of the linear map u ↦ J(x)ᵀu that reverse mode builds (the
- * "double-VJP" construction): exact, reuses the single rule table, and costs about one forward plus
- * two reverse sweeps.
+ * Forward mode propagates tangents through the primitives with the tangent-rule table
+ * (`jvp-rules.ts`): one sweep, no graph, levels keep nested jvps apart.
  */
 import { OdeonError } from '@odeon/ode';
 import { fromValues, onesLike, zerosLike } from './creation.ts';
-import { backward, inTransform, needsCreateGraph, track } from './engine.ts';
+import {
+  backward,
+  copyTangents,
+  forwardLevel,
+  inTransform,
+  needsCreateGraph,
+  tangentOf,
+  track,
+  withTangent,
+} from './engine.ts';
+import { shapesEqual } from './internal/shape.ts';
 import { activeRecorder } from './internal/trace-state.ts';
 import { mul } from './ops-elementwise.ts';
 import { sum } from './ops-reduce.ts';
@@ -25,16 +34,29 @@ export interface VjpResult<X extends Tree, Y extends Tree> {
   readonly vjp: (cotangent: Y) => X;
 }
 
+/** Cuts `t` from the reverse graph, keeping its forward-mode tangents (results handed back to a caller). */
 function detach(t: Tensor): Tensor {
   if (t.node === null) return t;
   const d = new Tensor(t.impl, t.data, t.shape);
+  copyTangents(t, d);
   activeRecorder()?.alias(d, t);
   return d;
 }
 
-/** Returns `x` cut from the autodiff graph: a constant with the same values. */
-export function stopGradient<T extends Tree>(x: T): T {
+function detachAll<T extends Tree>(x: T): T {
   return treeFromLeaves(x, treeLeaves(x).map(detach));
+}
+
+/** Returns `x` as a constant: no gradient flows back through it and it carries no tangent. */
+export function stopGradient<T extends Tree>(x: T): T {
+  return treeFromLeaves(
+    x,
+    treeLeaves(x).map((t) => {
+      const d = new Tensor(t.impl, t.data, t.shape);
+      activeRecorder()?.alias(d, t);
+      return d;
+    }),
+  );
 }
 
 /** Evaluates f at x and returns the pullback (reverse mode). Inputs and outputs may be trees. */
@@ -45,7 +67,7 @@ export function vjp<X extends Tree, Y extends Tree>(f: (x: X) => Y, x: X): VjpRe
   const tracked = leaves.map(track);
   const y = inTransform(() => f(treeFromLeaves(x, tracked)));
   const yLeaves = treeLeaves(y);
-  const value = nested || xTracked ? y : stopGradient(y);
+  const value = nested || xTracked ? y : detachAll(y);
   return {
     value,
     vjp: (cotangent: Y): X => {
@@ -94,30 +116,31 @@ export interface JvpResult<Y extends Tree> {
   readonly tangent: Y;
 }
 
-/** Forward mode: f(x) and the directional derivative ∂f/∂x·v. */
+/** Forward mode: f(x) and the directional derivative ∂f/∂x·v (tangent rules, one sweep). */
 export function jvp<X extends Tree, Y extends Tree>(f: (x: X) => Y, x: X, tangent: X): JvpResult<Y> {
-  const outer =
-    needsCreateGraph() ||
-    treeLeaves(x).some((l) => l.node !== null) ||
-    treeLeaves(tangent).some((l) => l.node !== null);
-  const vLeaves = treeLeaves(tangent);
-  return inTransform(() => {
-    const r = vjp(f, x);
-    const yLeaves = treeLeaves(r.value);
-    const u = yLeaves.map((l) => track(zerosLike(l)));
-    const g = treeLeaves(r.vjp(treeFromLeaves(r.value, u)));
-    if (g.length !== vLeaves.length)
+  const xl = treeLeaves(x);
+  const vl = treeLeaves(tangent);
+  if (vl.length !== xl.length)
+    throw new OdeonError('ShapeMismatch', `jvp: tangent has ${vl.length} leaves, input has ${xl.length}.`);
+  for (let i = 0; i < xl.length; i++)
+    if (!shapesEqual(xl[i].shape, vl[i].shape))
       throw new OdeonError(
         'ShapeMismatch',
-        `jvp: tangent has ${vLeaves.length} leaves, input has ${g.length}.`,
+        `jvp: tangent leaf ${i} has shape [${vl[i].shape.join(',')}], input [${xl[i].shape.join(',')}].`,
       );
-    const t = backward(g, vLeaves, u, outer);
-    const value = outer ? r.value : stopGradient(r.value);
+  return forwardLevel((level) => {
+    const y = f(
+      treeFromLeaves(
+        x,
+        xl.map((xi, i) => withTangent(xi, level, vl[i])),
+      ),
+    );
+    const yl = treeLeaves(y);
     return {
-      value,
+      value: y,
       tangent: treeFromLeaves(
-        r.value,
-        t.map((ti, i) => ti ?? zerosLike(yLeaves[i])),
+        y,
+        yl.map((yi) => tangentOf(yi, level) ?? zerosLike(yi)),
       ),
     };
   });
@@ -150,17 +173,12 @@ export function jacobian(f: (x: Tensor) => Tensor, options: JacobianOptions = {}
         const rows: Tensor[] = [];
         for (let i = 0; i < m; i++) rows.push(reshape(r.vjp(unit(m, i, y, y.shape)), [n]));
         const J = m === 0 ? zerosLike(fromValues(new Float64Array(0), [0, n], x.backend)) : stack(rows, 0);
-        return reshape(outer ? J : stopGradient(J), [...y.shape, ...x.shape]);
+        return reshape(outer ? J : detach(J), [...y.shape, ...x.shape]);
       }
-      const u = track(zerosLike(y));
-      const g = r.vjp(u);
       const cols: Tensor[] = [];
-      for (let j = 0; j < n; j++) {
-        const [c] = backward([g], [unit(n, j, x, x.shape)], [u], outer);
-        cols.push(reshape(c ?? zerosLike(y), [m]));
-      }
+      for (let j = 0; j < n; j++) cols.push(reshape(jvp(f, x, unit(n, j, x, x.shape)).tangent, [m]));
       const J = stack(cols, 1);
-      return reshape(outer ? J : stopGradient(J), [...y.shape, ...x.shape]);
+      return reshape(outer ? J : detach(J), [...y.shape, ...x.shape]);
     });
   };
 }

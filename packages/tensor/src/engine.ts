@@ -10,6 +10,7 @@ import { cpuBackend } from './backends/cpu-backend.ts';
 import type { GraphNode } from './internal/graph.ts';
 import { shapesEqual } from './internal/shape.ts';
 import { activeRecorder } from './internal/trace-state.ts';
+import { jvpRules } from './jvp-rules.ts';
 import { rules } from './rules.ts';
 import { Tensor } from './tensor.ts';
 import type { BackendName, OpAttrs, OpName, Shape } from './types.ts';
@@ -78,7 +79,80 @@ export function apply<K extends OpName>(
   if (node !== null) node.out = t;
   const rec = activeRecorder();
   if (rec !== null) rec.record(op, inputs, attrs, outShape, t);
+  if (levels.length > 0) propagateTangents(op, inputs, attrs, t);
   return t;
+}
+
+// ---- forward mode ------------------------------------------------------------------------------
+// Each active `jvp` owns a level; tensors carry tangents per level. A primitive's tangent at level L
+// is computed by its rule with only the levels outside L active, so tangents of tangents (nested
+// jvp) are tracked at the outer levels and perturbations of different jvps never mix.
+
+const tangents = new WeakMap<Tensor, Map<number, Tensor>>();
+let levels: number[] = [];
+let nextLevel = 1;
+
+function propagateTangents(op: OpName, inputs: readonly Tensor[], attrs: unknown, out: Tensor): void {
+  const saved = levels;
+  try {
+    for (let li = saved.length - 1; li >= 0; li--) {
+      const L = saved[li];
+      let any = false;
+      const ts: (Tensor | null)[] = new Array(inputs.length);
+      for (let i = 0; i < inputs.length; i++) {
+        const t = tangents.get(inputs[i])?.get(L) ?? null;
+        ts[i] = t;
+        if (t !== null) any = true;
+      }
+      if (!any) continue;
+      levels = saved.slice(0, li);
+      const rule = jvpRules[op] as (
+        ts: readonly (Tensor | null)[],
+        xs: readonly Tensor[],
+        y: Tensor,
+        a: unknown,
+      ) => Tensor | null;
+      const t = rule(ts, inputs, out, attrs);
+      if (t !== null) setTangent(out, L, t);
+    }
+  } finally {
+    levels = saved;
+  }
+}
+
+function setTangent(x: Tensor, level: number, t: Tensor): void {
+  let m = tangents.get(x);
+  if (m === undefined) {
+    m = new Map();
+    tangents.set(x, m);
+  }
+  m.set(level, t);
+}
+
+/** @internal The tangent of `x` at forward level `level`, or null (zero). */
+export function tangentOf(x: Tensor, level: number): Tensor | null {
+  return tangents.get(x)?.get(level) ?? null;
+}
+
+/** @internal A copy of `x` (same values, same reverse-mode node) carrying tangent `t` at `level`. */
+export function withTangent(x: Tensor, level: number, t: Tensor): Tensor {
+  const d = new Tensor(x.impl, x.data, x.shape, x.node);
+  copyTangents(x, d);
+  setTangent(d, level, t);
+  activeRecorder()?.alias(d, x);
+  return d;
+}
+
+/** @internal Runs `body` inside a fresh forward-mode level. */
+export function forwardLevel<T>(body: (level: number) => T): T {
+  const level = nextLevel++;
+  const saved = levels;
+  levels = [...saved, level];
+  try {
+    return body(level);
+  } finally {
+    levels = saved;
+  }
 }
 
 /** @internal A differentiated copy of `x`: a fresh graph node (linked to `x` if `x` is itself tracked). */
@@ -86,8 +160,15 @@ export function track(x: Tensor): Tensor {
   const node: GraphNode = { id: nextNodeId++, op: 'identity', inputs: [x], attrs: {}, out: null };
   const t = new Tensor(x.impl, x.data, x.shape, node);
   node.out = t;
+  copyTangents(x, t);
   activeRecorder()?.alias(t, x);
   return t;
+}
+
+/** @internal `to` gets the forward-mode tangents of `from` (same values, e.g. a tracked or detached copy). */
+export function copyTangents(from: Tensor, to: Tensor): void {
+  const m = tangents.get(from);
+  if (m !== undefined) tangents.set(to, new Map(m));
 }
 
 /** @internal Runs `body` as one nesting level of a transformation (grad, vjp, jvp). */

@@ -202,6 +202,59 @@ describe.each(backends)('gradcheck on %s', (backend) => {
       });
   }
 
+  for (const c of cases) {
+    const w = T.randn([1024], { seed: 7 }).toFloat64();
+    const lossOf = (x: T.Tensor): T.Tensor => {
+      const y = c.f(x);
+      return T.sum(T.mul(y, T.tensor(w.subarray(0, y.size), y.shape, { backend })));
+    };
+    const dir = T.randn([c.n], { seed: 13 }).toFloat64();
+    // Central difference of a vector function along `dir`.
+    const directional = (g: (x: Float64Array) => Float64Array, x: Float64Array): Float64Array => {
+      const xp = x.map((v, i) => v + h * dir[i]);
+      const xm = x.map((v, i) => v - h * dir[i]);
+      const gp = g(xp);
+      const gm = g(xm);
+      return gp.map((v, i) => (v - gm[i]) / (2 * h));
+    };
+    const check = (analytic: Float64Array, numeric: Float64Array, tol: { rtol: number; atol: number }) => {
+      for (let i = 0; i < numeric.length; i++)
+        if (!(Math.abs(analytic[i] - numeric[i]) <= tol.atol + tol.rtol * Math.abs(numeric[i])))
+          throw new Error(`component ${i}: ${analytic[i]} vs ${numeric[i]}`);
+    };
+    it(`${c.name}: forward mode (jvp) first order`, () => {
+      fc.assert(
+        fc.property(vector(c.n, c.lo ?? -2, c.hi ?? 2), (x0) => {
+          const x = c.ok === undefined ? x0 : c.ok(x0);
+          const f = (v: Float64Array) => c.f(T.tensor(v, [v.length], { backend })).toFloat64();
+          const tangent = T.jvp(
+            c.f,
+            T.tensor(x, [c.n], { backend }),
+            T.tensor(dir, [c.n], { backend }),
+          ).tangent;
+          check(tangent.toFloat64(), directional(f, x), tol1);
+        }),
+        { numRuns: backend === 'cpu' ? 15 : 5, seed: 44 },
+      );
+    });
+    if (c.firstOnly !== true)
+      it(`${c.name}: forward-over-reverse (jvp of grad) second order`, () => {
+        fc.assert(
+          fc.property(vector(c.n, c.lo ?? -2, c.hi ?? 2), (x0) => {
+            const x = c.ok === undefined ? x0 : c.ok(x0);
+            const g = (v: Float64Array) => T.grad(lossOf)(T.tensor(v, [v.length], { backend })).toFloat64();
+            const hv = T.jvp(
+              T.grad(lossOf),
+              T.tensor(x, [c.n], { backend }),
+              T.tensor(dir, [c.n], { backend }),
+            ).tangent;
+            check(hv.toFloat64(), directional(g, x), tol2);
+          }),
+          { numRuns: backend === 'cpu' ? 8 : 3, seed: 45 },
+        );
+      });
+  }
+
   it('covers every differentiable primitive in the rule table', () => {
     const names = Object.keys(T.rules).sort();
     expect(names).toContain('gelu');
