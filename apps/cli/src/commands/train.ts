@@ -119,6 +119,7 @@ export async function trainFromConfig(
   options: {
     readonly out?: string;
     readonly checkpoint?: string;
+    readonly checkpointEvery?: string;
     readonly resume?: string;
     readonly json?: boolean;
   },
@@ -194,6 +195,16 @@ export async function trainFromConfig(
       });
     }
   };
+  const checkpointEvery = options.checkpointEvery === undefined ? 100 : Number(options.checkpointEvery);
+  if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1) {
+    throw new OdeonError(
+      'UsageError',
+      `--checkpoint-every must be an integer ≥ 1 (got ${JSON.stringify(options.checkpointEvery)}).`,
+      {
+        option: 'checkpoint-every',
+      },
+    );
+  }
   const showProgress = io.isTTY && !options.json;
   const start = performance.now();
   const r = await train(objective, model.p, strategy, {
@@ -210,8 +221,9 @@ export async function trainFromConfig(
       : {}),
     ...(options.checkpoint !== undefined
       ? {
-          checkpointEvery: 100,
-          onCheckpoint: (c: Checkpoint) => write(options.checkpoint as string, JSON.stringify(c)),
+          checkpointEvery,
+          onCheckpoint: (c: Checkpoint) =>
+            write((options.checkpoint as string).replaceAll('{step}', String(c.step)), JSON.stringify(c)),
         }
       : {}),
     ...(resume !== undefined ? { resume } : {}),
@@ -264,7 +276,11 @@ export const registerTrain: RegisterCommand = (program: Command, io: CliIo) => {
     )
     .argument('<config>', 'training configuration (JSON; see below)')
     .option('--out <file>', 'write the trained model (JSON) here (overrides the config\'s "output")')
-    .option('--checkpoint <file>', 'write a checkpoint every 100 steps and at the end')
+    .option(
+      '--checkpoint <file>',
+      'write checkpoints here ("{step}" in the name keeps one file per checkpoint)',
+    )
+    .option('--checkpoint-every <n>', 'steps between checkpoints (default 100; one more at the end)')
     .option('--resume <file>', 'continue bit-for-bit from a checkpoint written by --checkpoint')
     .option('--json', 'print a machine-readable summary (ends with scaledMae, mse and wallSeconds)')
     .addHelpText(
@@ -286,7 +302,13 @@ Config (paths relative to the config file):
     .action(
       async (
         configPath: string,
-        options: { out?: string; checkpoint?: string; resume?: string; json?: boolean },
+        options: {
+          out?: string;
+          checkpoint?: string;
+          checkpointEvery?: string;
+          resume?: string;
+          json?: boolean;
+        },
       ) => {
         const r = await trainFromConfig(configPath, options, io);
         if (options.json) {
