@@ -257,12 +257,14 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
   const m = order.length;
   const code = new Int32Array(m);
   const val = new Float64Array(m);
+  const index = new Int32Array(m); // y/p indices as integers (a double-valued key would take V8's slow path)
   const argStart = new Int32Array(m + 1);
   const argList: number[] = [];
   for (let i = 0; i < m; i++) {
     const n = dag.node(order[i]);
     code[i] = OPCODE.get(n.op) as number;
     val[i] = n.value;
+    index[i] = n.op === 'y' || n.op === 'p' ? n.value : 0;
     argStart[i] = argList.length;
     for (const a of n.args) argList.push(slotOf.get(a) as number);
   }
@@ -270,12 +272,51 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
   argList.push(0, 0, 0); // padding: operand reads of leaves stay in bounds (no deoptimising undefined reads)
   const args = Int32Array.from(argList);
   const slots = new Float64Array(m);
-  const targets = spec.targets.map((t) => ({
-    array: t.array,
-    index: t.index,
-    w: Int32Array.from(t.terms.map((x) => x.w)),
-    slot: Int32Array.from(t.terms.map((x) => slotOf.get(x.node) as number)),
-  }));
+  // Outputs as flat typed arrays (no per-call iterators or object loads).
+  const nTargets = spec.targets.length;
+  const tArray = Int32Array.from(spec.targets.map((t) => t.array));
+  const tIndex = Int32Array.from(spec.targets.map((t) => t.index));
+  const tStart = new Int32Array(nTargets + 1);
+  const termW: number[] = [];
+  const termSlot: number[] = [];
+  spec.targets.forEach((t, g) => {
+    tStart[g] = termW.length;
+    for (const x of t.terms) {
+      termW.push(x.w);
+      termSlot.push(slotOf.get(x.node) as number);
+    }
+  });
+  tStart[nTargets] = termW.length;
+  const termWs = Int32Array.from(termW);
+  const termSlots = Int32Array.from(termSlot);
+  const zero0 = spec.zero.includes(0);
+  const zero1 = spec.zero.includes(1);
+  // Leaves are loaded by tight loops; constants are written once; the dispatch loop visits operators only.
+  const ySlots: number[] = [];
+  const yIdx: number[] = [];
+  const pSlots: number[] = [];
+  const pIdx: number[] = [];
+  const tSlots: number[] = [];
+  const opSlots: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const op = OPCODES[code[i]];
+    if (op === 'const') slots[i] = val[i];
+    else if (op === 'y') {
+      ySlots.push(i);
+      yIdx.push(index[i]);
+    } else if (op === 'p') {
+      pSlots.push(i);
+      pIdx.push(index[i]);
+    } else if (op === 't') tSlots.push(i);
+    else opSlots.push(i);
+  }
+  const yS = Int32Array.from(ySlots);
+  const yI = Int32Array.from(yIdx);
+  const pS = Int32Array.from(pSlots);
+  const pI = Int32Array.from(pIdx);
+  const tS = Int32Array.from(tSlots);
+  const ops = Int32Array.from(opSlots);
+  const nOps = ops.length;
   const { factorial: fact, rem, min, max } = KERNEL_HELPERS;
   const run = (
     t: number,
@@ -286,7 +327,11 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
     o1?: Float64Array,
   ): void => {
     const s = slots;
-    for (let i = 0; i < m; i++) {
+    for (let j = 0; j < yS.length; j++) s[yS[j]] = y[yI[j]];
+    for (let j = 0; j < pS.length; j++) s[pS[j]] = p[pI[j]];
+    for (let j = 0; j < tS.length; j++) s[tS[j]] = t;
+    for (let q = 0; q < nOps; q++) {
+      const i = ops[q];
       const k = argStart[i];
       const a = s[args[k]];
       const b = s[args[k + 1]];
@@ -296,10 +341,10 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
           r = val[i];
           break;
         case 1:
-          r = y[val[i]];
+          r = y[index[i]];
           break;
         case 2:
-          r = p[val[i]];
+          r = p[index[i]];
           break;
         case 3:
           r = t;
@@ -427,17 +472,17 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
       }
       s[i] = r;
     }
-    for (const z of spec.zero) (z === 0 ? o0 : (o1 as Float64Array)).fill(0);
-    for (const tg of targets) {
-      const out = tg.array === 0 ? o0 : (o1 as Float64Array);
+    if (zero0) o0.fill(0);
+    if (zero1) (o1 as Float64Array).fill(0);
+    for (let g = 0; g < nTargets; g++) {
+      const out = tArray[g] === 0 ? o0 : (o1 as Float64Array);
       let acc = 0;
-      const nTerms = tg.slot.length;
-      for (let j = 0; j < nTerms; j++) {
-        const v = s[tg.slot[j]];
-        const term = tg.w[j] < 0 ? v : (w as Float64Array)[tg.w[j]] * v;
-        acc = j === 0 ? term : acc + term;
+      for (let j = tStart[g]; j < tStart[g + 1]; j++) {
+        const v = s[termSlots[j]];
+        const term = termWs[j] < 0 ? v : (w as Float64Array)[termWs[j]] * v;
+        acc = j === tStart[g] ? term : acc + term;
       }
-      out[tg.index] = acc;
+      out[tIndex[g]] = acc;
     }
   };
   if (spec.weighted) return run as Kernel;
