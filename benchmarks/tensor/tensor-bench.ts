@@ -273,7 +273,7 @@ console.log(
     const inner = width >= 128 ? 1 : 4;
     const [tWasm, tCpu, ratio] = pairUs(run('wasm'), run('cpu'), inner, inner, width >= 128 ? 3 : 7);
     ratios.push([width, ratio]);
-    rows.push([width, tCpu / 1000, tWasm / 1000, `${ratio.toFixed(2)}×`]);
+    rows.push([String(width), tCpu / 1000, tWasm / 1000, `${ratio.toFixed(2)}×`]);
   }
   table(
     'Batched MLP 3→[w]×2→3 GELU, batch 1024: forward + gradient of all parameters, ms per step',

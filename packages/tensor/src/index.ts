@@ -101,6 +101,7 @@ export {
   transpose,
 } from './ops-shape.ts';
 export { Rng } from './random.ts';
+export { type JvpRule, jvpRules } from './jvp-rules.ts';
 export { type Rule, rules } from './rules.ts';
 export { Tensor } from './tensor.ts';
 export { flatten, type Tree, treeFromLeaves, treeLeaves, treeMap, treeSize, unflatten } from './tree.ts';
