@@ -187,3 +187,37 @@ ${speciesRule}
     expect(c.values[1]).toBeCloseTo(-0.75, 9);
   });
 });
+
+describe('rateOf in initial values (the rate at t0)', () => {
+  it('x = rateOf(S1) for a reacting concentration species in a non-unit compartment, also at t0', () => {
+    // J0: -> S1 at 2 amount/time in C = 2: d[S1]/dt = 1 throughout.
+    const m = compileModel(
+      new ModelBuilder('rateof')
+        .compartment('C', 2)
+        .species('S1', 1, { amount: false })
+        .parameter('x', 0, { constant: false })
+        .assignmentRule('x', 'rateOf(S1)')
+        .reaction('-> S1', '2')
+        .build(),
+    );
+    const c = simulate(m, {
+      t1: 1,
+      steps: 2,
+      variables: ['x', 'S1'],
+      kinds: ['auto', 'concentration'],
+      ...TOL,
+    });
+    expect(Array.from(c.values)).toBeAllclose([1, 1, 1, 1.5, 1, 2], { rtol: 1e-10, atol: 1e-12 });
+  });
+  it('an initial assignment may use rateOf of a rate-rule variable', () => {
+    const m = compileModel(
+      new ModelBuilder('rateof_ia')
+        .parameter('v', 3, { constant: false })
+        .parameter('q', 0)
+        .rateRule('v', '0.5 * v')
+        .initialAssignment('q', 'rateOf(v)')
+        .build(),
+    );
+    expect(m.p[m.paramIds.indexOf('q')]).toBe(1.5);
+  });
+});

@@ -525,6 +525,28 @@ class Lowering {
     return v;
   }
 
+  /** Copies an RHS-graph node into the initial-value graph, with y and p replaced by their initial values. */
+  toInit(node: NodeId): NodeId {
+    const d = this.dag;
+    const g = this.initDag;
+    const map = new Map<NodeId, NodeId>();
+    for (const id of d.topo([node])) {
+      const n = d.node(id);
+      let r: NodeId;
+      if (n.op === 'const') r = g.const(n.value);
+      else if (n.op === 'y') r = this.initStored(this.stateIds[n.value]);
+      else if (n.op === 'p') r = this.initStored(this.paramIds[n.value]);
+      else if (n.op === 't') r = g.t();
+      else
+        r = g.op(
+          n.op,
+          n.args.map((a) => map.get(a) as NodeId),
+        );
+      map.set(id, r);
+    }
+    return map.get(node) as NodeId;
+  }
+
   // ---------------------------------------------------------------- events
 
   lowerEvent(e: ModelEvent): LoweredEvent {
@@ -664,20 +686,14 @@ class Lowering {
           element,
           'Write rateOf(<ci> id </ci>).',
         );
-      if (init)
-        throw new OdeonError(
-          'UnsupportedSbmlFeature',
-          `rateOf in ${element} is evaluated at the initial time, which is not supported.`,
-          {
-            feature: 'rateOf in initial values',
-            element,
-            hint: 'Use rateOf in rules, kinetic laws and events only.',
-          },
-        );
       const info = this.symbols.get(a.name);
       if (!info) throw semantic(`rateOf of undeclared ${a.name}.`, element, 'Declare it.');
-      if (info.role === 'state' && info.stores === 'value') return this.rhsOf(info.index);
-      return this.timeDerivative(this.value(a.name));
+      const rate =
+        info.role === 'state' && info.stores === 'value'
+          ? this.rhsOf(info.index)
+          : this.timeDerivative(this.value(a.name));
+      // In initial values, the rate at t0: the RHS graph evaluated at the initial state and parameters.
+      return init ? this.toInit(rate) : rate;
     }
     const x = args.map(L);
     const un = (o: DagOp) => d.op(o, [x[0]]);
