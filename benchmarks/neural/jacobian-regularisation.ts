@@ -8,10 +8,11 @@
  * of the trained model at rtol 1e-7, the fit error (MSE against the data) and the mean condition
  * number of J along the fitted trajectory.
  *
- *   node --conditions=@odeon/source --import tsx benchmarks/neural/jacobian-regularisation.ts [seeds=3] [steps=300] [alphaScale=1]
+ *   node --conditions=@odeon/source --import tsx benchmarks/neural/jacobian-regularisation.ts [seeds=3] [steps=300] [alphaScale=1] [width=16]
  */
-import { gradient, solve } from '../../packages/ode/src/index.ts';
+
 import { NeuralODE } from '../../packages/neural/src/index.ts';
+import { gradient, solve } from '../../packages/ode/src/index.ts';
 import {
   jacobianCondition,
   jacobianFrobenius,
@@ -26,6 +27,8 @@ const seeds = Number(process.argv[2] ?? 3);
 const steps = Number(process.argv[3] ?? 300);
 /** Multiplies every regulariser's α. */
 const alphaScale = Number(process.argv[4] ?? 1);
+/** Hidden width of the network. */
+const width = Number(process.argv[5] ?? 16);
 const T1 = 10;
 const times = Float64Array.from({ length: 25 }, (_, i) => (T1 * (i + 1)) / 25);
 const Y0 = [2, 0];
@@ -74,8 +77,10 @@ interface Row {
 }
 
 function run(seed: number, fn: PenaltyFn | null, alpha: number): Row {
-  const model = new NeuralODE({ n: 2, network: { width: 16, depth: 2, activation: 'tanh', seed } });
-  const penalties = fn ? new Penalties([new Penalty({ name: 'j', fn, alpha: alpha * alphaScale })]) : new Penalties();
+  const model = new NeuralODE({ n: 2, network: { width, depth: 2, activation: 'tanh', seed } });
+  const penalties = fn
+    ? new Penalties([new Penalty({ name: 'j', fn, alpha: alpha * alphaScale })])
+    : new Penalties();
   const np = model.np;
   const m1 = new Float64Array(np);
   const m2 = new Float64Array(np);
@@ -116,7 +121,12 @@ function run(seed: number, fn: PenaltyFn | null, alpha: number): Row {
     }
     model.setParams(p);
   }
-  const sol = solve(model.problem({ y0: Y0, t0: 0, t1: T1 }), { method: 'dopri5', rtol: 1e-7, atol: 1e-9, saveAt: times });
+  const sol = solve(model.problem({ y0: Y0, t0: 0, t1: T1 }), {
+    method: 'dopri5',
+    rtol: 1e-7,
+    atol: 1e-9,
+    saveAt: times,
+  });
   let mse = 0;
   for (let i = 0; i < data.length; i++) mse += (sol.y[i] - data[i]) ** 2;
   mse /= data.length;
@@ -125,7 +135,7 @@ function run(seed: number, fn: PenaltyFn | null, alpha: number): Row {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const lines = [
-  `NeuralODE 2→[16]×2 tanh→2 on the damped oscillator, ${steps} Adam steps (lr 0.02), dopri5 (training rtol 1e-5, final solve rtol 1e-7), ${seeds} seeds; means over seeds`,
+  `NeuralODE 2→[${width}]×2 tanh→2 on the damped oscillator, ${steps} Adam steps (lr 0.02), dopri5 (training rtol 1e-5, final solve rtol 1e-7), ${seeds} seeds; means over seeds`,
   '',
   '| regulariser | α | training NFE | final-solve NFE | fit MSE | mean cond(J) | seconds/run |',
   '|---|---:|---:|---:|---:|---:|---:|',
