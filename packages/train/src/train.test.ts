@@ -107,6 +107,30 @@ describe('train', () => {
     }
   });
 
+  it('historyLimit bounds the kept history (result and checkpoints) without changing the run', async () => {
+    const saved: Checkpoint[] = [];
+    const opts = { datasetSize: 8, seed: 3 };
+    const full = await train(leastSquares(true), [0, 0, 0], twoStages(), opts);
+    const limited = await train(leastSquares(true), [0, 0, 0], twoStages(), {
+      ...opts,
+      historyLimit: 10,
+      checkpointEvery: 25,
+      onCheckpoint: (c) => {
+        saved.push(JSON.parse(JSON.stringify(c)));
+      },
+    });
+    expect(same(limited.params, full.params)).toBe(true);
+    expect(limited.history.map((h) => h.step)).toEqual([50, 51, 52, 53, 54, 55, 56, 57, 58, 59]);
+    for (const c of saved) expect(c.history.length).toBeLessThanOrEqual(10);
+    const resumed = await train(leastSquares(true), [0, 0, 0], twoStages(), {
+      ...opts,
+      historyLimit: 10,
+      resume: saved[0],
+    });
+    expect(same(resumed.params, full.params)).toBe(true);
+    expect(resumed.history).toEqual(limited.history);
+  });
+
   it('refuses a checkpoint from another seed or strategy', async () => {
     const r = await train(leastSquares(), [0, 0, 0], twoStages(), { datasetSize: 8, seed: 1 });
     expect(

@@ -113,6 +113,11 @@ export interface TrainOptions {
   readonly resume?: Checkpoint;
   /** Abort between steps. */
   readonly signal?: { readonly aborted: boolean };
+  /**
+   * Keep only the last `historyLimit` step records (in the result and in checkpoints, which
+   * otherwise grow with the run); default unlimited. Does not affect the parameters.
+   */
+  readonly historyLimit?: number;
   /** Clock in milliseconds, for steps/s only; default `performance.now`. */
   readonly clock?: () => number;
 }
@@ -285,6 +290,11 @@ export async function train<P>(
   const metricName = es?.metric ?? 'loss';
   const minDelta = es?.minDelta ?? 0;
   const clock = options.clock ?? defaultClock;
+  const historyLimit = options.historyLimit ?? Number.POSITIVE_INFINITY;
+  if (!(historyLimit >= 1) || (Number.isFinite(historyLimit) && !Number.isInteger(historyLimit))) {
+    throw invalidOption('historyLimit', historyLimit, 'an integer ≥ 1');
+  }
+  const trimmed = (h: StepRecord[]) => (h.length > historyLimit ? h.slice(h.length - historyLimit) : h);
   const description = strategy.describe();
   const totalSteps = strategy.totalSteps;
 
@@ -348,7 +358,7 @@ export async function train<P>(
     params: encodeArray(x),
     optimizer: (optimizer ?? createOptimizer(stages[currentStage].optimizer, np)).state(),
     strategy: description,
-    history: history.map((h) => ({
+    history: trimmed(history).map((h) => ({
       step: h.step,
       stage: h.stage,
       loss: encodeNumber(h.loss),
@@ -474,6 +484,7 @@ export async function train<P>(
         ...(r.metrics ? { metrics: { ...r.metrics } } : {}),
       };
       history.push(record);
+      if (history.length > 2 * historyLimit) history = history.slice(history.length - historyLimit);
       step++;
       const stageEnd = k === stage.steps - 1;
       let stop = false;
@@ -513,7 +524,7 @@ export async function train<P>(
   const restore = es !== undefined && (es.restoreBest ?? true) && bestParams !== undefined;
   return {
     params: restore && bestParams ? bestParams.slice() : x,
-    history,
+    history: trimmed(history),
     validation,
     reason,
     steps: step,
