@@ -55,7 +55,7 @@ export class Derivatives {
       paramJacobian: problem.paramJacobian ? 'analytic' : problem.vjp ? 'vjp' : 'finite-difference',
       vjp: problem.vjp
         ? 'analytic'
-        : problem.jacobian && problem.paramJacobian
+        : problem.jacobian || problem.paramJacobian
           ? 'jacobian'
           : 'finite-difference',
       fdRhsEvals: 0,
@@ -63,9 +63,6 @@ export class Derivatives {
       paramJacobianEvals: 0,
       vjpEvals: 0,
     };
-    if (this.report.vjp === 'finite-difference' && (problem.jacobian || problem.paramJacobian)) {
-      (this.report as { vjp: DerivativeSource }).vjp = 'jacobian';
-    }
     this.yp = new Float64Array(n);
     this.pp = new Float64Array(np);
     this.fa = new Float64Array(n);
