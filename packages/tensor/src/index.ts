@@ -32,6 +32,7 @@ export {
 } from './creation.ts';
 export { getBackend, noGrad, setBackend } from './engine.ts';
 export { type InitBackendOptions, initBackend, isBackendReady } from './init-backend.ts';
+export { type JvpRule, jvpRules } from './jvp-rules.ts';
 export {
   type TensorOdeProblem,
   type TensorVectorField,
@@ -101,7 +102,6 @@ export {
   transpose,
 } from './ops-shape.ts';
 export { Rng } from './random.ts';
-export { type JvpRule, jvpRules } from './jvp-rules.ts';
 export { type Rule, rules } from './rules.ts';
 export { Tensor } from './tensor.ts';
 export { flatten, type Tree, treeFromLeaves, treeLeaves, treeMap, treeSize, unflatten } from './tree.ts';
