@@ -1,3 +1,7 @@
+// Used below the shown region, for the chart (value imports must precede the code that uses them).
+import { solve } from '@odeon/ode';
+import type { SeriesPlot } from '../series-plot.ts';
+
 // #region example
 
 import { equationScaling, NeuralODE } from '@odeon/neural';
@@ -60,6 +64,3 @@ export const plot: SeriesPlot = {
     { name: 'model y2', x: fine, y: fitted.y.filter((_, i) => i % 2 === 1) },
   ],
 };
-
-import { solve } from '@odeon/ode';
-import type { SeriesPlot } from '../series-plot.ts';

@@ -5,12 +5,28 @@
  */
 export const workerModules: Readonly<Record<string, () => Promise<unknown>>> = {
   '@odeon/ode': () => import('@odeon/ode'),
-  '@odeon/tensor': () => import('@odeon/tensor'),
+  '@odeon/tensor': loadTensor,
   '@odeon/sbml': () => import('@odeon/sbml'),
   '@odeon/neural': () => import('@odeon/neural'),
   '@odeon/penalties': () => import('@odeon/penalties'),
   '@odeon/train': () => import('@odeon/train'),
 };
+
+const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+
+/**
+ * `@odeon/tensor`, with `initBackend('wasm')` pointed at the site's copies of the tfjs binaries when
+ * running in the browser worker, so snippets call it as they would in Node. (In an application,
+ * pass `wasmPaths` yourself; see the tensor guide.) In Node, tfjs reads the binaries from disk.
+ */
+async function loadTensor(): Promise<unknown> {
+  const tensor = await import('@odeon/tensor');
+  if (!inWorker) return tensor;
+  const { tfjsWasmPaths } = await import('./tfjs-wasm-paths.ts');
+  const initBackend: typeof tensor.initBackend = (name, options = {}) =>
+    tensor.initBackend(name, name === 'wasm' ? { wasmPaths: tfjsWasmPaths, ...options } : options);
+  return { ...tensor, initBackend };
+}
 
 /**
  * Module specifiers `require`d by transpiled snippet code (sucrase turns static and dynamic imports
