@@ -2,7 +2,6 @@ import {
   type GradientMethod,
   gradient,
   invalidOption,
-  isOdeonError,
   type OdeProblem,
   type SensitivityKind,
 } from '@odeon/ode';
@@ -53,7 +52,9 @@ export interface OdeObjectiveOptions<P = unknown> {
  * curriculum prefix `batch.length`, applies the stage's loss (`stage.loss`; the scaled losses take
  * y_scale from `dataset`) and temporal dropout (`batch.dropout`, masks drawn from `batch.rng`), and
  * returns the mean loss over kept observed entries plus the stage's penalty, with the gradient
- * from `@odeon/ode`'s `gradient`. Metrics: `dataLoss`, `penalty` and `penalty.<name>`.
+ * from `@odeon/ode`'s `gradient`. Metrics: `dataLoss`, `penalty` and `penalty.<name>`. Solver
+ * failures (`StepSizeTooSmall`, `MaxStepsReached`, ...) propagate; `train` turns them into
+ * `TrainingDiverged` carrying the last good checkpoint and the cause.
  */
 export function odeObjective<P = unknown>(
   problem: OdeProblem,
@@ -135,54 +136,40 @@ export function odeObjective<P = unknown>(
       const obs = m.y;
       const weight = (i: number) =>
         keep[i] === 0 ? 0 : normalise === 'expected' && i > 0 ? invKeep * inv : inv;
-      try {
-        const r = engine(
-          { ...problem, y0, p: params, t0: t[0], t1: t[nt - 1] },
-          {
-            saveAt: t,
-            rtol: options.rtol ?? 1e-6,
-            atol: options.atol ?? 1e-8,
-            sensitivity: { kind: options.sensitivity ?? 'quadrature' },
-            ...(options.method !== undefined ? { method: options.method } : {}),
-            ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-            loss: {
-              value(i, _t, y) {
-                const w = weight(i);
-                if (w === 0) return 0;
-                let s = 0;
-                for (let j = 0; j < ns; j++) {
-                  const v = obs[i * ns + j];
-                  if (!Number.isNaN(v)) s += loss.point(y[stateOf[j]] - v, j);
-                }
-                return s * w;
-              },
-              grad(i, _t, y, out) {
-                out.fill(0);
-                const w = weight(i);
-                if (w === 0) return;
-                for (let j = 0; j < ns; j++) {
-                  const v = obs[i * ns + j];
-                  if (!Number.isNaN(v)) out[stateOf[j]] += loss.derivative(y[stateOf[j]] - v, j) * w;
-                }
-              },
+      const r = engine(
+        { ...problem, y0, p: params, t0: t[0], t1: t[nt - 1] },
+        {
+          saveAt: t,
+          rtol: options.rtol ?? 1e-6,
+          atol: options.atol ?? 1e-8,
+          sensitivity: { kind: options.sensitivity ?? 'quadrature' },
+          ...(options.method !== undefined ? { method: options.method } : {}),
+          ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+          loss: {
+            value(i, _t, y) {
+              const w = weight(i);
+              if (w === 0) return 0;
+              let s = 0;
+              for (let j = 0; j < ns; j++) {
+                const v = obs[i * ns + j];
+                if (!Number.isNaN(v)) s += loss.point(y[stateOf[j]] - v, j);
+              }
+              return s * w;
+            },
+            grad(i, _t, y, out) {
+              out.fill(0);
+              const w = weight(i);
+              if (w === 0) return;
+              for (let j = 0; j < ns; j++) {
+                const v = obs[i * ns + j];
+                if (!Number.isNaN(v)) out[stateOf[j]] += loss.derivative(y[stateOf[j]] - v, j) * w;
+              }
             },
           },
-        );
-        dataLoss += r.value;
-        for (let k = 0; k < np; k++) grad[k] += r.dp[k];
-      } catch (e) {
-        // A model that cannot be integrated here: report a non-finite loss, which train() turns into
-        // a TrainingDiverged error carrying the last good state.
-        if (
-          isOdeonError(e) &&
-          e.code !== 'InvalidOption' &&
-          e.code !== 'InvalidProblem' &&
-          e.code !== 'ShapeMismatch'
-        ) {
-          return { loss: Number.NaN, grad: grad.fill(Number.NaN), metrics: { dataLoss: Number.NaN } };
-        }
-        throw e;
-      }
+        },
+      );
+      dataLoss += r.value;
+      for (let k = 0; k < np; k++) grad[k] += r.dp[k];
     }
     const metrics: Record<string, number> = { dataLoss };
     let total = dataLoss;

@@ -1,4 +1,4 @@
-import { isOdeonError, type OdeonError } from '@odeon/ode';
+import { isOdeonError, OdeonError } from '@odeon/ode';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Checkpoint } from './checkpoint.ts';
@@ -177,6 +177,27 @@ describe('train', () => {
     const resumed = await train(base, [0, 0, 0], strategy, { datasetSize: 8, resume: cp });
     const clean = await train(base, [0, 0, 0], strategy, { datasetSize: 8 });
     expect(same(resumed.params, clean.params)).toBe(true);
+  });
+
+  it('turns a solver failure inside the objective into TrainingDiverged with the cause and last good state', async () => {
+    const base = leastSquares();
+    const failing: Objective = (x, batch) => {
+      if (batch.step === 3)
+        throw new OdeonError('StepSizeTooSmall', 'Step size 1e-300 too small at t = 2.', { t: 2 });
+      return base(x, batch);
+    };
+    const e = await catchAsync(
+      train(failing, [0, 0, 0], new Strategy().addStep({ lr: 0.1, steps: 10 }), { datasetSize: 8 }),
+    );
+    expect(e.code).toBe('TrainingDiverged');
+    expect(e.message).toContain('StepSizeTooSmall');
+    expect((e.cause as OdeonError).context.t).toBe(2);
+    expect((e.context.checkpoint as Checkpoint).step).toBe(3);
+    // Other errors (bugs, bad options) propagate unchanged.
+    const buggy: Objective = () => {
+      throw new TypeError('boom');
+    };
+    await expect(train(buggy, [0], new Strategy().addStep({ lr: 0.1, steps: 1 }))).rejects.toThrow(TypeError);
   });
 
   it('treats an infinite gradient entry as divergence too', async () => {

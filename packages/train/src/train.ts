@@ -1,4 +1,4 @@
-import { invalidOption, OdeonError } from '@odeon/ode';
+import { invalidOption, isOdeonError, OdeonError, type OdeonErrorCode } from '@odeon/ode';
 import { assertCheckpoint, type Checkpoint, type StepRecord, type ValidationRecord } from './checkpoint.ts';
 import {
   decodeArray,
@@ -139,6 +139,15 @@ export interface TrainResult {
   /** Best monitored validation value and its step, if early stopping was configured. */
   readonly best: { readonly value: number; readonly step: number } | undefined;
 }
+
+/** Errors of an objective that mean "the model cannot be integrated at these parameters". */
+const SOLVER_FAILURES = new Set<OdeonErrorCode>([
+  'MaxStepsReached',
+  'StepSizeTooSmall',
+  'NonFiniteState',
+  'SingularMatrix',
+  'GradientFailed',
+]);
 
 function defaultClock(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
@@ -432,7 +441,26 @@ export async function train<P>(
         step,
         rng: Rng.derive(seed, 2, step),
       };
-      const r = await objective(x.slice(), batch);
+      let r: ObjectiveResult;
+      try {
+        r = await objective(x.slice(), batch);
+      } catch (e) {
+        if (isOdeonError(e) && SOLVER_FAILURES.has(e.code)) {
+          throw new OdeonError(
+            'TrainingDiverged',
+            `Training diverged at step ${step} (stage ${s}): the model could not be integrated (${e.code}: ${e.message})`,
+            {
+              step,
+              stage: s,
+              params: x.slice(),
+              checkpoint: checkpoint(),
+              cause: e,
+              hint: 'The last good state is in error.context.checkpoint; resume from it with a smaller lr, clipNorm, or a stiff solver.',
+            },
+          );
+        }
+        throw e;
+      }
       if (r.grad?.length !== np) {
         throw new OdeonError(
           'ShapeMismatch',
