@@ -297,6 +297,9 @@ describe('gradient: checkpointed interpolating adjoint', () => {
     expect(a.stats.checkpoints).toBeLessThanOrEqual(4);
     expect(a.stats.storedStates).toBeLessThan(b.stats.storedStates);
     expect(scaledError(a.dp, b.dp, ref.gradients!.params)).toBeLessThan(1e-5);
+    const c = gradient(problem, { ...base, sensitivity: { kind: 'interpolating', checkpointEvery: 100 } });
+    expect(c.stats.checkpoints).toBe(Math.ceil(b.stats.forwardSteps / 100));
+    expect(scaledError(c.dp, b.dp, ref.gradients!.params)).toBeLessThan(1e-5);
   });
 });
 
@@ -358,6 +361,16 @@ describe('gradient: option validation', () => {
     [
       'checkpoints 1',
       () => gradient(linearProblem, { loss, sensitivity: { kind: 'interpolating', checkpoints: 1 } }),
+      'InvalidOption',
+    ],
+    [
+      'checkpointEvery with quadrature',
+      () => gradient(linearProblem, { loss, sensitivity: { kind: 'quadrature', checkpointEvery: 5 } }),
+      'InvalidOption',
+    ],
+    [
+      'checkpointEvery 0',
+      () => gradient(linearProblem, { loss, sensitivity: { kind: 'interpolating', checkpointEvery: 0 } }),
       'InvalidOption',
     ],
     ['t1 ≤ t0', () => gradient({ ...linearProblem, t1: 0 }, { loss }), 'InvalidProblem'],

@@ -119,6 +119,19 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
   if (checkpoints !== undefined && (!Number.isInteger(checkpoints) || checkpoints < 2)) {
     throw invalidOption('sensitivity.checkpoints', checkpoints, 'an integer ≥ 2');
   }
+  const checkpointEvery = sens.checkpointEvery;
+  if (checkpointEvery !== undefined) {
+    if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1) {
+      throw invalidOption('sensitivity.checkpointEvery', checkpointEvery, 'an integer ≥ 1');
+    }
+    if (sens.kind !== 'interpolating' || checkpoints !== undefined) {
+      throw invalidOption(
+        'sensitivity.checkpointEvery',
+        checkpointEvery,
+        "only with kind 'interpolating' and without `checkpoints`",
+      );
+    }
+  }
   const rtol = positive('rtol', options.rtol ?? GRADIENT_DEFAULTS.rtol);
   const atol = positive('atol', options.atol ?? GRADIENT_DEFAULTS.atol);
   const maxSteps = positive('maxSteps', options.maxSteps ?? GRADIENT_DEFAULTS.maxSteps);
@@ -146,6 +159,7 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
     adjointAtol: options.adjointAtol === undefined ? undefined : positive('adjointAtol', options.adjointAtol),
     maxSteps,
     checkpoints,
+    checkpointEvery,
     deriv: new Derivatives(problem, p, n),
   };
 }

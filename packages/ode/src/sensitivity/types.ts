@@ -33,6 +33,11 @@ export interface SensitivityOptions {
    * (default: √(2N) for `discrete`, 32 for `interpolating`).
    */
   readonly checkpoints?: number;
+  /**
+   * `interpolating` only: keep a checkpoint every this many accepted steps instead (CVODES' `Nd`; no
+   * bound on their number). Exclusive with `checkpoints`.
+   */
+  readonly checkpointEvery?: number;
 }
 
 export interface GradientOptions {

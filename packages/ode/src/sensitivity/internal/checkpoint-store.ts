@@ -22,8 +22,10 @@ export class CheckpointStore {
   /** Peak number of checkpoints held. */
   peak = 0;
 
-  constructor(capacity: (steps: number) => number) {
+  /** `stride`: initial spacing in steps (a fixed spacing when the capacity is unbounded). */
+  constructor(capacity: (steps: number) => number, stride = 1) {
     this.capacity = capacity;
+    this.stride = stride;
   }
 
   /** Offers the state at the start of accepted step `step`. */

@@ -31,6 +31,7 @@ export interface GradientContext {
   readonly adjointAtol: number | undefined;
   readonly maxSteps: number;
   readonly checkpoints: number | undefined;
+  readonly checkpointEvery?: number | undefined;
   readonly deriv: Derivatives;
   /** Replay this step sequence without error control (checks of the discrete adjoint). */
   readonly fixedSteps?: Float64Array;

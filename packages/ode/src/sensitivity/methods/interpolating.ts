@@ -1,6 +1,6 @@
 /**
  * `interpolating` (CVODES-style checkpointing): the forward solve keeps at most `checkpoints`
- * states (default 32); the backward sweep visits the segments from last to first, recomputes each
+ * states (default 32), or one every `checkpointEvery` steps (CVODES' Nd); the backward sweep visits the segments from last to first, recomputes each
  * one forward from its checkpoint with dense output (landing on the same observation times), and
  * solves λ backward on it exactly as `quadrature` does. Memory: O(checkpoints·n) plus one segment's
  * dense output; cost: about two forward solves plus the backward solve.
@@ -26,8 +26,9 @@ import type { MethodResult } from './method-result.ts';
 export const DEFAULT_INTERPOLATING_CHECKPOINTS = 32;
 
 export function interpolatingGradient(ctx: GradientContext): MethodResult {
+  const every = ctx.checkpointEvery;
   const cap = ctx.checkpoints ?? DEFAULT_INTERPOLATING_CHECKPOINTS;
-  const store = new CheckpointStore(() => cap);
+  const store = new CheckpointStore(every === undefined ? () => cap : () => Number.POSITIVE_INFINITY, every);
   let step = 0;
   const fwd = forwardPass(ctx, {
     // the step size taken from a checkpoint restarts its recomputation identically
