@@ -1,5 +1,5 @@
 import { OdeonError } from '@odeon/ode';
-import { backendImpl } from './engine.ts';
+import { backendImpl, registerCreated } from './engine.ts';
 import { sizeOf } from './internal/shape.ts';
 import { Rng } from './random.ts';
 import { Tensor } from './tensor.ts';
@@ -27,7 +27,9 @@ function checkShape(shape: Shape): void {
 export function fromValues(values: Float64Array, shape: Shape, backend?: BackendName): Tensor {
   const impl = backendImpl(backend);
   const s = shape.slice();
-  return new Tensor(impl, impl.fromFloat64(values, s), s);
+  const t = new Tensor(impl, impl.fromFloat64(values, s), s);
+  registerCreated(t);
+  return t;
 }
 
 function inferShape(x: NestedArray): number[] {

@@ -77,6 +77,7 @@ export function apply<K extends OpName>(
   if (tracked && recording) node = { id: nextNodeId++, op, inputs, attrs, out: null };
   const t = new Tensor(impl, out, outShape, node);
   if (node !== null) node.out = t;
+  if (scopes.length > 0 && impl.release !== undefined) scopes[scopes.length - 1].push(t);
   const rec = activeRecorder();
   if (rec !== null) rec.record(op, inputs, attrs, outShape, t);
   if (levels.length > 0) propagateTangents(op, inputs, attrs, t);
@@ -297,4 +298,50 @@ function accumulate(cot: Map<GraphNode, Tensor>, node: GraphNode, g: Tensor): vo
     const out = node.out as Tensor;
     cot.set(node, apply('add', [prev, g], {}, out.shape));
   }
+}
+
+// ---- memory scopes (wasm) -----------------------------------------------------------------------
+
+const scopes: Tensor[][] = [];
+
+/** @internal Registers a tensor with fresh storage in the innermost `tidy` scope. */
+export function registerCreated(t: Tensor): void {
+  if (scopes.length > 0 && t.impl.release !== undefined) scopes[scopes.length - 1].push(t);
+}
+
+/**
+ * Runs `body` and frees the backend memory (wasm) of every tensor created by ops inside it, except
+ * the tensors in its result (a tensor, tree, array or object of them). The JavaScript garbage
+ * collector also frees wasm memory eventually, but it does not see wasm memory pressure, so wrap
+ * training steps on wasm in `tidy`. Tensors created inside must not be used after it returns
+ * (including pullbacks returned by `vjp`). A no-op on cpu.
+ */
+export function tidy<T>(body: () => T): T {
+  const created: Tensor[] = [];
+  scopes.push(created);
+  let result: T;
+  try {
+    result = body();
+  } finally {
+    scopes.pop();
+  }
+  const keep = new Set<unknown>();
+  collectData(result, keep, 0);
+  for (const t of created) {
+    if (keep.has(t.data)) continue;
+    t.dispose();
+  }
+  // Survivors belong to the enclosing scope, if any.
+  if (scopes.length > 0) for (const t of created) if (keep.has(t.data)) scopes[scopes.length - 1].push(t);
+  return result;
+}
+
+function collectData(x: unknown, keep: Set<unknown>, depth: number): void {
+  if (depth > 64 || x === null || typeof x !== 'object') return;
+  if (x instanceof Tensor) {
+    keep.add(x.data);
+    return;
+  }
+  if (Array.isArray(x)) for (const v of x) collectData(v, keep, depth + 1);
+  else for (const v of Object.values(x as Record<string, unknown>)) collectData(v, keep, depth + 1);
 }

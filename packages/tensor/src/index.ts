@@ -30,7 +30,7 @@ export {
   zeros,
   zerosLike,
 } from './creation.ts';
-export { getBackend, noGrad, setBackend } from './engine.ts';
+export { getBackend, noGrad, setBackend, tidy } from './engine.ts';
 export { type InitBackendOptions, initBackend, isBackendReady } from './init-backend.ts';
 export { type JvpRule, jvpRules } from './jvp-rules.ts';
 export {

@@ -1,7 +1,19 @@
 import type {} from '@odeon/testkit/setup';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend, isBackendReady, matmul, randn, sum, tensor, toBackend } from '../index.ts';
+import {
+  gelu,
+  grad,
+  initBackend,
+  isBackendReady,
+  matmul,
+  randn,
+  sum,
+  type Tensor,
+  tensor,
+  tidy,
+  toBackend,
+} from '../index.ts';
 import { WASM_KERNELS_USED } from './wasm-kernels.ts';
 
 describe('wasm backend', () => {
@@ -49,5 +61,22 @@ describe('wasm backend', () => {
     expect(() => matmul(tensor([[1]]), tensor([[1]], undefined, { backend: 'wasm' }))).toThrowError(
       /different backends/,
     );
+  });
+});
+
+describe('tidy', () => {
+  it('frees the wasm memory of intermediates and keeps the result', async () => {
+    await initBackend('wasm');
+    const x = randn([32, 32], { backend: 'wasm' });
+    // Warm-up: the backend caches a few float32 scalar constants on first use.
+    tidy(() => grad((y: Tensor) => sum(gelu(matmul(y, y))))(x)).dispose();
+    const before = tf.memory().numTensors;
+    const g = tidy(() => grad((y: Tensor) => sum(gelu(matmul(y, y))))(x));
+    // only the gradient (one tensor) survives
+    expect(tf.memory().numTensors).toBe(before + 1);
+    const ref = grad((y: Tensor) => sum(gelu(matmul(y, y))))(toBackend(x, 'cpu'));
+    expect(g.toFloat64()).toBeAllclose(ref.toFloat64(), { rtol: 1e-3, atol: 1e-3 });
+    g.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
