@@ -21,8 +21,6 @@ import {
 } from './engine.ts';
 import { shapesEqual } from './internal/shape.ts';
 import { activeRecorder } from './internal/trace-state.ts';
-import { mul } from './ops-elementwise.ts';
-import { sum } from './ops-reduce.ts';
 import { reshape, stack } from './ops-shape.ts';
 import { Tensor } from './tensor.ts';
 import { type Tree, treeFromLeaves, treeLeaves } from './tree.ts';
@@ -183,10 +181,9 @@ export function jacobian(f: (x: Tensor) => Tensor, options: JacobianOptions = {}
   };
 }
 
-/** Hessian–vector product ∇²f(x)·v of a scalar function (reverse over reverse). */
+/** Hessian–vector product ∇²f(x)·v of a scalar function (forward over reverse: one jvp of the gradient). */
 export function hvp(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor): Tensor {
-  const g = grad(f);
-  return grad((xx: Tensor) => sum(mul(g(xx), v)))(x);
+  return jvp(grad(f), x, v).tangent;
 }
 
 /** The Hessian of a scalar function, shape `[...x.shape, ...x.shape]`. */
