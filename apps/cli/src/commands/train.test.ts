@@ -90,6 +90,25 @@ describe('odeon train', () => {
     );
   });
 
+  it('applies per-stage NeuralODE penalties from the config (L2 shrinks the weights)', async () => {
+    const run1 = async (l2Alpha: number) => {
+      const cfg = { ...CONFIG, strategy: [{ ...CONFIG.strategy[0], penalties: { l2Alpha } }] };
+      const dir = workdir(cfg);
+      const io = capture(dir);
+      expect(await run(['train', 'config.json', '--json'], io)).toBe(0);
+      const r = JSON.parse(io.out);
+      const m = modelFromJson(readFileSync(join(dir, 'model.json'), 'utf8'));
+      let ss = 0;
+      for (const v of m.p) ss += v * v;
+      return { r, ss };
+    };
+    const free = await run1(0);
+    const l2 = await run1(0.05);
+    expect(free.r.penalty ?? 0).toBe(0); // a zero alpha turns the term off
+    expect(l2.r.penalty).toBeGreaterThan(0);
+    expect(l2.ss).toBeLessThan(free.ss);
+  });
+
   it('rejects a bad config with a usage error naming the field, and a missing file with exit 1', async () => {
     const bad = workdir({ ...CONFIG, strategy: [{ lr: -1, steps: 10 }] });
     const io = capture(bad);

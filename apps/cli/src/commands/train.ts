@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type ActivationName, modelFromJson, NeuralODE, type OdeModel } from '@odeon/neural';
 import { type GradientMethod, OdeonError, type SensitivityKind } from '@odeon/ode';
+import { type NeuralOdePenaltyOptions, Penalties } from '@odeon/penalties';
 import {
   type Checkpoint,
   type Dataset,
@@ -59,7 +60,8 @@ export interface TrainConfig {
     readonly every?: number;
     readonly patience?: number;
   };
-  readonly strategy: readonly StrategyStepOptions[];
+  /** Stages; a stage's `penalties` are the NeuralODE preset's knobs (`{ "l2Alpha": 1e-4, "l1Alpha": 0 }`). */
+  readonly strategy: readonly StrategyStepOptions<NeuralOdePenaltyOptions>[];
   /** Where to write the trained model (JSON). */
   readonly output?: string;
 }
@@ -72,6 +74,8 @@ export interface TrainCommandResult {
   readonly steps: number;
   readonly reason: string;
   readonly history: { readonly first: number; readonly last: number };
+  /** Penalty total at the last step (when the last stage has penalties). */
+  readonly penalty?: number;
   readonly validation?: Readonly<Record<string, number>>;
   readonly output?: string;
   readonly scaledMae: number;
@@ -147,7 +151,7 @@ export async function trainFromConfig(
   if (!Array.isArray(config.strategy) || config.strategy.length === 0) {
     throw configError('`strategy` must be a non-empty list of steps ({ lr, steps, ... }).', 'strategy');
   }
-  const strategy = new Strategy();
+  const strategy = new Strategy<NeuralOdePenaltyOptions>();
   for (const step of config.strategy) strategy.addStep(step);
   const seed = config.seed ?? 0;
   const v = config.validation;
@@ -171,7 +175,19 @@ export async function trainFromConfig(
     ...(config.rtol !== undefined ? { rtol: config.rtol } : {}),
     ...(config.atol !== undefined ? { atol: config.atol } : {}),
   };
-  const objective = odeObjective(problem, trainData, solver);
+  const presets = new Map<object, Penalties>();
+  const penalty = (p: Float64Array, stage: { readonly penalties: NeuralOdePenaltyOptions | undefined }) => {
+    const knobs = stage.penalties;
+    if (knobs === undefined) return undefined;
+    let pens = presets.get(knobs);
+    if (pens === undefined) {
+      pens = Penalties.forNeuralOde(knobs);
+      presets.set(knobs, pens);
+    }
+    const r = pens.valueAndGrad(model, { params: p });
+    return { value: r.total, grad: r.grad, byName: r.byName };
+  };
+  const objective = odeObjective<NeuralOdePenaltyOptions>(problem, trainData, { ...solver, penalty });
   const valObjective = valData ? odeObjective(problem, valData, solver) : undefined;
   const fullObjective = odeObjective(problem, all, solver);
   let resume: Checkpoint | undefined;
@@ -250,6 +266,7 @@ export async function trainFromConfig(
   const mse = fullObjective(r.params, fullBatch(all.size, { loss: 'mse' })).loss;
   const wallSeconds = (performance.now() - start) / 1000;
   const h = r.history;
+  const lastPenalty = h.length > 0 ? h[h.length - 1].metrics?.penalty : undefined;
   return {
     config: configPath,
     model: model.kind,
@@ -260,6 +277,7 @@ export async function trainFromConfig(
       first: h.length > 0 ? h[0].loss : Number.NaN,
       last: h.length > 0 ? h[h.length - 1].loss : Number.NaN,
     },
+    ...(lastPenalty !== undefined ? { penalty: lastPenalty } : {}),
     ...(r.validation.length > 0 ? { validation: r.validation[r.validation.length - 1].metrics } : {}),
     ...(out !== undefined ? { output: out } : {}),
     scaledMae,
@@ -294,7 +312,8 @@ Config (paths relative to the config file):
     "seed": 1, "sensitivity": "quadrature", "method": "rodas5p", "rtol": 1e-6, "atol": 1e-8,
     "validation": { "fraction": 0.2, "by": "point", "every": 100, "patience": 5 },
     "strategy": [ { "lr": 0.005, "steps": 2000, "loss": "scaledMae", "length": 1, "dropout": 0,
-                    "optimizer": { "kind": "adamw", "weightDecay": 1e-6 }, "clipNorm": 10 } ],
+                    "optimizer": { "kind": "adamw", "weightDecay": 1e-6 }, "clipNorm": 10,
+                    "penalties": { "l2Alpha": 1e-4, "l1Alpha": 0 } } ],
     "output": "trained-model.json"
   }
 `,
