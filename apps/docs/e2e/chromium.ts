@@ -27,7 +27,7 @@ function run(cmd: string, args: string[]): void {
 export function ensureChromium(): string {
   if (!existsSync(chromiumPath)) {
     run('apt-get', ['update']);
-    run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
+    run('apt-get', ['install', '-y', 'chromium']);
   }
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is still missing after apt-get install`);
   return chromiumPath;

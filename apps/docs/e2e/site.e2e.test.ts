@@ -134,6 +134,46 @@ describe('documentation site in Chromium', () => {
     expect(browser.version()).toMatch(/^\d+\./);
   }, 240_000);
 
+  test('a snippet can be edited in place and run again', async () => {
+    if (!built) throw new Error('the site did not build');
+    if (!browser || !server) throw new Error('the browser or the server did not start');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${server.url}/getting-started`, { waitUntil: 'load' });
+    const box = page.locator('.odeon-snippet[data-snippet="getting-started/rober"]');
+    await box.and(page.locator('[data-hydrated="true"]')).waitFor({ timeout: 30_000 });
+    const steps = async () => {
+      await box.and(page.locator('[data-state="done"], [data-state="failed"]')).waitFor({ timeout: 60_000 });
+      const text = (await box.locator('.odeon-snippet-output').textContent()) ?? '';
+      expect(await box.getAttribute('data-state'), text).toBe('done');
+      return Number(/^(\d+) steps/m.exec(text)?.[1]);
+    };
+    await box.locator('button.odeon-snippet-run').click();
+    const original = await steps();
+
+    // Loosen the tolerance in the editor and run the edited code (Ctrl+Enter): fewer steps.
+    await box.getByRole('button', { name: 'Edit' }).click();
+    const editor = box.locator('textarea.odeon-snippet-editor');
+    const code = await editor.inputValue();
+    expect(code).toContain('rtol: 1e-8');
+    await editor.fill(code.replace('rtol: 1e-8, atol: 1e-12', 'rtol: 1e-4, atol: 1e-8'));
+    await editor.press('Control+Enter');
+    const edited = await steps();
+    expect(edited).toBeGreaterThan(0);
+    expect(edited).toBeLessThan(original);
+
+    // Reset restores the original region.
+    await box.getByRole('button', { name: 'Reset' }).click();
+    await box.locator('button.odeon-snippet-run').click();
+    expect(await steps()).toBe(original);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   for (const c of pages) {
     test(`${c.name}: Run prints the expected output and draws a chart, without console errors`, async () => {
       if (!built) throw new Error('the site did not build');
