@@ -92,6 +92,17 @@ const pages: readonly PageCase[] = [
       expect(Number(after)).toBeLessThan(Number(before) / 100);
     },
   },
+  {
+    name: 'tutorial-sbml-fit',
+    path: '/tutorials/sbml-fit',
+    snippet: 'tutorials/sbml-fit',
+    output: [/^kf = \S+, kr = \S+ {3}\(true 0\.6, 0\.2\)$/m, /^3 starts, best loss \S+$/m],
+    // The SBML model compiled and fitted in the browser: rate constants within 5 % of the truth.
+    check: (text) => {
+      const [, kf, kr] = /^kf = (\S+), kr = (\S+)/m.exec(text) ?? [];
+      expect([Number(kf), Number(kr)]).toBeAllclose([0.6, 0.2], { rtol: 0.05, atol: 0 });
+    },
+  },
 ];
 
 let built = false;
