@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io.ts';
+import { captureIo as capture } from './capture-io.ts';
 import { run } from './main.ts';
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd: process.cwd(),
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 describe('odeon CLI', () => {
   it('--help lists the subcommands and exits 0', async () => {

@@ -3,24 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finalErrorVsReference, loadReference } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.ts';
+import { captureIo as capture } from '../capture-io.ts';
 import { run } from '../main.ts';
-
-function capture(cwd: string): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 describe('odeon demo', () => {
   it('starts by solving ROBER with rodas5p, prints its stats and final state, writes a plot', async () => {

@@ -2,24 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.ts';
+import { captureIo as capture } from '../capture-io.ts';
 import { run } from '../main.ts';
-
-function capture(cwd: string): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 // A → B → C, mass action, unit compartment: d[A]/dt = −k1 A, d[B]/dt = k1 A − k2 B.
 const SBML = `<?xml version="1.0" encoding="UTF-8"?>

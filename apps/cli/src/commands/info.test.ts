@@ -1,24 +1,8 @@
 import { join } from 'node:path';
 import { sbmlSuiteDir, sharedDir } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.ts';
+import { captureIo as capture } from '../capture-io.ts';
 import { run } from '../main.ts';
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd: process.cwd(),
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 describe('odeon info', () => {
   it('describes BIOMD0000000145 (species, reactions, compiled size)', async () => {

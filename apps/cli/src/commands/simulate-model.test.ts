@@ -3,24 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sbmlSuiteDir, sharedDir } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.ts';
+import { captureIo as capture } from '../capture-io.ts';
 import { run } from '../main.ts';
-
-function capture(cwd = process.cwd()): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 const csvRows = (text: string) =>
   text

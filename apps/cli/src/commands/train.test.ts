@@ -3,24 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelFromJson } from '@odeon/neural';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.ts';
+import { captureIo as capture } from '../capture-io.ts';
 import { run } from '../main.ts';
-
-function capture(cwd: string): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 /** A → B → C (k = 0.7, 0.25), analytic, 21 points on [0, 10]. */
 function csv(): string {
