@@ -3,7 +3,6 @@ import { solve } from '@odeon/ode';
 import type { SeriesPlot } from '../series-plot.ts';
 
 // #region example
-
 import { equationScaling, NeuralODE } from '@odeon/neural';
 import { gradient } from '@odeon/ode';
 import { minimizeLbfgs } from '@odeon/train';

@@ -1,8 +1,9 @@
 // Used below the shown region, for the chart (value imports must precede the code that uses them).
 import { solve } from '@odeon/ode';
+import type { SeriesPlot } from '../series-plot.ts';
+
 // #region example
 import { addNoise, Dataset, fit } from '@odeon/train';
-import type { SeriesPlot } from '../series-plot.ts';
 
 // The model: A → B → C with unknown rate constants p = [k1, k2].
 const abc = {

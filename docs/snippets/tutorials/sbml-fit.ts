@@ -1,8 +1,10 @@
 // Used below the shown region, for the chart.
-// #region example
-import { compileModel, loadModel, simulate as simulateModel } from '@odeon/sbml';
-import { addNoise, Dataset, fit } from '@odeon/train';
+import { simulate as simulateModel } from '@odeon/sbml';
 import type { SeriesPlot } from '../series-plot.ts';
+
+// #region example
+import { compileModel, loadModel } from '@odeon/sbml';
+import { addNoise, Dataset, fit } from '@odeon/train';
 
 // A reversible isomerisation A ⇌ B in the JSON model format (SBML files load the same way).
 const model = loadModel(
