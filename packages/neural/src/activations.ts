@@ -3,8 +3,17 @@
  * derivatives (for the fused kernel) and @odeon/tensor ops (for the differentiable tensor path).
  */
 import { OdeonError } from '@odeon/ode';
-import { celu, gelu, relu, sigmoid, silu, softplus, type Tensor, tanh } from '@odeon/tensor';
-import { erf } from './internal/erf.ts';
+import {
+  celu,
+  erfScalar as erf,
+  gelu,
+  relu,
+  sigmoid,
+  silu,
+  softplus,
+  type Tensor,
+  tanh,
+} from '@odeon/tensor';
 
 /** The activations an MLP layer can use. `identity` is the usual choice for the last layer. */
 export type ActivationName = 'identity' | 'tanh' | 'gelu' | 'relu' | 'softplus' | 'celu' | 'silu' | 'sigmoid';

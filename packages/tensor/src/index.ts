@@ -32,6 +32,12 @@ export {
 } from './creation.ts';
 export { getBackend, noGrad, setBackend, tidy } from './engine.ts';
 export { type InitBackendOptions, initBackend, isBackendReady } from './init-backend.ts';
+/**
+ * The scalar float64 error function behind the cpu backend's `erf`/`gelu` kernels (Cody's rational
+ * Chebyshev approximations, ~1e-16 relative). Exported so fused float64 kernels elsewhere (e.g.
+ * `@odeon/neural`'s MLP) compute exactly the same GELU as the tensor path.
+ */
+export { erf as erfScalar } from './internal/erf.ts';
 export { type JvpRule, jvpRules } from './jvp-rules.ts';
 export {
   type TensorOdeProblem,
