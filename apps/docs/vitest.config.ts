@@ -12,7 +12,13 @@ export default defineProject({
   test: {
     name: 'docs',
     dir: repoRoot,
-    include: ['docs/snippets/**/*.test.ts', 'apps/docs/.vitepress/**/*.test.ts'],
+    include: [
+      'docs/snippets/**/*.test.ts',
+      'apps/docs/.vitepress/**/*.test.ts',
+      'apps/docs/e2e/**/*.test.ts',
+    ],
+    // The browser test runs on its own (vitest.e2e.config.ts): it builds the site and starts Chromium.
+    exclude: ['**/node_modules/**', '**/*.e2e.test.ts'],
     setupFiles: ['@odeon/testkit/setup'],
     testTimeout: 60_000,
   },
