@@ -40,9 +40,9 @@ describe('serveStatic', () => {
     const missing = await fetch(`${server.url}/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.text()).toBe('<h1>not found</h1>');
-    const escape = await fetch(`${server.url}/..%2Fsecret.txt`);
-    expect(escape.status).toBe(404);
-    expect(await escape.text()).not.toContain('outside the site');
+    const outside = await fetch(`${server.url}/..%2Fsecret.txt`);
+    expect(outside.status).toBe(404);
+    expect(await outside.text()).not.toContain('outside the site');
   });
 });
 
