@@ -177,6 +177,14 @@ describe('documentation site in Chromium', () => {
     expect(edited).toBeGreaterThan(0);
     expect(edited).toBeLessThan(original);
 
+    // An error in the edited code is reported in the output panel, not thrown at the page.
+    await editor.fill(code.replace("method: 'rodas5p'", "method: 'rodas9'"));
+    await editor.press('Control+Enter');
+    await box.and(page.locator('[data-state="failed"]')).waitFor({ timeout: 60_000 });
+    expect(await box.locator('.odeon-snippet-output').textContent()).toMatch(
+      /OdeonError \[InvalidOption\]: Invalid option `method`: got "rodas9"/,
+    );
+
     // Reset restores the original region.
     await box.getByRole('button', { name: 'Reset' }).click();
     await box.locator('button.odeon-snippet-run').click();
