@@ -5,7 +5,7 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/cli', 'apps/docs'],
+    projects: ['packages/*', 'apps/cli', 'apps/docs', 'examples'],
     reporters: ci ? ['default', 'json'] : ['default'],
     ...(ci ? { outputFile: { json: '.ci/results/vitest.json' } } : {}),
   },
