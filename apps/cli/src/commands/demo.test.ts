@@ -10,7 +10,7 @@ describe('odeon demo', () => {
   it('starts by solving ROBER with rodas5p, prints its stats and final state, writes a plot', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odeon-demo-'));
     const io = capture(dir);
-    expect(await run(['demo', '--out-dir', 'out'], io)).toBe(0);
+    expect(await run(['demo', '--out-dir', 'out', '--train-seconds', '0'], io)).toBe(0);
     expect(io.out).toMatch(/ROBER .* rodas5p/);
     expect(io.out).toMatch(/Jacobians \d+/);
     expect(io.out).toMatch(/y1 = 0\.01786/);
@@ -21,7 +21,7 @@ describe('odeon demo', () => {
   it('--json gives the ROBER stage with the reference final state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odeon-demo-'));
     const io = capture(dir);
-    expect(await run(['demo', '--json'], io)).toBe(0);
+    expect(await run(['demo', '--json', '--train-seconds', '0'], io)).toBe(0);
     const json = JSON.parse(io.out);
     const rober = json.steps.find((s: { name: string }) => s.name === 'rober');
     expect(rober.summary.stats.steps).toBeGreaterThan(10);
@@ -29,5 +29,24 @@ describe('odeon demo', () => {
       finalErrorVsReference(loadReference('rober'), Object.values(rober.summary.final) as number[]),
     ).toBeLessThan(1e-4);
     expect(existsSync(join(dir, 'odeon-demo-output', 'rober.csv'))).toBe(true);
+  });
+
+  it('trains the scaled neural ODE on ROBER: the scaled MAE falls, plots are written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-demo-'));
+    const io = capture(dir);
+    expect(await run(['demo', '--json', '--train-seconds', '600', '--train-steps', '40'], io)).toBe(0);
+    const json = JSON.parse(io.out);
+    const stage = json.steps.find((s: { name: string }) => s.name === 'neural-ode');
+    expect(stage.summary.steps).toBe(40);
+    expect(stage.summary.finalScaledMae).toBeLessThan(0.9 * stage.summary.initialScaledMae);
+    for (const file of ['neural-ode-fit.svg', 'neural-ode-loss.svg']) {
+      expect(readFileSync(join(dir, 'odeon-demo-output', file), 'utf8')).toContain('<svg');
+    }
+  });
+
+  it('rejects a negative training budget as a usage error', async () => {
+    const io = capture(mkdtempSync(join(tmpdir(), 'odeon-demo-')));
+    expect(await run(['demo', '--train-seconds', '-1'], io)).toBe(2);
+    expect(io.err).toContain('--train-seconds');
   });
 });
