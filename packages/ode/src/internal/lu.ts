@@ -1,14 +1,19 @@
 /**
- * In-place dense LU factorisation with partial pivoting (row-major n×n) and the matching solve.
- * Hand-written because `@odeon/ode` has no dependencies; the stiff solvers call these once per step
- * (factorise) and once per stage (solve), so they are plain loops over a flat Float64Array.
+ * In-place LU factorisation with partial pivoting (row-major n×n), the matching dense and sparse
+ * triangular solves, and a fill-reducing ordering. Hand-written because `@odeon/ode` has no
+ * dependencies and the matrices are small (n ≤ a few hundred): the stiff solvers factorise once per step
+ * and solve once per stage, so these are plain loops over flat typed arrays. The iteration matrices of
+ * reaction networks are sparse; the factorisation skips exact zeros, a minimum-degree ordering
+ * (`minimumDegreeOrder`) keeps the factors sparse, and `luCompress` + `luSolveSparse` solve with the
+ * nonzeros only.
  */
 
 /**
  * Factorises `lu` (row-major n×n, overwritten with L below the diagonal and U on and above it) and
  * writes the pivot rows into `piv`. Returns `lu`, or `null` when a pivot is exactly zero or non-finite.
- * Zeros are skipped (rows with a zero multiplier, columns where the pivot row is zero), so the sparse
- * iteration matrices of reaction networks factorise much faster than n³/3; `cols` (length n) is scratch.
+ * Rows with a zero multiplier are skipped, and a pivot row with few nonzeros right of the diagonal is
+ * applied through the list of its nonzero columns (`cols`, length n, scratch), so sparse matrices
+ * factorise much faster than n³/3 flops.
  */
 export function luFactor(
   lu: Float64Array,
@@ -41,23 +46,40 @@ export function luFactor(
     let nc = 0;
     for (let j = k + 1; j < n; j++) if (lu[rk + j] !== 0) cols[nc++] = j;
     const inv = 1 / lu[rk + k];
+    // a contiguous loop beats the indexed one unless the pivot row is mostly zeros (measured)
+    const indexed = 3 * nc < n - k - 1;
     for (let i = k + 1; i < n; i++) {
       const ri = i * n;
       const a = lu[ri + k];
       if (a === 0) continue;
       const l = a * inv;
       lu[ri + k] = l;
-      for (let c = 0; c < nc; c++) {
-        const j = cols[c];
-        lu[ri + j] -= l * lu[rk + j];
+      if (nc === 0) continue;
+      if (indexed) {
+        for (let c = 0; c < nc; c++) {
+          const j = cols[c];
+          lu[ri + j] -= l * lu[rk + j];
+        }
+      } else {
+        for (let j = k + 1; j < n; j++) lu[ri + j] -= l * lu[rk + j];
       }
     }
   }
   return lu;
 }
 
-/** Solves (LU) x = b in place: `x` holds b on entry and the solution on return. */
-export function luSolve(x: Float64Array, lu: Float64Array, piv: Int32Array, n: number): Float64Array {
+/**
+ * Solves (LU) x = b in place with the dense factors of `luFactor`: `x` holds b on entry (from `offset`,
+ * default 0) and the solution on return.
+ */
+export function luSolve(
+  x: Float64Array,
+  lu: Float64Array,
+  piv: Int32Array,
+  n: number,
+  offset = 0,
+): Float64Array {
+  if (offset !== 0) return luSolveOffset(x, lu, piv, n, offset);
   for (let k = 0; k < n; k++) {
     const p = piv[k];
     if (p !== k) {
@@ -92,4 +114,172 @@ export function luSolve(x: Float64Array, lu: Float64Array, piv: Int32Array, n: n
     x[i] = (s0 + s1) / lu[ri + i];
   }
   return x;
+}
+
+function luSolveOffset(
+  x: Float64Array,
+  lu: Float64Array,
+  piv: Int32Array,
+  n: number,
+  o: number,
+): Float64Array {
+  for (let k = 0; k < n; k++) {
+    const p = piv[k];
+    if (p !== k) {
+      const tmp = x[o + k];
+      x[o + k] = x[o + p];
+      x[o + p] = tmp;
+    }
+  }
+  for (let i = 1; i < n; i++) {
+    const ri = i * n;
+    let s = x[o + i];
+    for (let j = 0; j < i; j++) s -= lu[ri + j] * x[o + j];
+    x[o + i] = s;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const ri = i * n;
+    let s = x[o + i];
+    for (let j = i + 1; j < n; j++) s -= lu[ri + j] * x[o + j];
+    x[o + i] = s / lu[ri + i];
+  }
+  return x;
+}
+
+/**
+ * The nonzeros of LU factors in compressed rows: the strictly lower part (unit L) in `lStart`/`lCol`/
+ * `lVal`, the strictly upper part of U in `uStart`/`uCol`/`uVal`, and 1/U_ii in `invDiag`. Allocated once
+ * for n (capacity n(n−1)/2 per triangle) and refilled by `luCompress` after each factorisation.
+ */
+export class LuCompressed {
+  readonly n: number;
+  readonly lStart: Int32Array;
+  readonly lCol: Int32Array;
+  readonly lVal: Float64Array;
+  readonly uStart: Int32Array;
+  readonly uCol: Int32Array;
+  readonly uVal: Float64Array;
+  readonly invDiag: Float64Array;
+  /** Stored off-diagonal nonzeros (L and U together). */
+  nnz = 0;
+
+  constructor(n: number) {
+    const cap = Math.max(1, (n * (n - 1)) >> 1);
+    this.n = n;
+    this.lStart = new Int32Array(n + 1);
+    this.lCol = new Int32Array(cap);
+    this.lVal = new Float64Array(cap);
+    this.uStart = new Int32Array(n + 1);
+    this.uCol = new Int32Array(cap);
+    this.uVal = new Float64Array(cap);
+    this.invDiag = new Float64Array(n);
+  }
+}
+
+/**
+ * Fills `out` with the nonzeros of the dense factors `lu` (from `luFactor`, n×n) and returns it; no
+ * allocation. `out.nnz / (n·(n−1))` is the off-diagonal fill fraction.
+ */
+export function luCompress(out: LuCompressed, lu: Float64Array, n: number): LuCompressed {
+  const { lStart, lCol, lVal, uStart, uCol, uVal, invDiag } = out;
+  let nl = 0;
+  let nu = 0;
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    lStart[i] = nl;
+    for (let j = 0; j < i; j++) {
+      const v = lu[ri + j];
+      if (v !== 0) {
+        lCol[nl] = j;
+        lVal[nl++] = v;
+      }
+    }
+    uStart[i] = nu;
+    for (let j = i + 1; j < n; j++) {
+      const v = lu[ri + j];
+      if (v !== 0) {
+        uCol[nu] = j;
+        uVal[nu++] = v;
+      }
+    }
+    invDiag[i] = 1 / lu[ri + i];
+  }
+  lStart[n] = nl;
+  uStart[n] = nu;
+  out.nnz = nl + nu;
+  return out;
+}
+
+/**
+ * Solves (LU) x = b in place with the compressed factors of `luCompress` and the pivots of `luFactor`:
+ * `x` holds b on entry and the solution on return. Same result as `luSolve` up to the order of the sums.
+ */
+export function luSolveSparse(x: Float64Array, f: LuCompressed, piv: Int32Array, n: number): Float64Array {
+  for (let k = 0; k < n; k++) {
+    const p = piv[k];
+    if (p !== k) {
+      const tmp = x[k];
+      x[k] = x[p];
+      x[p] = tmp;
+    }
+  }
+  const { lStart, lCol, lVal, uStart, uCol, uVal, invDiag } = f;
+  for (let i = 1; i < n; i++) {
+    let s = x[i];
+    const end = lStart[i + 1];
+    for (let q = lStart[i]; q < end; q++) s -= lVal[q] * x[lCol[q]];
+    x[i] = s;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    const end = uStart[i + 1];
+    for (let q = uStart[i]; q < end; q++) s -= uVal[q] * x[uCol[q]];
+    x[i] = s * invDiag[i];
+  }
+  return x;
+}
+
+/**
+ * Writes into `out` (length n) a minimum-degree elimination order of the symmetrised nonzero pattern
+ * `pattern` (row-major n×n, nonzero = structurally nonzero) and returns it: factorising the symmetrically
+ * permuted matrix A[out[i], out[j]] creates far less fill than the natural order for reaction networks
+ * (POLLU: 89 instead of 240 off-diagonal nonzeros). `adj` (n×n) and `done` (n) are scratch. O(n³) worst
+ * case; meant to run when the pattern changes, not per step.
+ */
+export function minimumDegreeOrder(
+  out: Int32Array,
+  pattern: Uint8Array,
+  n: number,
+  adj: Uint8Array = new Uint8Array(n * n),
+  done: Uint8Array = new Uint8Array(n),
+): Int32Array {
+  for (let i = 0; i < n; i++) {
+    done[i] = 0;
+    for (let j = 0; j < n; j++) adj[i * n + j] = pattern[i * n + j] !== 0 || pattern[j * n + i] !== 0 ? 1 : 0;
+  }
+  for (let step = 0; step < n; step++) {
+    let best = -1;
+    let bestDeg = n + 1;
+    for (let v = 0; v < n; v++) {
+      if (done[v] === 1) continue;
+      let d = 0;
+      const rv = v * n;
+      for (let w = 0; w < n; w++) if (w !== v && done[w] === 0 && adj[rv + w] === 1) d++;
+      if (d < bestDeg) {
+        bestDeg = d;
+        best = v;
+      }
+    }
+    out[step] = best;
+    done[best] = 1;
+    // eliminating `best` connects all its remaining neighbours (the fill of the elimination graph)
+    const rb = best * n;
+    for (let a = 0; a < n; a++) {
+      if (done[a] === 1 || adj[rb + a] === 0 || a === best) continue;
+      const ra = a * n;
+      for (let b = 0; b < n; b++)
+        if (done[b] === 0 && adj[rb + b] === 1 && b !== a && b !== best) adj[ra + b] = 1;
+    }
+  }
+  return out;
 }

@@ -1,14 +1,30 @@
 import type { SolverContext } from '../internal/context.ts';
 import { fdJacobian, fdTimeDerivative } from '../internal/jacobian.ts';
-import { luFactor, luSolve } from '../internal/lu.ts';
+import {
+  LuCompressed,
+  luCompress,
+  luFactor,
+  luSolve,
+  luSolveSparse,
+  minimumDegreeOrder,
+} from '../internal/lu.ts';
 import { errorNorm } from '../internal/norm.ts';
 import type { Stepper } from '../internal/stepper.ts';
 import type { RosenbrockTableau } from './tableaus/rosenbrock-tableau.ts';
+
+/** Fill fraction of J's pattern above which W is factorised in the natural order (no reordering). */
+const REORDER_MAX_DENSITY = 0.5;
+/** Off-diagonal fill fraction of L + U below which the triangular solves use the compressed factors (measured). */
+const SPARSE_SOLVE_MAX_FILL = 0.6;
 
 /**
  * Shared Jacobian / LU machinery of the stiff steppers: J from `problem.jacobian` or forward
  * differences, ∂f/∂t by forward difference, W = I/(h·γ) − J factorised in place. J is evaluated once per
  * accepted point and reused after a rejection (only W is refactorised for the new h).
+ *
+ * Sparse Jacobians (reaction networks): the union of J's nonzero patterns seen so far picks a
+ * minimum-degree order, W is factorised symmetrically permuted by it (far less fill), and when the
+ * factors are sparse the stage solves run on their compressed nonzeros. All workspaces are allocated here.
  */
 export class JacobianWorkspace {
   readonly J: Float64Array;
@@ -25,6 +41,17 @@ export class JacobianWorkspace {
   private readonly ytmp: Float64Array;
   private readonly ftmp: Float64Array;
   private readonly ctx: SolverContext;
+  /** Union of the nonzero patterns of J so far (row-major n×n). */
+  private readonly pattern: Uint8Array;
+  private patternNnz = 0;
+  /** W is factorised as W[perm[i], perm[j]]; `permuted` is false for the identity. */
+  private readonly perm: Int32Array;
+  private permuted = false;
+  private readonly orderAdj: Uint8Array;
+  private readonly orderDone: Uint8Array;
+  private readonly compressed: LuCompressed;
+  private sparseSolve = false;
+  private readonly xtmp: Float64Array;
 
   constructor(ctx: SolverContext, scaledIdentity = false) {
     const n = ctx.n;
@@ -37,6 +64,13 @@ export class JacobianWorkspace {
     this.ytmp = new Float64Array(n);
     this.ftmp = new Float64Array(n);
     this.scaledIdentity = scaledIdentity;
+    this.pattern = new Uint8Array(n * n);
+    this.perm = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.perm[i] = i;
+    this.orderAdj = new Uint8Array(n * n);
+    this.orderDone = new Uint8Array(n);
+    this.compressed = new LuCompressed(n);
+    this.xtmp = new Float64Array(n);
   }
 
   /** Evaluates J and ∂f/∂t at (t, y) with f0 = f(t, y). */
@@ -52,6 +86,33 @@ export class JacobianWorkspace {
     else fdTimeDerivative(this.dT, ctx, t, y, f0, h);
     this.fresh = true;
     this.factoredHg = Number.NaN;
+    this.updateOrdering();
+  }
+
+  /** Grows the pattern union with J's nonzeros and recomputes the ordering when it changed. */
+  private updateOrdering(): void {
+    const n = this.ctx.n;
+    if (n < 3) return;
+    const { J, pattern } = this;
+    const nn = n * n;
+    let added = 0;
+    for (let i = 0; i < nn; i++) {
+      if (pattern[i] === 0 && J[i] !== 0) {
+        pattern[i] = 1;
+        added++;
+      }
+    }
+    if (added === 0) return;
+    this.patternNnz += added;
+    if (this.patternNnz > REORDER_MAX_DENSITY * nn) {
+      if (this.permuted) for (let i = 0; i < n; i++) this.perm[i] = i;
+      this.permuted = false;
+      return;
+    }
+    minimumDegreeOrder(this.perm, pattern, n, this.orderAdj, this.orderDone);
+    let identity = true;
+    for (let i = 0; i < n; i++) if (this.perm[i] !== i) identity = false;
+    this.permuted = !identity;
   }
 
   /** Forms and factorises W for h·γ = hg; returns false when W is singular. */
@@ -59,23 +120,41 @@ export class JacobianWorkspace {
     const n = this.ctx.n;
     const { J, W } = this;
     const nn = n * n;
-    if (this.scaledIdentity) {
-      for (let i = 0; i < nn; i++) W[i] = -hg * J[i];
-      for (let i = 0; i < n; i++) W[i * n + i] += 1;
+    const scale = this.scaledIdentity ? -hg : -1;
+    const diag = this.scaledIdentity ? 1 : 1 / hg;
+    if (this.permuted) {
+      const perm = this.perm;
+      for (let i = 0; i < n; i++) {
+        const ri = i * n;
+        const rj = perm[i] * n;
+        for (let j = 0; j < n; j++) W[ri + j] = scale * J[rj + perm[j]];
+        W[ri + i] += diag;
+      }
     } else {
-      for (let i = 0; i < nn; i++) W[i] = -J[i];
-      const d = 1 / hg;
-      for (let i = 0; i < n; i++) W[i * n + i] += d;
+      for (let i = 0; i < nn; i++) W[i] = scale * J[i];
+      for (let i = 0; i < n; i++) W[i * n + i] += diag;
     }
     this.ctx.stats.luFactorizations++;
     this.factoredHg = hg;
-    return luFactor(W, this.piv, n, this.cols) !== null;
+    if (luFactor(W, this.piv, n, this.cols) === null) return false;
+    this.sparseSolve = luCompress(this.compressed, W, n).nnz < SPARSE_SOLVE_MAX_FILL * (nn - n);
+    return true;
   }
 
   /** Solves W x = b in place. */
   solve(x: Float64Array): Float64Array {
+    const n = this.ctx.n;
     this.ctx.stats.linearSolves++;
-    return luSolve(x, this.W, this.piv, this.ctx.n);
+    if (!this.permuted) {
+      if (this.sparseSolve) return luSolveSparse(x, this.compressed, this.piv, n);
+      return luSolve(x, this.W, this.piv, n);
+    }
+    const { perm, xtmp } = this;
+    for (let i = 0; i < n; i++) xtmp[i] = x[perm[i]];
+    if (this.sparseSolve) luSolveSparse(xtmp, this.compressed, this.piv, n);
+    else luSolve(xtmp, this.W, this.piv, n);
+    for (let i = 0; i < n; i++) x[perm[i]] = xtmp[i];
+    return x;
   }
 
   /** ‖J‖_∞ (a cheap upper bound of the spectral radius, for stiffness switching). */

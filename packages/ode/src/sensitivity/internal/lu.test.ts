@@ -1,7 +1,7 @@
 import { stableMatrix, vector, wellConditionedMatrix } from '@odeon/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOdeonError } from '../../errors.ts';
+import { isOdeonError, type OdeonError } from '../../errors.ts';
 import { DenseLu } from './lu.ts';
 
 function matvec(a: Float64Array, x: Float64Array, n: number): Float64Array {
@@ -63,5 +63,29 @@ describe('DenseLu', () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('DenseLu (shared LU kernel)', () => {
+  it('names the failing pivot column of a singular matrix', () => {
+    const lu = new DenseLu(3);
+    // column 1 becomes zero below the diagonal after eliminating column 0
+    lu.lu.set([1, 2, 3, 2, 4, 7, 0, 0, 1]);
+    try {
+      lu.factorInPlace(0.5);
+      expect.unreachable();
+    } catch (e) {
+      expect(isOdeonError(e, 'SingularMatrix')).toBe(true);
+      expect((e as OdeonError).context).toMatchObject({ component: 1, t: 0.5 });
+    }
+  });
+
+  it('solves in place at an offset of a longer vector', () => {
+    const lu = new DenseLu(2);
+    lu.lu.set([0, 1, 2, 3]);
+    lu.factorInPlace();
+    const x = Float64Array.of(9, 1, 8, 9); // b = (1, 8) at offset 1 → x = (2.5, 1)
+    lu.solveInPlace(x, 1);
+    expect(x).toBeAllclose([9, 2.5, 1, 9], { rtol: 1e-14, atol: 0 });
   });
 });
