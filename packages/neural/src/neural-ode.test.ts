@@ -27,6 +27,8 @@ describe('NeuralODE', () => {
     for (let i = 0; i < 3; i++) expect(a[i]).toBeCloseTo((b[i] * scaling.yScale[i]) / scaling.tScale, 18);
     checkProblem(unscaled, y, 0, (tree, yy) => unscaled.vectorField(tree, yy));
     checkProblem(m, y, 0, (tree, yy) => m.vectorField(tree, yy), { rtol: 1e-6, atol: 1e-14 });
+    // the state-only VJP the adjoint stages use is provided (checkProblem compares it with vᵀJ)
+    expect(m.problem({ y0: y, t0: 0, t1: 1 }).vjpY).toBeTypeOf('function');
   });
 
   it('time input: derivatives and tgrad', () => {

@@ -160,6 +160,13 @@ export class NeuralODE implements OdeModel {
         k.vjp(gx, outP, p, 0, u, 0);
         for (let i = 0; i < n; i++) outY[i] = gx[i];
       },
+      // state-only VJP for adjoint stages: skips the (np-sized) parameter part of the backward pass
+      vjpY: (t, y, p, v, outY) => {
+        k.forward(gx, p, 0, load(t, y));
+        for (let i = 0; i < n; i++) u[i] = v[i] * c[i];
+        k.vjp(gx, null, p, 0, u, 0);
+        for (let i = 0; i < n; i++) outY[i] = gx[i];
+      },
       jvp: (t, y, p, du, out) => {
         k.forward(gx, p, 0, load(t, y));
         for (let i = 0; i < n; i++) u[i] = du[i];

@@ -58,4 +58,5 @@ export type {
   SolveStats,
   Vec,
   VjpFunction,
+  VjpStateFunction,
 } from './types.ts';

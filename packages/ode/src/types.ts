@@ -18,6 +18,12 @@ export type ParamJacobianFunction = (t: number, y: Vec, p: Vec, Jp: Vec) => void
 /** Vector–Jacobian product: outY = vᵀ ∂f/∂y (length n), outP = vᵀ ∂f/∂p (length np). */
 export type VjpFunction = (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec) => void;
 
+/**
+ * State-only vector–Jacobian product: outY = vᵀ ∂f/∂y (length n), without the parameter part. Adjoint
+ * solves call it at every stage; supply it when vᵀ∂f/∂p is expensive (large np, e.g. neural networks).
+ */
+export type VjpStateFunction = (t: number, y: Vec, p: Vec, v: Vec, outY: Vec) => void;
+
 /** Jacobian–vector product: out = (∂f/∂y) u (length n). */
 export type JvpFunction = (t: number, y: Vec, p: Vec, u: Vec, out: Vec) => void;
 
@@ -34,6 +40,8 @@ export interface OdeProblem {
   readonly jacobian?: JacobianFunction;
   readonly paramJacobian?: ParamJacobianFunction;
   readonly vjp?: VjpFunction;
+  /** Optional state-only VJP (vᵀ∂f/∂y); when absent, `vjp` or `jacobian` stand in for it. */
+  readonly vjpY?: VjpStateFunction;
   readonly jvp?: JvpFunction;
   /**
    * ∂f/∂t written into `out` (length n), used by the Rosenbrock methods; when absent they use a forward

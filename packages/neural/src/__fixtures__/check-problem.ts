@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { OdeModel, ParamTree } from '../model.ts';
 
 /**
- * Checks a model's solver problem: jacobian, vjp (y and p) and jvp against central differences of its
+ * Checks a model's solver problem: jacobian, vjp (y and p), vjpY (when present) and jvp against central differences of its
  * own rhs, and (when `field` is given) rhs and the vjp against the tensor path.
  */
 export function checkProblem(
@@ -41,6 +41,12 @@ export function checkProblem(
   }
   expect(outY).toBeAllclose(refY, { rtol: 1e-12, atol: 1e-13 });
   expect(outP).toBeAllclose(refP, tol);
+  if (problem.vjpY) {
+    // the state-only VJP must equal the full VJP's state part (and so vᵀJ)
+    const onlyY = new Float64Array(n).fill(Number.NaN);
+    problem.vjpY(t, y, p, v, onlyY);
+    expect(onlyY).toBeAllclose(refY, { rtol: 1e-12, atol: 1e-13 });
+  }
   const jv = new Float64Array(n);
   problem.jvp?.(t, y, p, u, jv);
   const refJv = new Float64Array(n);

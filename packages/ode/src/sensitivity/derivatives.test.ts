@@ -72,4 +72,54 @@ describe('Derivatives: finite-difference fallbacks match the analytic derivative
       expect(exact.report.fdRhsEvals).toBe(0);
     });
   }
+
+  it('vjpState (vᵀ∂f/∂y only) agrees with central differences by every route, and prefers vjpY', () => {
+    const problem = lotka;
+    const p = Float64Array.from(problem.p!);
+    const n = problem.y0.length;
+    let vjpYCalls = 0;
+    const withVjpY: OdeProblem = {
+      ...bare(problem),
+      vjp: problem.vjp!,
+      vjpY: (t, y, pp, v, outY) => {
+        vjpYCalls++;
+        problem.vjp!(t, y, pp, v, outY, new Float64Array(pp.length));
+      },
+    };
+    const routes = [
+      new Derivatives(problem, p, n),
+      new Derivatives(bare(problem), p, n),
+      new Derivatives({ ...bare(problem), vjp: problem.vjp! }, p, n),
+      new Derivatives({ ...bare(problem), jacobian: problem.jacobian! }, p, n),
+      new Derivatives(withVjpY, p, n),
+    ];
+    fc.assert(
+      fc.property(
+        state([
+          [0.1, 5],
+          [0.1, 5],
+        ]),
+        vector(n, -1, 1),
+        (y, v) => {
+          // reference: vᵀ(f(y + h e_j) − f(y − h e_j))/2h from the right-hand side alone
+          const ref = new Float64Array(n);
+          const fa = new Float64Array(n);
+          const fb = new Float64Array(n);
+          for (let j = 0; j < n; j++) {
+            const h = 1e-6 * Math.max(1, Math.abs(y[j]));
+            const yp = Float64Array.from(y);
+            yp[j] += h;
+            problem.rhs(0, yp, p, fa);
+            yp[j] -= 2 * h;
+            problem.rhs(0, yp, p, fb);
+            for (let i = 0; i < n; i++) ref[j] += (v[i] * (fa[i] - fb[i])) / (2 * h);
+          }
+          for (const d of routes)
+            expect(d.vjpState(0, y, v, new Float64Array(n))).toBeAllclose(ref, { rtol: 1e-6, atol: 1e-8 });
+        },
+      ),
+      { numRuns: 50 },
+    );
+    expect(vjpYCalls).toBe(50);
+  });
 });

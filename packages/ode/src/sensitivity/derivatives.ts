@@ -7,6 +7,8 @@
  * - `paramJacobian`: the problem's `paramJacobian`; else n `vjp` calls; else central differences
  *   in p, h = ε^(1/3)·|p_j| (ε^(1/3) if p_j = 0) (2·np right-hand sides).
  * - `vjp`: the problem's `vjp`; else Jᵀv and Jpᵀv from the two Jacobians above.
+ * - `vjpState` (vᵀ∂f/∂y only, the adjoint's stage right-hand sides): the problem's `vjpY`; else its
+ *   `jacobian` (Jᵀv); else its `vjp` (discarding the parameter part); else Jᵀv from finite differences.
  *
  * Which source each one used, and how many extra right-hand sides the fallbacks cost, is reported
  * in `GradientStats.derivatives`.
@@ -164,6 +166,31 @@ export class Derivatives {
       outY[j] = s;
     }
     this.vjpParams(t, y, v, outP);
+  }
+
+  /**
+   * outY = vᵀ∂f/∂y only (the problem's `vjpY`, else Jᵀv from an analytic Jacobian, else its `vjp`,
+   * else finite differences). Returns outY.
+   */
+  vjpState(t: number, y: Vec, v: Vec, outY: Vec): Vec {
+    const { problem, n, p } = this;
+    if (problem.vjpY) {
+      this.report.vjpEvals++;
+      problem.vjpY(t, y, p, v, outY);
+      return outY;
+    }
+    if (problem.vjp && !problem.jacobian) {
+      this.report.vjpEvals++;
+      problem.vjp(t, y, p, v, outY, this.tmpP);
+      return outY;
+    }
+    const J = this.jacobian(t, y, this.J);
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += v[i] * J[i * n + j];
+      outY[j] = s;
+    }
+    return outY;
   }
 
   /** outP = vᵀ∂f/∂p only (cheaper when the problem has `paramJacobian` but the caller needs no outY). */

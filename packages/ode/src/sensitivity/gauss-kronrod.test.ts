@@ -1,7 +1,7 @@
 import { finiteDouble } from '@odeon/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GK15, gaussKronrod15 } from './gauss-kronrod.ts';
+import { GK7, GK15, gaussKronrod15 } from './gauss-kronrod.ts';
 
 describe('G7K15', () => {
   it('has weights summing to the interval length (2 on [−1, 1])', () => {
@@ -41,5 +41,23 @@ describe('G7K15', () => {
   it('estimates the error of a hard integrand', () => {
     const r = gaussKronrod15((t) => Math.sqrt(t), 0, 1);
     expect(Math.abs(r.value - 2 / 3)).toBeLessThan(r.error);
+  });
+});
+
+describe('G3K7', () => {
+  it('K7 integrates x^k exactly for k ≤ 11 and G3 for k ≤ 5; beyond, the estimate sees it', () => {
+    for (let k = 0; k <= 12; k++) {
+      const exact = k % 2 === 1 ? 0 : 2 / (k + 1);
+      let kr = 0;
+      let ga = 0;
+      for (let i = 0; i < 7; i++) {
+        kr += GK7.wk[i] * GK7.x[i] ** k;
+        ga += GK7.wg[i] * GK7.x[i] ** k;
+      }
+      if (k <= 11) expect(Math.abs(kr - exact)).toBeLessThan(1e-15);
+      else expect(Math.abs(kr - exact)).toBeGreaterThan(1e-5);
+      if (k <= 5) expect(Math.abs(ga - exact)).toBeLessThan(1e-15);
+      else if (k % 2 === 0) expect(Math.abs(ga - exact)).toBeGreaterThan(1e-4);
+    }
   });
 });

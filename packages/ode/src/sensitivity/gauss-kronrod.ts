@@ -1,7 +1,8 @@
 /**
- * The 7-point Gauss / 15-point Kronrod pair (QUADPACK's QK15 abscissae and weights, to 33 digits).
- * The quadrature adjoint integrates dL/dp = ∫ λᵀ∂f/∂p dt with K15 on every backward step and uses
- * |K15 − G7| as an error estimate. Exact for polynomials of degree ≤ 22 (K15) and ≤ 13 (G7).
+ * Gauss–Kronrod pairs (QUADPACK's QK7 and QK15 abscissae and weights). The quadrature adjoint
+ * integrates dL/dp = ∫ λᵀ∂f/∂p dt on every backward step with K7 (7 nodes, exact to degree 11),
+ * accepting it when |K7 − G3| (the error of the degree-5 Gauss rule, a pessimistic bound on K7's)
+ * is within tolerance, and otherwise with K15 (exact to degree 22; |K15 − G7| estimates G7's error).
  */
 
 /** Kronrod abscissae on [−1, 1]: ±X[i] for i < 7, and X[7] = 0. Odd indices are the Gauss nodes. */
@@ -21,12 +22,25 @@ export const G7_WEIGHTS: Float64Array = Float64Array.from([
   0.1294849661688697, 0.27970539148927664, 0.3818300505051189, 0.4179591836734694,
 ]);
 
-/** The 15 nodes of [−1, 1] in increasing order with their Kronrod and Gauss weights (0 if not a Gauss node). */
-export interface Gk15Rule {
+/** Kronrod abscissae of the G3K7 pair on [−1, 1]: ±X[i] for i < 3 and X[3] = 0; X[1] = √(3/5) and 0 are the Gauss nodes. */
+export const GK7_NODES: Float64Array = Float64Array.from([
+  0.9604912687080203, 0.7745966692414834, 0.43424374934680254, 0,
+]);
+
+/** Kronrod weights matching `GK7_NODES`. */
+export const GK7_WEIGHTS: Float64Array = Float64Array.from([
+  0.10465622602646726, 0.26848808986833345, 0.40139741477596225, 0.45091653865847414,
+]);
+
+/** The nodes of [−1, 1] in increasing order with their Kronrod and Gauss weights (0 if not a Gauss node). */
+export interface GkRule {
   readonly x: Float64Array;
   readonly wk: Float64Array;
   readonly wg: Float64Array;
 }
+
+/** The G7K15 rule (15 nodes). */
+export type Gk15Rule = GkRule;
 
 function expandRule(): Gk15Rule {
   const x = new Float64Array(15);
@@ -46,6 +60,29 @@ function expandRule(): Gk15Rule {
 
 /** The expanded rule (15 nodes in increasing order). */
 export const GK15: Gk15Rule = expandRule();
+
+/** The expanded G3K7 rule (7 nodes in increasing order; Gauss weights 5/9, 8/9, 5/9 on √(3/5)·{−1, 0, 1}). */
+export const GK7: GkRule = {
+  x: Float64Array.from([
+    -GK7_NODES[0],
+    -GK7_NODES[1],
+    -GK7_NODES[2],
+    0,
+    GK7_NODES[2],
+    GK7_NODES[1],
+    GK7_NODES[0],
+  ]),
+  wk: Float64Array.from([
+    GK7_WEIGHTS[0],
+    GK7_WEIGHTS[1],
+    GK7_WEIGHTS[2],
+    GK7_WEIGHTS[3],
+    GK7_WEIGHTS[2],
+    GK7_WEIGHTS[1],
+    GK7_WEIGHTS[0],
+  ]),
+  wg: Float64Array.from([0, 5 / 9, 0, 8 / 9, 0, 5 / 9, 0]),
+};
 
 export interface QuadratureResult {
   readonly value: number;

@@ -4,13 +4,14 @@
  *
  *     dλ/ds = J(t, y(t))ᵀ λ + ∂q/∂y        (n states only; the stage matrix is I/(hγ) − Jᵀ, n×n)
  *
- * and on every accepted backward step integrates dL/dp += ∫ λᵀ ∂f/∂p dt with the G7K15 rule, using
+ * and on every accepted backward step integrates dL/dp += ∫ λᵀ ∂f/∂p dt with the G3K7 rule (G7K15
+ * where |K7 − G3| exceeds adjointRtol relative to the integral's scale), using
  * λ's own dense output and y's. Each sweep runs in s = tHigh − t (not −t), so a stiff adjoint transient
  * right after a jump at a large t is resolved with full floating-point precision. Parameters therefore never enter the implicit solve: the cost is
  * O(n³) per factorisation plus O(np) per quadrature node (Kim et al. 2021).
  */
 import type { Vec } from '../../types.ts';
-import { GK15 } from '../gauss-kronrod.ts';
+import { GK7, GK15, type GkRule } from '../gauss-kronrod.ts';
 import { type GradientContext, makeStepper } from './context.ts';
 import type { DenseTrajectory } from './dense-trajectory.ts';
 import { integrate } from './integrate.ts';
@@ -31,7 +32,7 @@ class AdjointSystem implements StiffSystem {
   private readonly J: Vec;
   private readonly qy: Vec;
   private readonly lu: DenseLu;
-  /** y(t) and J(t, y(t)) at `cachedT` (Rosenbrock stages and `prepare` often share a time). */
+  /** y(t) and J(t, y(t)) at `cachedT`: the last `prepare` time (a step's start, also its first stage). */
   private cachedT = Number.NaN;
 
   constructor(ctx: GradientContext) {
@@ -57,15 +58,23 @@ class AdjointSystem implements StiffSystem {
     this.cachedT = Number.NaN;
   }
 
+  /**
+   * J(t)ᵀλ (+ ∂q/∂y). At the step start (the time `prepare` factorised, whose Jacobian is cached) a
+   * matrix–vector product; at the other stage times a state-only VJP, so no stage needs a Jacobian.
+   */
   rhs(s: number, lambda: Vec, out: Vec): void {
     const { ctx, y, J, qy } = this;
     const n = this.size;
     const t = this.tBase - s;
-    this.jacobianAt(t);
-    for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let i = 0; i < n; i++) acc += J[i * n + j] * lambda[i];
-      out[j] = acc;
+    if (t === this.cachedT) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += J[i * n + j] * lambda[i];
+        out[j] = acc;
+      }
+    } else {
+      this.traj!.evaluate(y, t);
+      ctx.deriv.vjpState(t, y, lambda, out);
     }
     if (ctx.integral) {
       ctx.integral.grad(t, y, qy);
@@ -101,6 +110,11 @@ export class AdjointSweeper {
   private readonly y: Vec;
   private readonly vp: Vec;
   private readonly errP: Vec;
+  /** One step's parameter integral, and Σ over steps of its magnitude (the scale of the K7 test). */
+  private readonly accP: Vec;
+  private readonly absP: Vec;
+  /** Backward steps whose K7 estimate failed, integrated with K15 instead. */
+  k15Steps = 0;
   private hNext: number | undefined;
 
   private readonly atol: number;
@@ -115,6 +129,8 @@ export class AdjointSweeper {
     this.y = new Float64Array(ctx.n);
     this.vp = new Float64Array(ctx.np);
     this.errP = new Float64Array(ctx.np);
+    this.accP = new Float64Array(ctx.np);
+    this.absP = new Float64Array(ctx.np);
   }
 
   /**
@@ -123,14 +139,11 @@ export class AdjointSweeper {
    */
   sweep(traj: DenseTrajectory, tHigh: number, tLow: number, lambda: Vec): void {
     if (!(tHigh > tLow)) return;
-    const { ctx, lam, y, vp, errP, dp } = this;
-    const n = ctx.n;
+    const { ctx, errP, accP, absP, dp } = this;
     const np = ctx.np;
     this.sys.traj = traj;
     this.sys.tBase = tHigh;
     this.sys.invalidate();
-    const kind = this.stepper.kind;
-    const { x, wk, wg } = GK15;
     const res = integrate(
       this.stepper,
       0,
@@ -146,27 +159,65 @@ export class AdjointSweeper {
         dense: np > 0,
         onStep: (s, h, _l, _ln, block) => {
           if (np === 0) return;
-          errP.fill(0);
-          const half = 0.5 * h;
-          for (let q = 0; q < 15; q++) {
-            const theta = 0.5 * (x[q] + 1);
-            evalDense(lam, kind, block!, 0, n, theta);
-            const t = tHigh - (s + theta * h);
-            traj.evaluate(y, t);
-            ctx.deriv.vjpParams(t, y, lam, vp);
-            const a = wk[q] * half;
-            const b = (wk[q] - wg[q]) * half;
-            for (let j = 0; j < np; j++) {
-              dp[j] += a * vp[j];
-              errP[j] += b * vp[j];
+          // K7 first; K15 only when |K7 − G3| (a bound on K7's error) exceeds the adjoint's tolerance
+          this.integrateStep(GK7, traj, block!, tHigh, s, h);
+          const tol = ctx.adjointRtol;
+          let ok = true;
+          for (let j = 0; j < np; j++) {
+            if (Math.abs(errP[j]) > tol * (Math.abs(accP[j]) + absP[j])) {
+              ok = false;
+              break;
             }
           }
+          if (!ok) {
+            this.integrateStep(GK15, traj, block!, tHigh, s, h);
+            this.k15Steps++;
+          }
           let e = 0;
-          for (let j = 0; j < np; j++) e = Math.max(e, Math.abs(errP[j]));
+          for (let j = 0; j < np; j++) {
+            dp[j] += accP[j];
+            absP[j] += Math.abs(accP[j]);
+            e = Math.max(e, Math.abs(errP[j]));
+          }
           this.quadratureError += e;
         },
       },
     );
     this.hNext = res.hNext;
+  }
+
+  /**
+   * ∫ λᵀ∂f/∂p dt over one backward step (s, s + h) by the Kronrod rule into `accP`, and the
+   * Kronrod − Gauss difference into `errP`.
+   */
+  private integrateStep(
+    rule: GkRule,
+    traj: DenseTrajectory,
+    block: Vec,
+    tHigh: number,
+    s: number,
+    h: number,
+  ): void {
+    const { ctx, lam, y, vp, errP, accP } = this;
+    const n = ctx.n;
+    const np = ctx.np;
+    const kind = this.stepper.kind;
+    const { x, wk, wg } = rule;
+    accP.fill(0);
+    errP.fill(0);
+    const half = 0.5 * h;
+    for (let q = 0; q < x.length; q++) {
+      const theta = 0.5 * (x[q] + 1);
+      evalDense(lam, kind, block, 0, n, theta);
+      const t = tHigh - (s + theta * h);
+      traj.evaluate(y, t);
+      ctx.deriv.vjpParams(t, y, lam, vp);
+      const a = wk[q] * half;
+      const b = (wk[q] - wg[q]) * half;
+      for (let j = 0; j < np; j++) {
+        accP[j] += a * vp[j];
+        errP[j] += b * vp[j];
+      }
+    }
   }
 }

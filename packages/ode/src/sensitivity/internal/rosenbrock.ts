@@ -5,8 +5,8 @@
  * methods can factorise only n×n blocks of their augmented systems and solve them blockwise, which
  * the solver's own stepper (it factorises the full Jacobian of whatever it integrates) cannot do.
  *
- * Per step: F(t, y) and ∂F/∂t (the system's `tgrad`, else a forward difference: one more right-hand
- * side), one `prepare` (Jacobian + LU), s − 1 more right-hand sides, s solves.
+ * Per step: one `prepare` (Jacobian + LU), F(t, y) and ∂F/∂t (the system's `tgrad`, else a forward
+ * difference: one more right-hand side), s − 1 more right-hand sides, s solves.
  */
 import type { RosenbrockTableau } from '../../solvers/tableaus/rosenbrock-tableau.ts';
 import type { Vec } from '../../types.ts';
@@ -46,6 +46,10 @@ export class RosenbrockStepper implements Stepper {
     const s = tab.stages;
     const { a, C, c, d, b, e } = tab;
     const dt = SQRT_EPS * Math.max(Math.abs(t), Math.abs(h), 1e-300) * (h >= 0 ? 1 : -1);
+    // prepare first: a system may reuse the Jacobian it factorises for F(t, y) (the adjoint does)
+    sys.prepare(t, y, 1 / (h * tab.gamma));
+    stats.jacobianEvals++;
+    stats.luFactorizations++;
     sys.rhs(t, y, f0);
     if (sys.tgrad) sys.tgrad(t, y, dT);
     else {
@@ -53,9 +57,6 @@ export class RosenbrockStepper implements Stepper {
       for (let q = 0; q < m; q++) dT[q] = (dT[q] - f0[q]) / dt;
       stats.rhsEvals++;
     }
-    sys.prepare(t, y, 1 / (h * tab.gamma));
-    stats.jacobianEvals++;
-    stats.luFactorizations++;
     const invH = 1 / h;
     for (let i = 0; i < s; i++) {
       const row = i * s;
