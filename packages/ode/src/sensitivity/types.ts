@@ -73,7 +73,10 @@ export interface GradientStats {
   readonly checkpoints: number;
   /** Accepted steps of the forward solve (`discrete`: the differentiated step sequence). */
   readonly forwardSteps: number;
-  /** Sum over backward steps of the |K15 − G7| estimate of the parameter integral (`quadrature`, `interpolating`). */
+  /**
+   * Sum over backward steps of the Kronrod − Gauss estimate of the parameter integral (|K7 − G3|, or
+   * |K15 − G7| on steps where K7 failed its test) (`quadrature`, `interpolating`).
+   */
   readonly quadratureError: number;
   /** Where each derivative came from, and the cost of finite-difference fallbacks. */
   readonly derivatives: DerivativeReport;

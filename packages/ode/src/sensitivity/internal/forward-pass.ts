@@ -1,6 +1,6 @@
 /**
  * The forward solve every method starts with: integrates y from t0, landing on every observation
- * time, records y(t_i), evaluates the loss (and the running cost ∫q dt by G7K15 on each step's dense
+ * time (or, for `quadrature`, stepping across them and interpolating), records y(t_i), evaluates the loss (and the running cost ∫q dt by G7K15 on each step's dense
  * output), and hands each accepted step to the caller (to store dense output or checkpoints).
  */
 import { OdeonError } from '../../errors.ts';
@@ -20,13 +20,20 @@ export interface ForwardPassResult {
 
 export interface ForwardPassHooks {
   readonly dense?: boolean;
+  /**
+   * Step across observation times and take y(t_i) from the dense output (as `solve` does with
+   * `saveAt`) instead of landing on each one. Only for methods that keep the dense trajectory and
+   * never restart the forward integration at observations (`quadrature`).
+   */
+  readonly interpolateObservations?: boolean;
   onStep?(t: number, h: number, y: Vec, yNew: Vec, dense: Vec | undefined, hNext: number): void;
 }
 
 export function forwardPass(ctx: GradientContext, hooks: ForwardPassHooks = {}): ForwardPassResult {
   const { n, obsT, loss, integral } = ctx;
   const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
-  const stops = forwardStops(ctx);
+  const interp = hooks.interpolateObservations === true && ctx.fixedSteps === undefined;
+  const stops = interp ? Float64Array.of(ctx.t1) : forwardStops(ctx);
   const obsY = new Float64Array(obsT.length * n);
   const y = Float64Array.from(ctx.y0);
   let i = 0;
@@ -46,8 +53,17 @@ export function forwardPass(ctx: GradientContext, hooks: ForwardPassHooks = {}):
       ...(ctx.fixedSteps ? { fixedSteps: ctx.fixedSteps } : {}),
     },
     {
-      dense: hooks.dense === true || integral !== undefined,
+      dense: hooks.dense === true || integral !== undefined || interp,
       onStep: (t, h, y0, y1, block, hNext) => {
+        if (interp) {
+          // observations strictly inside the step (one at its end is the next step's start, or t1's stop)
+          const tEnd = t + h;
+          while (i < obsT.length && obsT[i] < tEnd) {
+            const theta = Math.max(0, (obsT[i] - t) / h);
+            evalDense(yq, kind, block!, 0, n, theta);
+            obsY.set(yq, n * i++);
+          }
+        }
         if (integral && block) {
           let acc = 0;
           for (let q = 0; q < 15; q++) {

@@ -14,6 +14,7 @@ export function quadratureGradient(ctx: GradientContext): MethodResult {
   const traj = new DenseTrajectory(denseKind(ctx.method), ctx.n, width);
   const fwd = forwardPass(ctx, {
     dense: true,
+    interpolateObservations: true,
     onStep: (t, h, _y, _yn, block) => traj.push(t, h, block!),
   });
   const sweeper = new AdjointSweeper(ctx, defaultAdjointAtol(ctx, fwd.obsY));
