@@ -1,7 +1,16 @@
 import { vector, wellConditionedMatrix } from '@odeon/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LuCompressed, luCompress, luFactor, luSolve, luSolveSparse, minimumDegreeOrder } from './lu.ts';
+import {
+  LuCompressed,
+  luCompress,
+  luFactor,
+  luSolve,
+  luSolveAt,
+  luSolveSparse,
+  minimumDegreeOrder,
+  SparseLu,
+} from './lu.ts';
 
 describe('dense LU with partial pivoting', () => {
   it('solves A·x = b for well-conditioned A (property: the residual is at round-off level)', () => {
@@ -116,7 +125,7 @@ describe('sparse LU solve (compressed factors)', () => {
         luFactor(lu, piv, n);
         const long = new Float64Array(n + off + 2).fill(7);
         long.set(b, off);
-        luSolve(long, lu, piv, n, off);
+        luSolveAt(long, lu, piv, n, off);
         expect(long.subarray(off, off + n)).toBeAllclose(luSolve(Float64Array.from(b), lu, piv, n), {
           rtol: 1e-12,
           atol: 1e-14,
@@ -177,5 +186,61 @@ describe('minimum-degree ordering', () => {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) P[i * n + j] = A[perm[i] * n + perm[j]];
     expect(fill(P)).toBe(2 * (n - 1));
     expect(fill(A)).toBe(n * (n - 1));
+  });
+});
+
+describe('SparseLu (ordered, symbolic + numeric, no row exchanges)', () => {
+  it('matches the dense pivoting solve whenever it accepts, and accepts diagonally dominant matrices (property)', () => {
+    fc.assert(
+      fc.property(
+        sparseSystem,
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.boolean(),
+        ([n, A0, mask, keep, rows, b], scale, dominant) => {
+          // `dominant`: keep the rows in place (|diagonal| beats the row sum, no exchange ever needed)
+          const A = buildSparse(n, A0, mask, keep, dominant ? Array.from({ length: n }, (_, i) => i) : rows);
+          const pattern = Uint8Array.from(A, (v) => (v !== 0 ? 1 : 0));
+          const s = new SparseLu(n);
+          s.analyse(pattern, minimumDegreeOrder(new Int32Array(n), pattern, n));
+          const shift = 0.5;
+          // the matrix factorised: scale·A + shift·I
+          const M = Float64Array.from(A, (v) => scale * v);
+          for (let i = 0; i < n; i++) M[i * n + i] += shift;
+          const ok = s.factor(A, scale, shift);
+          if (dominant && Math.abs(scale) >= 1) expect(ok).toBe(true);
+          if (!ok) return;
+          const lu = Float64Array.from(M);
+          const piv = new Int32Array(n);
+          if (luFactor(lu, piv, n) === null) return;
+          const xd = luSolve(Float64Array.from(b), lu, piv, n);
+          const xs = s.solve(Float64Array.from(b));
+          expect(xs).toBeAllclose(xd, { rtol: 1e-9, atol: 1e-11 });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('declines a matrix that needs a row exchange (|multiplier| > 1)', () => {
+    const A = Float64Array.of(1e-3, 1, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1);
+    const n = 4;
+    const pattern = Uint8Array.from(A, (v) => (v !== 0 ? 1 : 0));
+    const s = new SparseLu(n);
+    s.analyse(pattern, Int32Array.of(0, 1, 2, 3));
+    expect(s.factor(A, 1, 0)).toBe(false);
+    expect(s.factor(Float64Array.of(2, 1, 0, 0, 1, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1), 1, 0)).toBe(true);
+  });
+
+  it('stores the fill of the analysed order (arrow matrix: none when the hub comes last)', () => {
+    const n = 6;
+    const pattern = new Uint8Array(n * n);
+    for (let i = 0; i < n; i++) {
+      pattern[i * n + i] = 1;
+      pattern[i] = 1;
+      pattern[i * n] = 1;
+    }
+    const s = new SparseLu(n);
+    expect(s.analyse(pattern, Int32Array.of(1, 2, 3, 4, 5, 0))).toBe(n + 2 * (n - 1));
+    expect(s.analyse(pattern, Int32Array.of(0, 1, 2, 3, 4, 5))).toBe(n * n);
   });
 });

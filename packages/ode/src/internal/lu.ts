@@ -68,18 +68,8 @@ export function luFactor(
   return lu;
 }
 
-/**
- * Solves (LU) x = b in place with the dense factors of `luFactor`: `x` holds b on entry (from `offset`,
- * default 0) and the solution on return.
- */
-export function luSolve(
-  x: Float64Array,
-  lu: Float64Array,
-  piv: Int32Array,
-  n: number,
-  offset = 0,
-): Float64Array {
-  if (offset !== 0) return luSolveOffset(x, lu, piv, n, offset);
+/** Solves (LU) x = b in place with the dense factors of `luFactor`: `x` holds b on entry and the solution on return. */
+export function luSolve(x: Float64Array, lu: Float64Array, piv: Int32Array, n: number): Float64Array {
   for (let k = 0; k < n; k++) {
     const p = piv[k];
     if (p !== k) {
@@ -116,7 +106,8 @@ export function luSolve(
   return x;
 }
 
-function luSolveOffset(
+/** `luSolve` on the n entries of `x` from offset `o` (the rest of `x` is untouched). */
+export function luSolveAt(
   x: Float64Array,
   lu: Float64Array,
   piv: Int32Array,
@@ -282,4 +273,136 @@ export function minimumDegreeOrder(
     }
   }
   return out;
+}
+
+/**
+ * A sparse LU of a matrix with a fixed nonzero pattern, symmetrically permuted by a fill-reducing order
+ * and factorised without row exchanges on the precomputed fill pattern (compressed rows: L left of the
+ * diagonal, U right of it, 1/U_ii apart). `factor` accepts the factorisation only when every multiplier
+ * satisfies |l_ik| ≤ 1, i.e. exactly when partial pivoting would not have exchanged rows either (so the
+ * factors are those of `luFactor` up to round-off); otherwise it returns false and the caller falls back
+ * to the dense pivoting path. The stiff solvers' W = I/(hγ) − J is diagonally dominant for all but the
+ * largest steps, so the fallback is rare. Allocated once for n; `analyse` refills it when the pattern changes.
+ */
+export class SparseLu {
+  readonly n: number;
+  /** The order: the factorised matrix is A[perm[i], perm[j]]. */
+  readonly perm: Int32Array;
+  /** Row i of the factors occupies [rowStart[i], rowStart[i+1]); its diagonal sits at diagPos[i]. */
+  readonly rowStart: Int32Array;
+  readonly diagPos: Int32Array;
+  readonly col: Int32Array;
+  readonly val: Float64Array;
+  /** Index into the (unpermuted, row-major) input matrix of each stored entry, −1 for fill. */
+  readonly src: Int32Array;
+  readonly invDiag: Float64Array;
+  /** Stored entries including the diagonal and the fill. */
+  nnz = 0;
+  private readonly fill: Uint8Array;
+  private readonly work: Float64Array;
+  private readonly xtmp: Float64Array;
+
+  constructor(n: number) {
+    this.n = n;
+    this.perm = new Int32Array(n);
+    this.rowStart = new Int32Array(n + 1);
+    this.diagPos = new Int32Array(n);
+    this.col = new Int32Array(n * n);
+    this.val = new Float64Array(n * n);
+    this.src = new Int32Array(n * n);
+    this.invDiag = new Float64Array(n);
+    this.fill = new Uint8Array(n * n);
+    this.work = new Float64Array(n);
+    this.xtmp = new Float64Array(n);
+  }
+
+  /**
+   * Symbolic factorisation: the fill pattern of the matrices with nonzero `pattern` (n×n, plus the
+   * diagonal) in the order `perm`, without row exchanges. Returns the number of stored entries. O(n³)
+   * bit operations at worst; run it when the pattern or the order changes, not per step.
+   */
+  analyse(pattern: Uint8Array, perm: Int32Array): number {
+    const { n, fill, rowStart, diagPos, col, src } = this;
+    this.perm.set(perm);
+    for (let i = 0; i < n; i++) {
+      const pi = perm[i] * n;
+      for (let j = 0; j < n; j++) fill[i * n + j] = i === j || pattern[pi + perm[j]] !== 0 ? 1 : 0;
+    }
+    for (let k = 0; k < n; k++) {
+      const rk = k * n;
+      for (let i = k + 1; i < n; i++) {
+        if (fill[i * n + k] === 0) continue;
+        const ri = i * n;
+        for (let j = k + 1; j < n; j++) if (fill[rk + j] !== 0) fill[ri + j] = 1;
+      }
+    }
+    let q = 0;
+    for (let i = 0; i < n; i++) {
+      rowStart[i] = q;
+      const ri = i * n;
+      const pi = perm[i] * n;
+      for (let j = 0; j < n; j++) {
+        if (fill[ri + j] === 0) continue;
+        if (j === i) diagPos[i] = q;
+        col[q] = j;
+        src[q] = i === j || pattern[pi + perm[j]] !== 0 ? pi + perm[j] : -1;
+        q++;
+      }
+    }
+    rowStart[n] = q;
+    this.nnz = q;
+    return q;
+  }
+
+  /**
+   * Numeric factorisation of scale·A + shift·I (A row-major n×n, unpermuted) on the analysed pattern.
+   * Returns false when a pivot is zero or non-finite or a multiplier exceeds 1 in magnitude (partial
+   * pivoting would exchange rows): use the dense path then.
+   */
+  factor(a: Float64Array, scale: number, shift: number): boolean {
+    const { n, rowStart, diagPos, col, val, src, invDiag, work } = this;
+    for (let i = 0; i < n; i++) {
+      const end = rowStart[i + 1];
+      for (let q = rowStart[i]; q < end; q++) {
+        const s = src[q];
+        work[col[q]] = s < 0 ? 0 : scale * a[s];
+      }
+      work[i] += shift;
+      const dp = diagPos[i];
+      for (let q = rowStart[i]; q < dp; q++) {
+        const k = col[q];
+        const l = work[k] * invDiag[k];
+        if (!(Math.abs(l) <= 1)) return false;
+        work[k] = l;
+        if (l === 0) continue;
+        const ke = rowStart[k + 1];
+        for (let r = diagPos[k] + 1; r < ke; r++) work[col[r]] -= l * val[r];
+      }
+      for (let q = rowStart[i]; q < end; q++) val[q] = work[col[q]];
+      const d = val[dp];
+      if (!(Math.abs(d) > 0) || Math.abs(d) === Number.POSITIVE_INFINITY) return false;
+      invDiag[i] = 1 / d;
+    }
+    return true;
+  }
+
+  /** Solves A x = b in place with the last successful `factor` (`x` holds b on entry). */
+  solve(x: Float64Array): Float64Array {
+    const { n, perm, rowStart, diagPos, col, val, invDiag, xtmp } = this;
+    for (let i = 0; i < n; i++) {
+      let s = x[perm[i]];
+      const dp = diagPos[i];
+      for (let q = rowStart[i]; q < dp; q++) s -= val[q] * xtmp[col[q]];
+      xtmp[i] = s;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = xtmp[i];
+      const end = rowStart[i + 1];
+      for (let q = diagPos[i] + 1; q < end; q++) s -= val[q] * xtmp[col[q]];
+      s *= invDiag[i];
+      xtmp[i] = s;
+      x[perm[i]] = s;
+    }
+    return x;
+  }
 }

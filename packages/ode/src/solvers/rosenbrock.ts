@@ -7,15 +7,18 @@ import {
   luSolve,
   luSolveSparse,
   minimumDegreeOrder,
+  SparseLu,
 } from '../internal/lu.ts';
 import { errorNorm } from '../internal/norm.ts';
 import type { Stepper } from '../internal/stepper.ts';
 import type { RosenbrockTableau } from './tableaus/rosenbrock-tableau.ts';
 
-/** Fill fraction of J's pattern above which W is factorised in the natural order (no reordering). */
-const REORDER_MAX_DENSITY = 0.5;
-/** Off-diagonal fill fraction of L + U below which the triangular solves use the compressed factors (measured). */
-const SPARSE_SOLVE_MAX_FILL = 0.6;
+/** Fill fraction of J's pattern above which W is treated as dense (no ordering, no sparse factors). */
+const SPARSE_MAX_PATTERN_DENSITY = 0.5;
+/** Off-diagonal fill fraction of the ordered factors below which the sparse factorisation is used. */
+const SPARSE_MAX_FILL = 0.6;
+/** Below this size W is always factorised densely (ROBER, n = 3: nothing to gain). */
+const SPARSE_MIN_N = 4;
 
 /**
  * Shared Jacobian / LU machinery of the stiff steppers: J from `problem.jacobian` or forward
@@ -23,8 +26,10 @@ const SPARSE_SOLVE_MAX_FILL = 0.6;
  * accepted point and reused after a rejection (only W is refactorised for the new h).
  *
  * Sparse Jacobians (reaction networks): the union of J's nonzero patterns seen so far picks a
- * minimum-degree order, W is factorised symmetrically permuted by it (far less fill), and when the
- * factors are sparse the stage solves run on their compressed nonzeros. All workspaces are allocated here.
+ * minimum-degree order and a symbolic factorisation (`SparseLu`, redone only when the pattern grows); W
+ * is then factorised and solved on the nonzeros of its factors. When that would need a row exchange
+ * (large steps), W is factorised densely with partial pivoting instead and solved with its compressed
+ * factors. All workspaces are allocated here.
  */
 export class JacobianWorkspace {
   readonly J: Float64Array;
@@ -44,14 +49,15 @@ export class JacobianWorkspace {
   /** Union of the nonzero patterns of J so far (row-major n×n). */
   private readonly pattern: Uint8Array;
   private patternNnz = 0;
-  /** W is factorised as W[perm[i], perm[j]]; `permuted` is false for the identity. */
-  private readonly perm: Int32Array;
-  private permuted = false;
+  /** The pattern is sparse enough for `sparse` (analysed for the current pattern). */
+  private sparsePattern = false;
+  private readonly sparse: SparseLu;
+  private readonly order: Int32Array;
   private readonly orderAdj: Uint8Array;
   private readonly orderDone: Uint8Array;
+  /** 0: dense factors in W; 1: sparse factors in `sparse`; 2: dense factors, solved compressed. */
+  private mode = 0;
   private readonly compressed: LuCompressed;
-  private sparseSolve = false;
-  private readonly xtmp: Float64Array;
 
   constructor(ctx: SolverContext, scaledIdentity = false) {
     const n = ctx.n;
@@ -65,12 +71,11 @@ export class JacobianWorkspace {
     this.ftmp = new Float64Array(n);
     this.scaledIdentity = scaledIdentity;
     this.pattern = new Uint8Array(n * n);
-    this.perm = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.perm[i] = i;
+    this.sparse = new SparseLu(n);
+    this.order = new Int32Array(n);
     this.orderAdj = new Uint8Array(n * n);
     this.orderDone = new Uint8Array(n);
     this.compressed = new LuCompressed(n);
-    this.xtmp = new Float64Array(n);
   }
 
   /** Evaluates J and ∂f/∂t at (t, y) with f0 = f(t, y). */
@@ -86,15 +91,15 @@ export class JacobianWorkspace {
     else fdTimeDerivative(this.dT, ctx, t, y, f0, h);
     this.fresh = true;
     this.factoredHg = Number.NaN;
-    this.updateOrdering();
+    this.updatePattern();
   }
 
-  /** Grows the pattern union with J's nonzeros and recomputes the ordering when it changed. */
-  private updateOrdering(): void {
+  /** Grows the pattern union with J's nonzeros; re-orders and re-analyses when it grew. */
+  private updatePattern(): void {
     const n = this.ctx.n;
-    if (n < 3) return;
     const { J, pattern } = this;
     const nn = n * n;
+    if (this.patternNnz > SPARSE_MAX_PATTERN_DENSITY * nn) return;
     let added = 0;
     for (let i = 0; i < nn; i++) {
       if (pattern[i] === 0 && J[i] !== 0) {
@@ -104,15 +109,10 @@ export class JacobianWorkspace {
     }
     if (added === 0) return;
     this.patternNnz += added;
-    if (this.patternNnz > REORDER_MAX_DENSITY * nn) {
-      if (this.permuted) for (let i = 0; i < n; i++) this.perm[i] = i;
-      this.permuted = false;
-      return;
-    }
-    minimumDegreeOrder(this.perm, pattern, n, this.orderAdj, this.orderDone);
-    let identity = true;
-    for (let i = 0; i < n; i++) if (this.perm[i] !== i) identity = false;
-    this.permuted = !identity;
+    this.sparsePattern = false;
+    if (n < SPARSE_MIN_N || this.patternNnz > SPARSE_MAX_PATTERN_DENSITY * nn) return;
+    minimumDegreeOrder(this.order, pattern, n, this.orderAdj, this.orderDone);
+    this.sparsePattern = this.sparse.analyse(pattern, this.order) - n < SPARSE_MAX_FILL * (nn - n);
   }
 
   /** Forms and factorises W for h·γ = hg; returns false when W is singular. */
@@ -121,40 +121,29 @@ export class JacobianWorkspace {
     const { J, W } = this;
     const nn = n * n;
     const scale = this.scaledIdentity ? -hg : -1;
-    const diag = this.scaledIdentity ? 1 : 1 / hg;
-    if (this.permuted) {
-      const perm = this.perm;
-      for (let i = 0; i < n; i++) {
-        const ri = i * n;
-        const rj = perm[i] * n;
-        for (let j = 0; j < n; j++) W[ri + j] = scale * J[rj + perm[j]];
-        W[ri + i] += diag;
-      }
-    } else {
-      for (let i = 0; i < nn; i++) W[i] = scale * J[i];
-      for (let i = 0; i < n; i++) W[i * n + i] += diag;
-    }
+    const shift = this.scaledIdentity ? 1 : 1 / hg;
     this.ctx.stats.luFactorizations++;
     this.factoredHg = hg;
+    if (this.sparsePattern && this.sparse.factor(J, scale, shift)) {
+      this.mode = 1;
+      return true;
+    }
+    for (let i = 0; i < nn; i++) W[i] = scale * J[i];
+    for (let i = 0; i < n; i++) W[i * n + i] += shift;
     if (luFactor(W, this.piv, n, this.cols) === null) return false;
-    this.sparseSolve = luCompress(this.compressed, W, n).nnz < SPARSE_SOLVE_MAX_FILL * (nn - n);
+    this.mode = 0;
+    if (this.sparsePattern && luCompress(this.compressed, W, n).nnz < SPARSE_MAX_FILL * (nn - n))
+      this.mode = 2;
     return true;
   }
 
   /** Solves W x = b in place. */
   solve(x: Float64Array): Float64Array {
-    const n = this.ctx.n;
     this.ctx.stats.linearSolves++;
-    if (!this.permuted) {
-      if (this.sparseSolve) return luSolveSparse(x, this.compressed, this.piv, n);
-      return luSolve(x, this.W, this.piv, n);
-    }
-    const { perm, xtmp } = this;
-    for (let i = 0; i < n; i++) xtmp[i] = x[perm[i]];
-    if (this.sparseSolve) luSolveSparse(xtmp, this.compressed, this.piv, n);
-    else luSolve(xtmp, this.W, this.piv, n);
-    for (let i = 0; i < n; i++) x[perm[i]] = xtmp[i];
-    return x;
+    const mode = this.mode;
+    if (mode === 1) return this.sparse.solve(x);
+    if (mode === 2) return luSolveSparse(x, this.compressed, this.piv, this.ctx.n);
+    return luSolve(x, this.W, this.piv, this.ctx.n);
   }
 
   /** ‖J‖_∞ (a cheap upper bound of the spectral radius, for stiffness switching). */

@@ -4,7 +4,7 @@
  * which reports a singular matrix as an `OdeonError` instead of `null`.
  */
 import { OdeonError } from '../../errors.ts';
-import { luFactor, luSolve } from '../../internal/lu.ts';
+import { luFactor, luSolveAt } from '../../internal/lu.ts';
 
 /** An LU factorisation workspace for n×n row-major matrices, allocated once and refactored in place. */
 export class DenseLu {
@@ -45,6 +45,6 @@ export class DenseLu {
 
   /** Solves A x = b in place (`x` holds b from `offset` on entry). */
   solveInPlace(x: Float64Array, offset = 0): void {
-    luSolve(x, this.lu, this.pivots, this.n, offset);
+    luSolveAt(x, this.lu, this.pivots, this.n, offset);
   }
 }
