@@ -236,24 +236,28 @@ export class RosenbrockStepper implements Stepper {
     const invH = 1 / h;
     for (let i = 0; i < s; i++) {
       const row = i * s;
-      let f: Float64Array;
-      if (i === 0) f = this.f0;
-      else {
+      const ki = kv[i];
+      const hd = h * d[i];
+      if (i === 0) {
+        const f0 = this.f0;
+        for (let m = 0; m < n; m++) ki[m] = f0[m] + hd * dT[m];
+      } else {
+        // one pass over the earlier stages for both combinations: u_i = y + Σ a_ij k_j into u, and
+        // Σ C_ij k_j parked in k_i (not read by this loop) until f(u_i) is known
         for (let m = 0; m < n; m++) {
-          let acc = y[m];
-          for (let j = 0, o = m; j < i; j++, o += n) acc += a[row + j] * k[o];
-          u[m] = acc;
+          let accA = y[m];
+          let accC = 0;
+          for (let j = 0, o = m; j < i; j++, o += n) {
+            const kj = k[o];
+            accA += a[row + j] * kj;
+            accC += C[row + j] * kj;
+          }
+          u[m] = accA;
+          ki[m] = accC;
         }
         ctx.rhs(t + c[i] * h, u, ctx.p, fu);
         ctx.stats.rhsEvals++;
-        f = fu;
-      }
-      const ki = kv[i];
-      const hd = h * d[i];
-      for (let m = 0; m < n; m++) {
-        let acc = 0;
-        for (let j = 0, o = m; j < i; j++, o += n) acc += C[row + j] * k[o];
-        ki[m] = f[m] + acc * invH + hd * dT[m];
+        for (let m = 0; m < n; m++) ki[m] = fu[m] + ki[m] * invH + hd * dT[m];
       }
       jac.solve(ki);
     }
