@@ -4,8 +4,8 @@
  *
  *     dλ/ds = J(t, y(t))ᵀ λ + ∂q/∂y        (n states only; the stage matrix is I/(hγ) − Jᵀ, n×n)
  *
- * and on every accepted backward step integrates dL/dp += ∫ λᵀ ∂f/∂p dt with the G3K7 rule (G7K15
- * where |K7 − G3| exceeds adjointRtol relative to the integral's scale), using
+ * and on every accepted backward step integrates dL/dp += ∫ λᵀ ∂f/∂p dt by nested Gauss / Kronrod rules
+ * (G3, else K7, else G7K15: the cheapest whose estimate is within adjointRtol of the integral's scale), using
  * λ's own dense output and y's. Each sweep runs in s = tHigh − t (not −t), so a stiff adjoint transient
  * right after a jump at a large t is resolved with full floating-point precision. Parameters therefore never enter the implicit solve: the cost is
  * O(n³) per factorisation plus O(np) per quadrature node (Kim et al. 2021).
@@ -19,6 +19,10 @@ import { DenseLu } from './lu.ts';
 import type { Stepper } from './stepper.ts';
 import { evalDense } from './stepper.ts';
 import type { StiffSystem } from './system.ts';
+
+/** Indices into GK7's nodes: the 3-point Gauss nodes, and the 4 the Kronrod extension adds. */
+const GAUSS3 = [1, 3, 5] as const;
+const KRONROD7_NEW = [0, 2, 4, 6] as const;
 
 /** λ' in s = −t along a stored forward trajectory. */
 class AdjointSystem implements StiffSystem {
@@ -113,6 +117,8 @@ export class AdjointSweeper {
   /** One step's parameter integral, and Σ over steps of its magnitude (the scale of the K7 test). */
   private readonly accP: Vec;
   private readonly absP: Vec;
+  /** vᵀ∂f/∂p at the 7 K7 nodes of the current step (node-major). */
+  private readonly nodeVals: Vec;
   /** Backward steps whose K7 estimate failed, integrated with K15 instead. */
   k15Steps = 0;
   private hNext: number | undefined;
@@ -131,6 +137,7 @@ export class AdjointSweeper {
     this.errP = new Float64Array(ctx.np);
     this.accP = new Float64Array(ctx.np);
     this.absP = new Float64Array(ctx.np);
+    this.nodeVals = new Float64Array(7 * ctx.np);
   }
 
   /**
@@ -159,20 +166,7 @@ export class AdjointSweeper {
         dense: np > 0,
         onStep: (s, h, _l, _ln, block) => {
           if (np === 0) return;
-          // K7 first; K15 only when |K7 − G3| (a bound on K7's error) exceeds the adjoint's tolerance
-          this.integrateStep(GK7, traj, block!, tHigh, s, h);
-          const tol = ctx.adjointRtol;
-          let ok = true;
-          for (let j = 0; j < np; j++) {
-            if (Math.abs(errP[j]) > tol * (Math.abs(accP[j]) + absP[j])) {
-              ok = false;
-              break;
-            }
-          }
-          if (!ok) {
-            this.integrateStep(GK15, traj, block!, tHigh, s, h);
-            this.k15Steps++;
-          }
+          this.integrateNested(traj, block!, tHigh, s, h);
           let e = 0;
           for (let j = 0; j < np; j++) {
             dp[j] += accP[j];
@@ -184,6 +178,72 @@ export class AdjointSweeper {
       },
     );
     this.hNext = res.hNext;
+  }
+
+  /** True when every component of `errP` is within adjointRtol of the integral's scale. */
+  private accurate(): boolean {
+    const { errP, accP, absP } = this;
+    const tol = this.ctx.adjointRtol;
+    for (let j = 0; j < errP.length; j++) {
+      if (Math.abs(errP[j]) > tol * (Math.abs(accP[j]) + absP[j])) return false;
+    }
+    return true;
+  }
+
+  /**
+   * One backward step's ∫ λᵀ∂f/∂p dt into `accP` (error estimate in `errP`) by nested rules: the
+   * 3-point Gauss rule, accepted if |G3 − G1| (G1 = its midpoint node) is within tolerance; else the
+   * Kronrod extension K7 (4 more nodes), accepted if |K7 − G3| is; else G7K15 (15 new nodes). Each
+   * estimate bounds the error of the lower rule, so it is pessimistic for the accepted one.
+   */
+  private integrateNested(traj: DenseTrajectory, block: Vec, tHigh: number, s: number, h: number): void {
+    const { ctx, accP, errP, vp, nodeVals } = this;
+    const np = ctx.np;
+    const { x, wk } = GK7;
+    const half = 0.5 * h;
+    for (const q of GAUSS3) {
+      this.nodeVjp(traj, block, tHigh, s, h, 0.5 * (x[q] + 1));
+      nodeVals.set(vp, q * np);
+    }
+    const w1 = (5 / 9) * half;
+    const w3 = (8 / 9) * half;
+    const mid = 3 * np;
+    for (let j = 0; j < np; j++) {
+      const g3 = w1 * (nodeVals[np + j] + nodeVals[5 * np + j]) + w3 * nodeVals[mid + j];
+      accP[j] = g3;
+      errP[j] = g3 - 2 * half * nodeVals[mid + j];
+    }
+    if (this.accurate()) return;
+    for (const q of KRONROD7_NEW) {
+      this.nodeVjp(traj, block, tHigh, s, h, 0.5 * (x[q] + 1));
+      nodeVals.set(vp, q * np);
+    }
+    for (let j = 0; j < np; j++) {
+      let k7 = 0;
+      for (let q = 0; q < 7; q++) k7 += wk[q] * nodeVals[q * np + j];
+      k7 *= half;
+      errP[j] = k7 - accP[j];
+      accP[j] = k7;
+    }
+    if (this.accurate()) return;
+    this.integrateStep(GK15, traj, block, tHigh, s, h);
+    this.k15Steps++;
+  }
+
+  /** vᵀ∂f/∂p at θ of the backward step (λ from its dense output, y from the trajectory) into `vp`. */
+  private nodeVjp(
+    traj: DenseTrajectory,
+    block: Vec,
+    tHigh: number,
+    s: number,
+    h: number,
+    theta: number,
+  ): void {
+    const { ctx, lam, y, vp } = this;
+    evalDense(lam, this.stepper.kind, block, 0, ctx.n, theta);
+    const t = tHigh - (s + theta * h);
+    traj.evaluate(y, t);
+    ctx.deriv.vjpParams(t, y, lam, vp);
   }
 
   /**
