@@ -1,7 +1,8 @@
 /**
  * `interpolating` (CVODES-style checkpointing): the forward solve keeps at most `checkpoints`
  * states (default 32), or one every `checkpointEvery` steps (CVODES' Nd); the backward sweep visits the segments from last to first, recomputes each
- * one forward from its checkpoint with dense output (landing on the same observation times), and
+ * one forward from its checkpoint with dense output (stepping across observation times, as the forward
+ * pass does), and
  * solves λ backward on it exactly as `quadrature` does. Memory: O(checkpoints·n) plus one segment's
  * dense output; cost: about two forward solves plus the backward solve.
  */
@@ -31,11 +32,13 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
   const store = new CheckpointStore(every === undefined ? () => cap : () => Number.POSITIVE_INFINITY, every);
   let step = 0;
   const fwd = forwardPass(ctx, {
+    interpolateObservations: true,
     // the step size taken from a checkpoint restarts its recomputation identically
     onStep: (t, h, y) => store.offer(step++, t, y, h),
   });
   const width = denseWidth(ctx.method);
-  const allStops = forwardStops(ctx);
+  const allStops = Array.from(forwardStops(ctx));
+  const fixed = ctx.fixedSteps !== undefined;
   const recompute = emptyStats();
   const sweeper = new AdjointSweeper(ctx, defaultAdjointAtol(ctx, fwd.obsY));
   const driver = new BackwardDriver(ctx, fwd.obsY);
@@ -45,8 +48,8 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
   for (let c = cps.length - 1; c >= 0; c--) {
     const cp = cps[c];
     const tEnd = c + 1 < cps.length ? cps[c + 1].t : ctx.t1;
-    const stops: number[] = [];
-    for (const s of allStops) if (s > cp.t && s < tEnd) stops.push(s);
+    // like the forward pass, the recomputation steps across the observations (λ's sweeps interpolate y)
+    const stops = fixed ? allStops.filter((s) => s > cp.t && s < tEnd) : [];
     stops.push(tEnd);
     const traj = new DenseTrajectory(denseKind(ctx.method), ctx.n, width);
     const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
