@@ -76,11 +76,13 @@ export interface SolveStats {
   stiffnessSwitches: number;
 }
 
+/** An event that fired during a solve: its time and its index in `options.events`. */
 export interface FiredEvent {
   readonly t: number;
   readonly index: number;
 }
 
+/** The result of `solve`: saved times and states, work counters, fired events, and dense output. */
 export interface Solution {
   /** Saved times: `saveAt`, or every step when `saveAt` is absent. */
   readonly t: Float64Array;

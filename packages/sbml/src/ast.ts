@@ -146,7 +146,9 @@ export const AVOGADRO = 6.02214179e23;
 
 /** Small constructors, for readable code in the reader and builder. */
 export const num = (value: number): MathExpr => ({ type: 'number', value });
+/** Builds a symbol node of the expression AST (a species, parameter, compartment or function argument). */
 export const sym = (name: string): MathExpr => ({ type: 'symbol', name });
+/** Builds an operator application node of the expression AST. */
 export const apply = (op: MathOp, ...args: MathExpr[]): MathExpr => ({ type: 'apply', op, args });
 
 /** Visits every node of an expression (pre-order). */

@@ -29,6 +29,7 @@ export interface SpeciesSpec {
   readonly constant?: boolean;
 }
 
+/** A parameter of the hand-written model format. */
 export interface ParameterSpec {
   readonly id: string;
   readonly name?: string;
@@ -37,6 +38,7 @@ export interface ParameterSpec {
   readonly constant?: boolean;
 }
 
+/** A compartment of the hand-written model format (default size 1, three dimensions, constant). */
 export interface CompartmentSpec {
   readonly id: string;
   readonly name?: string;
@@ -45,6 +47,7 @@ export interface CompartmentSpec {
   readonly constant?: boolean;
 }
 
+/** A reaction of the hand-written model format: an equation such as `"2 A + B -> C"` and a rate formula. */
 export interface ReactionSpec {
   readonly id?: string;
   readonly name?: string;
@@ -58,12 +61,14 @@ export interface ReactionSpec {
   readonly parameters?: Readonly<Record<string, number>>;
 }
 
+/** An assignment or rate rule of the hand-written model format, with a formula string. */
 export interface RuleSpec {
   readonly type: 'assignment' | 'rate';
   readonly variable: string;
   readonly formula: string;
 }
 
+/** An event of the hand-written model format: trigger, delay and priority as formulas, assignments as `variable → formula`. */
 export interface EventSpec {
   readonly id?: string;
   readonly trigger: string;
@@ -76,6 +81,7 @@ export interface EventSpec {
   readonly assignments: Readonly<Record<string, string>>;
 }
 
+/** A function definition of the hand-written model format: argument names and a body formula. */
 export interface FunctionSpec {
   readonly id: string;
   readonly args: readonly string[];

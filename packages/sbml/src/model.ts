@@ -24,6 +24,7 @@ export interface Model {
   readonly unsupported: readonly UnsupportedFeature[];
 }
 
+/** A model feature Odeon does not simulate yet, with the element that uses it (reported by `info` and refused by `compileModel`). */
 export interface UnsupportedFeature {
   /** e.g. `algebraicRule`, `fastReaction`, `csymbol delay`, `package:comp`. */
   readonly feature: string;
@@ -31,6 +32,7 @@ export interface UnsupportedFeature {
   readonly element: string;
 }
 
+/** An SBML function definition: a named lambda over `params` (nested calls allowed). */
 export interface FunctionDefinition {
   readonly id: string;
   readonly name?: string;
@@ -38,6 +40,7 @@ export interface FunctionDefinition {
   readonly body: MathExpr;
 }
 
+/** A compartment: its size (constant, or changed by rules and events) and spatial dimensions (0–3). */
 export interface Compartment {
   readonly id: string;
   readonly name?: string;
@@ -47,6 +50,7 @@ export interface Compartment {
   readonly spatialDimensions: number;
 }
 
+/** A species. Its state is the amount; concentration = amount / compartment size. */
 export interface Species {
   readonly id: string;
   readonly name?: string;
@@ -61,6 +65,7 @@ export interface Species {
   readonly conversionFactor?: string;
 }
 
+/** A global parameter (constant, or changed by rules and events). */
 export interface Parameter {
   readonly id: string;
   readonly name?: string;
@@ -69,6 +74,7 @@ export interface Parameter {
   readonly constant: boolean;
 }
 
+/** A reactant or product of a reaction with its (possibly variable) stoichiometry. */
 export interface SpeciesReference {
   readonly species: string;
   /** L3 id, usable in math as the stoichiometry. */
@@ -80,12 +86,14 @@ export interface SpeciesReference {
   readonly stoichiometryMath?: MathExpr;
 }
 
+/** A parameter local to one reaction's kinetic law (exposed as `reaction.local` in `paramIds`). */
 export interface LocalParameter {
   readonly id: string;
   readonly name?: string;
   readonly value: number;
 }
 
+/** A reaction: reactants, products, modifiers and a kinetic law (substance per time). */
 export interface Reaction {
   readonly id: string;
   readonly name?: string;
@@ -98,21 +106,25 @@ export interface Reaction {
   readonly localParameters: readonly LocalParameter[];
 }
 
+/** An initial assignment: `symbol` starts at `math`, kept as a function of the parameters so gradients flow through it. */
 export interface InitialAssignment {
   readonly symbol: string;
   readonly math: MathExpr;
 }
 
+/** A rule: an assignment rule (variable = math), a rate rule (d variable / dt = math) or an algebraic rule (0 = math; refused as unsupported). */
 export type Rule =
   | { readonly kind: 'assignment'; readonly variable: string; readonly math: MathExpr }
   | { readonly kind: 'rate'; readonly variable: string; readonly math: MathExpr }
   | { readonly kind: 'algebraic'; readonly math: MathExpr };
 
+/** One assignment of an event: `variable` takes the value of `math` when the event executes. */
 export interface EventAssignment {
   readonly variable: string;
   readonly math: MathExpr;
 }
 
+/** An SBML event: trigger, optional delay and priority, persistence, initial trigger value and its assignments. */
 export interface ModelEvent {
   readonly id: string;
   readonly name?: string;
