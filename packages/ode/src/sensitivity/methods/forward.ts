@@ -16,6 +16,7 @@ import { forwardStops, type GradientContext, isStiff, makeStepper } from '../int
 import { checkLossGradient } from '../internal/forward-pass.ts';
 import { integrate } from '../internal/integrate.ts';
 import { DenseLu } from '../internal/lu.ts';
+import { evalDense } from '../internal/stepper.ts';
 import type { StiffSystem } from '../internal/system.ts';
 import type { MethodResult } from './method-result.ts';
 
@@ -147,12 +148,30 @@ export function forwardGradient(ctx: GradientContext): MethodResult {
     }
   };
   observe(ctx.t0, Y);
+  // step across the observation times and interpolate [y, S] there (as `solve` does for saveAt)
+  const interp = ctx.fixedSteps === undefined;
+  const Yi = new Float64Array(sys.size);
+  const kind = stepper.kind;
   integrate(
     stepper,
     ctx.t0,
     Y,
-    { rtol: ctx.rtol, atol: ctx.atol, stops: forwardStops(ctx), maxSteps: ctx.maxSteps },
     {
+      rtol: ctx.rtol,
+      atol: ctx.atol,
+      stops: interp ? Float64Array.of(ctx.t1) : forwardStops(ctx),
+      maxSteps: ctx.maxSteps,
+    },
+    {
+      dense: interp,
+      onStep: (t, h, _y, _yNew, block) => {
+        if (!interp) return;
+        // observations strictly inside the step (one at its end is the next step's start, or t1's stop)
+        while (i < obsT.length && obsT[i] < t + h) {
+          evalDense(Yi, kind, block!, 0, sys.size, Math.max(0, (obsT[i] - t) / h));
+          observe(obsT[i], Yi);
+        }
+      },
       onStop: (_k, t, state) => {
         observe(t, state);
         return false;
