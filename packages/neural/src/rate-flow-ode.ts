@@ -189,6 +189,17 @@ export class RateFlowODE implements OdeModel {
         if (learn)
           for (let i = 0; i < n; i++) for (let j = 0; j < nr; j++) outP[i * nr + j] = v[i] * rates[j];
       },
+      // state-only VJP for adjoint stages: skips the parameter part of the backward pass
+      vjpY: (_t, y, p, v, outY) => {
+        k.forward(rates, p, off, y);
+        const s = S(p);
+        for (let j = 0; j < nr; j++) {
+          let acc = 0;
+          for (let i = 0; i < n; i++) acc += s[i * nr + j] * v[i];
+          w[j] = acc;
+        }
+        k.vjp(outY, null, p, off, w, off);
+      },
       jvp: (_t, y, p, u, out) => {
         k.forward(rates, p, off, y);
         k.jvp(tmp, p, off, u);

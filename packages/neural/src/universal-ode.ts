@@ -227,6 +227,17 @@ export class UniversalODE implements OdeModel {
             outY[j] += p[o.G + i * n + j] * q[i];
           }
       },
+      // state-only VJP for adjoint stages: skips the network's parameter part of the backward pass
+      vjpY: (t, y, p, v, outY) => {
+        cm.vjp(t, y, loadTheta(p), v, outY, pmGrad);
+        residual(y, p);
+        for (let i = 0; i < n; i++) w[i] = gate ? v[i] * amp[i] * s[i] : v[i];
+        k.vjp(gx, null, p, o.mlp, w, o.mlp);
+        for (let i = 0; i < n; i++) outY[i] += gx[i];
+        if (!gate) return;
+        for (let i = 0; i < n; i++) q[i] = v[i] * amp[i] * s[i] * (1 - s[i]) * m[i];
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) outY[j] += p[o.G + i * n + j] * q[i];
+      },
       jvp: (t, y, p, u, out) => {
         cm.jvp(t, y, loadTheta(p), u, out);
         residual(y, p);
