@@ -83,6 +83,43 @@ describe("gradient: linear system y' = A(p) y against the closed-form gradient",
   });
 });
 
+describe('gradient: nonlinear running cost', () => {
+  it('quadrature and interpolating match central differences of the loss for ∫ y1·y2 dt (rodas5p, rejected backward steps)', () => {
+    const problem = lotkaProblem();
+    const integral = {
+      value: (_t: number, y: Float64Array) => y[0] * y[1],
+      grad: (_t: number, y: Float64Array, out: Float64Array) => {
+        out[0] = y[1];
+        out[1] = y[0];
+      },
+    };
+    const opts = {
+      method: 'rodas5p',
+      rtol: 1e-10,
+      atol: 1e-12,
+      saveAt: [problem.t1],
+      loss: { value: () => 0, grad: () => {} },
+      integral,
+    } as const;
+    // reference: central differences of the loss value (the forward pass only, no adjoint involved)
+    const p = Float64Array.from(problem.p!);
+    const valueAt = (pp: Float64Array) => gradient({ ...problem, p: pp }, opts).value;
+    const dpRef = Array.from(p, (pj, j) => {
+      const h = 1e-5 * Math.max(1, Math.abs(pj));
+      const a = Float64Array.from(p);
+      a[j] += h;
+      const b = Float64Array.from(p);
+      b[j] -= h;
+      return (valueAt(a) - valueAt(b)) / (2 * h);
+    });
+    for (const kind of ['quadrature', 'interpolating'] as const) {
+      const g = gradient(problem, { ...opts, sensitivity: { kind } });
+      expect(g.stats.backward.rejectedSteps).toBeGreaterThan(0);
+      expect(maxRelError(g.dp, dpRef)).toBeLessThan(1e-6);
+    }
+  });
+});
+
 describe('gradient: Lotka–Volterra', () => {
   const ref = loadReference('lotka');
   const problem = lotkaProblem();

@@ -33,6 +33,7 @@ class AdjointSystem implements StiffSystem {
   tBase = 0;
   private readonly ctx: GradientContext;
   private readonly y: Vec;
+  private readonly yStage: Vec;
   private readonly J: Vec;
   private readonly qy: Vec;
   private readonly lu: DenseLu;
@@ -44,6 +45,7 @@ class AdjointSystem implements StiffSystem {
     this.size = ctx.n;
     this.errSize = ctx.n;
     this.y = new Float64Array(ctx.n);
+    this.yStage = new Float64Array(ctx.n);
     this.J = new Float64Array(ctx.n * ctx.n);
     this.qy = new Float64Array(ctx.n);
     this.lu = new DenseLu(ctx.n);
@@ -67,9 +69,12 @@ class AdjointSystem implements StiffSystem {
    * matrix–vector product; at the other stage times a state-only VJP, so no stage needs a Jacobian.
    */
   rhs(s: number, lambda: Vec, out: Vec): void {
-    const { ctx, y, J, qy } = this;
+    const { ctx, J, qy } = this;
     const n = this.size;
     const t = this.tBase - s;
+    // y(t): the cached step-start state, or the stage's own (never overwriting the cache, which a
+    // retried step at the same start reuses)
+    let y = this.y;
     if (t === this.cachedT) {
       for (let j = 0; j < n; j++) {
         let acc = 0;
@@ -77,7 +82,7 @@ class AdjointSystem implements StiffSystem {
         out[j] = acc;
       }
     } else {
-      this.traj!.evaluate(y, t);
+      y = this.traj!.evaluate(this.yStage, t);
       ctx.deriv.vjpState(t, y, lambda, out);
     }
     if (ctx.integral) {
