@@ -16,6 +16,7 @@ export default defineProject({
       'docs/snippets/**/*.test.ts',
       'apps/docs/.vitepress/**/*.test.ts',
       'apps/docs/e2e/**/*.test.ts',
+      'apps/docs/scripts/**/*.test.ts',
     ],
     // The browser test runs on its own (vitest.e2e.config.ts): it builds the site and starts Chromium.
     exclude: ['**/node_modules/**', '**/*.e2e.test.ts'],

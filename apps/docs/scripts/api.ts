@@ -2,12 +2,14 @@
 // TypeDoc and typedoc-plugin-markdown, and lists every public export that lacks a doc comment.
 // `--check` exits 1 when any does.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Application, type DeclarationReflection, ReflectionKind } from 'typedoc';
 import { docsDir, repoRoot } from '../.vitepress/resolve-from-app.ts';
 import { apiPackages } from './api-packages.ts';
 
-const outDir = join(docsDir, 'api');
+// `--out <dir>` writes elsewhere (the coverage test uses a temporary folder, leaving docs/api/ alone).
+const outFlag = process.argv.indexOf('--out');
+const outDir = outFlag >= 0 ? resolve(process.argv[outFlag + 1]) : join(docsDir, 'api');
 
 function packageDescription(name: string): string {
   const dir = name.replace(/^@odeon\//, '');

@@ -16,8 +16,10 @@
  */
 import type { OdeProblem, Vec } from '../types.ts';
 
+/** Where a derivative used by `gradient` came from: the problem's analytic callback, its `vjp`, its `jacobian`, or finite differences of `rhs`. */
 export type DerivativeSource = 'analytic' | 'vjp' | 'jacobian' | 'finite-difference';
 
+/** How `gradient` obtained each derivative it needed and what the finite-difference fallbacks cost (reported in `stats.derivatives`). */
 export interface DerivativeReport {
   readonly jacobian: DerivativeSource;
   readonly paramJacobian: DerivativeSource;

@@ -26,6 +26,7 @@ export interface IntegralLoss {
   grad(t: number, y: Vec, out: Vec): void;
 }
 
+/** The sensitivity method of `gradient` (`quadrature`, `interpolating`, `forward`, `backsolve` or `discrete`) and its checkpointing bounds. */
 export interface SensitivityOptions {
   readonly kind: SensitivityKind;
   /**
@@ -40,6 +41,7 @@ export interface SensitivityOptions {
   readonly checkpointEvery?: number;
 }
 
+/** Options of `gradient`: integrator, tolerances, observation times, the loss and the sensitivity method. */
 export interface GradientOptions {
   /** Integrator (default `rodas5p`; `discrete` needs an explicit method and defaults to `dopri5`). */
   readonly method?: GradientMethod;
@@ -62,6 +64,7 @@ export interface GradientOptions {
   readonly maxSteps?: number;
 }
 
+/** Work counters of a `gradient` call: forward and backward solve statistics, stored states, the largest LU formed, and derivative sources. */
 export interface GradientStats {
   readonly forward: SolveStats;
   readonly backward: SolveStats;
@@ -82,6 +85,7 @@ export interface GradientStats {
   readonly derivatives: DerivativeReport;
 }
 
+/** The result of `gradient`: the loss value, dL/dp, dL/dy0 and the work counters. */
 export interface GradientResult {
   /** The loss L. */
   readonly value: number;
