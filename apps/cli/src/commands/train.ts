@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type ActivationName, modelFromJson, NeuralODE, type OdeModel } from '@odeon/neural';
+import { type ActivationName, modelFromJson, NeuralODE, type OdeModel, UniversalODE } from '@odeon/neural';
 import { type GradientMethod, OdeonError, type SensitivityKind } from '@odeon/ode';
-import { type NeuralOdePenaltyOptions, Penalties } from '@odeon/penalties';
+import { type NeuralOdePenaltyOptions, Penalties, type UniversalOdePenaltyOptions } from '@odeon/penalties';
 import {
   type Checkpoint,
   type Dataset,
@@ -35,6 +35,9 @@ import { readTextFile } from './simulate-model.ts';
  * ```
  * `model` may instead be `{ "load": "model.json" }` (a model saved by `modelToJson`/`--out`).
  */
+/** Penalty knobs of a stage: the preset of the model's kind (see {@link TrainConfig.strategy}). */
+export type PenaltyKnobs = NeuralOdePenaltyOptions & UniversalOdePenaltyOptions;
+
 export interface TrainConfig {
   readonly data: string;
   readonly model:
@@ -46,6 +49,21 @@ export interface TrainConfig {
         readonly timeInput?: boolean;
         /** Kim et al. equation scaling from the data (y_scale = max − min, t_scale = t range). */
         readonly scaling?: boolean;
+        readonly seed?: number;
+      }
+    | {
+        /** A mechanistic model plus a gated neural residual (`UniversalODE` of @odeon/neural). */
+        readonly kind: 'universal-ode';
+        /** The mechanistic part: an SBML (.xml) or Odeon JSON model file; its species are the data's columns. */
+        readonly mechanism: string;
+        /** Mechanistic parameters trained together with the residual network (default none). */
+        readonly trainable?: readonly string[];
+        readonly width?: number;
+        readonly depth?: number;
+        readonly activation?: ActivationName;
+        /** Gate the residual with softplus(α) ⊙ σ(G·y) (default true). */
+        readonly gate?: boolean;
+        readonly alphaInit?: number;
         readonly seed?: number;
       }
     | { readonly load: string };
@@ -60,8 +78,17 @@ export interface TrainConfig {
     readonly every?: number;
     readonly patience?: number;
   };
-  /** Stages; a stage's `penalties` are the NeuralODE preset's knobs (`{ "l2Alpha": 1e-4, "l1Alpha": 0 }`). */
-  readonly strategy: readonly StrategyStepOptions<NeuralOdePenaltyOptions>[];
+  /**
+   * Stages; a stage's `penalties` are the knobs of the model's preset: NeuralODE
+   * (`{ "l2Alpha": 1e-4, "l1Alpha": 0 }`) or UniversalODE (`{ "l1ResidualAlpha": 0.1, "l2GateAlpha": ... }`).
+   */
+  readonly strategy: readonly StrategyStepOptions<PenaltyKnobs>[];
+  /**
+   * States at which state-dependent penalties (the universal ODE's residual) are evaluated:
+   * `initial` (each measurement's initial state) or `data` (every fully observed row); default the
+   * preset's own (the model's initial state).
+   */
+  readonly penaltyStates?: 'initial' | 'data';
   /** Where to write the trained model (JSON). */
   readonly output?: string;
 }
@@ -101,8 +128,12 @@ function buildModel(config: TrainConfig, data: Dataset, base: string, io: CliIo)
     }
     return model;
   }
+  if (m.kind === 'universal-ode') return buildUniversal(config, data, base, io);
   if (m.kind !== 'neural-ode')
-    throw configError('`model.kind` must be "neural-ode" (or give `model.load`).', 'model.kind');
+    throw configError(
+      '`model.kind` must be "neural-ode" or "universal-ode" (or give `model.load`).',
+      'model.kind',
+    );
   const c = config.model as Extract<TrainConfig['model'], { kind: 'neural-ode' }>;
   return new NeuralODE({
     n: data.n,
@@ -115,6 +146,56 @@ function buildModel(config: TrainConfig, data: Dataset, base: string, io: CliIo)
     ...(c.timeInput !== undefined ? { timeInput: c.timeInput } : {}),
     ...(c.scaling === true ? { scaling: { yScale: data.yScale(), tScale: data.tScale() } } : {}),
   });
+}
+
+function buildUniversal(config: TrainConfig, data: Dataset, base: string, io: CliIo): UniversalODE {
+  const c = config.model as Extract<TrainConfig['model'], { kind: 'universal-ode' }>;
+  if (typeof c.mechanism !== 'string')
+    throw configError(
+      '`model.mechanism` must be the path of an SBML or Odeon JSON model.',
+      'model.mechanism',
+    );
+  if (
+    c.trainable !== undefined &&
+    !(Array.isArray(c.trainable) && c.trainable.every((x) => typeof x === 'string'))
+  )
+    throw configError('`model.trainable` must be a list of parameter ids.', 'model.trainable');
+  const model = new UniversalODE({
+    model: readTextFile({ ...io, cwd: base }, c.mechanism, 'mechanism'),
+    ...(c.trainable !== undefined ? { trainable: c.trainable } : {}),
+    network: {
+      ...(c.width !== undefined ? { width: c.width } : {}),
+      ...(c.depth !== undefined ? { depth: c.depth } : {}),
+      ...(c.activation !== undefined ? { activation: c.activation } : {}),
+      ...(c.seed !== undefined ? { seed: c.seed } : {}),
+    },
+    ...(c.gate !== undefined ? { gate: c.gate } : {}),
+    ...(c.alphaInit !== undefined ? { alphaInit: c.alphaInit } : {}),
+  });
+  const ids = model.stateIds;
+  if (ids.length !== data.n || ids.some((id, j) => id !== data.species[j])) {
+    throw configError(
+      `the data's species columns (${data.species.join(', ')}) must be the states of \`model.mechanism\` in order (${ids.join(', ')}).`,
+      'model.mechanism',
+    );
+  }
+  return model;
+}
+
+/** Rows at which state-dependent penalties are evaluated (`penaltyStates`), row-major. */
+function penaltyStatesOf(data: Dataset, which: TrainConfig['penaltyStates']): Float64Array | undefined {
+  if (which === undefined) return undefined;
+  if (which !== 'initial' && which !== 'data')
+    throw configError('`penaltyStates` must be "initial" or "data".', 'penaltyStates');
+  const rows: number[] = [];
+  for (const m of data.measurements) {
+    const nt = which === 'initial' ? 1 : m.t.length;
+    for (let i = 0; i < nt; i++) {
+      const row = which === 'initial' ? m.y0 : m.y.subarray(i * data.n, (i + 1) * data.n);
+      if (row.every((v) => Number.isFinite(v))) rows.push(...row);
+    }
+  }
+  return Float64Array.from(rows);
 }
 
 /** Runs a training configuration; `options.checkpoint`/`options.resume` are checkpoint file paths. */
@@ -151,7 +232,7 @@ export async function trainFromConfig(
   if (!Array.isArray(config.strategy) || config.strategy.length === 0) {
     throw configError('`strategy` must be a non-empty list of steps ({ lr, steps, ... }).', 'strategy');
   }
-  const strategy = new Strategy<NeuralOdePenaltyOptions>();
+  const strategy = new Strategy<PenaltyKnobs>();
   for (const step of config.strategy) strategy.addStep(step);
   const seed = config.seed ?? 0;
   const v = config.validation;
@@ -176,18 +257,20 @@ export async function trainFromConfig(
     ...(config.atol !== undefined ? { atol: config.atol } : {}),
   };
   const presets = new Map<object, Penalties>();
-  const penalty = (p: Float64Array, stage: { readonly penalties: NeuralOdePenaltyOptions | undefined }) => {
+  const states = penaltyStatesOf(trainData, config.penaltyStates);
+  const penalty = (p: Float64Array, stage: { readonly penalties: PenaltyKnobs | undefined }) => {
     const knobs = stage.penalties;
     if (knobs === undefined) return undefined;
     let pens = presets.get(knobs);
     if (pens === undefined) {
-      pens = Penalties.forNeuralOde(knobs);
+      pens =
+        model.kind === 'universal-ode' ? Penalties.forUniversalOde(knobs) : Penalties.forNeuralOde(knobs);
       presets.set(knobs, pens);
     }
-    const r = pens.valueAndGrad(model, { params: p });
+    const r = pens.valueAndGrad(model, { params: p, ...(states !== undefined ? { states } : {}) });
     return { value: r.total, grad: r.grad, byName: r.byName };
   };
-  const objective = odeObjective<NeuralOdePenaltyOptions>(problem, trainData, { ...solver, penalty });
+  const objective = odeObjective<PenaltyKnobs>(problem, trainData, { ...solver, penalty });
   const valObjective = valData ? odeObjective(problem, valData, solver) : undefined;
   const fullObjective = odeObjective(problem, all, solver);
   let resume: Checkpoint | undefined;
@@ -308,12 +391,16 @@ Config (paths relative to the config file):
   {
     "data": "data.csv",                       measurement,time,<species>...
     "model": { "kind": "neural-ode", "width": 5, "depth": 6, "activation": "gelu", "scaling": true }
+             or { "kind": "universal-ode", "mechanism": "model.xml", "trainable": ["Vmax", "Km"],
+                  "width": 8, "depth": 2, "activation": "tanh" }   (mechanism + gated neural residual)
              or { "load": "model.json" },
+    "penaltyStates": "initial",               where state penalties are evaluated (initial | data)
     "seed": 1, "sensitivity": "quadrature", "method": "rodas5p", "rtol": 1e-6, "atol": 1e-8,
     "validation": { "fraction": 0.2, "by": "point", "every": 100, "patience": 5 },
     "strategy": [ { "lr": 0.005, "steps": 2000, "loss": "scaledMae", "length": 1, "dropout": 0,
                     "optimizer": { "kind": "adamw", "weightDecay": 1e-6 }, "clipNorm": 10,
                     "penalties": { "l2Alpha": 1e-4, "l1Alpha": 0 } } ],
+                    (universal-ode: { "l1ResidualAlpha": 0.1, "l2GateAlpha": 0, ... })
     "output": "trained-model.json"
   }
 `,
