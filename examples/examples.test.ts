@@ -59,13 +59,16 @@ async function trainJson(config: string, steps: number) {
 describe('examples (smoke: each config as it stands, a handful of steps)', () => {
   it.each([
     ['rober/config.json', 10],
-    ['rober-baseline/config.json', 4],
+    ['rober-baseline/config.json', 2],
     ['pollu/config.json', 4],
     ['temporal-dropout/config-baseline.json', 10],
     ['temporal-dropout/config-dropout.json', 10],
+    ['temporal-dropout/config-penalties.json', 10],
+    ['universal-ode/config.json', 10],
   ])('odeon train %s: the loss decreases and --json has the documented fields', async (config, steps) => {
     const r = await trainJson(config, steps);
-    expect(r.steps).toBe(steps);
+    const stages = JSON.parse(readFileSync(join(examples, config), 'utf8')).strategy.length;
+    expect(r.steps).toBe(steps * stages);
     expect(r.reason).toBe('completed');
     for (const key of ['scaledMae', 'mse', 'wallSeconds', 'parameters'])
       expect(Number.isFinite(r[key])).toBe(true);
