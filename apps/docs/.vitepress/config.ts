@@ -19,6 +19,9 @@ const tutorials: readonly [string, string][] = [
   ['stiff-rober', 'Stiff problems: explicit vs Rosenbrock'],
   ['backsolve-stiff', 'Why backsolve fails on stiff problems'],
   ['sbml-fit', 'Fitting an SBML model'],
+  ['sbml-gradient-descent', 'SBML import and gradient descent on BIOMD0000000145'],
+  ['stiff-neural-ode', 'Stiff neural ODEs on ROBER'],
+  ['penalties-and-dropout', 'Penalties and temporal dropout'],
 ];
 
 const exists = (page: string) => existsSync(join(docsDir, `${page}.md`));
