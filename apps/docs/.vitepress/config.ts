@@ -20,6 +20,7 @@ const tutorials: readonly [string, string][] = [
   ['backsolve-stiff', 'Why backsolve fails on stiff problems'],
   ['sbml-fit', 'Fitting an SBML model'],
   ['sbml-gradient-descent', 'SBML import and gradient descent on BIOMD0000000145'],
+  ['rate-flow-stoichiometry', 'RateFlowODE recovering a stoichiometry'],
   ['stiff-neural-ode', 'Stiff neural ODEs on ROBER'],
   ['penalties-and-dropout', 'Penalties and temporal dropout'],
 ];
