@@ -21,6 +21,7 @@ const tutorials: readonly [string, string][] = [
   ['sbml-fit', 'Fitting an SBML model'],
   ['sbml-gradient-descent', 'SBML import and gradient descent on BIOMD0000000145'],
   ['rate-flow-stoichiometry', 'RateFlowODE recovering a stoichiometry'],
+  ['jacobian-regularisation', 'Jacobian regularisation and solver work'],
   ['stiff-neural-ode', 'Stiff neural ODEs on ROBER'],
   ['penalties-and-dropout', 'Penalties and temporal dropout'],
 ];
