@@ -151,6 +151,17 @@ export function toOdeProblem<P extends Tree>(
     }
     return pViews;
   };
+  /** Fills a tape's argument list `args` (t as a 1-vector, y, the optional vector v, then p's leaves). */
+  const bindArgs = (args: Float64Array[], t: number, y: Vec, p: Vec, v?: Vec): Float64Array[] => {
+    tBuf[0] = t;
+    args[0] = tBuf;
+    args[1] = y;
+    let k = 2;
+    if (v !== undefined) args[k++] = v;
+    const pv = bindP(p);
+    for (let i = 0; i < pv.length; i++) args[k + i] = pv[i];
+    return args;
+  };
   const argsRhs: Float64Array[] = [tBuf, tBuf, ...leaves.map(() => tBuf)];
   const argsV: Float64Array[] = [tBuf, tBuf, tBuf, ...leaves.map(() => tBuf)];
   const argsPJ: Float64Array[] = [tBuf, tBuf, tBuf];
@@ -187,13 +198,8 @@ export function toOdeProblem<P extends Tree>(
     },
     rhs(t, y, p, dydt) {
       if (useTape) {
-        tBuf[0] = t;
-        argsRhs[0] = tBuf;
-        argsRhs[1] = y;
-        const pv = bindP(p);
-        for (let i = 0; i < pv.length; i++) argsRhs[2 + i] = pv[i];
         out1[0] = dydt;
-        tape('rhs').run(argsRhs, out1);
+        tape('rhs').run(bindArgs(argsRhs, t, y, p), out1);
         return;
       }
       const { tt, yt, ls } = eager(t, y, p);
@@ -201,12 +207,7 @@ export function toOdeProblem<P extends Tree>(
     },
     vjp(t, y, p, v, outY, outP) {
       if (useTape) {
-        tBuf[0] = t;
-        argsV[0] = tBuf;
-        argsV[1] = y;
-        argsV[2] = v;
-        const pv = bindP(p);
-        for (let i = 0; i < pv.length; i++) argsV[3 + i] = pv[i];
+        bindArgs(argsV, t, y, p, v);
         if (outP !== lastOutP) {
           outPViews = views(outP);
           lastOutP = outP;
@@ -227,14 +228,8 @@ export function toOdeProblem<P extends Tree>(
     },
     jvp(t, y, p, u, out) {
       if (useTape) {
-        tBuf[0] = t;
-        argsV[0] = tBuf;
-        argsV[1] = y;
-        argsV[2] = u;
-        const pv = bindP(p);
-        for (let i = 0; i < pv.length; i++) argsV[3 + i] = pv[i];
         out1[0] = out;
-        tape('jvp').run(argsV, out1);
+        tape('jvp').run(bindArgs(argsV, t, y, p, u), out1);
         return;
       }
       const { tt, yt, ls } = eager(t, y, p);
@@ -242,13 +237,8 @@ export function toOdeProblem<P extends Tree>(
     },
     jacobian(t, y, p, J) {
       if (useTape) {
-        tBuf[0] = t;
-        argsRhs[0] = tBuf;
-        argsRhs[1] = y;
-        const pv = bindP(p);
-        for (let i = 0; i < pv.length; i++) argsRhs[2 + i] = pv[i];
         out1[0] = J;
-        tape('jacobian').run(argsRhs, out1);
+        tape('jacobian').run(bindArgs(argsRhs, t, y, p), out1);
         return;
       }
       const { tt, yt, ls } = eager(t, y, p);
