@@ -98,6 +98,27 @@ describe('examples (smoke: each config as it stands, a handful of steps)', () =>
     expect(code).toBe(0);
     const r = JSON.parse(io.out);
     expect(r.finalLoss).toBeLessThan(r.initialLoss);
-    expect(Object.keys(r).slice(-2)).toEqual(['lossCurve', 'wallSeconds']);
+    expect(Object.keys(r).slice(-3)).toEqual(['initialLoss', 'finalLoss', 'wallSeconds']);
+  });
+
+  it('odeon fit sbml-gradient-descent/config.json as it stands, cut to 3 Adam steps', async () => {
+    const path = join(examples, 'sbml-gradient-descent/config.json');
+    const dir = resolve(path, '..');
+    const c = JSON.parse(readFileSync(path, 'utf8'));
+    expect(c.optimizer).toMatchObject({ kind: 'adam', lr: 1e-3, steps: 1000 });
+    c.model = resolve(dir, c.model);
+    c.data = resolve(dir, c.data);
+    c.optimizer = { ...c.optimizer, steps: 3 };
+    const short = join(tmp, 'sbml-gradient-descent-config.json');
+    writeFileSync(short, JSON.stringify(c));
+    const io = capture();
+    expect(await run(['fit', short, '--json'], io)).toBe(0);
+    expect(io.err).toBe('');
+    const r = JSON.parse(io.out);
+    expect(r.optimizer).toBe('adam');
+    expect(r.iterations).toBe(3);
+    expect(Object.keys(r.parameters)).toHaveLength(24);
+    expect(r.finalLoss).toBeLessThan(r.initialLoss);
+    expect(Object.keys(r).slice(-3)).toEqual(['initialLoss', 'finalLoss', 'wallSeconds']);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -130,5 +130,132 @@ describe('odeon fit', () => {
     const io = capture(dir);
     expect(await run(['fit', 'abc.xml', 'bad.csv', '--params', 'k1'], io)).toBe(1);
     expect(io.err).toMatch(/DatasetError.*row 3, column "A"/);
+  });
+});
+
+/** A config in `<dir>/cfg/fit.json` whose model and data paths are relative to it (`../abc.xml`). */
+function writeConfig(dir: string, config: Record<string, unknown>): string {
+  mkdirSync(join(dir, 'cfg'), { recursive: true });
+  const path = join(dir, 'cfg', 'fit.json');
+  writeFileSync(path, JSON.stringify({ model: '../abc.xml', data: '../data.csv', ...config }));
+  return path;
+}
+
+/** Σ of squared residuals of the analytic A→B→C solution at (k1, k2) against csv() (observed cells only). */
+function analyticSumOfSquares(k1: number, k2: number): number {
+  let s = 0;
+  const lines = csv().trim().split('\n').slice(1);
+  for (const line of lines) {
+    const [name, ts, ...cells] = line.split(',');
+    const t = Number(ts);
+    const a0 = name === 'e1' ? 1 : 2;
+    const a = a0 * Math.exp(-k1 * t);
+    const b = ((a0 * k1) / (k2 - k1)) * (Math.exp(-k1 * t) - Math.exp(-k2 * t));
+    const model = [a, b, a0 - a - b];
+    cells.forEach((c, j) => {
+      if (c !== '') s += (model[j] - Number(c)) ** 2;
+    });
+  }
+  return s;
+}
+
+describe('odeon fit config.json', () => {
+  it('runs an L-BFGS config (paths relative to the config), recovers k1, k2 and writes --plot', async () => {
+    const dir = workdir();
+    const config = writeConfig(dir, {
+      params: ['k1', 'k2'],
+      bounds: { k1: { lower: 1e-3, upper: 10 } },
+      optimizer: { kind: 'lbfgs', maxIterations: 200 },
+    });
+    const io = capture(tmpdir());
+    expect(await run(['fit', config, '--json', '--plot', join(dir, 'fit.svg')], io)).toBe(0);
+    expect(io.err).toBe('');
+    const r = JSON.parse(io.out);
+    expect(r.parameters.k1).toBeCloseTo(0.7, 5);
+    expect(r.parameters.k2).toBeCloseTo(0.25, 5);
+    expect(r.optimizer).toBe('lbfgs');
+    expect(r.config).toBe(config);
+    expect(Object.keys(r).slice(-3)).toEqual(['initialLoss', 'finalLoss', 'wallSeconds']);
+    expect(readFileSync(join(dir, 'fit.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('sqrtSumOfSquares is sqrt(Σ r²) of the analytic solution; Adam lowers it', async () => {
+    const dir = workdir();
+    const config = writeConfig(dir, {
+      params: 'all',
+      loss: 'sqrtSumOfSquares',
+      optimizer: { kind: 'adam', lr: 0.05, steps: 20 },
+      rtol: 1e-10,
+      atol: 1e-12,
+    });
+    const io = capture(dir);
+    expect(await run(['fit', config, '--json'], io)).toBe(0);
+    const r = JSON.parse(io.out);
+    expect(r.initialLoss).toBeCloseTo(Math.sqrt(analyticSumOfSquares(0.2, 1)), 6);
+    expect(r.finalLoss).toBeCloseTo(Math.sqrt(analyticSumOfSquares(r.parameters.k1, r.parameters.k2)), 6);
+    expect(r.finalLoss).toBeLessThan(0.5 * r.initialLoss);
+    expect(r.lossCurve).toHaveLength(21);
+    expect(r.reason).toBe('steps');
+    expect(r.iterations).toBe(20);
+  });
+
+  it('"transform": "none" steps raw values: Adam\'s first step moves each parameter by lr', async () => {
+    const dir = workdir();
+    for (const [transform, expected] of [
+      ['none', (v: number, v0: number) => Math.abs(v - v0)],
+      ['log', (v: number, v0: number) => Math.abs(Math.log(v / v0))],
+    ] as const) {
+      const config = writeConfig(dir, {
+        params: ['k1', 'k2'],
+        transform,
+        optimizer: { kind: 'adam', lr: 0.01, steps: 1 },
+      });
+      const io = capture(dir);
+      expect(await run(['fit', config, '--json'], io)).toBe(0);
+      const r = JSON.parse(io.out);
+      // Adam's bias-corrected first step is lr·g/(|g| + ε) = lr·sign(g), in the optimised coordinate.
+      expect(expected(r.parameters.k1, 0.2)).toBeCloseTo(0.01, 6);
+      expect(expected(r.parameters.k2, 1)).toBeCloseTo(0.01, 6);
+    }
+  });
+
+  it('rejects bad configs with the element at fault', async () => {
+    const dir = workdir();
+    const cases: [Record<string, unknown>, number, RegExp][] = [
+      [{ params: ['k1'], lr: 0.1 }, 2, /unknown key "lr"/],
+      [{ params: ['k1'], optimizer: { kind: 'adam', lr: 0.1 } }, 2, /needs `lr` and `steps`/],
+      [
+        { params: ['k1'], optimizer: { kind: 'adam', lr: 0.1, steps: 5, momentum: 1 } },
+        2,
+        /unknown key "momentum" in `optimizer`/,
+      ],
+      [{ params: ['k1'], optimizer: { kind: 'newton' } }, 2, /optimizer.kind/],
+      [{ params: [] }, 2, /`params` must be a non-empty list/],
+      [{ params: ['k9'] }, 2, /no parameter "k9"/],
+      [{ params: ['k1'], bounds: { k1: { lower: 5, upper: 1 } } }, 2, /lower < upper/],
+      [{ params: ['k1'], bounds: { k2: { lower: 0, upper: 1 } } }, 2, /not a fitted parameter/],
+      [{ params: ['k1'], loss: 'huber' }, 2, /`loss` must be one of/],
+      [{ params: ['k1'], multiStart: 3, optimizer: { kind: 'adam', lr: 0.1, steps: 5 } }, 2, /multiStart/],
+      [{ params: ['k1'], data: '../missing.csv' }, 1, /IoError.*Cannot read the data file "..\/missing.csv"/],
+    ];
+    for (const [config, code, message] of cases) {
+      const io = capture(dir);
+      expect(await run(['fit', writeConfig(dir, config)], io)).toBe(code);
+      expect(io.err).toMatch(message);
+    }
+    const missing = capture(dir);
+    expect(await run(['fit', 'nope.json'], missing)).toBe(1);
+    expect(missing.err).toMatch(/IoError.*fit config "nope.json"/);
+    writeFileSync(join(dir, 'broken.json'), '{ "model": ');
+    const broken = capture(dir);
+    expect(await run(['fit', 'broken.json'], broken)).toBe(2);
+    expect(broken.err).toMatch(/not valid JSON/);
+  });
+
+  it('refuses model options beside a config file', async () => {
+    const dir = workdir();
+    const io = capture(dir);
+    expect(await run(['fit', writeConfig(dir, { params: ['k1'] }), '--params', 'k2'], io)).toBe(2);
+    expect(io.err).toMatch(/--params cannot be combined with a config file/);
   });
 });

@@ -4,17 +4,27 @@ import { OdeonError, type OdeProblem, solve } from '@odeon/ode';
 import { compileModel, loadModel } from '@odeon/sbml';
 // Renamed on import: linters read a bare `fit(...)` as a focused test.
 import {
+  createOptimizer,
   type FitOptions,
   type FitParameter,
   fit as fitModel,
   fitObjective,
-  type LossName,
+  type OptimizerSpec,
   parseCsv,
 } from '@odeon/train';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { type CliIo, writeJson } from '../io.ts';
 import { renderSvg, type VegaLiteSpec } from '../plot.ts';
+import {
+  FIT_LOSSES,
+  FIT_METHODS,
+  FIT_SENSITIVITIES,
+  type FitBound,
+  type FitLossName,
+  type FitSettings,
+  loadFitConfig,
+} from './fit-config.ts';
 import { readTextFile } from './simulate-model.ts';
 
 /** Options of `odeon fit` (strings as commander passes them). */
@@ -34,31 +44,36 @@ export interface FitCommandOptions {
   readonly json?: boolean;
 }
 
-/** What `odeon fit` computed (also its `--json` output). */
+/** What `odeon fit` computed (also its `--json` output, which ends with initialLoss, finalLoss, wallSeconds). */
 export interface FitCommandResult {
+  /** The config file, when the fit came from one. */
+  readonly config?: string;
   readonly model: string;
   readonly data: string;
   readonly parameters: Record<string, number>;
-  /** Standard errors (loss mse only; see @odeon/train FitOptions.uncertainty). */
+  /** Standard errors (L-BFGS with loss mse or sqrtSumOfSquares; see @odeon/train FitOptions.uncertainty). */
   readonly standardErrors?: Record<string, number>;
   readonly initialParameters: Record<string, number>;
-  readonly initialLoss: number;
-  readonly finalLoss: number;
-  readonly loss: LossName;
+  readonly loss: FitLossName;
+  /** `lbfgs`, or the first-order optimiser (`adam`, `adamw`, `adabelief`). */
+  readonly optimizer: string;
   readonly converged: boolean;
+  /** L-BFGS's stopping reason, or `steps` when a first-order optimiser ran its steps. */
   readonly reason: string;
+  /** L-BFGS iterations of the best start, or first-order steps. */
   readonly iterations: number;
   readonly evaluations: number;
   readonly starts: number;
   readonly sensitivity: string;
+  /** The loss at each iteration (L-BFGS) or before each step and at the end (first-order). */
   readonly lossCurve: readonly number[];
-  readonly wallSeconds: number;
   readonly plot?: string;
+  readonly initialLoss: number;
+  readonly finalLoss: number;
+  readonly wallSeconds: number;
 }
 
-const LOSSES: readonly LossName[] = ['mse', 'scaledMse', 'logcosh', 'mae', 'scaledMae'];
-const SENSITIVITIES = ['forward', 'quadrature', 'interpolating', 'backsolve', 'discrete'] as const;
-const METHODS = ['rodas5p', 'rodas4', 'dopri5'] as const;
+const LOSS_NAMES = FIT_LOSSES;
 
 function usage(message: string, option: string): OdeonError {
   return new OdeonError('UsageError', message, { option, hint: 'See `odeon fit --help`.' });
@@ -86,8 +101,8 @@ function oneOf<T extends string>(
 }
 
 /** Parses `k1=1e-3:10,k2=0:5` into bounds per parameter id. */
-function parseBounds(text: string | undefined): Map<string, { lower: number; upper: number }> {
-  const out = new Map<string, { lower: number; upper: number }>();
+function parseBounds(text: string | undefined): Map<string, FitBound> {
+  const out = new Map<string, FitBound>();
   if (text === undefined) return out;
   for (const part of text.split(',')) {
     const m = /^\s*([^=\s]+)\s*=\s*([^:]+):(.+)$/.exec(part);
@@ -104,6 +119,65 @@ function parseBounds(text: string | undefined): Map<string, { lower: number; upp
   return out;
 }
 
+/** Options that belong in the config file when `odeon fit config.json` is used. */
+const MODEL_OPTIONS = [
+  'params',
+  'bounds',
+  'loss',
+  'multiStart',
+  'seed',
+  'sensitivity',
+  'method',
+  'rtol',
+  'atol',
+  'initial',
+  'maxIterations',
+] as const;
+
+/** The settings of the positional form `odeon fit model data --params ...`. */
+function settingsFromOptions(
+  modelPath: string,
+  dataPath: string,
+  options: FitCommandOptions,
+  io: CliIo,
+): FitSettings {
+  if (options.params === undefined || options.params.trim() === '') {
+    throw usage('Name the parameters to fit with --params, e.g. --params k1,k2.', 'params');
+  }
+  const ids = options.params
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const bounds = parseBounds(options.bounds);
+  const method = oneOf(options.method, 'method', FIT_METHODS);
+  const maxIterations = num(
+    options.maxIterations,
+    'max-iterations',
+    (x) => Number.isInteger(x) && x >= 1,
+    'an integer ≥ 1',
+  );
+  const settings: FitSettings = {
+    modelPath,
+    dataPath,
+    params: ids,
+    bounds,
+    transform: 'auto',
+    loss: oneOf(options.loss, 'loss', LOSS_NAMES) ?? 'mse',
+    sensitivity: oneOf(options.sensitivity, 'sensitivity', FIT_SENSITIVITIES) ?? 'forward',
+    ...(method !== undefined ? { method } : {}),
+    initial: oneOf(options.initial, 'initial', ['data', 'model'] as const) ?? 'data',
+    multiStart:
+      num(options.multiStart, 'multi-start', (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1') ?? 1,
+    seed: num(options.seed, 'seed', (x) => Number.isSafeInteger(x) && x >= 0, 'a non-negative integer') ?? 0,
+    rtol: num(options.rtol, 'rtol', (x) => x > 0, 'a positive number') ?? 1e-8,
+    atol: num(options.atol, 'atol', (x) => x > 0, 'a positive number') ?? 1e-10,
+    optimizer: maxIterations === undefined ? { kind: 'lbfgs' } : { kind: 'lbfgs', maxIterations },
+    modelText: readTextFile(io, modelPath, 'model'),
+    dataText: readTextFile(io, dataPath, 'data file'),
+  };
+  return settings;
+}
+
 /**
  * `odeon fit model.xml data.csv --params k1,k2`: estimates the listed parameters of an SBML (or Odeon
  * JSON) model from measurements (CSV `measurement,time,<species>...`, columns named by species id,
@@ -115,43 +189,56 @@ export async function fitModelFile(
   options: FitCommandOptions,
   io: CliIo,
 ): Promise<FitCommandResult> {
-  if (options.params === undefined || options.params.trim() === '') {
-    throw usage('Name the parameters to fit with --params, e.g. --params k1,k2.', 'params');
-  }
-  const ids = options.params
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  const bounds = parseBounds(options.bounds);
-  const loss = oneOf(options.loss, 'loss', LOSSES) ?? 'mse';
-  const sensitivity = oneOf(options.sensitivity, 'sensitivity', SENSITIVITIES) ?? 'forward';
-  const method = oneOf(options.method, 'method', METHODS);
-  const initial = oneOf(options.initial, 'initial', ['data', 'model'] as const) ?? 'data';
-  const multiStart =
-    num(options.multiStart, 'multi-start', (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1') ?? 1;
-  const seed =
-    num(options.seed, 'seed', (x) => Number.isSafeInteger(x) && x >= 0, 'a non-negative integer') ?? 0;
-  const rtol = num(options.rtol, 'rtol', (x) => x > 0, 'a positive number') ?? 1e-8;
-  const atol = num(options.atol, 'atol', (x) => x > 0, 'a positive number') ?? 1e-10;
-  const maxIterations =
-    num(options.maxIterations, 'max-iterations', (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1') ??
-    500;
+  return runFit(settingsFromOptions(modelPath, dataPath, options, io), options, io);
+}
 
-  const model = compileModel(loadModel(readTextFile(io, modelPath, 'model')), { sensitivities: ids });
-  const data = parseCsv(readTextFile(io, dataPath, 'data file'));
-  for (const id of ids) {
-    if (!model.paramIds.includes(id)) {
-      const known = model.paramIds.slice(0, 20).join(', ');
+/**
+ * `odeon fit config.json`: the fit described by a config file (see `FitConfig` in fit-config.ts);
+ * only `--plot` and `--json` may be given beside it.
+ */
+export async function fitConfigFile(
+  configPath: string,
+  options: FitCommandOptions,
+  io: CliIo,
+): Promise<FitCommandResult> {
+  for (const name of MODEL_OPTIONS) {
+    if (options[name] !== undefined) {
+      const flag = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
       throw usage(
-        `The model has no parameter ${JSON.stringify(id.slice(0, 60))}. Parameters: ${known}${model.paramIds.length > 20 ? ', ...' : ''}.`,
+        `--${flag} cannot be combined with a config file: set it in ${JSON.stringify(configPath)} instead.`,
+        flag,
+      );
+    }
+  }
+  return runFit(loadFitConfig(io, configPath), options, io);
+}
+
+/** Runs a fit from resolved settings: L-BFGS through `fit` of @odeon/train, or first-order steps. */
+export async function runFit(
+  s: FitSettings,
+  options: Pick<FitCommandOptions, 'json' | 'plot'>,
+  io: CliIo,
+): Promise<FitCommandResult> {
+  const model0 = compileModel(loadModel(s.modelText));
+  const ids = s.params === 'all' ? [...model0.paramIds] : [...s.params];
+  for (const id of ids) {
+    if (!model0.paramIds.includes(id)) {
+      const known = model0.paramIds.slice(0, 20).join(', ');
+      throw usage(
+        `The model has no parameter ${JSON.stringify(id.slice(0, 60))}. Parameters: ${known}${model0.paramIds.length > 20 ? ', ...' : ''}.`,
         'params',
       );
     }
   }
-  for (const id of bounds.keys()) {
+  for (const id of s.bounds.keys()) {
     if (!ids.includes(id))
-      throw usage(`--bounds names ${JSON.stringify(id.slice(0, 60))}, which is not in --params.`, 'bounds');
+      throw usage(
+        `The bounds name ${JSON.stringify(id.slice(0, 60))}, which is not a fitted parameter.`,
+        'bounds',
+      );
   }
+  const model = compileModel(loadModel(s.modelText), { sensitivities: ids });
+  const data = parseCsv(s.dataText);
   let t0 = Number.POSITIVE_INFINITY;
   let t1 = Number.NEGATIVE_INFINITY;
   for (const m of data.measurements) {
@@ -161,45 +248,108 @@ export async function fitModelFile(
   if (!(t1 > t0)) t1 = t0 + 1;
   const problem: OdeProblem = { ...model.problem(t0, t1), names: model.stateIds };
   const parameters: FitParameter[] = ids.map((name) => {
-    const b = bounds.get(name);
+    const b = s.bounds.get(name);
     if (b !== undefined) return { name, ...b };
-    // Kinetic parameters are positive: a log transform keeps them so and searches over decades.
     const v = model.p[model.paramIds.indexOf(name)];
-    return v > 0 ? { name, lower: 0 } : { name };
+    // Kinetic parameters are positive: a log transform keeps them so and searches over decades.
+    if (s.transform === 'log' || (s.transform === 'auto' && v > 0)) return { name, lower: 0 };
+    return { name, transform: 'none' };
   });
+  const rootSum = s.loss === 'sqrtSumOfSquares';
   const lossCurve: number[] = [];
+  const progress = (label: string, k: number, value: number) => {
+    if (io.isTTY && !options.json) io.stderr(`\r${label} ${k}: loss ${value.toExponential(4)}   `);
+  };
   const fitOptions: FitOptions = {
     parameterNames: model.paramIds,
     parameters,
-    loss,
-    sensitivity,
-    initialConditions: initial,
-    multiStart,
-    seed,
-    rtol,
-    atol,
-    ...(method !== undefined ? { method } : {}),
-    lbfgs: {
-      maxIterations,
-      onIteration: (info) => {
-        lossCurve.push(info.value);
-        if (io.isTTY && !options.json)
-          io.stderr(`\riteration ${info.iteration}: loss ${info.value.toExponential(4)}   `);
-      },
-    },
+    loss: rootSum ? 'mse' : s.loss,
+    sensitivity: s.sensitivity,
+    initialConditions: s.initial,
+    multiStart: s.multiStart,
+    seed: s.seed,
+    rtol: s.rtol,
+    atol: s.atol,
+    ...(s.method !== undefined ? { method: s.method } : {}),
   };
   const start = performance.now();
   const objective = fitObjective(problem, data, fitOptions);
-  const initialLoss = objective.evaluate(objective.toU(objective.initialTheta)).value;
-  const r = fitModel(problem, data, fitOptions);
+  // sqrtSumOfSquares: L = sqrt(N·mse) over the N observed values, a monotone map of the mse.
+  const N = objective.observed;
+  const report = (mean: number) => (rootSum ? Math.sqrt(N * mean) : mean);
+  const initialLoss = report(objective.evaluate(objective.toU(objective.initialTheta)).value);
+  let p: Float64Array;
+  let theta: Float64Array;
+  let finalLoss: number;
+  let converged: boolean;
+  let reason: string;
+  let iterations: number;
+  let evaluations: number;
+  let starts = 1;
+  let standardErrors: Record<string, number> | undefined;
+  const o = s.optimizer;
+  if (o.kind === 'lbfgs') {
+    const r = fitModel(problem, data, {
+      ...fitOptions,
+      lbfgs: {
+        maxIterations: o.maxIterations ?? 500,
+        onIteration: (info) => {
+          lossCurve.push(report(info.value));
+          progress('iteration', info.iteration, report(info.value));
+        },
+      },
+    });
+    p = r.p;
+    theta = r.theta;
+    finalLoss = report(r.value);
+    converged = r.converged;
+    reason = r.reason;
+    iterations = r.starts[r.bestStart].iterations;
+    evaluations = r.evaluations;
+    starts = r.starts.length;
+    if (r.standardErrors !== undefined) standardErrors = { ...r.standardErrors };
+  } else {
+    const { lr, steps, ...spec } = o;
+    const u = objective.toU(objective.initialTheta);
+    const opt = createOptimizer(spec as OptimizerSpec, u.length);
+    const grad = new Float64Array(u.length);
+    finalLoss = Number.NaN;
+    for (let k = 0; k <= steps; k++) {
+      const r = objective.evaluate(u);
+      const value = report(r.value);
+      if (!Number.isFinite(value) || !r.grad.every(Number.isFinite)) {
+        throw new OdeonError(
+          'TrainingDiverged',
+          `The fit diverged at step ${k}: the loss is ${value} (the model could not be integrated or the gradient is not finite).`,
+          { hint: 'Lower optimizer.lr, add bounds, or use a log transform.' },
+        );
+      }
+      lossCurve.push(value);
+      progress('step', k, value);
+      finalLoss = value;
+      if (k === steps) break;
+      // d sqrt(N·m)/du = N·dm/du / (2 sqrt(N·m))
+      const scale = rootSum ? (value > 0 ? N / (2 * value) : 0) : 1;
+      for (let j = 0; j < u.length; j++) grad[j] = r.grad[j] * scale;
+      opt.update(u, grad, lr);
+    }
+    theta = objective.toTheta(u);
+    p = objective.fullParams(theta);
+    converged = true;
+    reason = 'steps';
+    iterations = steps;
+    evaluations = steps + 1;
+  }
   const wallSeconds = (performance.now() - start) / 1000;
   if (io.isTTY && !options.json) io.stderr('\n');
   const initialParameters: Record<string, number> = {};
+  const fitted: Record<string, number> = {};
   objective.names.forEach((name, k) => {
     initialParameters[name] = objective.initialTheta[k];
+    fitted[name] = theta[k];
   });
   if (options.plot !== undefined) {
-    const svg = await renderSvg(fitPlotSpec(problem, data, r.p, lossCurve, initial, modelPath));
+    const svg = await renderSvg(fitPlotSpec(problem, data, p, lossCurve, s.initial, s.modelPath));
     try {
       writeFileSync(resolve(io.cwd, options.plot), svg);
     } catch (cause) {
@@ -214,23 +364,25 @@ export async function fitModelFile(
     }
   }
   return {
-    model: modelPath,
-    data: dataPath,
-    parameters: { ...r.parameters },
-    ...(r.standardErrors !== undefined ? { standardErrors: { ...r.standardErrors } } : {}),
+    ...(s.config !== undefined ? { config: s.config } : {}),
+    model: s.modelPath,
+    data: s.dataPath,
+    parameters: fitted,
+    ...(standardErrors !== undefined ? { standardErrors } : {}),
     initialParameters,
-    initialLoss,
-    finalLoss: r.value,
-    loss,
-    converged: r.converged,
-    reason: r.reason,
-    iterations: r.starts[r.bestStart].iterations,
-    evaluations: r.evaluations,
-    starts: r.starts.length,
-    sensitivity,
+    loss: s.loss,
+    optimizer: o.kind,
+    converged,
+    reason,
+    iterations,
+    evaluations,
+    starts,
+    sensitivity: s.sensitivity,
     lossCurve,
-    wallSeconds,
     ...(options.plot !== undefined ? { plot: options.plot } : {}),
+    initialLoss,
+    finalLoss,
+    wallSeconds,
   };
 }
 
@@ -306,32 +458,60 @@ export const registerFit: RegisterCommand = (program: Command, io: CliIo) => {
   program
     .command('fit')
     .description(
-      'Estimate model parameters from measurements: L-BFGS on ODE gradients (forward sensitivities by default), bounds via log/logistic transforms, multi-start.',
+      'Estimate model parameters from measurements: L-BFGS (or Adam) on ODE gradients (forward sensitivities by default), bounds via log/logistic transforms, multi-start. Give a model and a CSV with --params, or one config.json.',
     )
-    .argument('<model>', 'SBML (.xml) or Odeon JSON model')
-    .argument('<data>', 'CSV with header measurement,time,<species ids>...; empty cells are missing values')
-    .option('--params <ids>', 'comma-separated parameter ids to fit (required)')
+    .argument(
+      '<model|config>',
+      'SBML (.xml) or Odeon JSON model; or a fit config (.json) when no data is given',
+    )
+    .argument('[data]', 'CSV with header measurement,time,<species ids>...; empty cells are missing values')
+    .option('--params <ids>', 'comma-separated parameter ids to fit (required with a model and data)')
     .option(
       '--bounds <list>',
       'bounds as id=lower:upper,... (positive parameters without bounds get a log transform)',
     )
-    .option('--loss <name>', `loss: ${LOSSES.join(', ')} (default mse)`)
+    .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default mse)`)
     .option('--multi-start <n>', 'number of starts (default 1)')
     .option('--seed <n>', 'seed of the extra starts (default 0)')
-    .option('--sensitivity <kind>', `gradient method: ${SENSITIVITIES.join(', ')} (default forward)`)
-    .option('--method <name>', `integrator: ${METHODS.join(', ')} (default rodas5p)`)
+    .option('--sensitivity <kind>', `gradient method: ${FIT_SENSITIVITIES.join(', ')} (default forward)`)
+    .option('--method <name>', `integrator: ${FIT_METHODS.join(', ')} (default rodas5p)`)
     .option('--rtol <x>', 'relative tolerance (default 1e-8)')
     .option('--atol <x>', 'absolute tolerance (default 1e-10)')
     .option('--initial <from>', 'initial conditions from the data (default) or the model')
     .option('--max-iterations <n>', 'L-BFGS iterations per start (default 500)')
     .option('--plot <file.svg>', 'write an SVG of data vs fit and the loss curve')
-    .option('--json', 'print a machine-readable summary (ends with finalLoss and wallSeconds)')
+    .option('--json', 'print a machine-readable summary (ends with initialLoss, finalLoss and wallSeconds)')
     .addHelpText(
       'after',
-      '\nExample:\n  odeon fit model.xml data.csv --params k1,k2 --bounds k1=1e-3:10 --multi-start 4 --json\n',
+      `
+Examples:
+  odeon fit model.xml data.csv --params k1,k2 --bounds k1=1e-3:10 --multi-start 4 --json
+  odeon fit examples/sbml-gradient-descent/config.json --json --plot fit.svg
+
+Config file (paths relative to it; only model, data and params are required):
+  {
+    "model": "model.xml",                 SBML or Odeon JSON model
+    "data": "data.csv",                   measurements / target
+    "params": ["k1", "k2"],               parameter ids, or "all"
+    "bounds": { "k1": { "lower": 1e-3, "upper": 10, "transform": "log" } },
+    "transform": "auto",                  others: auto (log if positive), none (raw), log
+    "initial": "data",                    initial state from the data or the model
+    "loss": "mse",                        ${LOSS_NAMES.join(', ')}
+    "optimizer": { "kind": "lbfgs", "maxIterations": 500 },
+                                          or { "kind": "adam", "lr": 1e-3, "steps": 1000 }
+                                          (adamw, adabelief: also weightDecay; beta1, beta2, eps)
+    "multiStart": 1, "seed": 0,           extra starts (lbfgs) drawn within the bounds
+    "sensitivity": "forward", "method": "rodas5p", "rtol": 1e-8, "atol": 1e-10
+  }
+sqrtSumOfSquares is L = sqrt(sum of squared residuals over all observed values); L-BFGS
+minimises the equivalent mse and reports L. Unknown keys are errors.
+`,
     )
-    .action(async (modelPath: string, dataPath: string, options: FitCommandOptions) => {
-      const r = await fitModelFile(modelPath, dataPath, options, io);
+    .action(async (first: string, dataPath: string | undefined, options: FitCommandOptions) => {
+      const r =
+        dataPath === undefined
+          ? await fitConfigFile(first, options, io)
+          : await fitModelFile(first, dataPath, options, io);
       if (options.json) {
         writeJson(io, r);
         return;
@@ -343,8 +523,12 @@ export const registerFit: RegisterCommand = (program: Command, io: CliIo) => {
           `  ${name} = ${v.toPrecision(8)}${se !== undefined ? ` ± ${se.toPrecision(2)}` : ''}   (start ${r.initialParameters[name]?.toPrecision(4)})\n`,
         );
       }
+      const how =
+        r.optimizer === 'lbfgs'
+          ? `${r.converged ? 'converged' : 'NOT converged'} (${r.reason}), ${r.iterations} iterations`
+          : `${r.optimizer}, ${r.iterations} steps`;
       io.stdout(
-        `loss (${r.loss}) ${r.initialLoss.toExponential(3)} -> ${r.finalLoss.toExponential(3)}; ${r.converged ? 'converged' : 'NOT converged'} (${r.reason}), ${r.iterations} iterations, ${r.evaluations} evaluations, ${r.wallSeconds.toFixed(2)} s\n`,
+        `loss (${r.loss}) ${r.initialLoss.toExponential(3)} -> ${r.finalLoss.toExponential(3)}; ${how}, ${r.evaluations} evaluations, ${r.wallSeconds.toFixed(2)} s\n`,
       );
       if (r.plot !== undefined) io.stdout(`wrote ${r.plot}\n`);
     });
