@@ -98,4 +98,36 @@ describe('odeon train: universal-ode models, their penalty preset and penaltySta
     expect(await run(['train', 'config.json'], io)).toBe(2);
     expect(io.err).toContain('model.mechanism');
   });
+
+  it('a stage with train "parameters" moves only θ, "network" only the residual; staged, θ ends near the truth', async () => {
+    const staged = {
+      ...CONFIG,
+      model: { ...CONFIG.model, alphaInit: -10 },
+      strategy: [
+        { lr: 0.05, steps: 40, loss: 'mse', train: 'parameters' },
+        { lr: 0.01, steps: 5, loss: 'mse', train: 'network' },
+      ],
+    };
+    const dir = workdir(staged);
+    const io = capture(dir);
+    expect(
+      await run(
+        ['train', 'config.json', '--json', '--checkpoint', 'ck-{step}.json', '--checkpoint-every', '40'],
+        io,
+      ),
+    ).toBe(0);
+    expect(io.err).toBe('');
+    const trained = modelFromJson(readFileSync(join(dir, 'model.json'), 'utf8')) as UniversalODE;
+    const after40 = JSON.parse(readFileSync(join(dir, 'ck-40.json'), 'utf8')).params.map(Number) as number[];
+    const final = trained.p;
+    const thetaAt = trained.offsets.theta;
+    // Stage 1 (θ only): every network parameter still has its initial value; the gate is off (α = −10),
+    // so the mechanism alone fits the data and k approaches the true 0.7.
+    expect(after40.slice(trained.offsets.alpha, trained.offsets.alpha + 2)).toEqual([-10, -10]);
+    expect(after40[thetaAt]).toBeGreaterThan(0.6);
+    expect(after40[thetaAt]).toBeLessThan(0.8);
+    // Stage 2 (network only): θ is frozen at its stage-1 value, the network moved.
+    expect(final[thetaAt]).toBe(after40[thetaAt]);
+    expect(Array.from(final.subarray(0, thetaAt))).not.toEqual(after40.slice(0, thetaAt));
+  });
 });

@@ -182,6 +182,23 @@ function buildUniversal(config: TrainConfig, data: Dataset, base: string, io: Cl
   return model;
 }
 
+/**
+ * What a stage's `train` selects: `network` = the neural parameters (for a universal ODE the
+ * gate G, α and the MLP), `parameters` = the trainable mechanistic θ (universal ODE only).
+ */
+function parameterGroups(model: OdeModel): {
+  network: { start: number; end: number }[];
+  parameters: { start: number; end: number }[];
+} {
+  if (model instanceof UniversalODE) {
+    return {
+      network: [{ start: 0, end: model.offsets.theta }],
+      parameters: [{ start: model.offsets.theta, end: model.np }],
+    };
+  }
+  return { network: [{ start: 0, end: model.np }], parameters: [] };
+}
+
 /** Rows at which state-dependent penalties are evaluated (`penaltyStates`), row-major. */
 function penaltyStatesOf(data: Dataset, which: TrainConfig['penaltyStates']): Float64Array | undefined {
   if (which === undefined) return undefined;
@@ -309,6 +326,7 @@ export async function trainFromConfig(
   const r = await train(objective, model.p, strategy, {
     seed,
     datasetSize: trainData.size,
+    groups: parameterGroups(model),
     ...(valObjective && valData
       ? {
           validate: (p: Float64Array) => ({
@@ -399,8 +417,10 @@ Config (paths relative to the config file):
     "validation": { "fraction": 0.2, "by": "point", "every": 100, "patience": 5 },
     "strategy": [ { "lr": 0.005, "steps": 2000, "loss": "scaledMae", "length": 1, "dropout": 0,
                     "optimizer": { "kind": "adamw", "weightDecay": 1e-6 }, "clipNorm": 10,
-                    "penalties": { "l2Alpha": 1e-4, "l1Alpha": 0 } } ],
+                    "penalties": { "l2Alpha": 1e-4, "l1Alpha": 0 },
                     (universal-ode: { "l1ResidualAlpha": 0.1, "l2GateAlpha": 0, ... })
+                    "train": "both" | "network" | "parameters" (universal-ode: the trainable θ;
+                    with "alphaInit": -10 in the model the residual starts gated off) } ],
     "output": "trained-model.json"
   }
 `,
