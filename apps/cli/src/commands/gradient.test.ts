@@ -79,6 +79,19 @@ describe('odeon gradient', () => {
     expect(text.out).toContain('alpha');
   });
 
+  it('runs the discrete Rosenbrock adjoint on stiff ROBER and matches the CVODES gradients', async () => {
+    const ref = loadReference('rober');
+    const io = capture();
+    const args = ['gradient', '--problem', 'rober', '--sensitivity', 'discrete', '--rtol', '1e-8'];
+    expect(await run([...args, '--checkpoints', 'Infinity', '--json', '--component', '1'], io)).toBe(0);
+    const json = JSON.parse(io.out);
+    expect(json.method).toBe('rodas5p');
+    expect(json.stats.backward.acceptedSteps).toBe(json.stats.forward.acceptedSteps);
+    (Object.values(json.dp) as number[]).forEach((v, k) => {
+      expect(rel(v, ref.gradients!.per_component.dL_dp[1][k])).toBeLessThan(1e-5);
+    });
+  });
+
   it('rejects bad input as usage errors (exit 2)', async () => {
     for (const args of [
       ['gradient', '--problem', 'nope'],

@@ -73,8 +73,7 @@ export function gradientProblem(options: GradientCommandOptions): GradientComman
       `Unknown --sensitivity ${JSON.stringify(options.sensitivity)}; use one of ${KINDS.join(', ')}.`,
       'sensitivity',
     );
-  const method = (options.method ??
-    (sensitivity === 'discrete' || !prob.stiff ? 'dopri5' : 'rodas5p')) as GradientMethod;
+  const method = (options.method ?? (prob.stiff ? 'rodas5p' : 'dopri5')) as GradientMethod;
   if (!METHODS.includes(method))
     throw usage(
       `Unknown --method ${JSON.stringify(options.method)}; use one of ${METHODS.join(', ')}.`,
@@ -161,7 +160,7 @@ export const registerGradient: RegisterCommand = (program: Command, io: CliIo) =
       '--component <j>',
       'differentiate the sum of one state (index from 0, or its name) instead of all',
     )
-    .option('--checkpoints <k>', 'bound on stored checkpoints (interpolating, discrete)')
+    .option('--checkpoints <k>', 'bound on stored checkpoints (interpolating, discrete; Infinity keeps every step)')
     .option('--json', 'print loss, gradient and statistics as JSON')
     .action((options: GradientCommandOptions) => {
       const r = gradientProblem(options);

@@ -8,11 +8,37 @@ import {
   luSolve,
   luSolveAt,
   luSolveSparse,
+  luSolveTranspose,
   minimumDegreeOrder,
   SparseLu,
 } from './lu.ts';
 
 describe('dense LU with partial pivoting', () => {
+  it('solves Aᵀ·x = b with the factors of A (property: the transposed residual is at round-off level)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 12 })
+          .chain((n) => fc.tuple(fc.constant(n), wellConditionedMatrix(n), vector(n))),
+        ([n, A, b]) => {
+          const lu = Float64Array.from(A);
+          const piv = new Int32Array(n);
+          expect(luFactor(lu, piv, n)).toBe(lu);
+          const x = luSolveTranspose(Float64Array.from(b), lu, piv, n);
+          const r = new Float64Array(n);
+          for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let i = 0; i < n; i++) s += A[i * n + j] * x[i];
+            r[j] = s;
+          }
+          const scale = Math.max(1, ...Array.from(b, Math.abs));
+          expect(r).toBeAllclose(b, { rtol: 0, atol: 1e-12 * scale * n });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('solves A·x = b for well-conditioned A (property: the residual is at round-off level)', () => {
     fc.assert(
       fc.property(

@@ -106,6 +106,42 @@ export function luSolve(x: Float64Array, lu: Float64Array, piv: Int32Array, n: n
   return x;
 }
 
+/**
+ * Solves (LU)ᵀ x = Aᵀ x = b in place with the dense factors of `luFactor` (PA = LU, so Aᵀ = Uᵀ Lᵀ P):
+ * Uᵀ z = b by forward substitution, Lᵀ w = z by back substitution (unit diagonal), then x = Pᵀ w by
+ * undoing the row exchanges in reverse order. The discrete adjoint of a Rosenbrock step needs it.
+ */
+export function luSolveTranspose(
+  x: Float64Array,
+  lu: Float64Array,
+  piv: Int32Array,
+  n: number,
+): Float64Array {
+  // column-oriented substitutions, so both sweeps read rows of the row-major factors contiguously
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    const xj = x[j] / lu[rj + j];
+    x[j] = xj;
+    if (xj === 0) continue;
+    for (let i = j + 1; i < n; i++) x[i] -= lu[rj + i] * xj;
+  }
+  for (let j = n - 1; j > 0; j--) {
+    const rj = j * n;
+    const xj = x[j];
+    if (xj === 0) continue;
+    for (let i = 0; i < j; i++) x[i] -= lu[rj + i] * xj;
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    const p = piv[k];
+    if (p !== k) {
+      const tmp = x[k];
+      x[k] = x[p];
+      x[p] = tmp;
+    }
+  }
+  return x;
+}
+
 /** `luSolve` on the n entries of `x` from offset `o` (the rest of `x` is untouched). */
 export function luSolveAt(
   x: Float64Array,

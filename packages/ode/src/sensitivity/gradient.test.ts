@@ -4,13 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { isOdeonError } from '../errors.ts';
 import type { OdeProblem } from '../types.ts';
 import { fdGradient, linearLoss, maxRelError, scaledError, squaredLoss } from './__fixtures__/helpers.ts';
-import { linearExact, linearProblem, lotkaProblem, massActionProblem } from './__fixtures__/problems.ts';
+import {
+  forcedChainProblem,
+  linearExact,
+  linearProblem,
+  lotkaProblem,
+  massActionProblem,
+} from './__fixtures__/problems.ts';
 import { gradient } from './gradient.ts';
 import type { GradientMethod, SensitivityKind } from './types.ts';
 
 const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
-const methodFor = (kind: SensitivityKind, m: GradientMethod): GradientMethod =>
-  kind === 'discrete' ? 'dopri5' : m;
+/** Every method runs every sensitivity kind (the discrete adjoint reverses Dopri5 and Rosenbrock steps). */
+const methodFor = (_kind: SensitivityKind, m: GradientMethod): GradientMethod => m;
 
 describe("gradient: linear system y' = A(p) y against the closed-form gradient", () => {
   const times = [0, 0.25, 0.5, 1, 1.5, 2.2, 3];
@@ -182,7 +188,7 @@ describe('gradient: ROBER (stiff) against CVODES', () => {
   const grads = ref.gradients!;
   const opts = { rtol: 1e-8, atol: 1e-8 * ref.atol_factor, saveAt: ref.times } as const;
 
-  for (const kind of ['quadrature', 'interpolating', 'forward'] as const) {
+  for (const kind of ['quadrature', 'interpolating', 'forward', 'discrete'] as const) {
     it(`${kind}: per-species L_j gradients (dp and dy0) to ≤ 1e-5 relative at rtol 1e-8`, () => {
       for (let j = 0; j < 3; j++) {
         const w = [0, 0, 0];
@@ -317,10 +323,121 @@ describe('gradient: discrete adjoint is the exact derivative of the explicit RK 
     const N = g.stats.forwardSteps;
     expect(N).toBeGreaterThan(200);
     expect(g.stats.checkpoints).toBeLessThanOrEqual(Math.ceil(Math.sqrt(2 * N)));
-    expect(g.stats.storedStates).toBeLessThan(4 * Math.sqrt(2 * N) + 2);
+    // checkpoints plus one recomputed segment's states and stages (7 vectors per step): O(√N)
+    expect(g.stats.storedStates).toBeLessThan(2 * 8 * Math.sqrt(2 * N) + 2);
+    expect(g.stats.storedStates).toBeLessThan(N);
     const h = gradient(problem, { ...base, sensitivity: { kind: 'discrete', checkpoints: 4 } });
     expect(h.stats.checkpoints).toBeLessThanOrEqual(4);
     expect(h.dp).toBeAllclose(g.dp, { rtol: 1e-12 });
+  });
+});
+
+describe('gradient: discrete adjoint of Rosenbrock steps (Rodas5P, Rodas4)', () => {
+  /** Central differences of the loss of the solver replaying a fixed step sequence, in p and y0. */
+  async function replayDifferences(problem: OdeProblem, base: Parameters<typeof gradient>[1]) {
+    const { gradientContext } = await import('./gradient.ts');
+    const { discreteStepSequence } = await import('./methods/discrete.ts');
+    const { forwardPass } = await import('./internal/forward-pass.ts');
+    const steps = discreteStepSequence(gradientContext(problem, base));
+    // the discrete Rosenbrock adjoint steps across observations and reads them from the interpolant
+    const replay = (p: Float64Array, y0: Float64Array) => {
+      const ctx = gradientContext({ ...problem, p, y0 }, base);
+      return forwardPass({ ...ctx, fixedSteps: steps } as typeof ctx, { interpolateObservations: true })
+        .value;
+    };
+    const p = Float64Array.from(problem.p!);
+    const y0 = Float64Array.from(problem.y0);
+    const central = (f: (x: Float64Array) => number, x: Float64Array) =>
+      Array.from(x, (_v, j) => {
+        const h = 1e-6 * Math.max(1, Math.abs(x[j]));
+        const a = Float64Array.from(x);
+        a[j] += h;
+        const b = Float64Array.from(x);
+        b[j] -= h;
+        return (f(a) - f(b)) / (2 * h);
+      });
+    return {
+      dp: central((x) => replay(x, y0), p),
+      dy0: central((x) => replay(p, x), y0),
+      steps: steps.length,
+    };
+  }
+
+  const cases: [string, () => OdeProblem, readonly number[]][] = [
+    ['Lotka–Volterra (n = 2 ≤ s: coordinate differences)', lotkaProblem, [0, 1, 2.5, 4, 7, 10]],
+    [
+      'forced chain with an analytic tgrad (n = 10 > s: stage differences)',
+      () => forcedChainProblem({ tgrad: true }),
+      [0.5, 1, 2, 3, 4],
+    ],
+  ];
+  for (const method of ['rodas5p', 'rodas4'] as const) {
+    it(`${method}, forced chain without tgrad (∂f/∂t by forward difference): the derivative of the same scheme with the exact ∂f/∂t`, async () => {
+      // differences of a solver whose ∂f/∂t is itself a forward difference amplify its rounding noise,
+      // so the reference is the analytic-tgrad solver replaying the same steps (the schemes differ by
+      // the O(√ε) error of that difference only)
+      const { gradientContext } = await import('./gradient.ts');
+      const { discreteGradient, discreteStepSequence } = await import('./methods/discrete.ts');
+      const exact = forcedChainProblem({ tgrad: true });
+      const base = { method, rtol: 1e-4, atol: 1e-7, saveAt: [0.5, 1, 2, 3, 4], loss: squaredLoss } as const;
+      const fd = await replayDifferences(exact, base);
+      const steps = discreteStepSequence(gradientContext(exact, base));
+      const ctx = gradientContext(forcedChainProblem(), { ...base, sensitivity: { kind: 'discrete' } });
+      const g = discreteGradient({ ...ctx, fixedSteps: steps });
+      expect(g.forwardSteps).toBe(steps.length);
+      expect(maxRelError(g.dp, fd.dp, 1e-6)).toBeLessThan(1e-6);
+      expect(maxRelError(g.dy0, fd.dy0, 1e-6)).toBeLessThan(1e-6);
+    });
+    for (const [name, make, times] of cases) {
+      it(`${method}, ${name}: matches central differences of the solver replaying its steps`, async () => {
+        const problem = make();
+        const base = { method, rtol: 1e-4, atol: 1e-7, saveAt: times, loss: squaredLoss } as const;
+        const g = gradient(problem, { ...base, sensitivity: { kind: 'discrete' } });
+        const fd = await replayDifferences(problem, base);
+        expect(g.stats.forwardSteps).toBe(fd.steps);
+        expect(maxRelError(g.dp, fd.dp, 1e-6)).toBeLessThan(1e-6);
+        expect(maxRelError(g.dy0, fd.dy0, 1e-6)).toBeLessThan(1e-6);
+        // one n×n factorisation per backward step, and exactly as many backward steps as forward ones
+        expect(g.stats.maxLuSize).toBe(problem.y0.length);
+        expect(g.stats.backward.acceptedSteps).toBe(g.stats.forwardSteps);
+        // the continuous adjoint at this loose tolerance differs visibly: the test tells them apart
+        const q = gradient(problem, { ...base, sensitivity: { kind: 'quadrature' } });
+        expect(maxRelError(q.dp, fd.dp, 1e-6)).toBeGreaterThan(10 * maxRelError(g.dp, fd.dp, 1e-6));
+      });
+    }
+  }
+
+  it('gives the same gradient keeping every step, √(2N) checkpoints or 4 checkpoints', () => {
+    const problem = forcedChainProblem();
+    const base = { rtol: 1e-7, atol: 1e-9, saveAt: [1, 2, 3, 4], loss: squaredLoss } as const;
+    const all = gradient(problem, {
+      ...base,
+      sensitivity: { kind: 'discrete', checkpoints: Number.POSITIVE_INFINITY },
+    });
+    const sqrt = gradient(problem, { ...base, sensitivity: { kind: 'discrete' } });
+    const four = gradient(problem, { ...base, sensitivity: { kind: 'discrete', checkpoints: 4 } });
+    const N = all.stats.forwardSteps;
+    expect(all.stats.checkpoints).toBe(N);
+    expect(sqrt.stats.checkpoints).toBeLessThanOrEqual(Math.ceil(Math.sqrt(2 * N)));
+    expect(four.stats.checkpoints).toBeLessThanOrEqual(4);
+    expect(four.stats.storedStates).toBeLessThan(all.stats.storedStates);
+    // a Rosenbrock step is deterministic: the recomputed segments reproduce the stored stages exactly
+    expect(Array.from(sqrt.dp)).toEqual(Array.from(all.dp));
+    expect(Array.from(four.dy0)).toEqual(Array.from(all.dy0));
+  });
+
+  it('on ROBER the gradient of the conserved total Σ_j y_j vanishes (relative to the per-species ones)', () => {
+    const ref = loadReference('rober');
+    const problem = massActionProblem('rober');
+    const opts = { rtol: 1e-8, atol: 1e-8 * ref.atol_factor, saveAt: ref.times } as const;
+    const total = gradient(problem, {
+      ...opts,
+      loss: linearLoss([1, 1, 1]),
+      sensitivity: { kind: 'discrete' },
+    });
+    const y1 = gradient(problem, { ...opts, loss: linearLoss([1, 0, 0]), sensitivity: { kind: 'discrete' } });
+    for (let j = 0; j < 3; j++) expect(Math.abs(total.dp[j])).toBeLessThan(1e-9 * Math.abs(y1.dp[j]));
+    expect(total.dy0).toBeAllclose([50, 50, 50], { rtol: 1e-9 });
   });
 });
 
@@ -381,8 +498,8 @@ describe('gradient: option validation', () => {
     ['saveAt unsorted', () => gradient(linearProblem, { loss, saveAt: [2, 1] }), 'InvalidOption'],
     ['no loss', () => gradient(linearProblem, {} as never), 'InvalidOption'],
     [
-      'discrete with rodas4',
-      () => gradient(linearProblem, { loss, method: 'rodas4', sensitivity: { kind: 'discrete' } }),
+      'checkpoints 2.5',
+      () => gradient(linearProblem, { loss, sensitivity: { kind: 'discrete', checkpoints: 2.5 } }),
       'InvalidOption',
     ],
     [

@@ -98,16 +98,9 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
   const sens: SensitivityOptions = options.sensitivity ?? GRADIENT_DEFAULTS.sensitivity;
   if (!KINDS.includes(sens.kind))
     throw invalidOption('sensitivity.kind', sens.kind, KINDS.map((k) => `'${k}'`).join(' | '));
-  const method = options.method ?? (sens.kind === 'discrete' ? 'dopri5' : GRADIENT_DEFAULTS.method);
+  const method = options.method ?? GRADIENT_DEFAULTS.method;
   if (!METHODS.includes(method))
     throw invalidOption('method', method, METHODS.map((k) => `'${k}'`).join(' | '));
-  if (sens.kind === 'discrete' && method !== 'dopri5') {
-    throw invalidOption(
-      'method',
-      method,
-      "'dopri5' (the discrete adjoint differentiates an explicit Runge–Kutta method)",
-    );
-  }
   if (options.integral && (sens.kind === 'forward' || sens.kind === 'discrete')) {
     throw invalidOption(
       'integral',
@@ -116,8 +109,16 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
     );
   }
   const checkpoints = sens.checkpoints;
-  if (checkpoints !== undefined && (!Number.isInteger(checkpoints) || checkpoints < 2)) {
-    throw invalidOption('sensitivity.checkpoints', checkpoints, 'an integer ≥ 2');
+  if (
+    checkpoints !== undefined &&
+    checkpoints !== Number.POSITIVE_INFINITY &&
+    (!Number.isInteger(checkpoints) || checkpoints < 2)
+  ) {
+    throw invalidOption(
+      'sensitivity.checkpoints',
+      checkpoints,
+      'an integer ≥ 2, or Infinity (keep every step)',
+    );
   }
   const checkpointEvery = sens.checkpointEvery;
   if (checkpointEvery !== undefined) {

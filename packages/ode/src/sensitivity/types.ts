@@ -31,7 +31,8 @@ export interface SensitivityOptions {
   readonly kind: SensitivityKind;
   /**
    * Bound on stored states: `interpolating` and `discrete` keep at most this many checkpoints
-   * (default: √(2N) for `discrete`, 32 for `interpolating`).
+   * (default: √(2N) for `discrete`, 32 for `interpolating`). `Infinity` keeps every step (for
+   * `discrete`: every step's stages, so nothing is recomputed; the fastest choice when memory allows).
    */
   readonly checkpoints?: number;
   /**
@@ -43,7 +44,7 @@ export interface SensitivityOptions {
 
 /** Options of `gradient`: integrator, tolerances, observation times, the loss and the sensitivity method. */
 export interface GradientOptions {
-  /** Integrator (default `rodas5p`; `discrete` needs an explicit method and defaults to `dopri5`). */
+  /** Integrator (default `rodas5p`), for the forward solve and every backward or sensitivity solve. */
   readonly method?: GradientMethod;
   readonly rtol?: number;
   readonly atol?: number;

@@ -160,3 +160,65 @@ export function linearExact(t: number, p: ArrayLike<number>, y0: ArrayLike<numbe
   const dy2 = [0, 0, -t * E2 * b, 0, E2];
   return { y, dy1, dy2 };
 }
+
+/**
+ * A forced, non-polynomial chain of n = 10 states (more than Rodas5P's 8 stages), with exact ∂f/∂y
+ * and ∂f/∂p and, optionally, ∂f/∂t:
+ *
+ *     y_i' = −p0·y_i/(1 + y_i²) + p1·sin(p2·t)·tanh(y_{i−1}) − p3·(y_i − y_{i+1})³   (y_{−1} = 1, y_n = 0)
+ *
+ * Its second derivatives in y and the mixed ones in (y, p) are all non-zero, and it depends on t: it
+ * exercises every term of the discrete Rosenbrock adjoint.
+ */
+export function forcedChainProblem(options: { tgrad?: boolean } = {}): OdeProblem {
+  const n = 10;
+  const left = (y: Vec, i: number) => (i === 0 ? 1 : y[i - 1]);
+  const right = (y: Vec, i: number) => (i === n - 1 ? 0 : y[i + 1]);
+  const problem: OdeProblem = {
+    y0: Array.from({ length: n }, (_, i) => 0.2 + 0.1 * i),
+    t0: 0,
+    t1: 4,
+    p: [1.2, 0.8, 1.7, 0.6],
+    rhs(t, y, p, dy) {
+      const s = p[1] * Math.sin(p[2] * t);
+      for (let i = 0; i < n; i++) {
+        const d = y[i] - right(y, i);
+        dy[i] = (-p[0] * y[i]) / (1 + y[i] * y[i]) + s * Math.tanh(left(y, i)) - p[3] * d * d * d;
+      }
+    },
+    jacobian(t, y, p, J) {
+      J.fill(0);
+      const s = p[1] * Math.sin(p[2] * t);
+      for (let i = 0; i < n; i++) {
+        const q = 1 + y[i] * y[i];
+        const d = y[i] - right(y, i);
+        J[i * n + i] = (-p[0] * (1 - y[i] * y[i])) / (q * q) - 3 * p[3] * d * d;
+        if (i + 1 < n) J[i * n + i + 1] = 3 * p[3] * d * d;
+        if (i > 0) {
+          const th = Math.tanh(y[i - 1]);
+          J[i * n + i - 1] = s * (1 - th * th);
+        }
+      }
+    },
+    paramJacobian(t, y, p, Jp) {
+      const sn = Math.sin(p[2] * t);
+      const cs = Math.cos(p[2] * t);
+      for (let i = 0; i < n; i++) {
+        const d = y[i] - right(y, i);
+        const th = Math.tanh(left(y, i));
+        Jp[i * 4] = -y[i] / (1 + y[i] * y[i]);
+        Jp[i * 4 + 1] = sn * th;
+        Jp[i * 4 + 2] = p[1] * t * cs * th;
+        Jp[i * 4 + 3] = -d * d * d;
+      }
+    },
+  };
+  if (!options.tgrad) return problem;
+  return {
+    ...problem,
+    tgrad(t, y, p, out) {
+      const c = p[1] * p[2] * Math.cos(p[2] * t);
+      for (let i = 0; i < n; i++) out[i] = c * Math.tanh(left(y, i));
+    },
+  };
+}

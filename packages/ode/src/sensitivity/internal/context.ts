@@ -100,5 +100,15 @@ export class ProblemSystem implements StiffSystem {
     this.lu.solveInPlace(x);
   }
 
+  /** The LU workspace of W (the discrete Rosenbrock adjoint saves and restores a step's factors). */
+  get factor(): DenseLu {
+    return this.lu;
+  }
+
+  /** Solves Wᵀ x = b in place with the last factorisation (the discrete Rosenbrock adjoint). */
+  solveTranspose(x: Vec): void {
+    this.lu.solveTransposeInPlace(x);
+  }
+
   readonly tgrad?: (t: number, y: Vec, out: Vec) => void;
 }

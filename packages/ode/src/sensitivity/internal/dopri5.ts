@@ -74,6 +74,15 @@ export class Dopri5Stepper implements Stepper {
     return out;
   }
 
+  /** k_1…k_6 (the 7th, f at the new state, only serves FSAL and the error estimate). */
+  readonly stageCount = 6;
+
+  copyStages(out: Vec): Vec {
+    const m = this.sys.size;
+    for (let i = 0; i < 6; i++) out.set(this.k[i], i * m);
+    return out;
+  }
+
   accept(): void {
     const k0 = this.k[0];
     this.k[0] = this.k[6];

@@ -8,7 +8,7 @@ import type { SolveStats, Vec } from '../../types.ts';
 import { GK15 } from '../gauss-kronrod.ts';
 import { forwardStops, type GradientContext, makeStepper, ProblemSystem } from './context.ts';
 import { integrate } from './integrate.ts';
-import { evalDense } from './stepper.ts';
+import { evalDense, type Stepper } from './stepper.ts';
 
 export interface ForwardPassResult {
   /** y(t_i) for every observation, row-major (obs × n). */
@@ -22,17 +22,20 @@ export interface ForwardPassHooks {
   readonly dense?: boolean;
   /**
    * Step across observation times and take y(t_i) from the dense output (as `solve` does with
-   * `saveAt`) instead of landing on each one. Only for methods that keep the dense trajectory and
-   * never restart the forward integration at observations (`quadrature`).
+   * `saveAt`) instead of landing on each one. Only for methods that keep the dense trajectory or
+   * differentiate the interpolant, and never restart the forward integration at observations
+   * (`quadrature`, and `discrete` on Rosenbrock steps). A `fixedSteps` replay keeps the same mode.
    */
   readonly interpolateObservations?: boolean;
+  /** Integrate with this stepper (built by the caller on a `ProblemSystem`, to read its stages in `onStep`). */
+  readonly stepper?: Stepper;
   onStep?(t: number, h: number, y: Vec, yNew: Vec, dense: Vec | undefined, hNext: number): void;
 }
 
 export function forwardPass(ctx: GradientContext, hooks: ForwardPassHooks = {}): ForwardPassResult {
   const { n, obsT, loss, integral } = ctx;
-  const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
-  const interp = hooks.interpolateObservations === true && ctx.fixedSteps === undefined;
+  const stepper = hooks.stepper ?? makeStepper(ctx.method, new ProblemSystem(ctx));
+  const interp = hooks.interpolateObservations === true;
   const stops = interp ? Float64Array.of(ctx.t1) : forwardStops(ctx);
   const obsY = new Float64Array(obsT.length * n);
   const y = Float64Array.from(ctx.y0);

@@ -128,13 +128,14 @@ export function integrate(
     if (Number.isNaN(e)) e = Number.POSITIVE_INFINITY;
     if (e <= 1) {
       if (dense) stepper.dense(dense, y, yNew, hStep);
-      stepper.accept();
       const fac =
         e === 0 ? facMax : Math.min(facMax, Math.max(FAC_MIN, SAFETY * e ** (-1 / (stepper.errorOrder + 1))));
       const proposal = hStep * fac;
       h = lands ? Math.max(proposal, Math.min(h, proposal * 10)) : proposal;
       facMax = FAC_MAX;
+      // before `accept`, so the hook still sees this step's stages (FSAL methods rotate them)
       hooks.onStep?.(t, hStep, y, yNew, dense, h);
+      stepper.accept();
       y.set(yNew);
       t = lands ? target : t + hStep;
       stats.acceptedSteps++;

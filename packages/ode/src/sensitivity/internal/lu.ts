@@ -4,7 +4,7 @@
  * which reports a singular matrix as an `OdeonError` instead of `null`.
  */
 import { OdeonError } from '../../errors.ts';
-import { luFactor, luSolveAt } from '../../internal/lu.ts';
+import { luFactor, luSolveAt, luSolveTranspose } from '../../internal/lu.ts';
 
 /** An LU factorisation workspace for n×n row-major matrices, allocated once and refactored in place. */
 export class DenseLu {
@@ -46,5 +46,29 @@ export class DenseLu {
   /** Solves A x = b in place (`x` holds b from `offset` on entry). */
   solveInPlace(x: Float64Array, offset = 0): void {
     luSolveAt(x, this.lu, this.pivots, this.n, offset);
+  }
+
+  /** Doubles `save` writes: the n² factors and the n pivots. */
+  get savedSize(): number {
+    return this.n * this.n + this.n;
+  }
+
+  /** Copies the factors and pivots into `out` from offset `o` (to reuse them later without refactoring). */
+  save(out: Float64Array, o: number): void {
+    const { n, lu, pivots } = this;
+    out.set(lu, o);
+    for (let i = 0; i < n; i++) out[o + n * n + i] = pivots[i];
+  }
+
+  /** Restores factors and pivots written by `save`. */
+  load(src: Float64Array, o: number): void {
+    const { n, lu, pivots } = this;
+    for (let i = 0; i < n * n; i++) lu[i] = src[o + i];
+    for (let i = 0; i < n; i++) pivots[i] = src[o + n * n + i];
+  }
+
+  /** Solves Aᵀ x = b in place (`x` holds b on entry). */
+  solveTransposeInPlace(x: Float64Array): void {
+    luSolveTranspose(x, this.lu, this.pivots, this.n);
   }
 }

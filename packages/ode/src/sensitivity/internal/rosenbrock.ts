@@ -15,6 +15,11 @@ import { emptyStats, type StiffSystem } from './system.ts';
 
 const SQRT_EPS = 1.4901161193847656e-8;
 
+/** The time increment of the forward-difference ∂F/∂t (when the system has no `tgrad`). */
+export function tgradIncrement(t: number, h: number): number {
+  return SQRT_EPS * Math.max(Math.abs(t), Math.abs(h), 1e-300) * (h >= 0 ? 1 : -1);
+}
+
 export class RosenbrockStepper implements Stepper {
   readonly kind: DenseKind;
   readonly errorOrder: number;
@@ -45,7 +50,7 @@ export class RosenbrockStepper implements Stepper {
     const m = sys.size;
     const s = tab.stages;
     const { a, C, c, d, b, e } = tab;
-    const dt = SQRT_EPS * Math.max(Math.abs(t), Math.abs(h), 1e-300) * (h >= 0 ? 1 : -1);
+    const dt = tgradIncrement(t, h);
     // prepare first: a system may reuse the Jacobian it factorises for F(t, y) (the adjoint does)
     sys.prepare(t, y, 1 / (h * tab.gamma));
     stats.jacobianEvals++;
@@ -108,6 +113,16 @@ export class RosenbrockStepper implements Stepper {
         out[o + q] = acc;
       }
     }
+    return out;
+  }
+
+  get stageCount(): number {
+    return this.tab.stages;
+  }
+
+  copyStages(out: Vec): Vec {
+    const m = this.sys.size;
+    for (let i = 0; i < this.k.length; i++) out.set(this.k[i], i * m);
     return out;
   }
 

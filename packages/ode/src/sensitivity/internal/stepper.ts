@@ -17,6 +17,10 @@ export interface Stepper {
   step(t: number, y: Vec, h: number, yNew: Vec, err: Vec): void;
   /** After an accepted step: writes the step's dense-output coefficients (denseWidth·size) into `out`. */
   dense(out: Vec, y: Vec, yNew: Vec, h: number): Vec;
+  /** Stage vectors of the last attempted step that determine its result (the discrete adjoint keeps them). */
+  readonly stageCount: number;
+  /** Writes the last attempted step's `stageCount` stage vectors (stage-major, size each) into `out`. */
+  copyStages(out: Vec): Vec;
   /** Marks the step accepted (lets FSAL methods reuse their last stage). */
   accept(): void;
   /** Forgets cached stages (after a rejected step or a jump in the state). */

@@ -1,163 +1,205 @@
 /**
- * `discrete`: the exact gradient of the explicit Runge–Kutta solution actually computed
- * (discretise-then-optimise, as diffrax's RecursiveCheckpointAdjoint). The forward solve records
- * the accepted step sequence (t_k, h_k: O(N) scalars) and keeps about √(2N) states as checkpoints
- * (or at most `checkpoints`); the backward pass replays each segment from its checkpoint, then
- * reverses every step: for stages Y_s = y + hΣ_{j<s} a_sj k_j, k_s = f(t + c_s h, Y_s),
+ * `discrete`: the exact gradient of the solution the integrator actually computed
+ * (discretise-then-optimise, as diffrax's RecursiveCheckpointAdjoint), for the explicit Dopri5 and the
+ * stiff Rosenbrock methods (Rodas5P, Rodas4). The forward solve records its accepted step sequence
+ * (t_k, h_k); with Rosenbrock it steps across observations and reads y(t_i) from the step's
+ * interpolant (as `solve` does with `saveAt`: no extra steps), with Dopri5 it lands on each. The
+ * backward pass walks the steps in reverse, adding the loss gradients at the observations (through
+ * the interpolant, which is linear in y_n, y_{n+1} and the stages) and reversing each step through its
+ * stages (`dopri5-reverser.ts`, `rosenbrock-reverser.ts`). The backward work therefore follows the forward steps one for one: no
+ * error control, no extra steps after each observation's jump, which is what makes it the cheapest
+ * gradient on stiff problems with many observations.
  *
- *     k̄_s = h b_s ȳ + h Σ_{j>s} a_js Ȳ_j,   (Ȳ_s, p̄_s) = k̄_sᵀ ∂f/∂(y, p) at Y_s,   ȳ ← ȳ + Σ_s Ȳ_s.
+ * Memory: with `checkpoints: Infinity` every step's state and stages (and, for n ≤ 32, the n×n
+ * factors of its stage matrix) are kept (no recomputation);
+ * by default about √(2N) states are kept as checkpoints (or at most `checkpoints`), and each segment
+ * between checkpoints is recomputed once, keeping its stages, before it is reversed.
  *
- * Step sizes are treated as constants (they are not differentiated), so the result matches finite
- * differences of the solver replaying the same step sequence to round-off.
+ * Step sizes are constants (not differentiated), so the result matches finite differences of the
+ * solver replaying the same step sequence (to round-off for Dopri5; for Rosenbrock up to the
+ * second-derivative differences described in `rosenbrock-reverser.ts`).
  */
 
-import { DOPRI5_TABLEAU } from '../../solvers/tableaus/dopri5.ts';
-import type { Vec } from '../../types.ts';
+import { GrowableF64 } from '../../internal/growable.ts';
+import { RODAS4_TABLEAU } from '../../solvers/tableaus/rodas4.ts';
+import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
 import { CheckpointStore } from '../internal/checkpoint-store.ts';
-import type { GradientContext } from '../internal/context.ts';
+import { type GradientContext, isStiff, makeStepper, ProblemSystem } from '../internal/context.ts';
+import { Dopri5Reverser } from '../internal/dopri5-reverser.ts';
 import { addLossGradient, forwardPass } from '../internal/forward-pass.ts';
-import { emptyStats } from '../internal/system.ts';
+import { RosenbrockReverser } from '../internal/rosenbrock-reverser.ts';
+import type { StepReverser } from '../internal/step-reverser.ts';
+import type { Stepper } from '../internal/stepper.ts';
+import { addStats, emptyStats } from '../internal/system.ts';
 import type { MethodResult } from './method-result.ts';
 
-/** Stages that enter y_{n+1} (Dopri5's 7th stage has b = 0: it only serves FSAL and the error estimate). */
-const S = 6;
+/**
+ * Typical magnitude of each state component over the solution (max over y0 and the observations),
+ * the scale of the Rosenbrock reverser's second differences; atol/rtol for a component that stays 0.
+ */
+function typicalMagnitudes(ctx: GradientContext, obsY: Float64Array): Float64Array {
+  const { n, y0 } = ctx;
+  const typ = new Float64Array(n);
+  for (let q = 0; q < n; q++) typ[q] = Math.abs(y0[q]);
+  for (let i = 0; i < obsY.length; i++) typ[i % n] = Math.max(typ[i % n], Math.abs(obsY[i]));
+  for (let q = 0; q < n; q++) if (!(typ[q] > 0)) typ[q] = ctx.atol / ctx.rtol;
+  return typ;
+}
 
-class StepReverser {
-  readonly u: Vec[];
-  readonly k: Vec[];
-  readonly ubar: Vec[];
-  private readonly ctx: GradientContext;
-  private readonly kbar: Vec;
-  private readonly pbar: Vec;
-  rhsEvals = 0;
-  vjps = 0;
+function makeReverser(ctx: GradientContext, obsY: Float64Array, storedFactor: boolean): StepReverser {
+  if (!isStiff(ctx.method)) return new Dopri5Reverser(ctx);
+  const tab = ctx.method === 'rodas4' ? RODAS4_TABLEAU : RODAS5P_TABLEAU;
+  return new RosenbrockReverser(ctx, tab, typicalMagnitudes(ctx, obsY), storedFactor);
+}
 
-  constructor(ctx: GradientContext) {
-    this.ctx = ctx;
-    this.u = Array.from({ length: S }, () => new Float64Array(ctx.n));
-    this.k = Array.from({ length: S }, () => new Float64Array(ctx.n));
-    this.ubar = Array.from({ length: S }, () => new Float64Array(ctx.n));
-    this.kbar = new Float64Array(ctx.n);
-    this.pbar = new Float64Array(ctx.np);
-  }
+/**
+ * Doubles of W's factors kept per step after the stages: a Rosenbrock step's n×n LU is kept when it
+ * costs at most 4× the stages' memory (n ≤ 32 for Rodas5P), sparing the reverse sweep a Jacobian and
+ * a factorisation per step; larger systems refactorise instead.
+ */
+function factorRecordSize(ctx: GradientContext, stageDoubles: number): number {
+  const n = ctx.n;
+  return isStiff(ctx.method) && n * n <= 4 * stageDoubles ? n * n + n : 0;
+}
 
-  /** Computes the stages of the step from (t, y) and writes y_{n+1} into `out`. */
-  forward(out: Vec, t: number, y: Vec, h: number): Vec {
-    const { a, b, c } = DOPRI5_TABLEAU;
-    const { u, k, ctx } = this;
-    const n = ctx.n;
-    for (let s = 0; s < S; s++) {
-      for (let i = 0; i < n; i++) {
-        let acc = 0;
-        for (let j = 0; j < s; j++) acc += a[s * 7 + j] * k[j][i];
-        u[s][i] = y[i] + h * acc;
-      }
-      ctx.deriv.rhs(t + c[s] * h, u[s], k[s]);
-    }
-    this.rhsEvals += S;
-    for (let i = 0; i < n; i++) {
-      let acc = 0;
-      for (let s = 0; s < S; s++) acc += b[s] * k[s][i];
-      out[i] = y[i] + h * acc;
-    }
-    return out;
-  }
-
-  /** After `forward` on the same step: ȳ ← ȳ_n given ȳ = ȳ_{n+1}; p̄ accumulates. */
-  reverse(ybar: Vec, pbarAcc: Vec, t: number, h: number): void {
-    const { a, b, c } = DOPRI5_TABLEAU;
-    const { u, ubar, kbar, pbar, ctx } = this;
-    const { n, np } = ctx;
-    for (let s = S - 1; s >= 0; s--) {
-      for (let i = 0; i < n; i++) {
-        let acc = b[s] * ybar[i];
-        for (let j = s + 1; j < S; j++) acc += a[j * 7 + s] * ubar[j][i];
-        kbar[i] = h * acc;
-      }
-      ctx.deriv.vjp(t + c[s] * h, u[s], kbar, ubar[s], pbar);
-      for (let j = 0; j < np; j++) pbarAcc[j] += pbar[j];
-    }
-    this.vjps += S;
-    for (let s = 0; s < S; s++) for (let i = 0; i < n; i++) ybar[i] += ubar[s][i];
-  }
+/** Writes the stepper's stages, then (when `fd` > 0) its system's LU factors, into `out`. */
+function captureStep(out: Float64Array, stepper: Stepper, sd: number, fd: number): Float64Array {
+  stepper.copyStages(out);
+  if (fd > 0) (stepper.sys as ProblemSystem).factor.save(out, sd);
+  return out;
 }
 
 export function discreteGradient(ctx: GradientContext): MethodResult {
   const { n, np, obsT } = ctx;
-  let tStarts = new Float64Array(1024);
-  let hs = new Float64Array(1024);
-  let N = 0;
+  const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
+  const stageDoubles = stepper.stageCount * n;
+  const fd = factorRecordSize(ctx, stageDoubles);
+  /** Doubles per step record: the stages, then W's factors when kept. */
+  const sd = stageDoubles + fd;
+  const keepAll = ctx.checkpoints === Number.POSITIVE_INFINITY;
+  const tStarts = new GrowableF64(256);
+  const hs = new GrowableF64(256);
+  const states = new GrowableF64(keepAll ? 64 * n : 8);
+  const stages = new GrowableF64(keepAll ? 64 * sd : 8);
+  const stageBuf = new Float64Array(sd);
   const cap = ctx.checkpoints;
   const store = new CheckpointStore((steps) => cap ?? Math.ceil(Math.sqrt(2 * steps)));
+  // Rosenbrock interpolants are linear in the stages: step across observations, as `solve` does
+  const interpolate = interpolatesObservations(ctx);
   const fwd = forwardPass(ctx, {
+    stepper,
+    interpolateObservations: interpolate,
     onStep: (t, h, y) => {
-      if (N === tStarts.length) {
-        const a = new Float64Array(2 * N);
-        a.set(tStarts);
-        tStarts = a;
-        const b = new Float64Array(2 * N);
-        b.set(hs);
-        hs = b;
-      }
-      store.offer(N, t, y, h);
-      tStarts[N] = t;
-      hs[N] = h;
-      N++;
+      if (keepAll) {
+        states.pushVec(y as Float64Array, n);
+        stages.pushVec(captureStep(stageBuf, stepper, stageDoubles, fd), sd);
+      } else store.offer(tStarts.length, t, y, h);
+      tStarts.push(t);
+      hs.push(h);
     },
   });
-  const rev = new StepReverser(ctx);
+  const N = tStarts.length;
+  const rev = makeReverser(ctx, fwd.obsY, fd > 0);
   const ybar = new Float64Array(n);
   const dp = new Float64Array(np);
   const work = new Float64Array(n);
   const yi = new Float64Array(n);
+  const g = new Float64Array(n);
+  const gStart = new Float64Array(n);
   let i = obsT.length - 1;
-  const cps = store.list;
-  let maxSegment = 0;
-  let segStates = new Float64Array(0);
-  for (let c = cps.length - 1; c >= 0; c--) {
-    const a = cps[c].step;
-    const b = c + 1 < cps.length ? cps[c + 1].step : N;
-    const len = b - a;
-    maxSegment = Math.max(maxSegment, len);
-    if (segStates.length < len * n) segStates = new Float64Array(len * n);
-    segStates.set(cps[c].y, 0);
-    for (let k = a; k < b - 1; k++) {
-      rev.forward(
-        segStates.subarray((k - a + 1) * n, (k - a + 2) * n),
-        tStarts[k],
-        segStates.subarray((k - a) * n, (k - a + 1) * n),
-        hs[k],
-      );
-    }
-    for (let k = b - 1; k >= a; k--) {
-      const tEnd = k + 1 < N ? tStarts[k + 1] : ctx.t1;
+  /** Reverses steps hi−1 … lo whose states and stages sit in `ys`/`ks` from index `base` on. */
+  const reverseSteps = (lo: number, hi: number, base: number, ys: Float64Array, ks: Float64Array): void => {
+    for (let k = hi - 1; k >= lo; k--) {
+      const t = tStarts.data[k];
+      const h = hs.data[k];
+      const tEnd = k + 1 < N ? tStarts.data[k + 1] : ctx.t1;
       while (i >= 0 && obsT[i] >= tEnd) addLossGradient(ctx, i--, fwd.obsY, ybar, work, yi);
-      const yk = segStates.subarray((k - a) * n, (k - a + 1) * n);
-      rev.forward(work, tStarts[k], yk, hs[k]);
-      rev.reverse(ybar, dp, tStarts[k], hs[k]);
+      let direct = false;
+      if (interpolate) {
+        // observations read from this step's interpolant (as forwardPass computed θ)
+        gStart.fill(0);
+        while (i >= 0 && obsT[i] >= t) {
+          const theta = Math.max(0, (obsT[i] - t) / h);
+          g.fill(0);
+          addLossGradient(ctx, i--, fwd.obsY, g, work, yi);
+          for (let q = 0; q < n; q++) {
+            ybar[q] += theta * g[q];
+            gStart[q] += (1 - theta) * g[q];
+          }
+          rev.addDenseCotangent!(theta, g);
+          direct = true;
+        }
+      }
+      const o = k - base;
+      rev.reverse(ybar, dp, t, h, ys, o * n, ks, o * sd);
+      if (direct) for (let q = 0; q < n; q++) ybar[q] += gStart[q];
     }
+  };
+  const backward = emptyStats();
+  let maxSegment = 0;
+  if (keepAll) reverseSteps(0, N, 0, states.data, stages.data);
+  else {
+    // replay each segment from its checkpoint once, keeping its states and stages, then reverse it
+    const replay = makeStepper(ctx.method, new ProblemSystem(ctx));
+    const err = new Float64Array(n);
+    const yCur = new Float64Array(n);
+    const yNext = new Float64Array(n);
+    const cps = store.list;
+    let segY = new Float64Array(0);
+    let segK = new Float64Array(0);
+    for (let c = cps.length - 1; c >= 0; c--) {
+      const a = cps[c].step;
+      const b = c + 1 < cps.length ? cps[c + 1].step : N;
+      const len = b - a;
+      maxSegment = Math.max(maxSegment, len);
+      if (segY.length < (len + 1) * n) {
+        segY = new Float64Array((len + 1) * n);
+        segK = new Float64Array(len * sd);
+      }
+      segY.set(cps[c].y, 0);
+      replay.reset();
+      yCur.set(cps[c].y);
+      for (let k = a; k < b; k++) {
+        const o = k - a;
+        replay.step(tStarts.data[k], yCur, hs.data[k], yNext, err);
+        segK.set(captureStep(stageBuf, replay, stageDoubles, fd), o * sd);
+        replay.accept();
+        segY.set(yNext, (o + 1) * n);
+        yCur.set(yNext);
+      }
+      reverseSteps(a, b, a, segY, segK);
+    }
+    addStats(backward, replay.stats);
   }
   while (i >= 0) addLossGradient(ctx, i--, fwd.obsY, ybar, work, yi);
-  const backward = emptyStats();
-  backward.rhsEvals = rev.rhsEvals;
-  backward.steps = backward.acceptedSteps = N;
+  backward.steps += N;
+  backward.acceptedSteps += N;
+  backward.jacobianEvals += rev.jacobians;
+  backward.luFactorizations += rev.jacobians;
+  backward.linearSolves += rev.linearSolves;
+  const perStep = 1 + Math.ceil(sd / n);
   return {
     value: fwd.value,
     dp,
     dy0: ybar,
     forward: fwd.stats,
     backward,
-    storedStates: store.peak + maxSegment + obsT.length,
-    maxLuSize: 0,
-    checkpoints: store.peak,
+    storedStates: keepAll ? N * perStep + obsT.length : store.peak + (maxSegment + 1) * perStep + obsT.length,
+    maxLuSize: isStiff(ctx.method) ? n : 0,
+    checkpoints: keepAll ? N : store.peak,
     forwardSteps: N,
     quadratureError: 0,
   };
 }
 
+/** True when `discrete` steps across observations and differentiates the interpolant (Rosenbrock). */
+function interpolatesObservations(ctx: GradientContext): boolean {
+  return isStiff(ctx.method);
+}
+
 /** The accepted step sequence of the forward solve (for replay-based checks of `discrete`). */
 export function discreteStepSequence(ctx: GradientContext): Float64Array {
   const hs: number[] = [];
-  forwardPass(ctx, { onStep: (_t, h) => hs.push(h) });
+  forwardPass(ctx, { interpolateObservations: interpolatesObservations(ctx), onStep: (_t, h) => hs.push(h) });
   return Float64Array.from(hs);
 }

@@ -1,0 +1,278 @@
+/**
+ * Reverse mode through one Rosenbrock step (Rodas5P, Rodas4), the transformed form of
+ * `rosenbrock.ts`: with W = I/(hγ) − J, J = ∂f/∂y(t, y), f_t = ∂f/∂t(t, y),
+ *
+ *     u_i = y + Σ_{j<i} a_ij k_j,   W k_i = f(t + c_i h, u_i) + Σ_{j<i} (C_ij/h) k_j + h d_i f_t,   y_{n+1} = y + Σ b_i k_i.
+ *
+ * Given ȳ_{n+1}: k̄_i = b_i ȳ_{n+1}, then for i = s−1 … 0, r_i = W⁻ᵀ k̄_i (one transposed solve with the
+ * step's own factorisation), and r_i flows to f at u_i (ū_i, p̄ by a VJP; ū_i to ȳ and to k̄_j via a_ij),
+ * to k̄_j via C_ij/h, and to f̄_t via h d_i. Because k_i depends on J, the step also contributes
+ * ∇_{y,p} Σ_i r_iᵀ J(y, p) k_i: second derivatives of f. They are taken as forward differences of
+ * VJPs, ∇_y(mᵀ J v) = D_v[Jᵀ m] (symmetry of ∂²f), over min(n, s) terms: the columns of
+ * J̄ = Σ_i r_i k_iᵀ along coordinate directions when n ≤ s, else the s pairs (r_i, k_i); the unshifted
+ * VJPs of all of them (and of the ∂f/∂t term) are one VJP of the summed cotangents. The ∂f/∂t term is
+ * differentiated as the forward step formed it: a difference in t of the VJP (exact for the forward
+ * difference the step takes without `tgrad`). Per step: s transposed solves with the step's own
+ * n×n factors (kept from the forward step when small, else one Jacobian and factorisation again), and s + min(n, s) + 2 VJPs. Parameters enter only through VJPs: no linear
+ * system larger than n×n is formed.
+ *
+ * The result is the derivative of the computed Rosenbrock solution (step sizes fixed) up to the
+ * truncation error of those differences (about √ε relative in the second-derivative terms; none when
+ * f is quadratic in y, as mass-action kinetics are).
+ */
+import type { RosenbrockTableau } from '../../solvers/tableaus/rosenbrock-tableau.ts';
+import type { Vec } from '../../types.ts';
+import { type GradientContext, ProblemSystem } from './context.ts';
+import { tgradIncrement } from './rosenbrock.ts';
+import type { StepReverser } from './step-reverser.ts';
+
+const SQRT_EPS = 1.4901161193847656e-8;
+
+export class RosenbrockReverser implements StepReverser {
+  vjps = 0;
+  jacobians = 0;
+  linearSolves = 0;
+  private readonly ctx: GradientContext;
+  private readonly tab: RosenbrockTableau;
+  private readonly sys: ProblemSystem;
+  /** Typical magnitude of each state component (the scale of the second-difference steps). */
+  private readonly yTyp: Vec;
+  private readonly kbar: Vec;
+  private readonly r: Vec;
+  private readonly rStage: Vec[];
+  private readonly Jbar: Vec;
+  private readonly ftBar: Vec;
+  private readonly u: Vec;
+  private readonly ubar: Vec;
+  private readonly pStage: Vec;
+  private readonly m: Vec;
+  private readonly yShift: Vec;
+  private readonly gPlus: Vec;
+  private readonly pPlus: Vec;
+  /** Stage cotangents from observations of this step's dense output (`addDenseCotangent`). */
+  private readonly kbarDense: Vec;
+  private hasDense = false;
+  /** Σ of the cotangents whose unshifted VJP the forward differences subtract (scaled by 1/δ). */
+  private readonly base: Vec;
+  /** This step's y_n and stages, copied out of the caller's buffers. */
+  private readonly y: Vec;
+  private readonly stages: Vec;
+  /** Stage directions along which J is differenced when n > s (copied out of the stage buffer). */
+  private readonly dir: Vec;
+
+  /** True when each step's record holds W's factors after its stages (else they are recomputed). */
+  private readonly storedFactor: boolean;
+
+  /**
+   * `storedFactor`: each step's record (at `kOffset` in `reverse`) holds, after the s stages, the n×n
+   * factors and pivots of its W as `DenseLu.save` wrote them.
+   */
+  constructor(ctx: GradientContext, tab: RosenbrockTableau, yTyp: Vec, storedFactor: boolean) {
+    const { n, np } = ctx;
+    const s = tab.stages;
+    this.ctx = ctx;
+    this.tab = tab;
+    this.sys = new ProblemSystem(ctx);
+    this.yTyp = yTyp;
+    this.storedFactor = storedFactor;
+    this.kbar = new Float64Array(s * n);
+    this.r = new Float64Array(s * n);
+    this.rStage = Array.from({ length: s }, (_, i) => this.r.subarray(i * n, (i + 1) * n));
+    this.dir = new Float64Array(n);
+    this.y = new Float64Array(n);
+    this.stages = new Float64Array(s * n);
+    this.Jbar = new Float64Array(n * n);
+    this.ftBar = new Float64Array(n);
+    this.u = new Float64Array(n);
+    this.ubar = new Float64Array(n);
+    this.pStage = new Float64Array(np);
+    this.m = new Float64Array(n);
+    this.yShift = new Float64Array(n);
+    this.gPlus = new Float64Array(n);
+    this.pPlus = new Float64Array(np);
+    this.base = new Float64Array(n);
+    this.kbarDense = new Float64Array(s * n);
+  }
+
+  addDenseCotangent(theta: number, g: Vec): void {
+    // y(θ) = (1−θ)y0 + θ(y1 + (1−θ)(D_0 + θ(D_1 + θD_2))), D_r = Σ_j H_rj k_j: ∂y(θ)/∂k_j = θ(1−θ)Σ_r θ^r H_rj
+    const { tab, kbarDense } = this;
+    const n = this.ctx.n;
+    const s = tab.stages;
+    for (let j = 0; j < s; j++) {
+      let w = 0;
+      let pw = 1;
+      for (let r = 0; r < tab.denseRows; r++) {
+        w += pw * tab.dense[r * s + j];
+        pw *= theta;
+      }
+      w *= theta * (1 - theta);
+      if (w === 0) continue;
+      for (let q = 0; q < n; q++) kbarDense[j * n + q] += w * g[q];
+    }
+    this.hasDense = true;
+  }
+
+  reverse(ybar: Vec, pbar: Vec, t: number, h: number, states: Vec, yo: number, all: Vec, ko: number): void {
+    const { ctx, tab, sys, kbar, Jbar, ftBar, u, ubar, pStage, y, stages } = this;
+    const { n, np } = ctx;
+    const s = tab.stages;
+    const { a, C, c, d, b } = tab;
+    for (let q = 0; q < n; q++) y[q] = states[yo + q];
+    for (let q = 0; q < s * n; q++) stages[q] = all[ko + q];
+    if (this.storedFactor) sys.factor.load(all, ko + s * n);
+    else {
+      sys.prepare(t, y, 1 / (h * tab.gamma));
+      this.jacobians++;
+    }
+    for (let i = 0; i < s; i++) for (let q = 0; q < n; q++) kbar[i * n + q] = b[i] * ybar[q];
+    if (this.hasDense) {
+      for (let q = 0; q < s * n; q++) kbar[q] += this.kbarDense[q];
+      this.kbarDense.fill(0);
+      this.hasDense = false;
+    }
+    Jbar.fill(0);
+    ftBar.fill(0);
+    const invH = 1 / h;
+    for (let i = s - 1; i >= 0; i--) {
+      const ri = this.rStage[i];
+      for (let q = 0; q < n; q++) ri[q] = kbar[i * n + q];
+      sys.solveTranspose(ri);
+      if (n <= s) {
+        for (let p = 0; p < n; p++) {
+          const rp = ri[p];
+          if (rp === 0) continue;
+          for (let q = 0; q < n; q++) Jbar[p * n + q] += rp * stages[i * n + q];
+        }
+      }
+      const row = i * s;
+      const hd = h * d[i];
+      for (let q = 0; q < n; q++) ftBar[q] += hd * ri[q];
+      for (let j = 0; j < i; j++) {
+        const w = C[row + j] * invH;
+        for (let q = 0; q < n; q++) kbar[j * n + q] += w * ri[q];
+      }
+      // stage 0 is f at (t, y) itself; its VJP is taken below together with the other terms at y
+      if (i === 0) continue;
+      for (let q = 0; q < n; q++) {
+        let acc = y[q];
+        for (let j = 0; j < i; j++) acc += a[row + j] * stages[j * n + q];
+        u[q] = acc;
+      }
+      ctx.deriv.vjp(t + c[i] * h, u, ri, ubar, pStage);
+      this.vjps++;
+      for (let q = 0; q < n; q++) ybar[q] += ubar[q];
+      for (let j = 0; j < np; j++) pbar[j] += pStage[j];
+      for (let j = 0; j < i; j++) {
+        const w = a[row + j];
+        for (let q = 0; q < n; q++) kbar[j * n + q] += w * ubar[q];
+      }
+    }
+    this.linearSolves += s;
+    ctx.deriv.vjp(t, y, this.rStage[0], ubar, pStage);
+    this.vjps++;
+    for (let q = 0; q < n; q++) ybar[q] += ubar[q];
+    for (let j = 0; j < np; j++) pbar[j] += pStage[j];
+    // the second-derivative terms as forward differences D_v g ≈ (g(y + δv) − g(y))/δ of VJPs g: each
+    // adds its shifted VJP scaled by 1/δ here, and all the unshifted ones share one VJP at (t, y)
+    const base = this.base;
+    base.fill(0);
+    this.timeDerivativeTerm(ybar, pbar, t, y, h);
+    this.jacobianTerm(ybar, pbar, t, y, stages);
+    let any = false;
+    for (let q = 0; q < n; q++) if (base[q] !== 0) any = true;
+    if (any) {
+      ctx.deriv.vjp(t, y, base, ubar, pStage);
+      this.vjps++;
+      for (let q = 0; q < n; q++) ybar[q] -= ubar[q];
+      for (let j = 0; j < np; j++) pbar[j] -= pStage[j];
+    }
+  }
+
+  /**
+   * f̄_tᵀ f_t: f_t is the problem's `tgrad` (its y- and p-derivatives are ∂/∂t of the VJP) or the
+   * forward difference (f(t + δ, y) − f(t, y))/δ the forward step took; either way a difference in t.
+   */
+  private timeDerivativeTerm(ybar: Vec, pbar: Vec, t: number, y: Vec, h: number): void {
+    const { ctx, ftBar, gPlus, pPlus, base } = this;
+    const { n, np } = ctx;
+    let any = false;
+    for (let q = 0; q < n; q++) if (ftBar[q] !== 0) any = true;
+    if (!any) return;
+    // the forward step divides by this very increment (not by the rounded (t + δ) − t)
+    const dt = tgradIncrement(t, h);
+    ctx.deriv.vjp(t + dt, y, ftBar, gPlus, pPlus);
+    this.vjps++;
+    const inv = 1 / dt;
+    for (let q = 0; q < n; q++) {
+      ybar[q] += gPlus[q] * inv;
+      base[q] += ftBar[q] * inv;
+    }
+    for (let j = 0; j < np; j++) pbar[j] += pPlus[j] * inv;
+  }
+
+  /** ∇_{y,p} tr(J̄ᵀ J(y, p)) with J̄ = Σ_i r_i k_iᵀ, over min(n, s) directional differences of VJPs. */
+  private jacobianTerm(ybar: Vec, pbar: Vec, t: number, y: Vec, stages: Vec): void {
+    const { ctx, tab, Jbar, m, dir } = this;
+    const n = ctx.n;
+    if (n <= tab.stages) {
+      // tr(J̄ᵀJ) = Σ_b J̄[:, b]ᵀ J e_b: direction e_b, cotangent column b of J̄
+      for (let col = 0; col < n; col++) {
+        let nz = false;
+        for (let q = 0; q < n; q++) {
+          m[q] = Jbar[q * n + col];
+          if (m[q] !== 0) nz = true;
+        }
+        if (!nz) continue;
+        this.directional(ybar, pbar, t, y, m, col, undefined);
+      }
+    } else {
+      for (let i = 0; i < tab.stages; i++) {
+        for (let q = 0; q < n; q++) dir[q] = stages[i * n + q];
+        this.directional(ybar, pbar, t, y, this.rStage[i], -1, dir);
+      }
+    }
+  }
+
+  /**
+   * ȳ += J(y + δv)ᵀ m / δ, p̄ += (∂f/∂p)(y + δv)ᵀ m / δ and base += m/δ (the caller subtracts the VJP of
+   * `base` at y): the forward difference of D_v[Jᵀ m] and D_v[(∂f/∂p)ᵀ m]. v is the coordinate
+   * direction `coord` (≥ 0) or the vector `dir`; the increment moves each component by √ε of its
+   * typical magnitude.
+   */
+  private directional(
+    ybar: Vec,
+    pbar: Vec,
+    t: number,
+    y: Vec,
+    m: Vec,
+    coord: number,
+    dir: Vec | undefined,
+  ): void {
+    const { ctx, yTyp, yShift, gPlus, pPlus, base } = this;
+    const { n, np } = ctx;
+    let inv: number;
+    yShift.set(y);
+    if (dir === undefined) {
+      const plus = y[coord] + SQRT_EPS * Math.max(Math.abs(y[coord]), yTyp[coord]);
+      // the increment actually applied (y + δ rounded), so the quotient matches the point evaluated
+      inv = 1 / (plus - y[coord]);
+      yShift[coord] = plus;
+    } else {
+      let worst = 0;
+      for (let q = 0; q < n; q++)
+        worst = Math.max(worst, Math.abs(dir[q]) / Math.max(Math.abs(y[q]), yTyp[q]));
+      if (worst === 0) return;
+      const delta = SQRT_EPS / worst;
+      inv = 1 / delta;
+      for (let q = 0; q < n; q++) yShift[q] = y[q] + delta * dir[q];
+    }
+    ctx.deriv.vjp(t, yShift, m, gPlus, pPlus);
+    this.vjps++;
+    for (let q = 0; q < n; q++) {
+      ybar[q] += gPlus[q] * inv;
+      base[q] += m[q] * inv;
+    }
+    for (let j = 0; j < np; j++) pbar[j] += pPlus[j] * inv;
+  }
+}
