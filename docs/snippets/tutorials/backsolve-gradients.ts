@@ -27,7 +27,7 @@ const loss = {
 // dL/dp from SUNDIALS CVODES (adjoint, rtol 1e-12), for comparison.
 const reference = [-91.91272270508809, -5.2630829596219925e-8, 3.1579753216856506e-4];
 
-const kinds: SensitivityKind[] = ['forward', 'quadrature', 'interpolating', 'backsolve'];
+const kinds: SensitivityKind[] = ['forward', 'quadrature', 'interpolating', 'discrete', 'backsolve'];
 const results = kinds.map((kind) => {
   try {
     const r = gradient(rober, { rtol: 1e-8, atol: 1e-12, saveAt, loss, sensitivity: { kind } });
