@@ -241,6 +241,10 @@ describe('SparseLu (ordered, symbolic + numeric, no row exchanges)', () => {
           const xd = luSolve(Float64Array.from(b), lu, piv, n);
           const xs = s.solve(Float64Array.from(b));
           expect(xs).toBeAllclose(xd, { rtol: 1e-9, atol: 1e-11 });
+          // and the transposed system with the same factors, against the dense transposed solve
+          const xdT = luSolveTranspose(Float64Array.from(b), lu, piv, n);
+          const xsT = s.solveTranspose(Float64Array.from(b));
+          expect(xsT).toBeAllclose(xdT, { rtol: 1e-9, atol: 1e-11 });
         },
       ),
       { numRuns: 300 },

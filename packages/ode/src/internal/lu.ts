@@ -422,6 +422,30 @@ export class SparseLu {
     return true;
   }
 
+  /**
+   * Solves Aᵀ x = b in place with the last successful `factor` (`x` holds b on entry): with
+   * P A Pᵀ = L U, Uᵀ z = P b then Lᵀ w = z by column sweeps over the stored rows, x = Pᵀ w.
+   */
+  solveTranspose(x: Float64Array): Float64Array {
+    const { n, perm, rowStart, diagPos, col, val, invDiag, xtmp } = this;
+    for (let i = 0; i < n; i++) xtmp[i] = x[perm[i]];
+    for (let i = 0; i < n; i++) {
+      const zi = xtmp[i] * invDiag[i];
+      xtmp[i] = zi;
+      if (zi === 0) continue;
+      const end = rowStart[i + 1];
+      for (let q = diagPos[i] + 1; q < end; q++) xtmp[col[q]] -= val[q] * zi;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      const wi = xtmp[i];
+      x[perm[i]] = wi;
+      if (wi === 0) continue;
+      const dp = diagPos[i];
+      for (let q = rowStart[i]; q < dp; q++) xtmp[col[q]] -= val[q] * wi;
+    }
+    return x;
+  }
+
   /** Solves A x = b in place with the last successful `factor` (`x` holds b on entry). */
   solve(x: Float64Array): Float64Array {
     const { n, perm, rowStart, diagPos, col, val, invDiag, xtmp } = this;

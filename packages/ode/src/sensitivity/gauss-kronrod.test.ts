@@ -32,7 +32,8 @@ describe('G7K15', () => {
       fc.property(finiteDouble(-2, 2), finiteDouble(0.01, 1), (a, w) => {
         const r = gaussKronrod15(Math.exp, a, a + w);
         const exact = Math.exp(a + w) - Math.exp(a);
-        expect(Math.abs(r.value - exact)).toBeLessThan(1e-14 * Math.abs(exact) + 1e-16);
+        // the reference e^(a+w) − e^a itself carries a rounding error of order ε·e^(a+w) (cancellation for small w)
+        expect(Math.abs(r.value - exact)).toBeLessThan(1e-14 * Math.abs(exact) + 4e-16 * Math.exp(a + w));
         expect(r.error).toBeLessThan(1e-10);
       }),
     );

@@ -6,6 +6,7 @@ import {
   luFactor,
   luSolve,
   luSolveSparse,
+  luSolveTranspose,
   minimumDegreeOrder,
   SparseLu,
 } from '../internal/lu.ts';
@@ -94,6 +95,16 @@ export class JacobianWorkspace {
     this.updatePattern();
   }
 
+  /**
+   * Marks `J`, written by the caller (the gradient code evaluates it through its own derivative
+   * sources), as the current Jacobian: updates the sparsity pattern as `evaluate` does. `dT` is left alone.
+   */
+  loadJacobian(): void {
+    this.fresh = true;
+    this.factoredHg = Number.NaN;
+    this.updatePattern();
+  }
+
   /** Grows the pattern union with J's nonzeros; re-orders and re-analyses when it grew. */
   private updatePattern(): void {
     const n = this.ctx.n;
@@ -144,6 +155,14 @@ export class JacobianWorkspace {
     if (mode === 1) return this.sparse.solve(x);
     if (mode === 2) return luSolveSparse(x, this.compressed, this.piv, this.ctx.n);
     return luSolve(x, this.W, this.piv, this.ctx.n);
+  }
+
+  /** Solves Wᵀ x = b in place with the current factors (the discrete adjoint's transposed stage solves). */
+  solveTranspose(x: Float64Array): Float64Array {
+    this.ctx.stats.linearSolves++;
+    if (this.mode === 1) return this.sparse.solveTranspose(x);
+    // modes 0 and 2 keep the dense factors in W
+    return luSolveTranspose(x, this.W, this.piv, this.ctx.n);
   }
 
   /** ‖J‖_∞ (a cheap upper bound of the spectral radius, for stiffness switching). */

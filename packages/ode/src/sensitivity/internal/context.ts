@@ -1,12 +1,14 @@
 /** The validated inputs every gradient method works from (built once by `gradient()`). */
 
+import { OdeonError } from '../../errors.ts';
+import { emptyStats } from '../../internal/context.ts';
+import { JacobianWorkspace } from '../../solvers/rosenbrock.ts';
 import { RODAS4_TABLEAU } from '../../solvers/tableaus/rodas4.ts';
 import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
 import type { OdeProblem, Vec } from '../../types.ts';
 import type { Derivatives } from '../derivatives.ts';
 import type { GradientLoss, GradientMethod, IntegralLoss } from '../types.ts';
 import { Dopri5Stepper } from './dopri5.ts';
-import { DenseLu } from './lu.ts';
 import { RosenbrockStepper } from './rosenbrock.ts';
 import type { DenseKind, Stepper } from './stepper.ts';
 import type { IntegrationSystem, StiffSystem } from './system.ts';
@@ -65,20 +67,33 @@ export function denseWidth(method: GradientMethod): number {
   return method === 'dopri5' ? 5 : method === 'rodas4' ? 4 : 5;
 }
 
-/** y' = f(t, y, p) as an integration system with an n×n stage matrix I/(hγ) − J. */
+/**
+ * y' = f(t, y, p) as an integration system with an n×n stage matrix I/(hγ) − J, factorised by the
+ * solver's own `JacobianWorkspace` (sparse LU on a minimum-degree order for reaction networks, dense
+ * partial pivoting otherwise), so the gradient's forward pass costs what `solve` costs per step.
+ */
 export class ProblemSystem implements StiffSystem {
   readonly size: number;
   readonly errSize: number;
   private readonly ctx: GradientContext;
-  private readonly lu: DenseLu;
-  private readonly J: Vec;
+  private readonly ws: JacobianWorkspace;
 
   constructor(ctx: GradientContext) {
     this.ctx = ctx;
     this.size = ctx.n;
     this.errSize = ctx.n;
-    this.lu = new DenseLu(ctx.n);
-    this.J = new Float64Array(ctx.n * ctx.n);
+    // the workspace only factorises and solves here: J comes from `ctx.deriv`, and the gradient
+    // steppers count their own work
+    this.ws = new JacobianWorkspace({
+      n: ctx.n,
+      rhs: ctx.problem.rhs,
+      p: ctx.p,
+      jacobian: undefined,
+      tgrad: undefined,
+      rtol: ctx.rtol,
+      atol: new Float64Array(ctx.n).fill(ctx.atol),
+      stats: emptyStats(),
+    });
     const { tgrad } = ctx.problem;
     if (tgrad) this.tgrad = (t, y, out) => tgrad(t, y, ctx.p, out);
   }
@@ -88,26 +103,23 @@ export class ProblemSystem implements StiffSystem {
   }
 
   prepare(t: number, y: Vec, c: number): void {
-    const n = this.size;
-    const J = this.ctx.deriv.jacobian(t, y, this.J);
-    const a = this.lu.lu;
-    for (let i = 0; i < n * n; i++) a[i] = -J[i];
-    for (let i = 0; i < n; i++) a[i * n + i] += c;
-    this.lu.factorInPlace(t);
+    this.ctx.deriv.jacobian(t, y, this.ws.J);
+    this.ws.loadJacobian();
+    if (!this.ws.factor(1 / c)) {
+      throw new OdeonError('SingularMatrix', 'The stage matrix is singular or not finite.', {
+        t,
+        hint: 'Check the Jacobian for NaN/Inf, or loosen the tolerances.',
+      });
+    }
   }
 
   solve(x: Vec): void {
-    this.lu.solveInPlace(x);
-  }
-
-  /** The LU workspace of W (the discrete Rosenbrock adjoint saves and restores a step's factors). */
-  get factor(): DenseLu {
-    return this.lu;
+    this.ws.solve(x);
   }
 
   /** Solves Wᵀ x = b in place with the last factorisation (the discrete Rosenbrock adjoint). */
   solveTranspose(x: Vec): void {
-    this.lu.solveTransposeInPlace(x);
+    this.ws.solveTranspose(x);
   }
 
   readonly tgrad?: (t: number, y: Vec, out: Vec) => void;

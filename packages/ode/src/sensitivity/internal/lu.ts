@@ -48,25 +48,6 @@ export class DenseLu {
     luSolveAt(x, this.lu, this.pivots, this.n, offset);
   }
 
-  /** Doubles `save` writes: the n² factors and the n pivots. */
-  get savedSize(): number {
-    return this.n * this.n + this.n;
-  }
-
-  /** Copies the factors and pivots into `out` from offset `o` (to reuse them later without refactoring). */
-  save(out: Float64Array, o: number): void {
-    const { n, lu, pivots } = this;
-    out.set(lu, o);
-    for (let i = 0; i < n; i++) out[o + n * n + i] = pivots[i];
-  }
-
-  /** Restores factors and pivots written by `save`. */
-  load(src: Float64Array, o: number): void {
-    const { n, lu, pivots } = this;
-    for (let i = 0; i < n * n; i++) lu[i] = src[o + i];
-    for (let i = 0; i < n; i++) pivots[i] = src[o + n * n + i];
-  }
-
   /** Solves Aᵀ x = b in place (`x` holds b on entry). */
   solveTransposeInPlace(x: Float64Array): void {
     luSolveTranspose(x, this.lu, this.pivots, this.n);

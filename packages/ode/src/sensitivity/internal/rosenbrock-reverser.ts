@@ -12,8 +12,8 @@
  * J̄ = Σ_i r_i k_iᵀ along coordinate directions when n ≤ s, else the s pairs (r_i, k_i); the unshifted
  * VJPs of all of them (and of the ∂f/∂t term) are one VJP of the summed cotangents. The ∂f/∂t term is
  * differentiated as the forward step formed it: a difference in t of the VJP (exact for the forward
- * difference the step takes without `tgrad`). Per step: s transposed solves with the step's own
- * n×n factors (kept from the forward step when small, else one Jacobian and factorisation again), and s + min(n, s) + 2 VJPs. Parameters enter only through VJPs: no linear
+ * difference the step takes without `tgrad`). Per step: the step's Jacobian and n×n factorisation
+ * again (sparse for reaction networks, as in the forward step), s transposed solves, and s + min(n, s) + 2 VJPs. Parameters enter only through VJPs: no linear
  * system larger than n×n is formed.
  *
  * The result is the derivative of the computed Rosenbrock solution (step sizes fixed) up to the
@@ -60,21 +60,13 @@ export class RosenbrockReverser implements StepReverser {
   /** Stage directions along which J is differenced when n > s (copied out of the stage buffer). */
   private readonly dir: Vec;
 
-  /** True when each step's record holds W's factors after its stages (else they are recomputed). */
-  private readonly storedFactor: boolean;
-
-  /**
-   * `storedFactor`: each step's record (at `kOffset` in `reverse`) holds, after the s stages, the n×n
-   * factors and pivots of its W as `DenseLu.save` wrote them.
-   */
-  constructor(ctx: GradientContext, tab: RosenbrockTableau, yTyp: Vec, storedFactor: boolean) {
+  constructor(ctx: GradientContext, tab: RosenbrockTableau, yTyp: Vec) {
     const { n, np } = ctx;
     const s = tab.stages;
     this.ctx = ctx;
     this.tab = tab;
     this.sys = new ProblemSystem(ctx);
     this.yTyp = yTyp;
-    this.storedFactor = storedFactor;
     this.kbar = new Float64Array(s * n);
     this.r = new Float64Array(s * n);
     this.rStage = Array.from({ length: s }, (_, i) => this.r.subarray(i * n, (i + 1) * n));
@@ -120,11 +112,9 @@ export class RosenbrockReverser implements StepReverser {
     const { a, C, c, d, b } = tab;
     for (let q = 0; q < n; q++) y[q] = states[yo + q];
     for (let q = 0; q < s * n; q++) stages[q] = all[ko + q];
-    if (this.storedFactor) sys.factor.load(all, ko + s * n);
-    else {
-      sys.prepare(t, y, 1 / (h * tab.gamma));
-      this.jacobians++;
-    }
+    // the step's Jacobian and W again (cheaper than storing n² factors per step: sparse for networks)
+    sys.prepare(t, y, 1 / (h * tab.gamma));
+    this.jacobians++;
     for (let i = 0; i < s; i++) for (let q = 0; q < n; q++) kbar[i * n + q] = b[i] * ybar[q];
     if (this.hasDense) {
       for (let q = 0; q < s * n; q++) kbar[q] += this.kbarDense[q];

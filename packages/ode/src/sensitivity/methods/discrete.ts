@@ -10,8 +10,7 @@
  * error control, no extra steps after each observation's jump, which is what makes it the cheapest
  * gradient on stiff problems with many observations.
  *
- * Memory: with `checkpoints: Infinity` every step's state and stages (and, for n ≤ 32, the n×n
- * factors of its stage matrix) are kept (no recomputation);
+ * Memory: with `checkpoints: Infinity` every step's state and stages are kept (no recomputation);
  * by default about √(2N) states are kept as checkpoints (or at most `checkpoints`), and each segment
  * between checkpoints is recomputed once, keeping its stages, before it is reversed.
  *
@@ -29,7 +28,6 @@ import { Dopri5Reverser } from '../internal/dopri5-reverser.ts';
 import { addLossGradient, forwardPass } from '../internal/forward-pass.ts';
 import { RosenbrockReverser } from '../internal/rosenbrock-reverser.ts';
 import type { StepReverser } from '../internal/step-reverser.ts';
-import type { Stepper } from '../internal/stepper.ts';
 import { addStats, emptyStats } from '../internal/system.ts';
 import type { MethodResult } from './method-result.ts';
 
@@ -46,36 +44,16 @@ function typicalMagnitudes(ctx: GradientContext, obsY: Float64Array): Float64Arr
   return typ;
 }
 
-function makeReverser(ctx: GradientContext, obsY: Float64Array, storedFactor: boolean): StepReverser {
+function makeReverser(ctx: GradientContext, obsY: Float64Array): StepReverser {
   if (!isStiff(ctx.method)) return new Dopri5Reverser(ctx);
   const tab = ctx.method === 'rodas4' ? RODAS4_TABLEAU : RODAS5P_TABLEAU;
-  return new RosenbrockReverser(ctx, tab, typicalMagnitudes(ctx, obsY), storedFactor);
-}
-
-/**
- * Doubles of W's factors kept per step after the stages: a Rosenbrock step's n×n LU is kept when it
- * costs at most 4× the stages' memory (n ≤ 32 for Rodas5P), sparing the reverse sweep a Jacobian and
- * a factorisation per step; larger systems refactorise instead.
- */
-function factorRecordSize(ctx: GradientContext, stageDoubles: number): number {
-  const n = ctx.n;
-  return isStiff(ctx.method) && n * n <= 4 * stageDoubles ? n * n + n : 0;
-}
-
-/** Writes the stepper's stages, then (when `fd` > 0) its system's LU factors, into `out`. */
-function captureStep(out: Float64Array, stepper: Stepper, sd: number, fd: number): Float64Array {
-  stepper.copyStages(out);
-  if (fd > 0) (stepper.sys as ProblemSystem).factor.save(out, sd);
-  return out;
+  return new RosenbrockReverser(ctx, tab, typicalMagnitudes(ctx, obsY));
 }
 
 export function discreteGradient(ctx: GradientContext): MethodResult {
   const { n, np, obsT } = ctx;
   const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
-  const stageDoubles = stepper.stageCount * n;
-  const fd = factorRecordSize(ctx, stageDoubles);
-  /** Doubles per step record: the stages, then W's factors when kept. */
-  const sd = stageDoubles + fd;
+  const sd = stepper.stageCount * n;
   const keepAll = ctx.checkpoints === Number.POSITIVE_INFINITY;
   const tStarts = new GrowableF64(256);
   const hs = new GrowableF64(256);
@@ -92,14 +70,14 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
     onStep: (t, h, y) => {
       if (keepAll) {
         states.pushVec(y as Float64Array, n);
-        stages.pushVec(captureStep(stageBuf, stepper, stageDoubles, fd), sd);
+        stages.pushVec(stepper.copyStages(stageBuf) as Float64Array, sd);
       } else store.offer(tStarts.length, t, y, h);
       tStarts.push(t);
       hs.push(h);
     },
   });
   const N = tStarts.length;
-  const rev = makeReverser(ctx, fwd.obsY, fd > 0);
+  const rev = makeReverser(ctx, fwd.obsY);
   const ybar = new Float64Array(n);
   const dp = new Float64Array(np);
   const work = new Float64Array(n);
@@ -162,7 +140,7 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
       for (let k = a; k < b; k++) {
         const o = k - a;
         replay.step(tStarts.data[k], yCur, hs.data[k], yNext, err);
-        segK.set(captureStep(stageBuf, replay, stageDoubles, fd), o * sd);
+        segK.set(replay.copyStages(stageBuf), o * sd);
         replay.accept();
         segY.set(yNext, (o + 1) * n);
         yCur.set(yNext);
@@ -177,7 +155,7 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
   backward.jacobianEvals += rev.jacobians;
   backward.luFactorizations += rev.jacobians;
   backward.linearSolves += rev.linearSolves;
-  const perStep = 1 + Math.ceil(sd / n);
+  const perStep = 1 + stepper.stageCount;
   return {
     value: fwd.value,
     dp,
