@@ -21,6 +21,46 @@ describe('RateFlowODE', () => {
     },
   );
 
+  it('columnNormalizedParams: columns of S get max |entry| 1, and S·r(y) is unchanged for relu rates', () => {
+    const m = new RateFlowODE({
+      species: 3,
+      reactions: 2,
+      rate: 'relu',
+      network: { width: 5, depth: 1, activation: 'tanh', seed: 3 },
+      stoichiometry: [
+        [-0.25, 0.1],
+        [0.2, -0.4],
+        [0.05, 0.3],
+      ],
+    });
+    const q = m.columnNormalizedParams();
+    expect(Array.from(m.stoichiometry(q))).toBeAllclose([-1, 0.25, 0.8, -1, 0.2, 0.75], { atol: 1e-15 });
+    expect(Array.from(q.subarray(6))).not.toEqual(Array.from(m.p.subarray(6))); // the output layer moved
+    const prob = m.problem({ y0: [0, 0, 0], t0: 0, t1: 1 });
+    const before = new Float64Array(3);
+    const after = new Float64Array(3);
+    for (const y of [
+      [0.3, 0.5, 0.2],
+      [1, 0, 0],
+      [0.1, 0.9, 0.4],
+    ]) {
+      prob.rhs(0, Float64Array.from(y), m.p, before);
+      prob.rhs(0, Float64Array.from(y), q, after);
+      expect(after).toBeAllclose(before, { rtol: 1e-13, atol: 1e-15 });
+    }
+    // softplus rates: S is normalised all the same, and a fixed S is refused
+    const soft = new RateFlowODE({ species: 3, reactions: 2, seed: 1 });
+    const S = soft.stoichiometry(soft.columnNormalizedParams());
+    for (let j = 0; j < 2; j++) expect(Math.max(...[0, 1, 2].map((i) => Math.abs(S[2 * i + j])))).toBe(1);
+    const fixed = new RateFlowODE({
+      species: 1,
+      reactions: 1,
+      stoichiometry: [[1]],
+      learnStoichiometry: false,
+    });
+    expect(() => fixed.columnNormalizedParams()).toThrow(expect.objectContaining({ code: 'InvalidOption' }));
+  });
+
   it('fixed S is not a parameter and is used as given', () => {
     const S = [
       [-1, 0],

@@ -114,6 +114,36 @@ export class RateFlowODE implements OdeModel {
     return S;
   }
 
+  /**
+   * Flat parameters with every column of a learnable S rescaled so that its largest |entry| is 1, and
+   * the rate network's output layer (weights and bias of that reaction) multiplied by the same factor c,
+   * so that S·r(y) is unchanged: exactly for `relu` rates (relu(c·z) = c·relu(z)), and where rates are
+   * large for `softplus` (softplus(c·z) ≈ c·softplus(z) for z ≫ 1; a few training steps absorb the rest).
+   *
+   * S is only determined up to a positive scale per column (S_j·r_j = (c·S_j)·(r_j/c)). Call this after
+   * a data-only fit and before switching on scale-dependent structure penalties (integer, bipolar), so
+   * that rounding to integers sees columns of order 1 instead of whatever scale the fit drifted to.
+   * Columns that are entirely zero are left alone. Needs a learnable S and a final bias (the default).
+   */
+  columnNormalizedParams(flat: ArrayLike<number> = this.p): Float64Array {
+    if (!this.learnStoichiometry)
+      throw invalidOption('learnStoichiometry', false, 'true (a fixed S has no scale to normalise)');
+    const out = Float64Array.from(vecOfLength('params', flat, this.np));
+    const n = this.n;
+    const nr = this.reactions;
+    const L = this.mlp.layers[this.mlp.layers.length - 1];
+    for (let j = 0; j < nr; j++) {
+      let c = 0;
+      for (let i = 0; i < n; i++) c = Math.max(c, Math.abs(out[i * nr + j]));
+      if (c === 0) continue;
+      for (let i = 0; i < n; i++) out[i * nr + j] /= c;
+      const w = this.mlpOffset + L.weightOffset + j * L.inputs;
+      for (let q = 0; q < L.inputs; q++) out[w + q] *= c;
+      if (L.biasOffset >= 0) out[this.mlpOffset + L.biasOffset + j] *= c;
+    }
+    return out;
+  }
+
   setParams(flat: ArrayLike<number>): void {
     this.p.set(vecOfLength('params', flat, this.np));
   }

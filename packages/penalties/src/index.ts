@@ -25,6 +25,7 @@ export {
   type DuplicateOptions,
   densityPenalty,
   duplicateReactionsPenalty,
+  fluxPenalty,
   integerPenalty,
   sparsityPenalty,
 } from './stoichiometry-penalties.ts';

@@ -9,6 +9,7 @@ import {
   conservationPenalty,
   densityPenalty,
   duplicateReactionsPenalty,
+  fluxPenalty,
   integerPenalty,
   sparsityPenalty,
 } from './stoichiometry-penalties.ts';
@@ -46,6 +47,8 @@ export interface RateFlowPenaltyOptions {
   readonly conservationAlpha?: number;
   readonly duplicateReactionsAlpha?: number;
   readonly sparsityAlpha?: number;
+  /** Flux parsimony ({@link fluxPenalty}); needs `context.states` (e.g. the data states). */
+  readonly fluxAlpha?: number;
   readonly l2Alpha?: number;
 }
 
@@ -226,6 +229,7 @@ export class Penalties {
         ['conservation', conservationPenalty, options.conservationAlpha],
         ['duplicateReactions', duplicateReactionsPenalty(), options.duplicateReactionsAlpha],
         ['sparsity', sparsityPenalty, options.sparsityAlpha],
+        ['flux', fluxPenalty, options.fluxAlpha],
         ['l2', l2Weights, options.l2Alpha],
       ],
       options.alpha ?? 1,

@@ -2,6 +2,7 @@ import { NeuralODE, RateFlowODE } from '@odeon/neural';
 import { flatten } from '@odeon/tensor';
 import type {} from '@odeon/testkit/setup';
 import { describe, expect, it } from 'vitest';
+import { checkGrad } from './__fixtures__/check-grad.ts';
 import { Penalties } from './penalties.ts';
 import { Penalty } from './penalty.ts';
 import {
@@ -9,6 +10,7 @@ import {
   conservationPenalty,
   densityPenalty,
   duplicateReactionsPenalty,
+  fluxPenalty,
   integerPenalty,
   sparsityPenalty,
 } from './stoichiometry-penalties.ts';
@@ -134,6 +136,45 @@ describe('stoichiometry penalties', () => {
     const { value, gradS } = term(sparsityPenalty, withS(TARGET));
     expect(value).toBe(4);
     expect(Array.from(gradS)).toEqual([-1, 0, 1, -1, 0, 1]);
+  });
+
+  it('flux = (1/m) Σ_k Σ_j r_j(y_k)·‖s_j‖₁ (rates from the kernel path), with a gradient checked by central differences', () => {
+    const m = withS([
+      [-1, 0.5],
+      [2, -1],
+      [0, 0.25],
+    ]);
+    const states = [0.2, 0.5, 0.1, 1, 0, 0.3, 0.4, 0.4, 0.4];
+    // independent rates: the network's rates from the float64 kernel, recovered from rhs with S = I
+    const rates = new RateFlowODE({
+      species: 3,
+      reactions: 2,
+      network: { width: 2, depth: 1 },
+      stoichiometry: [
+        [1, 0],
+        [0, 1],
+        [0, 0],
+      ],
+      learnStoichiometry: false,
+      params: m.p.subarray(m.mlpOffset),
+    }).problem({ y0: [0, 0, 0], t0: 0, t1: 1 });
+    const r = new Float64Array(3);
+    let expected = 0;
+    for (let k = 0; k < 3; k++) {
+      rates.rhs(0, Float64Array.from(states.slice(3 * k, 3 * k + 3)), rates.p as Float64Array, r);
+      expected += (r[0] * 3 + r[1] * 1.75) / 3;
+    }
+    const pen = new Penalties([new Penalty({ name: 'flux', fn: fluxPenalty })]);
+    expect(pen.evaluate(m, { states }).total).toBeCloseTo(expected, 12);
+    checkGrad(pen, m, { states });
+    // S gets the gradient r_j·sign(S_ij)
+    const { grad } = pen.valueAndGrad(m, { states });
+    expect(Math.abs(grad[0])).toBeGreaterThan(0);
+    expect(() => pen.evaluate(m)).toThrow(expect.objectContaining({ code: 'InvalidOption' }));
+    expect(Penalties.forRateFlow({ fluxAlpha: 2 }).evaluate(m, { states }).total).toBeCloseTo(
+      2 * expected,
+      12,
+    );
   });
 
   it('stoichiometry penalties reject other model kinds', () => {
