@@ -31,8 +31,10 @@ export interface SensitivityOptions {
   readonly kind: SensitivityKind;
   /**
    * Bound on stored states: `interpolating` and `discrete` keep at most this many checkpoints
-   * (default: √(2N) for `discrete`, 32 for `interpolating`). `Infinity` keeps every step (for
-   * `discrete`: every step's stages, so nothing is recomputed; the fastest choice when memory allows).
+   * (default: √(2N) for `discrete`, 32 for `interpolating`). For `discrete` a given K also bounds the
+   * steps recomputed at once (longer segments are reversed by bisection: O(K·n) memory, O(N·log(N/K))
+   * recomputed steps). `Infinity` keeps every step (for `discrete`: every step's stages, so nothing is
+   * recomputed; the fastest choice when memory allows).
    */
   readonly checkpoints?: number;
   /**

@@ -10,9 +10,12 @@
  * error control, no extra steps after each observation's jump, which is what makes it the cheapest
  * gradient on stiff problems with many observations.
  *
- * Memory: with `checkpoints: Infinity` every step's state and stages are kept (no recomputation);
- * by default about √(2N) states are kept as checkpoints (or at most `checkpoints`), and each segment
- * between checkpoints is recomputed once, keeping its stages, before it is reversed.
+ * Memory: with `checkpoints: Infinity` every step's state and stages are kept (no recomputation).
+ * By default about √(2N) states are kept as checkpoints, and each segment between checkpoints is
+ * recomputed once, keeping its stages, before it is reversed (O(√N) states, one extra forward pass).
+ * With `checkpoints: K`, at most K checkpoints are kept and a segment longer than K steps is reversed
+ * by recursive bisection, so at most K step records are ever held: O(K·n) memory for
+ * O(N·log(N/K)) recomputed steps.
  *
  * Step sizes are constants (not differentiated), so the result matches finite differences of the
  * solver replaying the same step sequence (to round-off for Dopri5; for Rosenbrock up to the
@@ -114,38 +117,63 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
     }
   };
   const backward = emptyStats();
-  let maxSegment = 0;
+  /** Most step records (state + stages) held at once, and the deepest chain of bisection states. */
+  let maxRecords = 0;
+  let maxDepth = 0;
   if (keepAll) reverseSteps(0, N, 0, states.data, stages.data);
   else {
-    // replay each segment from its checkpoint once, keeping its states and stages, then reverse it
     const replay = makeStepper(ctx.method, new ProblemSystem(ctx));
     const err = new Float64Array(n);
     const yCur = new Float64Array(n);
     const yNext = new Float64Array(n);
     const cps = store.list;
+    // an explicit `checkpoints: K` also bounds the records of a recomputed segment by K
+    const budget = cap ?? Number.POSITIVE_INFINITY;
     let segY = new Float64Array(0);
     let segK = new Float64Array(0);
+    /** Replays steps a … b−1 from y (written into `yCur`); with `keep`, stores their states and stages. */
+    const replaySteps = (a: number, b: number, y: Float64Array, keep: boolean): void => {
+      replay.reset();
+      yCur.set(y);
+      if (keep) segY.set(y, 0);
+      for (let k = a; k < b; k++) {
+        replay.step(tStarts.data[k], yCur, hs.data[k], yNext, err);
+        if (keep) {
+          segK.set(replay.copyStages(stageBuf), (k - a) * sd);
+          segY.set(yNext, (k - a + 1) * n);
+        }
+        replay.accept();
+        yCur.set(yNext);
+      }
+    };
+    /**
+     * Reverses steps a … b−1 starting from state y at step a: directly when they fit the budget, else
+     * by bisection (replay to the midpoint, reverse the second half, then the first), so at most
+     * `budget` step records and one state per level are held: O(K·n) memory for O(N log(N/K)) replays.
+     */
+    const reverseSegment = (a: number, b: number, y: Float64Array, depth: number): void => {
+      maxDepth = Math.max(maxDepth, depth);
+      const len = b - a;
+      if (len <= budget) {
+        maxRecords = Math.max(maxRecords, len);
+        if (segY.length < (len + 1) * n) {
+          segY = new Float64Array((len + 1) * n);
+          segK = new Float64Array(len * sd);
+        }
+        replaySteps(a, b, y, true);
+        reverseSteps(a, b, a, segY, segK);
+        return;
+      }
+      const mid = a + Math.ceil(len / 2);
+      replaySteps(a, mid, y, false);
+      const yMid = Float64Array.from(yCur);
+      reverseSegment(mid, b, yMid, depth + 1);
+      reverseSegment(a, mid, y, depth + 1);
+    };
     for (let c = cps.length - 1; c >= 0; c--) {
       const a = cps[c].step;
       const b = c + 1 < cps.length ? cps[c + 1].step : N;
-      const len = b - a;
-      maxSegment = Math.max(maxSegment, len);
-      if (segY.length < (len + 1) * n) {
-        segY = new Float64Array((len + 1) * n);
-        segK = new Float64Array(len * sd);
-      }
-      segY.set(cps[c].y, 0);
-      replay.reset();
-      yCur.set(cps[c].y);
-      for (let k = a; k < b; k++) {
-        const o = k - a;
-        replay.step(tStarts.data[k], yCur, hs.data[k], yNext, err);
-        segK.set(replay.copyStages(stageBuf), o * sd);
-        replay.accept();
-        segY.set(yNext, (o + 1) * n);
-        yCur.set(yNext);
-      }
-      reverseSteps(a, b, a, segY, segK);
+      reverseSegment(a, b, cps[c].y as Float64Array, 0);
     }
     addStats(backward, replay.stats);
   }
@@ -162,7 +190,9 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
     dy0: ybar,
     forward: fwd.stats,
     backward,
-    storedStates: keepAll ? N * perStep + obsT.length : store.peak + (maxSegment + 1) * perStep + obsT.length,
+    storedStates: keepAll
+      ? N * perStep + obsT.length
+      : store.peak + maxDepth + (maxRecords + 1) * perStep + obsT.length,
     maxLuSize: isStiff(ctx.method) ? n : 0,
     checkpoints: keepAll ? N : store.peak,
     forwardSteps: N,
