@@ -24,7 +24,12 @@ export interface PenaltyResult {
 export interface OdeObjectiveOptions<P = unknown> {
   /** Initial state of each measurement: from the data (default; NaN entries from the model) or the model. */
   readonly initialConditions?: 'data' | 'model';
-  /** Sensitivity method; default `quadrature` (adjoint: cost independent of the number of parameters). */
+  /**
+   * Sensitivity method; default `discrete` (reverse mode through the solver's own steps: cost
+   * independent of the number of parameters, backward work = the forward steps, 2–3× a solve on stiff
+   * problems against 10–25× for `quadrature`, and the exact gradient of the computed solution).
+   * `forward` suits few parameters; `quadrature` when only the continuous adjoint will do.
+   */
   readonly sensitivity?: SensitivityKind;
   /** Integrator; default the engine's. */
   readonly method?: GradientMethod;
@@ -142,7 +147,7 @@ export function odeObjective<P = unknown>(
           saveAt: t,
           rtol: options.rtol ?? 1e-6,
           atol: options.atol ?? 1e-8,
-          sensitivity: { kind: options.sensitivity ?? 'quadrature' },
+          sensitivity: { kind: options.sensitivity ?? 'discrete' },
           ...(options.method !== undefined ? { method: options.method } : {}),
           ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
           loss: {
