@@ -1,7 +1,11 @@
 /**
  * Data for the universal-ODE example: S → P by Michaelis–Menten kinetics WITH competitive product
- * inhibition, v = Vmax·S / (Km·(1 + P/Ki) + S), Vmax = 1, Km = 0.5, Ki = 0.2 (the truth), from four
- * initial substrate levels S0 ∈ {0.5, 1, 2, 4} (P0 = 0), 21 equally spaced times in [0, 10].
+ * inhibition, v = Vmax·S / (Km·(1 + P/Ki) + S), Vmax = 1, Km = 0.5, Ki = 0.2 (the truth), from five
+ * initial substrate levels S0 ∈ {0.25, 0.5, 1, 2, 4} (P0 = 0), as an enzymologist would design it:
+ * each run sampled densely at the start (t = 0, 0.025, …, 0.1: the initial-rate phase, where little
+ * product has formed and the inhibition is weak) and then over the whole reaction up to t = 10
+ * (16 times per run). The spread of S0 around Km and the initial rates are what make Vmax and Km
+ * identifiable apart from the inhibition.
  * `mechanism.json` is the same model without the inhibition term (and wrong Vmax, Km): the
  * UniversalODE's residual network has to learn what is missing. Deterministic (no noise);
  * Rodas5P at rtol 1e-10, atol 1e-12.
@@ -13,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { solve } from '../../packages/ode/src/index.ts';
 
 export const TRUTH = { Vmax: 1, Km: 0.5, Ki: 0.2 } as const;
-const S0 = [0.5, 1, 2, 4];
-const times = Array.from({ length: 21 }, (_, i) => 0.5 * i);
+const S0 = [0.25, 0.5, 1, 2, 4];
+const times = [0, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10];
 
 const rows = ['measurement,time,S,P'];
 for (const s0 of S0) {

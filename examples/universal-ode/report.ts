@@ -5,6 +5,9 @@
  * the learned missing term — the residual r = dy/dt − f_mech(y; θ̂) — against the true one,
  * f_true(y) − f_mech(y; θ̂), where f_true has the product inhibition (Ki = 0.2).
  *
+ * `trained-model.json@checkpoint.json` uses the parameters of a training checkpoint instead
+ * (`odeon train --checkpoint ck-{step}.json`), to follow θ through the stages.
+ *
  *   node --conditions=@odeon/source --import tsx examples/universal-ode/report.ts [trained-model.json]
  */
 import { readFileSync } from 'node:fs';
@@ -12,8 +15,15 @@ import { fileURLToPath } from 'node:url';
 import { modelFromJson, type UniversalODE } from '../../packages/neural/src/index.ts';
 
 const TRUTH = { Vmax: 1, Km: 0.5, Ki: 0.2 };
-const path = process.argv[2] ?? fileURLToPath(new URL('./trained-model.json', import.meta.url));
+const [path, checkpoint] = (
+  process.argv[2] ?? fileURLToPath(new URL('./trained-model.json', import.meta.url))
+).split('@');
 const model = modelFromJson(readFileSync(path, 'utf8')) as UniversalODE;
+if (checkpoint !== undefined) {
+  model.setParams(
+    (JSON.parse(readFileSync(checkpoint, 'utf8')) as { params: (number | string)[] }).params.map(Number),
+  );
+}
 if (model.kind !== 'universal-ode') throw new Error(`${path} holds a ${model.kind}, not a universal-ode`);
 const theta = model.theta();
 const fitted = Object.fromEntries(model.trainable.map((id, k) => [id, theta[k]]));
@@ -39,6 +49,24 @@ for (let i = 0; i <= 20; i++) {
     if (p === 0) atP0 = Math.max(atP0, Math.abs(learned));
   }
 }
+// The same comparison at the states the data visit (every row of data.csv).
+const rows = readFileSync(fileURLToPath(new URL('./data.csv', import.meta.url)), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1);
+let onDataMax = 0;
+let onDataSum = 0;
+let missingSum = 0;
+for (const row of rows) {
+  const [, , sText, pText] = row.split(',');
+  const s = Number(sText);
+  const p = Number(pText);
+  problem.rhs(0, Float64Array.of(s, p), problem.p as Float64Array, dy);
+  const err = Math.abs(-dy[0] - vTrue(s, p));
+  onDataMax = Math.max(onDataMax, err);
+  onDataSum += err;
+  missingSum += Math.abs(vTrue(s, p) - vMech(s));
+}
 console.log(
   JSON.stringify(
     {
@@ -51,6 +79,11 @@ console.log(
       maxMissingTermError: maxResidual,
       maxMissingTerm: maxMissing,
       maxResidualAtP0: atP0,
+      onData: {
+        meanRateError: onDataSum / rows.length,
+        maxRateError: onDataMax,
+        meanMissingTerm: missingSum / rows.length,
+      },
     },
     null,
     2,
