@@ -14,55 +14,36 @@ import {
 } from './lu.ts';
 
 describe('dense LU with partial pivoting', () => {
-  it('solves Aᵀ·x = b with the factors of A (property: the transposed residual is at round-off level)', () => {
-    fc.assert(
-      fc.property(
-        fc
-          .integer({ min: 1, max: 12 })
-          .chain((n) => fc.tuple(fc.constant(n), wellConditionedMatrix(n), vector(n))),
-        ([n, A, b]) => {
-          const lu = Float64Array.from(A);
-          const piv = new Int32Array(n);
-          expect(luFactor(lu, piv, n)).toBe(lu);
-          const x = luSolveTranspose(Float64Array.from(b), lu, piv, n);
-          const r = new Float64Array(n);
-          for (let j = 0; j < n; j++) {
-            let s = 0;
-            for (let i = 0; i < n; i++) s += A[i * n + j] * x[i];
-            r[j] = s;
-          }
-          const scale = Math.max(1, ...Array.from(b, Math.abs));
-          expect(r).toBeAllclose(b, { rtol: 0, atol: 1e-12 * scale * n });
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
-
-  it('solves A·x = b for well-conditioned A (property: the residual is at round-off level)', () => {
-    fc.assert(
-      fc.property(
-        fc
-          .integer({ min: 1, max: 12 })
-          .chain((n) => fc.tuple(fc.constant(n), wellConditionedMatrix(n), vector(n))),
-        ([n, A, b]) => {
-          const lu = Float64Array.from(A);
-          const piv = new Int32Array(n);
-          expect(luFactor(lu, piv, n)).toBe(lu);
-          const x = luSolve(Float64Array.from(b), lu, piv, n);
-          const r = new Float64Array(n);
-          for (let i = 0; i < n; i++) {
-            let s = 0;
-            for (let j = 0; j < n; j++) s += A[i * n + j] * x[j];
-            r[i] = s;
-          }
-          const scale = Math.max(1, ...Array.from(b, Math.abs));
-          expect(r).toBeAllclose(b, { rtol: 0, atol: 1e-12 * scale * n });
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
+  it.each([
+    ['A·x = b', false],
+    ['Aᵀ·x = b with the same factors', true],
+  ] as const)(
+    'solves %s for well-conditioned A (property: the residual is at round-off level)',
+    (_name, transposed) => {
+      fc.assert(
+        fc.property(
+          fc
+            .integer({ min: 1, max: 12 })
+            .chain((n) => fc.tuple(fc.constant(n), wellConditionedMatrix(n), vector(n))),
+          ([n, A, b]) => {
+            const lu = Float64Array.from(A);
+            const piv = new Int32Array(n);
+            expect(luFactor(lu, piv, n)).toBe(lu);
+            const x = (transposed ? luSolveTranspose : luSolve)(Float64Array.from(b), lu, piv, n);
+            const r = new Float64Array(n);
+            for (let i = 0; i < n; i++) {
+              let s = 0;
+              for (let j = 0; j < n; j++) s += (transposed ? A[j * n + i] : A[i * n + j]) * x[j];
+              r[i] = s;
+            }
+            const scale = Math.max(1, ...Array.from(b, Math.abs));
+            expect(r).toBeAllclose(b, { rtol: 0, atol: 1e-12 * scale * n });
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 
   it('pivots: a zero leading entry is fine', () => {
     const A = Float64Array.of(0, 1, 1, 0);

@@ -281,39 +281,47 @@ describe('gradient: POLLU (20 species, 25 rate constants)', () => {
   }, 120_000);
 });
 
+/** Central differences of the loss of the solver replaying a fixed step sequence, in p and y0. */
+async function replayDifferences(problem: OdeProblem, base: Parameters<typeof gradient>[1]) {
+  const { gradientContext } = await import('./gradient.ts');
+  const { discreteStepSequence } = await import('./methods/discrete.ts');
+  const { forwardPass } = await import('./internal/forward-pass.ts');
+  const steps = discreteStepSequence(gradientContext(problem, base));
+  // the discrete Rosenbrock adjoint steps across observations and reads them from the interpolant
+  const replay = (p: Float64Array, y0: Float64Array) => {
+    const ctx = gradientContext({ ...problem, p, y0 }, base);
+    return forwardPass({ ...ctx, fixedSteps: steps } as typeof ctx, { interpolateObservations: true }).value;
+  };
+  const p = Float64Array.from(problem.p!);
+  const y0 = Float64Array.from(problem.y0);
+  const central = (f: (x: Float64Array) => number, x: Float64Array) =>
+    Array.from(x, (_v, j) => {
+      const h = 1e-6 * Math.max(1, Math.abs(x[j]));
+      const a = Float64Array.from(x);
+      a[j] += h;
+      const b = Float64Array.from(x);
+      b[j] -= h;
+      return (f(a) - f(b)) / (2 * h);
+    });
+  return {
+    dp: central((x) => replay(x, y0), p),
+    dy0: central((x) => replay(p, x), y0),
+    steps: steps.length,
+  };
+}
+
 describe('gradient: discrete adjoint is the exact derivative of the explicit RK solution', () => {
   it('matches central differences of the solver replaying the same steps, at loose rtol', async () => {
-    const { gradientContext } = await import('./gradient.ts');
-    const { discreteStepSequence } = await import('./methods/discrete.ts');
-    const { forwardPass } = await import('./internal/forward-pass.ts');
     const problem = lotkaProblem();
     const times = [0, 1, 2.5, 4, 7, 10];
     const base = { method: 'dopri5', rtol: 1e-4, atol: 1e-7, saveAt: times, loss: squaredLoss } as const;
     const g = gradient(problem, { ...base, sensitivity: { kind: 'discrete' } });
-    const steps = discreteStepSequence(gradientContext(problem, base));
-    // replay with fixed steps (no error control), perturbing p and y0
-    const replay = (p: Float64Array, y0: Float64Array) => {
-      const ctx = gradientContext({ ...problem, p, y0 }, base);
-      return forwardPass({ ...ctx, fixedSteps: steps } as typeof ctx).value;
-    };
-    const p = Float64Array.from(problem.p!);
-    const y0 = Float64Array.from(problem.y0);
-    const central = (f: (x: Float64Array) => number, x: Float64Array) =>
-      Array.from(x, (_v, j) => {
-        const h = 1e-6 * Math.max(1, Math.abs(x[j]));
-        const a = Float64Array.from(x);
-        a[j] += h;
-        const b = Float64Array.from(x);
-        b[j] -= h;
-        return (f(a) - f(b)) / (2 * h);
-      });
-    const fdp = central((x) => replay(x, y0), p);
-    const fdy = central((x) => replay(p, x), y0);
-    expect(maxRelError(g.dp, fdp)).toBeLessThan(1e-7);
-    expect(maxRelError(g.dy0, fdy)).toBeLessThan(1e-7);
+    const fd = await replayDifferences(problem, base);
+    expect(maxRelError(g.dp, fd.dp)).toBeLessThan(1e-7);
+    expect(maxRelError(g.dy0, fd.dy0)).toBeLessThan(1e-7);
     // the continuous adjoint at the same loose tolerance is visibly different from the discrete derivative
     const q = gradient(problem, { ...base, sensitivity: { kind: 'quadrature' } });
-    expect(maxRelError(q.dp, fdp)).toBeGreaterThan(10 * maxRelError(g.dp, fdp));
+    expect(maxRelError(q.dp, fd.dp)).toBeGreaterThan(10 * maxRelError(g.dp, fd.dp));
   });
 
   it('keeps O(√N) states with the default checkpointing and at most `checkpoints` when given', () => {
@@ -333,36 +341,6 @@ describe('gradient: discrete adjoint is the exact derivative of the explicit RK 
 });
 
 describe('gradient: discrete adjoint of Rosenbrock steps (Rodas5P, Rodas4)', () => {
-  /** Central differences of the loss of the solver replaying a fixed step sequence, in p and y0. */
-  async function replayDifferences(problem: OdeProblem, base: Parameters<typeof gradient>[1]) {
-    const { gradientContext } = await import('./gradient.ts');
-    const { discreteStepSequence } = await import('./methods/discrete.ts');
-    const { forwardPass } = await import('./internal/forward-pass.ts');
-    const steps = discreteStepSequence(gradientContext(problem, base));
-    // the discrete Rosenbrock adjoint steps across observations and reads them from the interpolant
-    const replay = (p: Float64Array, y0: Float64Array) => {
-      const ctx = gradientContext({ ...problem, p, y0 }, base);
-      return forwardPass({ ...ctx, fixedSteps: steps } as typeof ctx, { interpolateObservations: true })
-        .value;
-    };
-    const p = Float64Array.from(problem.p!);
-    const y0 = Float64Array.from(problem.y0);
-    const central = (f: (x: Float64Array) => number, x: Float64Array) =>
-      Array.from(x, (_v, j) => {
-        const h = 1e-6 * Math.max(1, Math.abs(x[j]));
-        const a = Float64Array.from(x);
-        a[j] += h;
-        const b = Float64Array.from(x);
-        b[j] -= h;
-        return (f(a) - f(b)) / (2 * h);
-      });
-    return {
-      dp: central((x) => replay(x, y0), p),
-      dy0: central((x) => replay(p, x), y0),
-      steps: steps.length,
-    };
-  }
-
   const cases: [string, () => OdeProblem, readonly number[]][] = [
     ['Lotka–Volterra (n = 2 ≤ s: coordinate differences)', lotkaProblem, [0, 1, 2.5, 4, 7, 10]],
     [
