@@ -287,10 +287,12 @@ async function replayDifferences(problem: OdeProblem, base: Parameters<typeof gr
   const { discreteStepSequence } = await import('./methods/discrete.ts');
   const { forwardPass } = await import('./internal/forward-pass.ts');
   const steps = discreteStepSequence(gradientContext(problem, base));
-  // the discrete Rosenbrock adjoint steps across observations and reads them from the interpolant
+  // the discrete Rosenbrock adjoint steps across observations and reads them from the interpolant;
+  // with Dopri5 it lands on each
+  const interpolateObservations = base.method !== 'dopri5';
   const replay = (p: Float64Array, y0: Float64Array) => {
     const ctx = gradientContext({ ...problem, p, y0 }, base);
-    return forwardPass({ ...ctx, fixedSteps: steps } as typeof ctx, { interpolateObservations: true }).value;
+    return forwardPass({ ...ctx, fixedSteps: steps } as typeof ctx, { interpolateObservations }).value;
   };
   const p = Float64Array.from(problem.p!);
   const y0 = Float64Array.from(problem.y0);
