@@ -321,8 +321,9 @@ import { createOptimizer } from '@odeon/train';
 const model = compileModel(loadModel(BIOMD0000000145)); // 5 states, 24 kinetic parameters
 const ca = model.stateIds.indexOf('Ca_Cyt');
 
-// The tutorial's target: Ca_Cyt should follow 300 + 50·sin(2π·0.1·t + 10) at t = 0.1, 0.2, …, 50.
-const times = Array.from({ length: 500 }, (_, i) => 0.1 * (i + 1));
+// The tutorial's target: Ca_Cyt should follow 300 + 50·sin(2π·0.1·t + 10) at t = 0, 0.1, …, 49.9
+// (its rollout of 500 steps of 0.1 records the state before each step).
+const times = Array.from({ length: 500 }, (_, i) => 0.1 * i);
 const target = times.map((t) => 300 + 50 * Math.sin(2 * Math.PI * 0.1 * t + 10));
 
 /** L = sqrt(Σ (Ca_Cyt(tᵢ) − targetᵢ)²) and dL/dp, by forward sensitivities. */
