@@ -433,6 +433,11 @@ describe('gradient: checkpointed interpolating adjoint', () => {
     const b = gradient(problem, { ...base, sensitivity: { kind: 'quadrature' } });
     expect(a.stats.checkpoints).toBeLessThanOrEqual(4);
     expect(a.stats.storedStates).toBeLessThan(b.stats.storedStates);
+    // O(K·n): 4 checkpoints, a state per bisection level, at most 4 steps of dense output (5 vectors
+    // each for Rodas5P), the 50 observations
+    const N = a.stats.forwardSteps;
+    expect(N).toBeGreaterThan(300);
+    expect(a.stats.storedStates).toBeLessThanOrEqual(4 + Math.ceil(Math.log2(N)) + 4 * 5 + 50);
     expect(scaledError(a.dp, b.dp, ref.gradients!.params)).toBeLessThan(1e-5);
     const c = gradient(problem, { ...base, sensitivity: { kind: 'interpolating', checkpointEvery: 100 } });
     expect(c.stats.checkpoints).toBe(Math.ceil(b.stats.forwardSteps / 100));

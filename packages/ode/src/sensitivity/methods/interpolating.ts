@@ -1,18 +1,21 @@
 /**
  * `interpolating` (CVODES-style checkpointing): the forward solve keeps at most `checkpoints`
- * states (default 32), or one every `checkpointEvery` steps (CVODES' Nd); the backward sweep visits the segments from last to first, recomputes each
- * one forward from its checkpoint with dense output (stepping across observation times, as the forward
- * pass does), and
- * solves λ backward on it exactly as `quadrature` does. Memory: O(checkpoints·n) plus one segment's
- * dense output; cost: about two forward solves plus the backward solve.
+ * states (default 32), or one every `checkpointEvery` steps (CVODES' Nd), and its accepted step
+ * sequence; the backward sweep visits the segments from last to first, recomputes each one from its
+ * checkpoint by replaying exactly those steps with dense output (so λ sees the forward trajectory
+ * itself), and solves λ backward on it exactly as `quadrature` does. Memory: the checkpoints plus one
+ * segment's dense output; with an explicit `checkpoints: K`, segments longer than K steps are split by
+ * bisection, so at most K steps of dense output are held (O(K·n)). Cost: about two forward solves
+ * (plus log₂(N/K²) more with bisection) and the backward solve.
  */
+
+import { GrowableF64 } from '../../internal/growable.ts';
 import { AdjointSweeper } from '../internal/adjoint-sweep.ts';
 import { BackwardDriver } from '../internal/backward-driver.ts';
 import { CheckpointStore } from '../internal/checkpoint-store.ts';
 import {
   denseKind,
   denseWidth,
-  forwardStops,
   type GradientContext,
   isStiff,
   makeStepper,
@@ -30,41 +33,72 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
   const every = ctx.checkpointEvery;
   const cap = ctx.checkpoints ?? DEFAULT_INTERPOLATING_CHECKPOINTS;
   const store = new CheckpointStore(every === undefined ? () => cap : () => Number.POSITIVE_INFINITY, every);
-  let step = 0;
+  // the accepted step sequence (O(N) scalars): segments are recomputed by replaying it exactly
+  const tStarts = new GrowableF64(256);
+  const hs = new GrowableF64(256);
   const fwd = forwardPass(ctx, {
     interpolateObservations: true,
-    // the step size taken from a checkpoint restarts its recomputation identically
-    onStep: (t, h, y) => store.offer(step++, t, y, h),
+    onStep: (t, h, y) => {
+      store.offer(tStarts.length, t, y, h);
+      tStarts.push(t);
+      hs.push(h);
+    },
   });
+  const N = tStarts.length;
   const width = denseWidth(ctx.method);
-  const allStops = Array.from(forwardStops(ctx));
-  const fixed = ctx.fixedSteps !== undefined;
   const recompute = emptyStats();
   const sweeper = new AdjointSweeper(ctx, defaultAdjointAtol(ctx, fwd.obsY));
   const driver = new BackwardDriver(ctx, fwd.obsY);
   const cps = store.list;
-  let maxSegmentSteps = 0;
+  // an explicit `checkpoints: K` also bounds the dense output held at once to K steps
+  const budget = ctx.checkpoints ?? Number.POSITIVE_INFINITY;
+  const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
   const y = new Float64Array(ctx.n);
-  for (let c = cps.length - 1; c >= 0; c--) {
-    const cp = cps[c];
-    const tEnd = c + 1 < cps.length ? cps[c + 1].t : ctx.t1;
-    // like the forward pass, the recomputation steps across the observations (λ's sweeps interpolate y)
-    const stops = fixed ? allStops.filter((s) => s > cp.t && s < tEnd) : [];
-    stops.push(tEnd);
-    const traj = new DenseTrajectory(denseKind(ctx.method), ctx.n, width);
-    const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
-    y.set(cp.y);
+  const tAt = (k: number) => (k < N ? tStarts.data[k] : ctx.t1);
+  let maxSegmentSteps = 0;
+  let maxDepth = 0;
+  /** Replays steps a … b−1 from `y0` into `y` (with their dense output into `traj` when given). */
+  const replay = (a: number, b: number, y0: Float64Array, traj: DenseTrajectory | undefined): void => {
+    y.set(y0);
     integrate(
       stepper,
-      cp.t,
+      tAt(a),
       y,
-      { rtol: ctx.rtol, atol: ctx.atol, stops: Float64Array.from(stops), maxSteps: ctx.maxSteps, h0: cp.h },
-      { dense: true, onStep: (t, h, _y, _yn, block) => traj.push(t, h, block!) },
+      {
+        rtol: ctx.rtol,
+        atol: ctx.atol,
+        stops: Float64Array.of(tAt(b)),
+        maxSteps: ctx.maxSteps,
+        fixedSteps: hs.data.subarray(a, b),
+      },
+      traj ? { dense: true, onStep: (t, h, _y, _yn, block) => traj.push(t, h, block!) } : {},
     );
-    addStats(recompute, stepper.stats);
-    maxSegmentSteps = Math.max(maxSegmentSteps, traj.steps);
-    driver.interval(tEnd, cp.t, (hi, lo, lambda) => sweeper.sweep(traj, hi, lo, lambda));
+  };
+  /**
+   * Solves λ backward over steps a … b−1 from the state at step a: on their recomputed dense output
+   * when they fit the budget, else by bisection (replay to the midpoint, the second half first), so at
+   * most `budget` steps of dense output and one state per level are held.
+   */
+  const backward = (a: number, b: number, ya: Float64Array, depth: number): void => {
+    maxDepth = Math.max(maxDepth, depth);
+    if (b - a <= budget) {
+      const traj = new DenseTrajectory(denseKind(ctx.method), ctx.n, width);
+      replay(a, b, ya, traj);
+      maxSegmentSteps = Math.max(maxSegmentSteps, traj.steps);
+      driver.interval(tAt(b), tAt(a), (hi, lo, lambda) => sweeper.sweep(traj, hi, lo, lambda));
+      return;
+    }
+    const mid = a + Math.ceil((b - a) / 2);
+    replay(a, mid, ya, undefined);
+    const yMid = Float64Array.from(y);
+    backward(mid, b, yMid, depth + 1);
+    backward(a, mid, ya, depth + 1);
+  };
+  for (let c = cps.length - 1; c >= 0; c--) {
+    const b = c + 1 < cps.length ? cps[c + 1].step : N;
+    backward(cps[c].step, b, cps[c].y as Float64Array, 0);
   }
+  addStats(recompute, stepper.stats);
   const dy0 = Float64Array.from(driver.finish());
   const forward = addStats(emptyStats(), fwd.stats);
   addStats(forward, recompute);
@@ -74,7 +108,7 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
     dy0,
     forward,
     backward: sweeper.stepper.stats,
-    storedStates: store.peak + maxSegmentSteps * width + ctx.obsT.length,
+    storedStates: store.peak + maxDepth + maxSegmentSteps * width + ctx.obsT.length,
     maxLuSize: isStiff(ctx.method) ? ctx.n : 0,
     checkpoints: cps.length,
     forwardSteps: fwd.stats.acceptedSteps,
