@@ -256,7 +256,7 @@ describe('gradient: POLLU (20 species, 25 rate constants)', () => {
   const w = Array.from({ length: 20 }, (_v, j) => 1 + j / 10);
   const opts = { rtol: 1e-9, atol: 1e-15, saveAt: times, loss: linearLoss(w) } as const;
 
-  it('quadrature, interpolating and forward agree with each other and with central differences', () => {
+  it('quadrature, interpolating, forward and discrete agree with each other and with central differences', () => {
     const fd = fdGradient(
       problem,
       times,
@@ -265,7 +265,7 @@ describe('gradient: POLLU (20 species, 25 rate constants)', () => {
       1e-4,
       1e-6,
     );
-    const res = (['quadrature', 'interpolating', 'forward'] as const).map((kind) =>
+    const res = (['quadrature', 'interpolating', 'forward', 'discrete'] as const).map((kind) =>
       gradient(problem, { ...opts, sensitivity: { kind } }),
     );
     const p = Float64Array.from(problem.p!);

@@ -227,8 +227,10 @@ export class RosenbrockReverser implements StepReverser {
   /**
    * ȳ += J(y + δv)ᵀ m / δ, p̄ += (∂f/∂p)(y + δv)ᵀ m / δ and base += m/δ (the caller subtracts the VJP of
    * `base` at y): the forward difference of D_v[Jᵀ m] and D_v[(∂f/∂p)ᵀ m]. v is the coordinate
-   * direction `coord` (≥ 0) or the vector `dir`; the increment moves each component by √ε of its
-   * typical magnitude.
+   * direction `coord` (≥ 0) or the vector `dir`. The increment is the Jacobian-free Newton–Krylov
+   * choice δ·‖v‖∞ = √ε·max(‖y‖∞, typical ‖y‖∞): scaled by the whole state, not by the component that
+   * moves (per-component scaling makes δ tiny for species near zero and the difference all rounding;
+   * on POLLU it cost 3% in dL/dy0 of its fastest species).
    */
   private directional(
     ybar: Vec,
@@ -241,19 +243,21 @@ export class RosenbrockReverser implements StepReverser {
   ): void {
     const { ctx, yTyp, yShift, gPlus, pPlus, base } = this;
     const { n, np } = ctx;
+    let yMax = 0;
+    for (let q = 0; q < n; q++) yMax = Math.max(yMax, Math.abs(y[q]), yTyp[q]);
+    const h = SQRT_EPS * yMax;
     let inv: number;
     yShift.set(y);
     if (dir === undefined) {
-      const plus = y[coord] + SQRT_EPS * Math.max(Math.abs(y[coord]), yTyp[coord]);
+      const plus = y[coord] + h;
       // the increment actually applied (y + δ rounded), so the quotient matches the point evaluated
       inv = 1 / (plus - y[coord]);
       yShift[coord] = plus;
     } else {
-      let worst = 0;
-      for (let q = 0; q < n; q++)
-        worst = Math.max(worst, Math.abs(dir[q]) / Math.max(Math.abs(y[q]), yTyp[q]));
-      if (worst === 0) return;
-      const delta = SQRT_EPS / worst;
+      let vMax = 0;
+      for (let q = 0; q < n; q++) vMax = Math.max(vMax, Math.abs(dir[q]));
+      if (vMax === 0) return;
+      const delta = h / vMax;
       inv = 1 / delta;
       for (let q = 0; q < n; q++) yShift[q] = y[q] + delta * dir[q];
     }
