@@ -57,6 +57,7 @@ export interface FitCommandResult {
   readonly loss: FitLossName;
   /** `lbfgs`, or the first-order optimiser (`adam`, `adamw`, `adabelief`). */
   readonly optimizer: string;
+  /** L-BFGS met its tolerance (always false for a first-order optimiser, which runs its steps). */
   readonly converged: boolean;
   /** L-BFGS's stopping reason, or `steps` when a first-order optimiser ran its steps. */
   readonly reason: string;
@@ -335,7 +336,7 @@ export async function runFit(
     }
     theta = objective.toTheta(u);
     p = objective.fullParams(theta);
-    converged = true;
+    converged = false; // a fixed number of first-order steps checks no convergence criterion
     reason = 'steps';
     iterations = steps;
     evaluations = steps + 1;
