@@ -1,4 +1,9 @@
-import { loadReference } from '@odeon/testkit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { solve } from '@odeon/ode';
+import { compileModel, loadModel } from '@odeon/sbml';
+import { loadReference, sharedDir } from '@odeon/testkit';
+import type {} from '@odeon/testkit/setup';
 import { describe, expect, it } from 'vitest';
 import { captureIo as capture } from '../capture-io.ts';
 import { run } from '../main.ts';
@@ -16,6 +21,9 @@ describe('odeon gradient', () => {
       '--rtol',
       '--atol',
       '--component',
+      '--model',
+      '--t1',
+      '--points',
       '--json',
     ]) {
       expect(io.out).toContain(opt);
@@ -105,5 +113,65 @@ describe('odeon gradient', () => {
       expect(await run(args, io)).toBe(2);
       expect(io.err).toMatch(/odeon: error \[(UsageError|InvalidOption)\]/);
     }
+  });
+
+  it('--model: the gradient of an SBML model (BIOMD0000000145) matches central differences of its simulation', async () => {
+    const path = join(sharedDir(), 'biomodels', 'BIOMD0000000145.xml');
+    const io = capture();
+    const args = ['gradient', '--model', path, '--t1', '10', '--points', '20', '--component', 'Ca_Cyt'];
+    expect(await run([...args, '--sensitivity', 'discrete', '--rtol', '1e-9', '--json'], io)).toBe(0);
+    const json = JSON.parse(io.out);
+    // the reference: L(p) = Σ_k Ca_Cyt(t_k) by solve() on the compiled model, differenced centrally
+    const model = compileModel(loadModel(readFileSync(path, 'utf8')));
+    const ca = model.stateIds.indexOf('Ca_Cyt');
+    const times = Array.from({ length: 20 }, (_, k) => (10 * (k + 1)) / 20);
+    const L = (p: Float64Array) => {
+      const sol = solve(model.problem(0, 10, { p }), {
+        method: 'rodas5p',
+        rtol: 1e-12,
+        atol: 1e-12,
+        saveAt: times,
+      });
+      let s = 0;
+      for (let k = 0; k < times.length; k++) s += sol.y[k * model.n + ca];
+      return s;
+    };
+    expect(json.value).toBeAllclose(L(model.p), { rtol: 1e-7 });
+    const dp = json.dp as Record<string, number>;
+    let checked = 0;
+    for (let j = 0; j < model.np; j++) {
+      const name = model.paramIds[j];
+      if (!(name in dp) || model.p[j] === 0) continue;
+      const h = 1e-5 * Math.abs(model.p[j]);
+      const a = Float64Array.from(model.p);
+      const b = Float64Array.from(model.p);
+      a[j] += h;
+      b[j] -= h;
+      const fd = (L(a) - L(b)) / (2 * h);
+      // relative to the larger of the two and the loss's scale per relative change of p_j
+      expect(Math.abs(dp[name] - fd)).toBeLessThan(
+        1e-5 * Math.max(Math.abs(fd), (1e-3 * json.value) / Math.abs(model.p[j])),
+      );
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(Object.keys(json.dy0)).toEqual(model.stateIds);
+  });
+
+  it('--model refuses a missing --t1 (usage, exit 2) and an unreadable file (IoError, exit 1)', async () => {
+    const path = join(sharedDir(), 'biomodels', 'BIOMD0000000145.xml');
+    let io = capture();
+    expect(await run(['gradient', '--model', path], io)).toBe(2);
+    expect(io.err).toContain('--t1');
+    io = capture();
+    expect(await run(['gradient', '--model', 'no-such-model.xml', '--t1', '1'], io)).toBe(1);
+    expect(io.err).toContain('IoError');
+    io = capture();
+    expect(await run(['gradient', '--model', path, '--problem', 'rober', '--t1', '1'], io)).toBe(2);
+    // a model with events (SBML Test Suite 00026): no gradient through discontinuities, said so
+    const events = join(sharedDir(), 'sbml-suite', 'cases', '00026', '00026-sbml-l3v2.xml');
+    io = capture();
+    expect(await run(['gradient', '--model', events, '--t1', '1'], io)).toBe(1);
+    expect(io.err).toContain('UnsupportedSbmlFeature');
   });
 });

@@ -1,14 +1,22 @@
-import { type GradientMethod, gradient, OdeonError, type SensitivityKind } from '@odeon/ode';
+import { type GradientMethod, gradient, OdeonError, type OdeProblem, type SensitivityKind } from '@odeon/ode';
 import { getStandardProblem, STANDARD_PROBLEM_NAMES, type StandardProblem } from '@odeon/ode/problems';
+import { compileModel, loadModel } from '@odeon/sbml';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { type CliIo, writeJson } from '../io.ts';
+import { readTextFile } from './simulate-model.ts';
 
 const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
 const METHODS: readonly GradientMethod[] = ['rodas5p', 'rodas4', 'dopri5'];
 
 export interface GradientCommandOptions {
   readonly problem?: string;
+  /** An SBML (Level 2/3) or JSON reaction-network model file, instead of `problem`. */
+  readonly model?: string;
+  /** End time for `model` (required with it). */
+  readonly t1?: string;
+  /** Observation times for `model`: this many evenly spaced in (0, t1] (default 50). */
+  readonly points?: string;
   readonly sensitivity?: string;
   readonly method?: string;
   readonly rtol?: string;
@@ -20,6 +28,7 @@ export interface GradientCommandOptions {
 
 /** What `odeon gradient` computed (also its `--json` output). */
 export interface GradientCommandResult {
+  /** The bundled problem's name, or the model file. */
   readonly problem: string;
   readonly sensitivity: SensitivityKind;
   readonly method: GradientMethod;
@@ -63,44 +72,112 @@ export function referenceTimes(prob: StandardProblem): Float64Array {
   return t;
 }
 
-/** Computes the loss and its gradient for a bundled problem: L = Σ_k Σ_j y_j(t_k), or one component j. */
-export function gradientProblem(options: GradientCommandOptions): GradientCommandResult {
-  if (options.problem === undefined) throw usage('Give --problem <name>.', 'problem');
-  const prob = getStandardProblem(options.problem);
+/** What the gradient is taken of: a bundled problem or a compiled model, with its names and times. */
+interface GradientTarget {
+  readonly label: string;
+  readonly problem: OdeProblem;
+  readonly stiff: boolean;
+  readonly stateNames: readonly string[];
+  readonly paramNames: readonly string[];
+  readonly times: Float64Array;
+  readonly timesLabel: string;
+  readonly atolFactor: number;
+}
+
+function bundledTarget(name: string): GradientTarget {
+  const prob = getStandardProblem(name);
+  return {
+    label: prob.name,
+    problem: prob,
+    stiff: prob.stiff,
+    stateNames: prob.names,
+    paramNames: prob.paramNames,
+    times: referenceTimes(prob),
+    timesLabel: "the reference's 50 output times",
+    atolFactor: prob.atolFactor,
+  };
+}
+
+/** An SBML or JSON model file: its parameters and initial state, observed at `points` times in (0, t1]. */
+function modelTarget(io: CliIo, options: GradientCommandOptions): GradientTarget {
+  const path = options.model!;
+  const t1 = parseNumber(options.t1, 't1');
+  if (t1 === undefined) throw usage('Give the end time with --t1 (required with --model).', 't1');
+  const points = options.points === undefined ? 50 : Number(options.points);
+  if (!Number.isInteger(points) || points < 1 || points > 100_000)
+    throw usage(
+      `--points must be an integer in 1..100000 (got ${JSON.stringify(options.points)}).`,
+      'points',
+    );
+  const model = compileModel(loadModel(readTextFile(io, path, 'model')));
+  // gradient() differentiates one smooth ODE: events and piecewise switches would be silently wrong
+  if (model.events.length > 0 || model.discontinuities.length > 0) {
+    throw new OdeonError(
+      'UnsupportedSbmlFeature',
+      `The model has ${model.events.length} event(s) and ${model.discontinuities.length} piecewise switch(es); gradients through discontinuities are not supported.`,
+      {
+        feature: model.events.length > 0 ? 'event' : 'piecewise',
+        element: path,
+        hint: 'Simulate it with `odeon simulate`, or remove the events for a gradient.',
+      },
+    );
+  }
+  const times = Float64Array.from({ length: points }, (_, k) => (t1 * (k + 1)) / points);
+  return {
+    label: path,
+    problem: model.problem(0, t1),
+    stiff: true,
+    stateNames: model.stateIds,
+    paramNames: model.paramIds,
+    times,
+    timesLabel: `${points} evenly spaced times in (0, ${t1}]`,
+    atolFactor: 1e-3,
+  };
+}
+
+/**
+ * Computes the loss and its gradient for a bundled problem or a model file: L = Σ_k Σ_j y_j(t_k), or
+ * one component j.
+ */
+export function gradientProblem(options: GradientCommandOptions, io?: CliIo): GradientCommandResult {
+  if ((options.problem === undefined) === (options.model === undefined))
+    throw usage('Give either --problem <name> or --model <file> (with --t1).', 'problem');
+  if (options.model !== undefined && io === undefined) throw usage('--model needs the CLI io.', 'model');
+  const target = options.model !== undefined ? modelTarget(io!, options) : bundledTarget(options.problem!);
   const sensitivity = (options.sensitivity ?? 'quadrature') as SensitivityKind;
   if (!KINDS.includes(sensitivity))
     throw usage(
       `Unknown --sensitivity ${JSON.stringify(options.sensitivity)}; use one of ${KINDS.join(', ')}.`,
       'sensitivity',
     );
-  const method = (options.method ?? (prob.stiff ? 'rodas5p' : 'dopri5')) as GradientMethod;
+  const method = (options.method ?? (target.stiff ? 'rodas5p' : 'dopri5')) as GradientMethod;
   if (!METHODS.includes(method))
     throw usage(
       `Unknown --method ${JSON.stringify(options.method)}; use one of ${METHODS.join(', ')}.`,
       'method',
     );
   const rtol = parseNumber(options.rtol, 'rtol') ?? 1e-6;
-  const atol = parseNumber(options.atol, 'atol') ?? rtol * prob.atolFactor;
-  const n = prob.names.length;
+  const atol = parseNumber(options.atol, 'atol') ?? rtol * target.atolFactor;
+  const names = target.stateNames;
+  const n = names.length;
   let component = -1;
   if (options.component !== undefined) {
-    const byName = prob.names.indexOf(options.component);
+    const byName = names.indexOf(options.component);
     component = byName >= 0 ? byName : Number(options.component);
     if (!Number.isInteger(component) || component < 0 || component >= n) {
       throw usage(
-        `--component must be a state index 0..${n - 1} or a name (${prob.names.join(', ')}); got ${JSON.stringify(options.component)}.`,
+        `--component must be a state index 0..${n - 1} or a name (${names.join(', ')}); got ${JSON.stringify(options.component)}.`,
         'component',
       );
     }
   }
   const checkpoints = options.checkpoints === undefined ? undefined : Number(options.checkpoints);
-  const times = referenceTimes(prob);
   const start = performance.now();
-  const g = gradient(prob, {
+  const g = gradient(target.problem, {
     method,
     rtol,
     atol,
-    saveAt: times,
+    saveAt: target.times,
     sensitivity: { kind: sensitivity, ...(checkpoints === undefined ? {} : { checkpoints }) },
     loss: {
       value: (_i, _t, y) => {
@@ -117,23 +194,23 @@ export function gradientProblem(options: GradientCommandOptions): GradientComman
   });
   const wallMs = performance.now() - start;
   const dp: Record<string, number> = {};
-  prob.paramNames.forEach((name, j) => {
+  target.paramNames.forEach((name, j) => {
     dp[name] = g.dp[j];
   });
   const dy0: Record<string, number> = {};
-  prob.names.forEach((name, j) => {
+  names.forEach((name, j) => {
     dy0[name] = g.dy0[j];
   });
   return {
-    problem: prob.name,
+    problem: target.label,
     sensitivity,
     method,
     rtol,
     atol,
     loss:
       component >= 0
-        ? `sum over the reference's 50 output times of ${prob.names[component]}`
-        : "sum of all states over the reference's 50 output times",
+        ? `sum over ${target.timesLabel} of ${names[component]}`
+        : `sum of all states over ${target.timesLabel}`,
     value: g.value,
     dp,
     dy0,
@@ -146,9 +223,12 @@ export const registerGradient: RegisterCommand = (program: Command, io: CliIo) =
   program
     .command('gradient')
     .description(
-      'Gradient of a loss on a bundled problem with respect to its parameters and initial state (L = sum of all states over the reference’s 50 output times, or --component j).',
+      'Gradient of a loss on a bundled problem or an SBML/JSON model with respect to its parameters and initial state (L = sum of all states over the reference’s 50 output times, or --points times in (0, t1] for a model; or --component j).',
     )
     .option('--problem <name>', `bundled problem: ${STANDARD_PROBLEM_NAMES.join(', ')}`)
+    .option('--model <file>', 'an SBML (Level 2/3) or JSON reaction-network model instead of --problem')
+    .option('--t1 <t>', 'end time (required with --model; observations in (0, t1])')
+    .option('--points <k>', 'number of evenly spaced observation times with --model (default 50)')
     .option('--sensitivity <kind>', `gradient method: ${KINDS.join(', ')} (default quadrature)`)
     .option(
       '--method <name>',
@@ -160,10 +240,13 @@ export const registerGradient: RegisterCommand = (program: Command, io: CliIo) =
       '--component <j>',
       'differentiate the sum of one state (index from 0, or its name) instead of all',
     )
-    .option('--checkpoints <k>', 'bound on stored checkpoints (interpolating, discrete; Infinity keeps every step)')
+    .option(
+      '--checkpoints <k>',
+      'bound on stored checkpoints (interpolating, discrete; Infinity keeps every step)',
+    )
     .option('--json', 'print loss, gradient and statistics as JSON')
     .action((options: GradientCommandOptions) => {
-      const r = gradientProblem(options);
+      const r = gradientProblem(options, io);
       if (options.json === true) {
         writeJson(io, r);
         return;
