@@ -452,7 +452,7 @@ describe('gradient: finite-difference fallbacks', () => {
   const vjpOnly: OdeProblem = { ...bare, vjp: full.vjp! };
   const opts = { method: 'rodas4', rtol: 1e-9, atol: 1e-12, saveAt: ref.times, loss: squaredLoss } as const;
 
-  for (const kind of ['quadrature', 'forward', 'backsolve'] as const) {
+  for (const kind of ['quadrature', 'forward', 'backsolve', 'discrete'] as const) {
     it(`${kind}: without derivatives, FD fallbacks give the analytic-derivative gradient (reported in stats)`, () => {
       const a = gradient(full, { ...opts, sensitivity: { kind } });
       const b = gradient(bare, { ...opts, sensitivity: { kind } });

@@ -18,7 +18,9 @@
  *
  * The result is the derivative of the computed Rosenbrock solution (step sizes fixed) up to the
  * truncation error of those differences (about √ε relative in the second-derivative terms; none when
- * f is quadratic in y, as mass-action kinetics are).
+ * f is quadratic in y, as mass-action kinetics are). When the VJP itself is a finite difference (the
+ * problem gives neither `vjp` nor analytic Jacobians), they are central differences with an ε^(1/4)
+ * increment instead (about √ε again, for two VJPs per term).
  */
 import type { RosenbrockTableau } from '../../solvers/tableaus/rosenbrock-tableau.ts';
 import type { Vec } from '../../types.ts';
@@ -27,6 +29,8 @@ import { tgradIncrement } from './rosenbrock.ts';
 import type { StepReverser } from './step-reverser.ts';
 
 const SQRT_EPS = 1.4901161193847656e-8;
+/** ε^(1/4): the central-difference increment when the VJP itself comes from finite differences. */
+const QUARTIC_EPS = 1.220703125e-4;
 
 export class RosenbrockReverser implements StepReverser {
   vjps = 0;
@@ -54,6 +58,14 @@ export class RosenbrockReverser implements StepReverser {
   private hasDense = false;
   /** Σ of the cotangents whose unshifted VJP the forward differences subtract (scaled by 1/δ). */
   private readonly base: Vec;
+  /**
+   * The VJP is itself a finite difference (no analytic `vjp`, `jacobian` or `paramJacobian`): its error
+   * (≈ ε^(2/3)) would swamp a √ε forward difference, so the second derivatives take central differences
+   * with an ε^(1/4) increment instead (error ≈ ε^(1/2)).
+   */
+  private readonly central: boolean;
+  private readonly gMinus: Vec;
+  private readonly pMinus: Vec;
   /** This step's y_n and stages, copied out of the caller's buffers. */
   private readonly y: Vec;
   private readonly stages: Vec;
@@ -83,6 +95,12 @@ export class RosenbrockReverser implements StepReverser {
     this.gPlus = new Float64Array(n);
     this.pPlus = new Float64Array(np);
     this.base = new Float64Array(n);
+    const report = ctx.deriv.report;
+    this.central =
+      report.vjp !== 'analytic' &&
+      (report.jacobian === 'finite-difference' || report.paramJacobian === 'finite-difference');
+    this.gMinus = new Float64Array(n);
+    this.pMinus = new Float64Array(np);
     this.kbarDense = new Float64Array(s * n);
   }
 
@@ -241,32 +259,55 @@ export class RosenbrockReverser implements StepReverser {
     coord: number,
     dir: Vec | undefined,
   ): void {
-    const { ctx, yTyp, yShift, gPlus, pPlus, base } = this;
+    const { ctx, yTyp, gPlus, pPlus, base } = this;
     const { n, np } = ctx;
     let yMax = 0;
     for (let q = 0; q < n; q++) yMax = Math.max(yMax, Math.abs(y[q]), yTyp[q]);
-    const h = SQRT_EPS * yMax;
-    let inv: number;
-    yShift.set(y);
+    const h = (this.central ? QUARTIC_EPS : SQRT_EPS) * yMax;
+    let delta: number;
     if (dir === undefined) {
-      const plus = y[coord] + h;
       // the increment actually applied (y + δ rounded), so the quotient matches the point evaluated
-      inv = 1 / (plus - y[coord]);
-      yShift[coord] = plus;
+      delta = y[coord] + h - y[coord];
     } else {
       let vMax = 0;
       for (let q = 0; q < n; q++) vMax = Math.max(vMax, Math.abs(dir[q]));
       if (vMax === 0) return;
-      const delta = h / vMax;
-      inv = 1 / delta;
-      for (let q = 0; q < n; q++) yShift[q] = y[q] + delta * dir[q];
+      delta = h / vMax;
     }
-    ctx.deriv.vjp(t, yShift, m, gPlus, pPlus);
+    this.shifted(gPlus, pPlus, t, y, m, coord, dir, delta);
+    if (this.central) {
+      const { gMinus, pMinus } = this;
+      this.shifted(gMinus, pMinus, t, y, m, coord, dir, -delta);
+      this.vjps += 2;
+      const inv = 1 / (2 * delta);
+      for (let q = 0; q < n; q++) ybar[q] += (gPlus[q] - gMinus[q]) * inv;
+      for (let j = 0; j < np; j++) pbar[j] += (pPlus[j] - pMinus[j]) * inv;
+      return;
+    }
+    const inv = 1 / delta;
     this.vjps++;
     for (let q = 0; q < n; q++) {
       ybar[q] += gPlus[q] * inv;
       base[q] += m[q] * inv;
     }
     for (let j = 0; j < np; j++) pbar[j] += pPlus[j] * inv;
+  }
+
+  /** gOut, pOut = the VJP with cotangent m at y + δ·v (v: coordinate `coord` or `dir`). */
+  private shifted(
+    gOut: Vec,
+    pOut: Vec,
+    t: number,
+    y: Vec,
+    m: Vec,
+    coord: number,
+    dir: Vec | undefined,
+    delta: number,
+  ): void {
+    const { yShift, ctx } = this;
+    yShift.set(y);
+    if (dir === undefined) yShift[coord] = y[coord] + delta;
+    else for (let q = 0; q < ctx.n; q++) yShift[q] = y[q] + delta * dir[q];
+    ctx.deriv.vjp(t, yShift, m, gOut, pOut);
   }
 }
