@@ -1,8 +1,8 @@
 /**
  * Stoichiometry recovery on A → B → C: runs the recipe of `abc-experiment.ts` (fit with flux
  * parsimony, normalise the columns of S, ramp in integer + bipolar, best of several starts by the
- * training objective) over several seeds, and the same recipe without the structure penalties (flux
- * only) and without any penalty. Prints, per seed and setting, how many starts recovered S, the
+ * training objective) over several seeds, and three ablations: without the flux penalty, without the
+ * structure penalties (flux only), and without any penalty. Prints, per seed and setting, how many starts recovered S, the
  * selected start's distance from [[-1,0],[1,-1],[0,1]] up to column order and scale, its fit and S.
  *
  *   node --conditions=@odeon/source --import tsx benchmarks/neural/rate-flow-abc.ts [seeds=5] [starts=4] [steps=1500]
@@ -14,6 +14,7 @@ const starts = Number(process.argv[3] ?? 4);
 const steps = Number(process.argv[4] ?? 1500);
 const SETTINGS: readonly (readonly [string, AbcOptions])[] = [
   ['integer + bipolar + flux', { structure: true, flux: true }],
+  ['integer + bipolar, no flux', { structure: true, flux: false }],
   ['flux only', { structure: false, flux: true }],
   ['none', { structure: false, flux: false }],
 ];

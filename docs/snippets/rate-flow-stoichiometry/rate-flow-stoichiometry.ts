@@ -19,19 +19,17 @@ const starts = [
   [0.6, 0.3, 0.1],
 ];
 const data = starts.map(([a0, b0, c0]) => times.flatMap((t) => abc(a0, b0, c0, t)));
+// The flux penalty is evaluated at the measured states (and the initial states).
+const states = [...starts.flat(), ...data.flat()];
 
-// dy/dt = S · r(y): 3 species, 2 reactions, S (3 × 2) learned, rates r ≥ 0 from a small network.
-const model = new RateFlowODE({
-  species: 3,
-  reactions: 2,
-  network: { width: 8, depth: 1, activation: 'tanh' },
-  seed: 2,
-});
-// Pull S towards integers, and each reaction towards consuming one species and producing another.
-const penalties = Penalties.forRateFlow({ integerAlpha: 3e-3, bipolarAlpha: 3e-2 });
+// Flux parsimony during the whole run; integer + bipolar only after the fit (their α ramps from 0).
+const penalties = Penalties.forRateFlow({ fluxAlpha: 1e-2, integerAlpha: 3e-3, bipolarAlpha: 3e-2 });
+const STEPS = 1500;
+const FIT = 600; // steps fitted with the data and the flux penalty only
+const RAMP = 450; // steps over which integer and bipolar reach full weight
 
-/** Mean squared error over all samples and its gradient (discrete adjoint of dopri5), plus the penalties. */
-function objective(p: Float64Array) {
+/** Data MSE (discrete adjoint of dopri5) plus the penalties at their current weights, with its gradient. */
+function objective(model: RateFlowODE, p: Float64Array, structure: number) {
   const scale = 1 / (starts.length * times.length * 3);
   let mse = 0;
   const grad = new Float64Array(model.np);
@@ -52,28 +50,49 @@ function objective(p: Float64Array) {
     mse += r.value;
     for (let j = 0; j < model.np; j++) grad[j] += r.dp[j];
   });
-  const pen = penalties.valueAndGrad(model, { params: p });
+  const weighted = penalties.updateAlpha(undefined, { integer: 3e-3 * structure, bipolar: 3e-2 * structure });
+  const pen = weighted.valueAndGrad(model, { params: p, states });
   for (let j = 0; j < model.np; j++) grad[j] += pen.grad[j];
   return { mse, penalty: pen.total, loss: mse + pen.total, grad };
 }
 
+/** One start: fit (data + flux), normalise the columns of S, ramp in integer + bipolar. */
+function trainStart(seed: number) {
+  const model = new RateFlowODE({
+    species: 3,
+    reactions: 2,
+    network: { width: 16, depth: 1, activation: 'tanh' },
+    seed,
+  });
+  let adam = createOptimizer({ kind: 'adam' }, model.np);
+  const p = Float64Array.from(model.p);
+  for (let step = 1; step <= STEPS; step++) {
+    if (step === FIT) {
+      // S is only defined up to a scale per column: make each column's largest |entry| 1 before
+      // rounding to integers matters (the rates are rescaled to compensate), and restart Adam
+      p.set(model.columnNormalizedParams(p));
+      adam = createOptimizer({ kind: 'adam' }, model.np);
+    }
+    const structure = Math.min(1, Math.max(0, (step - FIT) / RAMP));
+    const { grad } = objective(model, p, structure);
+    const lr = 0.03 * (0.1 + 0.45 * (1 + Math.cos((Math.PI * step) / STEPS))); // cosine decay to lr/10
+    adam.update(p, grad, lr);
+  }
+  model.setParams(p);
+  const final = objective(model, p, 1);
+  return { model, seed, mse: final.mse, loss: final.loss };
+}
+
 const showS = (S: Float64Array) =>
   ['A', 'B', 'C'].map((s, i) => `${s} [${S[2 * i].toFixed(2)}, ${S[2 * i + 1].toFixed(2)}]`).join('  ');
-console.log(`S before: ${showS(model.stoichiometry())}`);
 
-// A short Adam run (the recorded experiments below use 1500 steps with a cosine schedule).
-const adam = createOptimizer({ kind: 'adam' }, model.np);
-const p = Float64Array.from(model.p);
-const losses: number[] = [];
-for (let step = 0; step <= 500; step++) {
-  const { mse, penalty, loss, grad } = objective(p);
-  losses.push(loss);
-  if (step % 100 === 0)
-    console.log(`step ${step}: mse ${mse.toExponential(2)}, penalty ${penalty.toFixed(4)}`);
-  if (step < 500) adam.update(p, grad, 0.03);
-}
-model.setParams(p);
-console.log(`S after:  ${showS(model.stoichiometry())}`);
+// Several starts; keep the one with the lowest training objective (never look at the true S).
+const results = [3, 4, 5].map(trainStart);
+for (const r of results)
+  console.log(`start ${r.seed}: loss ${r.loss.toExponential(3)}  S: ${showS(r.model.stoichiometry())}`);
+const best = results.reduce((a, b) => (b.loss < a.loss ? b : a));
+const model = best.model;
+console.log(`selected start ${best.seed}: S ${showS(model.stoichiometry())}`);
 // #endregion example
 
-export { data, losses, model, objective, penalties, times };
+export { best, data, model, objective, penalties, results, states, times };
