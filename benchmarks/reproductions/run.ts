@@ -85,7 +85,7 @@ for (const { config, peer } of CONFIGS) {
       : '–';
   rows.push([
     config,
-    `${cfg.method ?? 'rodas5p'} + ${cfg.sensitivity ?? 'quadrature'}, ${r.parameters} params`,
+    `${cfg.method ?? 'rodas5p'} + ${cfg.sensitivity ?? 'discrete'}, ${r.parameters} params`,
     ms.toFixed(1),
     fmt(p?.odeint),
     fmt(p?.odeint_adjoint),
