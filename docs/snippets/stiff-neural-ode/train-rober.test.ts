@@ -22,7 +22,7 @@ test('stiff neural ODE tutorial: data match the ROBER reference, training lowers
   expect(objective(result.params, batch).loss).toBeLessThan(0.6 * losses[0]);
   expect(lines.at(-1)).toBe(`${model.np} parameters, 150 steps`);
 
-  // The quadrature-adjoint gradient of the scaled MAE agrees with central differences, for the
+  // The discrete-adjoint gradient of the scaled MAE agrees with central differences, for the
   // largest-magnitude gradient component at the initial parameters. (Finite differences are taken on
   // a tight solve so the solver's error does not swamp them.)
   const p0 = Float64Array.from(model.p);

@@ -33,10 +33,10 @@ const model = new NeuralODE({
 });
 const problem = { ...model.problem({ y0: [1, 0, 0], t0: 0, t1: 1e5 }), names: ['y1', 'y2', 'y3'] };
 
-// Scaled MAE, integrated with Rodas5P, gradients from the quadrature adjoint, AdamW.
+// Scaled MAE, integrated with Rodas5P, gradients from the discrete adjoint (through the Rosenbrock steps), AdamW.
 const objective = odeObjective(problem, data, {
   method: 'rodas5p',
-  sensitivity: 'quadrature',
+  sensitivity: 'discrete',
   rtol: 1e-5,
   atol: 1e-9,
 });
