@@ -7,7 +7,7 @@
  * one dopri5 solve of the trained model at rtol 1e-7, the fit of that solve, and the mean condition
  * number and spectral norm of J along it.
  *
- *   node --conditions=@odeon/source --import tsx benchmarks/neural/jacobian-regularisation.ts [system=moons] [seeds=3] [target=0.02] [maxSteps=1500] [lr=0.002] [width=32] [alphaScale=1] [t1]
+ *   node --conditions=@odeon/source --import tsx benchmarks/neural/jacobian-regularisation.ts [system=moons] [seeds=3] [target=0.02] [maxSteps=1500] [lr=0.002] [width=32] [alphaScale=1] [t1] [firstSeed=0]
  */
 
 import {
@@ -27,6 +27,8 @@ const width = Number(process.argv[7] ?? 32);
 const alphaScale = Number(process.argv[8] ?? 1);
 /** End of the time span (default: 1 for moons and twist, 10 for the trajectories). */
 const t1 = process.argv[9] === undefined ? undefined : Number(process.argv[9]);
+/** Seeds firstSeed … firstSeed + seeds − 1. */
+const firstSeed = Number(process.argv[10] ?? 0);
 
 const REGULARISERS: readonly (readonly [Regulariser, string, number])[] = [
   ['none', 'none', 0],
@@ -39,7 +41,7 @@ const REGULARISERS: readonly (readonly [Regulariser, string, number])[] = [
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
 const fmt = (x: number) => (Number.isNaN(x) ? '–' : Math.round(x).toLocaleString('en-US').replace(/,/g, ' '));
 const lines = [
-  `NeuralODE 2→[${width}]×2 tanh→2 on ${system}, Adam lr ${lr}, dopri5 with the discrete adjoint (rtol 1e-5) until the training loss ≤ ${targetMse} (at most ${maxSteps} steps); final solve at rtol 1e-7; seeds 0–${seeds - 1}; means over seeds`,
+  `NeuralODE 2→[${width}]×2 tanh→2 on ${system}, Adam lr ${lr}, dopri5 with the discrete adjoint (rtol 1e-5) until the training loss ≤ ${targetMse} (at most ${maxSteps} steps); final solve at rtol 1e-7; seeds ${firstSeed}–${firstSeed + seeds - 1}; means over seeds`,
   '',
   '| regulariser | α | reached | steps | training NFE to target | final-solve NFE | fit (final solve) | mean cond(J) | mean σ_max(J) | seconds/run |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -47,7 +49,7 @@ const lines = [
 for (const [reg, name, alpha] of REGULARISERS) {
   const rows: JacobianExperimentResult[] = [];
   const t0 = performance.now();
-  for (let seed = 0; seed < seeds; seed++)
+  for (let seed = firstSeed; seed < firstSeed + seeds; seed++)
     rows.push(
       runJacobianExperiment({
         system,
@@ -67,9 +69,9 @@ for (const [reg, name, alpha] of REGULARISERS) {
     `| ${name} | ${reg === 'none' ? '–' : alpha * alphaScale} | ${rows.filter((r) => r.reached).length}/${seeds} | ${fmt(col((r) => r.steps))} | ${fmt(col((r) => r.trainNfe))} | ${fmt(col((r) => r.solveNfe))} | ${col((r) => r.mse).toExponential(2)} | ${col((r) => r.cond).toFixed(2)} | ${col((r) => r.spectral).toFixed(2)} | ${secs.toFixed(1)} |`,
   );
   console.log(lines[lines.length - 1]);
-  for (const [seed, r] of rows.entries())
+  for (const [k, r] of rows.entries())
     console.log(
-      `  seed ${seed}: ${r.reached ? 'reached' : 'not reached'} after ${r.steps} steps, training NFE ${r.trainNfe}, final NFE ${r.solveNfe}, fit ${r.mse.toExponential(2)}, cond ${r.cond.toFixed(2)}`,
+      `  seed ${firstSeed + k}: ${r.reached ? 'reached' : 'not reached'} after ${r.steps} steps, training NFE ${r.trainNfe}, final NFE ${r.solveNfe}, fit ${r.mse.toExponential(2)}, cond ${r.cond.toFixed(2)}`,
     );
 }
 console.log(`\n${lines.join('\n')}`);
