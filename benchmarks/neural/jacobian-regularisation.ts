@@ -66,7 +66,7 @@ for (const [reg, name, alpha] of REGULARISERS) {
   const secs = (performance.now() - t0) / 1000 / seeds;
   const col = (f: (r: JacobianExperimentResult) => number) => mean(rows.map(f));
   lines.push(
-    `| ${name} | ${reg === 'none' ? '–' : alpha * alphaScale} | ${rows.filter((r) => r.reached).length}/${seeds} | ${fmt(col((r) => r.steps))} | ${fmt(col((r) => r.trainNfe))} | ${fmt(col((r) => r.solveNfe))} | ${col((r) => r.mse).toExponential(2)} | ${col((r) => r.cond).toFixed(2)} | ${col((r) => r.spectral).toFixed(2)} | ${secs.toFixed(1)} |`,
+    `| ${name} | ${reg === 'none' ? '–' : Number((alpha * alphaScale).toPrecision(3))} | ${rows.filter((r) => r.reached).length}/${seeds} | ${fmt(col((r) => r.steps))} | ${fmt(col((r) => r.trainNfe))} | ${fmt(col((r) => r.solveNfe))} | ${col((r) => r.mse).toExponential(2)} | ${col((r) => r.cond).toFixed(2)} | ${col((r) => r.spectral).toFixed(2)} | ${secs.toFixed(1)} |`,
   );
   console.log(lines[lines.length - 1]);
   for (const [k, r] of rows.entries())
