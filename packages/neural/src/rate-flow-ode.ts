@@ -123,7 +123,7 @@ export class RateFlowODE implements OdeModel {
    * S is only determined up to a positive scale per column (S_j·r_j = (c·S_j)·(r_j/c)). Call this after
    * a data-only fit and before switching on scale-dependent structure penalties (integer, bipolar), so
    * that rounding to integers sees columns of order 1 instead of whatever scale the fit drifted to.
-   * Columns that are entirely zero are left alone. Needs a learnable S and a final bias (the default).
+   * Columns that are entirely zero are left alone. Throws `InvalidOption` for a fixed S.
    */
   columnNormalizedParams(flat: ArrayLike<number> = this.p): Float64Array {
     if (!this.learnStoichiometry)
