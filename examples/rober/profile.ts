@@ -34,7 +34,7 @@ const peak = (y: ArrayLike<number>) => {
   return { value: y[best * n + 1], t: m.t[best] };
 };
 const repeat = 20;
-let start = performance.now();
+const start = performance.now();
 let fwd = solve(problem, opts);
 for (let k = 1; k < repeat; k++) fwd = solve(problem, opts);
 const forwardMs = (performance.now() - start) / repeat;

@@ -9,7 +9,13 @@ test('backsolve tutorial: stable adjoints match CVODES on ROBER, backsolve refus
   // The numbers the snippet quotes are the shared reference's (L_1 = Σ_k y1(t_k)).
   const perComponent = (ref.gradients as unknown as { per_component: { dL_dp: number[][] } }).per_component;
   expect(reference).toEqual(perComponent.dL_dp[0]);
-  expect(results.map((r) => r.kind)).toEqual(['forward', 'quadrature', 'interpolating', 'discrete', 'backsolve']);
+  expect(results.map((r) => r.kind)).toEqual([
+    'forward',
+    'quadrature',
+    'interpolating',
+    'discrete',
+    'backsolve',
+  ]);
   for (const r of results.slice(0, 4)) {
     expect(r.error).toBeNull();
     expect(Array.from(r.dp ?? [])).toBeAllclose(reference, { rtol: 1e-6, atol: 0 });
@@ -20,7 +26,8 @@ test('backsolve tutorial: stable adjoints match CVODES on ROBER, backsolve refus
   expect(lines).toHaveLength(5);
   expect(lines[4]).toMatch(/^backsolve\s+failed: GradientFailed/);
   // the discrete adjoint reverses exactly the forward steps; quadrature's adaptive backward solve takes more
-  const steps = (kind: string) => Number(/backward steps (\d+)/.exec(lines.find((l) => l.startsWith(kind)) ?? '')?.[1]);
+  const steps = (kind: string) =>
+    Number(/backward steps (\d+)/.exec(lines.find((l) => l.startsWith(kind)) ?? '')?.[1]);
   expect(steps('discrete')).toBeLessThan(steps('quadrature'));
   for (const line of lines.slice(0, 4)) {
     const err = Number(/max relative error (\S+)/.exec(line)?.[1]);
