@@ -34,7 +34,7 @@ const SPECIES = ['y1', 'y2', 'y3'] as const;
 /**
  * Stage 2 of `odeon demo`: the stiff neural ODE of Kim et al. 2021 in miniature. Data are the ROBER
  * solution at t = 0 and 30 log-spaced times in [1e-5, 1e5]; the model is dy/dt = MLP(y) ⊙ y_scale / t_scale
- * (3→[5]×6→3, GELU, equation scaling), trained on the scaled MAE with AdamW and the discrete adjoint
+ * (3→[5]×6→3, GELU, equation scaling), trained on the scaled MAE with AdamW and the quadrature adjoint
  * through Rodas5P, for a wall-clock budget. Writes data-vs-model and loss-curve plots.
  */
 export async function trainDemoNeuralOde(io: CliIo, options: DemoTrainOptions): Promise<DemoTrainSummary> {
@@ -55,7 +55,7 @@ export async function trainDemoNeuralOde(io: CliIo, options: DemoTrainOptions): 
     scaling: { yScale: data.yScale(), tScale: data.tScale() },
   });
   const problem = { ...model.problem({ y0: [1, 0, 0], t0: 0, t1: 1e5 }), names: [...SPECIES] };
-  const solverOptions = { sensitivity: 'discrete', method: 'rodas5p', rtol: 1e-5, atol: 1e-9 } as const;
+  const solverOptions = { sensitivity: 'quadrature', method: 'rodas5p', rtol: 1e-5, atol: 1e-9 } as const;
   const objective = odeObjective(problem, data, solverOptions);
   const strategy = new Strategy().addStep({
     lr: 0.005,

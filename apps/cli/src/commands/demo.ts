@@ -117,7 +117,7 @@ export const registerDemo: RegisterCommand = (program: Command, io: CliIo) => {
             const s = step.summary as unknown as DemoTrainSummary;
             io.stdout(
               `Neural ODE on ROBER (${s.model}), ${s.steps} AdamW steps in ${s.wallSeconds.toFixed(1)} s ` +
-                `(${s.stepsPerSecond.toFixed(1)} steps/s, discrete adjoint through rodas5p)\n` +
+                `(${s.stepsPerSecond.toFixed(1)} steps/s, quadrature adjoint through rodas5p)\n` +
                 `  scaled MAE ${s.initialScaledMae.toExponential(3)} -> ${s.finalScaledMae.toExponential(3)}\n` +
                 `  wrote ${s.files.join(', ')}\n`,
             );
