@@ -5,10 +5,12 @@
  * This is the gradient module's self-contained explicit stepper; it stays internal and is replaced
  * by the solver's exported tableaus once they land.
  */
+
+import { emptyStats } from '../../internal/context.ts';
 import { DOPRI5_DENSE, DOPRI5_TABLEAU } from '../../solvers/tableaus/dopri5.ts';
 import type { Vec } from '../../types.ts';
 import type { Stepper } from './stepper.ts';
-import { emptyStats, type IntegrationSystem } from './system.ts';
+import type { IntegrationSystem } from './system.ts';
 
 /** b − b̂ (the embedded error weights) and CONTD5's dense weights, from the solver's tableau data. */
 const E = DOPRI5_TABLEAU.e as Float64Array;

@@ -8,10 +8,12 @@
  * Per step: one `prepare` (Jacobian + LU), F(t, y) and ∂F/∂t (the system's `tgrad`, else a forward
  * difference: one more right-hand side), s − 1 more right-hand sides, s solves.
  */
+
+import { emptyStats } from '../../internal/context.ts';
 import type { RosenbrockTableau } from '../../solvers/tableaus/rosenbrock-tableau.ts';
 import type { Vec } from '../../types.ts';
 import type { DenseKind, Stepper } from './stepper.ts';
-import { emptyStats, type StiffSystem } from './system.ts';
+import type { StiffSystem } from './system.ts';
 
 const SQRT_EPS = 1.4901161193847656e-8;
 

@@ -24,19 +24,6 @@ export interface StiffSystem extends IntegrationSystem {
   tgrad?(t: number, y: Vec, out: Vec): void;
 }
 
-export function emptyStats(): SolveStats {
-  return {
-    rhsEvals: 0,
-    jacobianEvals: 0,
-    luFactorizations: 0,
-    linearSolves: 0,
-    steps: 0,
-    acceptedSteps: 0,
-    rejectedSteps: 0,
-    stiffnessSwitches: 0,
-  };
-}
-
 /** out += other (the mutation rule: `out` first). */
 export function addStats(out: SolveStats, other: SolveStats): SolveStats {
   out.rhsEvals += other.rhsEvals;

@@ -22,6 +22,7 @@
  * second-derivative differences described in `rosenbrock-reverser.ts`).
  */
 
+import { emptyStats } from '../../internal/context.ts';
 import { GrowableF64 } from '../../internal/growable.ts';
 import { RODAS4_TABLEAU } from '../../solvers/tableaus/rodas4.ts';
 import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
@@ -31,7 +32,7 @@ import { Dopri5Reverser } from '../internal/dopri5-reverser.ts';
 import { addLossGradient, forwardPass } from '../internal/forward-pass.ts';
 import { RosenbrockReverser } from '../internal/rosenbrock-reverser.ts';
 import type { StepReverser } from '../internal/step-reverser.ts';
-import { addStats, emptyStats } from '../internal/system.ts';
+import { addStats } from '../internal/system.ts';
 import type { MethodResult } from './method-result.ts';
 
 /**

@@ -9,6 +9,7 @@
  * (plus log₂(N/K²) more with bisection) and the backward solve.
  */
 
+import { emptyStats } from '../../internal/context.ts';
 import { GrowableF64 } from '../../internal/growable.ts';
 import { AdjointSweeper } from '../internal/adjoint-sweep.ts';
 import { BackwardDriver } from '../internal/backward-driver.ts';
@@ -24,7 +25,7 @@ import {
 import { DenseTrajectory } from '../internal/dense-trajectory.ts';
 import { defaultAdjointAtol, forwardPass } from '../internal/forward-pass.ts';
 import { integrate } from '../internal/integrate.ts';
-import { addStats, emptyStats } from '../internal/system.ts';
+import { addStats } from '../internal/system.ts';
 import type { MethodResult } from './method-result.ts';
 
 export const DEFAULT_INTERPOLATING_CHECKPOINTS = 32;
