@@ -88,72 +88,65 @@ export class Derivatives {
 
   /** Row-major ∂f/∂y into J. */
   jacobian(t: number, y: Vec, J: Vec): Vec {
-    const { problem, n, p } = this;
+    const { problem, p } = this;
     this.report.jacobianEvals++;
     if (problem.jacobian) {
       problem.jacobian(t, y, p, J);
       return J;
     }
-    if (problem.vjp) {
-      const { e, tmpY, tmpP } = this;
-      for (let i = 0; i < n; i++) {
-        e.fill(0);
-        e[i] = 1;
-        problem.vjp(t, y, p, e, tmpY, tmpP);
-        for (let j = 0; j < n; j++) J[i * n + j] = tmpY[j];
-      }
-      this.report.vjpEvals += n;
-      return J;
-    }
-    const { yp, fa, fb } = this;
-    yp.set(y);
-    for (let j = 0; j < n; j++) {
-      const h = CBRT_EPS * Math.max(Math.abs(y[j]), 1);
-      yp[j] = y[j] + h;
-      problem.rhs(t, yp, p, fa);
-      yp[j] = y[j] - h;
-      problem.rhs(t, yp, p, fb);
-      yp[j] = y[j];
-      const inv = 1 / (2 * h);
-      for (let i = 0; i < n; i++) J[i * n + j] = (fa[i] - fb[i]) * inv;
-    }
-    this.report.fdRhsEvals += 2 * n;
-    return J;
+    return problem.vjp ? this.vjpRows(t, y, J, 'y') : this.centralColumns(t, y, J, 'y');
   }
 
   /** Row-major ∂f/∂p (n × np) into Jp. */
   paramJacobian(t: number, y: Vec, Jp: Vec): Vec {
-    const { problem, n, np, p } = this;
+    const { problem, p } = this;
     this.report.paramJacobianEvals++;
     if (problem.paramJacobian) {
       problem.paramJacobian(t, y, p, Jp);
       return Jp;
     }
-    if (problem.vjp) {
-      const { e, tmpY, tmpP } = this;
-      for (let i = 0; i < n; i++) {
-        e.fill(0);
-        e[i] = 1;
-        problem.vjp(t, y, p, e, tmpY, tmpP);
-        for (let j = 0; j < np; j++) Jp[i * np + j] = tmpP[j];
-      }
-      this.report.vjpEvals += n;
-      return Jp;
+    return problem.vjp ? this.vjpRows(t, y, Jp, 'p') : this.centralColumns(t, y, Jp, 'p');
+  }
+
+  /** The rows e_iᵀ∂f/∂y (`wrt` 'y', n columns) or e_iᵀ∂f/∂p ('p', np columns) into `out` by n VJPs. */
+  private vjpRows(t: number, y: Vec, out: Vec, wrt: 'y' | 'p'): Vec {
+    const { problem, n, p, e, tmpY, tmpP } = this;
+    const row = wrt === 'y' ? tmpY : tmpP;
+    const width = row.length;
+    for (let i = 0; i < n; i++) {
+      e.fill(0);
+      e[i] = 1;
+      problem.vjp!(t, y, p, e, tmpY, tmpP);
+      for (let j = 0; j < width; j++) out[i * width + j] = row[j];
     }
-    const { pp, fa, fb } = this;
-    pp.set(p);
-    for (let j = 0; j < np; j++) {
-      const h = CBRT_EPS * (p[j] === 0 ? 1 : Math.abs(p[j]));
-      pp[j] = p[j] + h;
-      problem.rhs(t, y, pp, fa);
-      pp[j] = p[j] - h;
-      problem.rhs(t, y, pp, fb);
-      pp[j] = p[j];
+    this.report.vjpEvals += n;
+    return out;
+  }
+
+  /**
+   * Central differences of `rhs` in y (`wrt` 'y', h = ε^(1/3)·max(|y_j|, 1)) or in p ('p',
+   * h = ε^(1/3)·|p_j|, ε^(1/3) if p_j = 0), column by column into the row-major `out`.
+   */
+  private centralColumns(t: number, y: Vec, out: Vec, wrt: 'y' | 'p'): Vec {
+    const { problem, n, p, fa, fb } = this;
+    const x = wrt === 'y' ? y : p;
+    const xp = wrt === 'y' ? this.yp : this.pp;
+    const width = x.length;
+    xp.set(x);
+    for (let j = 0; j < width; j++) {
+      const h = CBRT_EPS * (wrt === 'y' ? Math.max(Math.abs(x[j]), 1) : x[j] === 0 ? 1 : Math.abs(x[j]));
+      xp[j] = x[j] + h;
+      if (wrt === 'y') problem.rhs(t, xp, p, fa);
+      else problem.rhs(t, y, xp, fa);
+      xp[j] = x[j] - h;
+      if (wrt === 'y') problem.rhs(t, xp, p, fb);
+      else problem.rhs(t, y, xp, fb);
+      xp[j] = x[j];
       const inv = 1 / (2 * h);
-      for (let i = 0; i < n; i++) Jp[i * np + j] = (fa[i] - fb[i]) * inv;
+      for (let i = 0; i < n; i++) out[i * width + j] = (fa[i] - fb[i]) * inv;
     }
-    this.report.fdRhsEvals += 2 * np;
-    return Jp;
+    this.report.fdRhsEvals += 2 * width;
+    return out;
   }
 
   /** outY = vᵀ∂f/∂y, outP = vᵀ∂f/∂p. */
