@@ -25,6 +25,7 @@
 import type { RosenbrockTableau } from '../../solvers/tableaus/rosenbrock-tableau.ts';
 import type { Vec } from '../../types.ts';
 import { type GradientContext, ProblemSystem } from './context.ts';
+import { directionStep } from './direction-step.ts';
 import { tgradIncrement } from './rosenbrock.ts';
 import type { StepReverser } from './step-reverser.ts';
 
@@ -39,8 +40,10 @@ export class RosenbrockReverser implements StepReverser {
   private readonly ctx: GradientContext;
   private readonly tab: RosenbrockTableau;
   private readonly sys: ProblemSystem;
-  /** Typical magnitude of each state component (the scale of the second-difference steps). */
-  private readonly yTyp: Vec;
+  /** The largest typical magnitude of a state component: the floor of the second-difference scale. */
+  private readonly yTypMax: number;
+  /** All ones: the direction whose step `directionStep` scales like a coordinate step. */
+  private readonly ones: Vec;
   private readonly kbar: Vec;
   private readonly r: Vec;
   private readonly rStage: Vec[];
@@ -78,7 +81,8 @@ export class RosenbrockReverser implements StepReverser {
     this.ctx = ctx;
     this.tab = tab;
     this.sys = new ProblemSystem(ctx);
-    this.yTyp = yTyp;
+    this.yTypMax = yTyp.reduce((a, b) => Math.max(a, b), 0);
+    this.ones = new Float64Array(n).fill(1);
     this.kbar = new Float64Array(s * n);
     this.r = new Float64Array(s * n);
     this.rStage = Array.from({ length: s }, (_, i) => this.r.subarray(i * n, (i + 1) * n));
@@ -259,20 +263,17 @@ export class RosenbrockReverser implements StepReverser {
     coord: number,
     dir: Vec | undefined,
   ): void {
-    const { ctx, yTyp, gPlus, pPlus, base } = this;
+    const { ctx, gPlus, pPlus, base } = this;
     const { n, np } = ctx;
-    let yMax = 0;
-    for (let q = 0; q < n; q++) yMax = Math.max(yMax, Math.abs(y[q]), yTyp[q]);
-    const h = (this.central ? QUARTIC_EPS : SQRT_EPS) * yMax;
+    const rel = this.central ? QUARTIC_EPS : SQRT_EPS;
     let delta: number;
     if (dir === undefined) {
+      const h = directionStep(rel, y, this.ones, this.yTypMax);
       // the increment actually applied (y + δ rounded), so the quotient matches the point evaluated
       delta = y[coord] + h - y[coord];
     } else {
-      let vMax = 0;
-      for (let q = 0; q < n; q++) vMax = Math.max(vMax, Math.abs(dir[q]));
-      if (vMax === 0) return;
-      delta = h / vMax;
+      delta = directionStep(rel, y, dir, this.yTypMax);
+      if (delta === 0) return;
     }
     this.shifted(gPlus, pPlus, t, y, m, coord, dir, delta);
     if (this.central) {

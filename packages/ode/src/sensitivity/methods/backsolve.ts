@@ -14,6 +14,7 @@ import { isOdeonError, OdeonError } from '../../errors.ts';
 import type { Vec } from '../../types.ts';
 import type { GradientContext } from '../internal/context.ts';
 import { isStiff, makeStepper } from '../internal/context.ts';
+import { directionStep } from '../internal/direction-step.ts';
 import { addLossGradient, defaultAdjointAtol, forwardPass } from '../internal/forward-pass.ts';
 import { integrate } from '../internal/integrate.ts';
 import { DenseLu } from '../internal/lu.ts';
@@ -105,14 +106,8 @@ class BacksolveSystem implements StiffSystem {
     const { n, np } = ctx;
     const t = this.tPrep;
     luY.solveInPlace(x, 0);
-    let xn = 0;
-    let yn = 1;
-    for (let i = 0; i < n; i++) {
-      xn = Math.max(xn, Math.abs(x[i]));
-      yn = Math.max(yn, Math.abs(yPrep[i]));
-    }
-    if (xn > 0) {
-      const eps = (CBRT_EPS * yn) / xn;
+    const eps = directionStep(CBRT_EPS, yPrep, x, 1);
+    if (eps > 0) {
       for (let i = 0; i < n; i++) yPert[i] = yPrep[i] + eps * x[i];
       this.adjointRhs(t, yPert, lPrep, gY1, gP1);
       for (let i = 0; i < n; i++) yPert[i] = yPrep[i] - eps * x[i];

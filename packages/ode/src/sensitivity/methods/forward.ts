@@ -13,6 +13,7 @@
  */
 import type { Vec } from '../../types.ts';
 import { forwardStops, type GradientContext, isStiff, makeStepper } from '../internal/context.ts';
+import { directionStep } from '../internal/direction-step.ts';
 import { checkLossGradient } from '../internal/forward-pass.ts';
 import { integrate } from '../internal/integrate.ts';
 import { DenseLu } from '../internal/lu.ts';
@@ -88,15 +89,9 @@ class SensitivitySystem implements StiffSystem {
     const { ctx, lu, m, J, Jp, J2, Jp2, yPert, yPrep, sPrep } = this;
     const { n, np } = ctx;
     lu.solveInPlace(x, 0);
-    let xn = 0;
-    let yn = 1;
-    for (let i = 0; i < n; i++) {
-      xn = Math.max(xn, Math.abs(x[i]));
-      yn = Math.max(yn, Math.abs(yPrep[i]));
-    }
-    if (xn > 0) {
+    const eps = directionStep(CBRT_EPS, yPrep, x, 1);
+    if (eps > 0) {
       // (J(y + εx) − J(y − εx)) / 2ε, and the same for ∂f/∂p: the coupling H_j x_y.
-      const eps = (CBRT_EPS * yn) / xn;
       for (let i = 0; i < n; i++) yPert[i] = yPrep[i] + eps * x[i];
       ctx.deriv.jacobian(this.tPrep, yPert, J);
       if (np > 0) ctx.deriv.paramJacobian(this.tPrep, yPert, Jp);
