@@ -68,9 +68,21 @@ export function luFactor(
   return lu;
 }
 
-/** Solves (LU) x = b in place with the dense factors of `luFactor`: `x` holds b on entry and the solution on return. */
-export function luSolve(x: Float64Array, lu: Float64Array, piv: Int32Array, n: number): Float64Array {
+/** Applies `luFactor`'s row exchanges to the n entries of `x` from offset `o` (P·b), in place. */
+function exchangeRows(x: Float64Array, piv: Int32Array, n: number, o: number): void {
   for (let k = 0; k < n; k++) {
+    const p = piv[k];
+    if (p !== k) {
+      const tmp = x[o + k];
+      x[o + k] = x[o + p];
+      x[o + p] = tmp;
+    }
+  }
+}
+
+/** Undoes `luFactor`'s row exchanges on `x` (Pᵀ·w: the same swaps in reverse order), in place. */
+function unexchangeRows(x: Float64Array, piv: Int32Array, n: number): void {
+  for (let k = n - 1; k >= 0; k--) {
     const p = piv[k];
     if (p !== k) {
       const tmp = x[k];
@@ -78,6 +90,11 @@ export function luSolve(x: Float64Array, lu: Float64Array, piv: Int32Array, n: n
       x[p] = tmp;
     }
   }
+}
+
+/** Solves (LU) x = b in place with the dense factors of `luFactor`: `x` holds b on entry and the solution on return. */
+export function luSolve(x: Float64Array, lu: Float64Array, piv: Int32Array, n: number): Float64Array {
+  exchangeRows(x, piv, n, 0);
   // two partial sums per row break the floating-point dependency chain (about 2× faster)
   for (let i = 1; i < n; i++) {
     const ri = i * n;
@@ -131,14 +148,7 @@ export function luSolveTranspose(
     if (xj === 0) continue;
     for (let i = 0; i < j; i++) x[i] -= lu[rj + i] * xj;
   }
-  for (let k = n - 1; k >= 0; k--) {
-    const p = piv[k];
-    if (p !== k) {
-      const tmp = x[k];
-      x[k] = x[p];
-      x[p] = tmp;
-    }
-  }
+  unexchangeRows(x, piv, n);
   return x;
 }
 
@@ -150,14 +160,7 @@ export function luSolveAt(
   n: number,
   o: number,
 ): Float64Array {
-  for (let k = 0; k < n; k++) {
-    const p = piv[k];
-    if (p !== k) {
-      const tmp = x[o + k];
-      x[o + k] = x[o + p];
-      x[o + p] = tmp;
-    }
-  }
+  exchangeRows(x, piv, n, o);
   for (let i = 1; i < n; i++) {
     const ri = i * n;
     let s = x[o + i];
@@ -242,14 +245,7 @@ export function luCompress(out: LuCompressed, lu: Float64Array, n: number): LuCo
  * `x` holds b on entry and the solution on return. Same result as `luSolve` up to the order of the sums.
  */
 export function luSolveSparse(x: Float64Array, f: LuCompressed, piv: Int32Array, n: number): Float64Array {
-  for (let k = 0; k < n; k++) {
-    const p = piv[k];
-    if (p !== k) {
-      const tmp = x[k];
-      x[k] = x[p];
-      x[p] = tmp;
-    }
-  }
+  exchangeRows(x, piv, n, 0);
   const { lStart, lCol, lVal, uStart, uCol, uVal, invDiag } = f;
   for (let i = 1; i < n; i++) {
     let s = x[i];
