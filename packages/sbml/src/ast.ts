@@ -3,6 +3,37 @@
  * every back end (code generation, the interpreter, symbolic differentiation, SBML export).
  */
 
+/** The trigonometric and hyperbolic functions of MathML (all unary). */
+export const TRIG_OPS = [
+  'sin',
+  'cos',
+  'tan',
+  'sec',
+  'csc',
+  'cot',
+  'sinh',
+  'cosh',
+  'tanh',
+  'sech',
+  'csch',
+  'coth',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'arcsec',
+  'arccsc',
+  'arccot',
+  'arcsinh',
+  'arccosh',
+  'arctanh',
+  'arcsech',
+  'arccsch',
+  'arccoth',
+] as const;
+
+/** A trigonometric or hyperbolic function name. */
+export type TrigOp = (typeof TRIG_OPS)[number];
+
 /** Built-in operators: MathML core element names, plus the SBML csymbols `rateOf` and `delay`. */
 export type MathOp =
   // arithmetic
@@ -37,30 +68,7 @@ export type MathOp =
   | 'not'
   | 'implies'
   // trigonometric and hyperbolic
-  | 'sin'
-  | 'cos'
-  | 'tan'
-  | 'sec'
-  | 'csc'
-  | 'cot'
-  | 'sinh'
-  | 'cosh'
-  | 'tanh'
-  | 'sech'
-  | 'csch'
-  | 'coth'
-  | 'arcsin'
-  | 'arccos'
-  | 'arctan'
-  | 'arcsec'
-  | 'arccsc'
-  | 'arccot'
-  | 'arcsinh'
-  | 'arccosh'
-  | 'arctanh'
-  | 'arcsech'
-  | 'arccsch'
-  | 'arccoth'
+  | TrigOp
   // SBML csymbols used as functions
   | 'rateOf'
   | 'delay';
@@ -95,30 +103,7 @@ export const MATH_OPS: ReadonlySet<string> = new Set<MathOp>([
   'xor',
   'not',
   'implies',
-  'sin',
-  'cos',
-  'tan',
-  'sec',
-  'csc',
-  'cot',
-  'sinh',
-  'cosh',
-  'tanh',
-  'sech',
-  'csch',
-  'coth',
-  'arcsin',
-  'arccos',
-  'arctan',
-  'arcsec',
-  'arccsc',
-  'arccot',
-  'arcsinh',
-  'arccosh',
-  'arctanh',
-  'arcsech',
-  'arccsch',
-  'arccoth',
+  ...TRIG_OPS,
   'rateOf',
   'delay',
 ]);

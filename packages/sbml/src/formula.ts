@@ -1,5 +1,5 @@
 import { OdeonError } from '@odeon/ode';
-import type { MathExpr, MathOp } from './ast.ts';
+import { type MathExpr, type MathOp, TRIG_OPS } from './ast.ts';
 
 /**
  * Parses an infix formula (`"k1*A^2*B/(Km + A)"`) into a {@link MathExpr}.
@@ -61,36 +61,14 @@ const FUNCTIONS: Readonly<Record<string, MathOp>> = {
   max: 'max',
   rem: 'rem',
   quotient: 'quotient',
-  sin: 'sin',
-  cos: 'cos',
-  tan: 'tan',
-  sec: 'sec',
-  csc: 'csc',
-  cot: 'cot',
-  sinh: 'sinh',
-  cosh: 'cosh',
-  tanh: 'tanh',
-  sech: 'sech',
-  csch: 'csch',
-  coth: 'coth',
+  // every MathML trigonometric name, plus the usual short inverse names
+  ...Object.fromEntries(TRIG_OPS.map((op) => [op, op])),
   asin: 'arcsin',
   acos: 'arccos',
   atan: 'arctan',
-  arcsin: 'arcsin',
-  arccos: 'arccos',
-  arctan: 'arctan',
-  arcsec: 'arcsec',
-  arccsc: 'arccsc',
-  arccot: 'arccot',
   asinh: 'arcsinh',
   acosh: 'arccosh',
   atanh: 'arctanh',
-  arcsinh: 'arcsinh',
-  arccosh: 'arccosh',
-  arctanh: 'arctanh',
-  arcsech: 'arcsech',
-  arccsch: 'arccsch',
-  arccoth: 'arccoth',
   and: 'and',
   or: 'or',
   xor: 'xor',

@@ -1,5 +1,5 @@
 import { OdeonError } from '@odeon/ode';
-import { MATH_OPS, type MathExpr, type MathOp } from './ast.ts';
+import { MATH_OPS, type MathExpr, type MathOp, TRIG_OPS } from './ast.ts';
 import type { XmlElement } from './xml.ts';
 
 const CSYMBOL_BASE = 'http://www.sbml.org/sbml/symbols/';
@@ -196,30 +196,7 @@ const UNARY = new Set([
   'ceiling',
   'factorial',
   'not',
-  'sin',
-  'cos',
-  'tan',
-  'sec',
-  'csc',
-  'cot',
-  'sinh',
-  'cosh',
-  'tanh',
-  'sech',
-  'csch',
-  'coth',
-  'arcsin',
-  'arccos',
-  'arctan',
-  'arcsec',
-  'arccsc',
-  'arccot',
-  'arcsinh',
-  'arccosh',
-  'arctanh',
-  'arcsech',
-  'arccsch',
-  'arccoth',
+  ...TRIG_OPS,
   'log1',
   'root1',
   'rateOf',
