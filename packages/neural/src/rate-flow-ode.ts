@@ -182,6 +182,22 @@ export class RateFlowODE implements OdeModel {
     const jr = new Float64Array(nr * n);
     const tmp = new Float64Array(nr);
     const S = (p: Float64Array): Float64Array => (learn ? p : (fixed as Float64Array));
+    /** out = S·x (species from reaction-space x), S row-major n × nr. */
+    const mulS = (out: Float64Array, s: Float64Array, x: Float64Array): void => {
+      for (let i = 0; i < n; i++) {
+        let acc = 0;
+        for (let j = 0; j < nr; j++) acc += s[i * nr + j] * x[j];
+        out[i] = acc;
+      }
+    };
+    /** out = Sᵀ·v (reaction-space cotangent of a species-space v). */
+    const mulSt = (out: Float64Array, s: Float64Array, v: Float64Array): void => {
+      for (let j = 0; j < nr; j++) {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += s[i * nr + j] * v[i];
+        out[j] = acc;
+      }
+    };
     return {
       y0: vecOfLength('y0', options.y0, n),
       t0: options.t0,
@@ -189,12 +205,7 @@ export class RateFlowODE implements OdeModel {
       p: options.p ? vecOfLength('p', options.p, this.np) : Float64Array.from(this.p),
       rhs: (_t, y, p, dydt) => {
         k.forward(rates, p, off, y);
-        const s = S(p);
-        for (let i = 0; i < n; i++) {
-          let acc = 0;
-          for (let j = 0; j < nr; j++) acc += s[i * nr + j] * rates[j];
-          dydt[i] = acc;
-        }
+        mulS(dydt, S(p), rates);
       },
       jacobian: (_t, y, p, J) => {
         k.forward(rates, p, off, y);
@@ -209,12 +220,7 @@ export class RateFlowODE implements OdeModel {
       },
       vjp: (_t, y, p, v, outY, outP) => {
         k.forward(rates, p, off, y);
-        const s = S(p);
-        for (let j = 0; j < nr; j++) {
-          let acc = 0;
-          for (let i = 0; i < n; i++) acc += s[i * nr + j] * v[i];
-          w[j] = acc;
-        }
+        mulSt(w, S(p), v);
         k.vjp(outY, outP, p, off, w, off);
         if (learn)
           for (let i = 0; i < n; i++) for (let j = 0; j < nr; j++) outP[i * nr + j] = v[i] * rates[j];
@@ -222,23 +228,13 @@ export class RateFlowODE implements OdeModel {
       // state-only VJP for adjoint stages: skips the parameter part of the backward pass
       vjpY: (_t, y, p, v, outY) => {
         k.forward(rates, p, off, y);
-        const s = S(p);
-        for (let j = 0; j < nr; j++) {
-          let acc = 0;
-          for (let i = 0; i < n; i++) acc += s[i * nr + j] * v[i];
-          w[j] = acc;
-        }
+        mulSt(w, S(p), v);
         k.vjp(outY, null, p, off, w, off);
       },
       jvp: (_t, y, p, u, out) => {
         k.forward(rates, p, off, y);
         k.jvp(tmp, p, off, u);
-        const s = S(p);
-        for (let i = 0; i < n; i++) {
-          let acc = 0;
-          for (let j = 0; j < nr; j++) acc += s[i * nr + j] * tmp[j];
-          out[i] = acc;
-        }
+        mulS(out, S(p), tmp);
       },
       tgrad: (_t, _y, _p, out) => {
         out.fill(0, 0, n);
