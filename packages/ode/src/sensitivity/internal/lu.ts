@@ -4,7 +4,7 @@
  * which reports a singular matrix as an `OdeonError` instead of `null`.
  */
 import { OdeonError } from '../../errors.ts';
-import { luFactor, luSolveAt, luSolveTranspose } from '../../internal/lu.ts';
+import { luFactor, luSolveAt } from '../../internal/lu.ts';
 
 /** An LU factorisation workspace for n×n row-major matrices, allocated once and refactored in place. */
 export class DenseLu {
@@ -46,10 +46,5 @@ export class DenseLu {
   /** Solves A x = b in place (`x` holds b from `offset` on entry). */
   solveInPlace(x: Float64Array, offset = 0): void {
     luSolveAt(x, this.lu, this.pivots, this.n, offset);
-  }
-
-  /** Solves Aᵀ x = b in place (`x` holds b on entry). */
-  solveTransposeInPlace(x: Float64Array): void {
-    luSolveTranspose(x, this.lu, this.pivots, this.n);
   }
 }
