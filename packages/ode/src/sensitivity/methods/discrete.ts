@@ -26,6 +26,8 @@ import { emptyStats } from '../../internal/context.ts';
 import { GrowableF64 } from '../../internal/growable.ts';
 import { RODAS4_TABLEAU } from '../../solvers/tableaus/rodas4.ts';
 import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
+import type { Vec } from '../../types.ts';
+import { reverseByBisection } from '../internal/bisection.ts';
 import { CheckpointStore } from '../internal/checkpoint-store.ts';
 import { type GradientContext, isStiff, makeStepper, ProblemSystem } from '../internal/context.ts';
 import { Dopri5Reverser } from '../internal/dopri5-reverser.ts';
@@ -128,12 +130,12 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
     const yCur = new Float64Array(n);
     const yNext = new Float64Array(n);
     const cps = store.list;
-    // an explicit `checkpoints: K` also bounds the records of a recomputed segment by K
+    // an explicit `checkpoints: K` also bounds the records of a recomputed segment by K (bisection)
     const budget = cap ?? Number.POSITIVE_INFINITY;
     let segY = new Float64Array(0);
     let segK = new Float64Array(0);
     /** Replays steps a … b−1 from y (written into `yCur`); with `keep`, stores their states and stages. */
-    const replaySteps = (a: number, b: number, y: Float64Array, keep: boolean): void => {
+    const replaySteps = (a: number, b: number, y: Vec, keep: boolean): void => {
       replay.reset();
       yCur.set(y);
       if (keep) segY.set(y, 0);
@@ -147,34 +149,30 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
         yCur.set(yNext);
       }
     };
-    /**
-     * Reverses steps a … b−1 starting from state y at step a: directly when they fit the budget, else
-     * by bisection (replay to the midpoint, reverse the second half, then the first), so at most
-     * `budget` step records and one state per level are held: O(K·n) memory for O(N log(N/K)) replays.
-     */
-    const reverseSegment = (a: number, b: number, y: Float64Array, depth: number): void => {
-      maxDepth = Math.max(maxDepth, depth);
-      const len = b - a;
-      if (len <= budget) {
-        maxRecords = Math.max(maxRecords, len);
-        if (segY.length < (len + 1) * n) {
-          segY = new Float64Array((len + 1) * n);
-          segK = new Float64Array(len * sd);
-        }
-        replaySteps(a, b, y, true);
-        reverseSteps(a, b, a, segY, segK);
-        return;
-      }
-      const mid = a + Math.ceil(len / 2);
-      replaySteps(a, mid, y, false);
-      const yMid = Float64Array.from(yCur);
-      reverseSegment(mid, b, yMid, depth + 1);
-      reverseSegment(a, mid, y, depth + 1);
-    };
     for (let c = cps.length - 1; c >= 0; c--) {
       const a = cps[c].step;
       const b = c + 1 < cps.length ? cps[c + 1].step : N;
-      reverseSegment(a, b, cps[c].y as Float64Array, 0);
+      const depth = reverseByBisection(
+        a,
+        b,
+        cps[c].y,
+        budget,
+        (from, to, y) => {
+          replaySteps(from, to, y, false);
+          return yCur;
+        },
+        (from, to, y) => {
+          const len = to - from;
+          maxRecords = Math.max(maxRecords, len);
+          if (segY.length < (len + 1) * n) {
+            segY = new Float64Array((len + 1) * n);
+            segK = new Float64Array(len * sd);
+          }
+          replaySteps(from, to, y, true);
+          reverseSteps(from, to, from, segY, segK);
+        },
+      );
+      maxDepth = Math.max(maxDepth, depth);
     }
     addStats(backward, replay.stats);
   }

@@ -11,8 +11,10 @@
 
 import { emptyStats } from '../../internal/context.ts';
 import { GrowableF64 } from '../../internal/growable.ts';
+import type { Vec } from '../../types.ts';
 import { AdjointSweeper } from '../internal/adjoint-sweep.ts';
 import { BackwardDriver } from '../internal/backward-driver.ts';
+import { reverseByBisection } from '../internal/bisection.ts';
 import { CheckpointStore } from '../internal/checkpoint-store.ts';
 import {
   denseKind,
@@ -59,7 +61,7 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
   let maxSegmentSteps = 0;
   let maxDepth = 0;
   /** Replays steps a … b−1 from `y0` into `y` (with their dense output into `traj` when given). */
-  const replay = (a: number, b: number, y0: Float64Array, traj: DenseTrajectory | undefined): void => {
+  const replay = (a: number, b: number, y0: Vec, traj: DenseTrajectory | undefined): void => {
     y.set(y0);
     integrate(
       stepper,
@@ -75,29 +77,26 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
       traj ? { dense: true, onStep: (t, h, _y, _yn, block) => traj.push(t, h, block!) } : {},
     );
   };
-  /**
-   * Solves λ backward over steps a … b−1 from the state at step a: on their recomputed dense output
-   * when they fit the budget, else by bisection (replay to the midpoint, the second half first), so at
-   * most `budget` steps of dense output and one state per level are held.
-   */
-  const backward = (a: number, b: number, ya: Float64Array, depth: number): void => {
-    maxDepth = Math.max(maxDepth, depth);
-    if (b - a <= budget) {
-      const traj = new DenseTrajectory(denseKind(ctx.method), ctx.n, width);
-      replay(a, b, ya, traj);
-      maxSegmentSteps = Math.max(maxSegmentSteps, traj.steps);
-      driver.interval(tAt(b), tAt(a), (hi, lo, lambda) => sweeper.sweep(traj, hi, lo, lambda));
-      return;
-    }
-    const mid = a + Math.ceil((b - a) / 2);
-    replay(a, mid, ya, undefined);
-    const yMid = Float64Array.from(y);
-    backward(mid, b, yMid, depth + 1);
-    backward(a, mid, ya, depth + 1);
-  };
   for (let c = cps.length - 1; c >= 0; c--) {
     const b = c + 1 < cps.length ? cps[c + 1].step : N;
-    backward(cps[c].step, b, cps[c].y as Float64Array, 0);
+    const depth = reverseByBisection(
+      cps[c].step,
+      b,
+      cps[c].y,
+      budget,
+      (from, to, ya) => {
+        replay(from, to, ya, undefined);
+        return y;
+      },
+      // λ backward on the range's recomputed dense output
+      (from, to, ya) => {
+        const traj = new DenseTrajectory(denseKind(ctx.method), ctx.n, width);
+        replay(from, to, ya, traj);
+        maxSegmentSteps = Math.max(maxSegmentSteps, traj.steps);
+        driver.interval(tAt(to), tAt(from), (hi, lo, lambda) => sweeper.sweep(traj, hi, lo, lambda));
+      },
+    );
+    maxDepth = Math.max(maxDepth, depth);
   }
   addStats(recompute, stepper.stats);
   const dy0 = Float64Array.from(driver.finish());
