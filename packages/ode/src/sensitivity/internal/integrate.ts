@@ -5,6 +5,7 @@
  * adjoint's jumps λ += ∂g/∂y). Time always increases here; backward sweeps integrate in s = −t.
  */
 import { OdeonError } from '../../errors.ts';
+import { errorNorm, weightedNorm } from '../../internal/norm.ts';
 import type { Vec } from '../../types.ts';
 import type { Stepper } from './stepper.ts';
 
@@ -38,33 +39,22 @@ const SAFETY = 0.9;
 const FAC_MIN = 0.2;
 const FAC_MAX = 6;
 
-function errorNorm(err: Vec, y: Vec, yNew: Vec, m: number, rtol: number, atol: number | Vec): number {
-  let s = 0;
-  for (let i = 0; i < m; i++) {
-    const sc =
-      (typeof atol === 'number' ? atol : atol[i]) + rtol * Math.max(Math.abs(y[i]), Math.abs(yNew[i]));
-    const r = err[i] / sc;
-    s += r * r;
-  }
-  return Math.sqrt(s / Math.max(m, 1));
-}
-
 /** Hairer's starting-step heuristic (first part): h = 0.01·‖y‖/‖f‖ in the weighted norm. */
-function initialStep(stepper: Stepper, t0: number, y: Vec, span: number, o: IntegrateOptions): number {
+function initialStep(
+  stepper: Stepper,
+  t0: number,
+  y: Vec,
+  span: number,
+  rtol: number,
+  atol: Float64Array,
+): number {
   const sys = stepper.sys;
   const m = sys.errSize;
   const f = new Float64Array(y.length);
   sys.rhs(t0, y, f);
   stepper.stats.rhsEvals++;
-  let d0 = 0;
-  let d1 = 0;
-  for (let i = 0; i < m; i++) {
-    const sc = (typeof o.atol === 'number' ? o.atol : o.atol[i]) + o.rtol * Math.abs(y[i]);
-    d0 += (y[i] / sc) ** 2;
-    d1 += (f[i] / sc) ** 2;
-  }
-  d0 = Math.sqrt(d0 / Math.max(m, 1));
-  d1 = Math.sqrt(d1 / Math.max(m, 1));
+  const d0 = weightedNorm(y, y, rtol, atol, m);
+  const d1 = weightedNorm(f, y, rtol, atol, m);
   const h = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
   // never below what t can resolve (a zero-valued adjoint component can make d1 huge)
   return Math.min(Math.max(h, 1e3 * EPS * Math.abs(t0), 1e-3 * EPS * span), span);
@@ -92,7 +82,9 @@ export function integrate(
   stepper.reset();
   if (stop >= stops.length) return { hNext: o.h0 ?? 0 };
   const fixed = o.fixedSteps;
-  let h = fixed ? fixed[0] : (o.h0 ?? initialStep(stepper, t0, y, tEnd - t0, o));
+  // the solver's norms take one absolute tolerance per component
+  const atol = typeof o.atol === 'number' ? new Float64Array(errSize).fill(o.atol) : o.atol;
+  let h = fixed ? fixed[0] : (o.h0 ?? initialStep(stepper, t0, y, tEnd - t0, o.rtol, atol));
   let fixedIndex = 0;
   let facMax = FAC_MAX;
   let accepted = 0;
@@ -124,7 +116,7 @@ export function integrate(
     }
     stepper.step(t, y, hStep, yNew, err);
     stats.steps++;
-    let e = fixed ? 0 : errorNorm(err, y, yNew, errSize, o.rtol, o.atol);
+    let e = fixed ? 0 : errorNorm(err, y, yNew, o.rtol, atol, errSize);
     if (Number.isNaN(e)) e = Number.POSITIVE_INFINITY;
     if (e <= 1) {
       if (dense) stepper.dense(dense, y, yNew, hStep);
