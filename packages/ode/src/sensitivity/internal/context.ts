@@ -2,7 +2,7 @@
 
 import { OdeonError } from '../../errors.ts';
 import { emptyStats } from '../../internal/context.ts';
-import { JacobianWorkspace } from '../../solvers/rosenbrock.ts';
+import { JacobianWorkspace } from '../../internal/jacobian-workspace.ts';
 import { RODAS4_TABLEAU } from '../../solvers/tableaus/rodas4.ts';
 import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
 import type { OdeProblem, Vec } from '../../types.ts';
@@ -102,7 +102,7 @@ export class ProblemSystem implements StiffSystem {
     this.ctx.deriv.rhs(t, y, out);
   }
 
-  prepare(t: number, y: Vec, c: number): void {
+  prepare(t: number, y: Vec, c: number): boolean {
     this.ctx.deriv.jacobian(t, y, this.ws.J);
     this.ws.loadJacobian();
     if (!this.ws.factor(1 / c)) {
@@ -111,6 +111,7 @@ export class ProblemSystem implements StiffSystem {
         hint: 'Check the Jacobian for NaN/Inf, or loosen the tolerances.',
       });
     }
+    return true;
   }
 
   solve(x: Vec): void {

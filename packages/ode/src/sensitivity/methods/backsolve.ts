@@ -82,7 +82,7 @@ class BacksolveSystem implements StiffSystem {
     this.adjointRhs(t, y, Z.subarray(n, 2 * n), out.subarray(n, 2 * n), out.subarray(2 * n, 2 * n + np));
   }
 
-  prepare(s: number, Z: Vec, c: number): void {
+  prepare(s: number, Z: Vec, c: number): boolean {
     const { ctx, J, luY, luL } = this;
     const n = ctx.n;
     const t = this.tBase - s;
@@ -99,6 +99,7 @@ class BacksolveSystem implements StiffSystem {
     }
     luY.factorInPlace(t);
     luL.factorInPlace(t);
+    return true;
   }
 
   solve(x: Vec): void {
