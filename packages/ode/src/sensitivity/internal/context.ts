@@ -27,11 +27,15 @@ export interface GradientContext {
   readonly integral: IntegralLoss | undefined;
   readonly method: GradientMethod;
   readonly rtol: number;
-  readonly atol: number;
+  /** Per-component absolute tolerance (length n). */
+  readonly atol: Float64Array;
   readonly adjointRtol: number;
   /** Undefined: `defaultAdjointAtol`. */
   readonly adjointAtol: number | undefined;
   readonly maxSteps: number;
+  /** Initial step (NaN: Hairer's selection) and largest step of the forward solve. */
+  readonly dt0: number;
+  readonly dtMax: number;
   readonly checkpoints: number | undefined;
   readonly checkpointEvery?: number | undefined;
   readonly deriv: Derivatives;
@@ -91,7 +95,7 @@ export class ProblemSystem implements StiffSystem {
       jacobian: undefined,
       tgrad: undefined,
       rtol: ctx.rtol,
-      atol: new Float64Array(ctx.n).fill(ctx.atol),
+      atol: ctx.atol,
       stats: emptyStats(),
     });
     const { tgrad } = ctx.problem;

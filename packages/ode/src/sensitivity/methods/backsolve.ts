@@ -155,7 +155,7 @@ export function backsolveGradient(ctx: GradientContext): MethodResult {
   stopT.push(t0);
   const stops = stopT.map((t) => t1 - t);
   const atol = new Float64Array(2 * n);
-  atol.fill(ctx.atol, 0, n);
+  atol.set(ctx.atol, 0);
   atol.fill(defaultAdjointAtol(ctx, fwd.obsY), n, 2 * n);
   try {
     integrate(

@@ -157,6 +157,8 @@ export function forwardGradient(ctx: GradientContext): MethodResult {
       atol: ctx.atol,
       stops: interp ? Float64Array.of(ctx.t1) : forwardStops(ctx),
       maxSteps: ctx.maxSteps,
+      dtMax: ctx.dtMax,
+      ...(Number.isNaN(ctx.dt0) ? {} : { h0: Math.min(ctx.dt0, ctx.t1 - ctx.t0) }),
     },
     {
       dense: interp,
