@@ -73,6 +73,11 @@ export interface CompiledModel {
   readonly np: number;
   readonly stateIds: readonly string[];
   readonly paramIds: readonly string[];
+  /**
+   * Per state: the compartment whose size turns the stored amount into the value used in math (species
+   * without hasOnlySubstanceUnits), else undefined. `simulate` scales the absolute tolerance with it.
+   */
+  readonly stateCompartments: readonly (string | undefined)[];
   /** Initial state at the model's declared values (initial assignments applied). */
   readonly y0: Float64Array;
   /** Parameter values after initial assignments. */
@@ -427,6 +432,11 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     np,
     stateIds: sys.stateIds,
     paramIds: sys.paramIds,
+    stateCompartments: sys.stateIds.map((id) => {
+      const info = sys.symbols.get(id);
+      const sp = sys.species.get(id);
+      return info?.stores === 'amount' && sp && !sp.hasOnlySubstanceUnits ? sp.compartment : undefined;
+    }),
     y0: init.y0,
     p: init.p,
     declared: sys.declared,

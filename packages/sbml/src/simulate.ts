@@ -1,6 +1,7 @@
 import { type MethodName, type OdeEvent, OdeonError, type SolveStats, solve, type Vec } from '@odeon/ode';
 import type { CompiledModel, ObservableKind } from './compile.ts';
 import { EventQueue } from './internal/event-queue.ts';
+import { type AtolScaling, stateTolerances } from './tolerances.ts';
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
@@ -19,7 +20,17 @@ export interface SimulateOptions {
   /** Solver method (default `rodas5p`: stiff-capable, 5th order, dense output). */
   readonly method?: MethodName;
   readonly rtol?: number;
-  readonly atol?: number;
+  /**
+   * Absolute tolerance (default 1e-12), on each state in its natural unit (see `atolScaling`); or one
+   * value per state (stateIds order), used as given.
+   */
+  readonly atol?: number | ArrayLike<number>;
+  /**
+   * `natural` (default): `atol` applies to concentrations (scaled by compartment size for species stored
+   * as amounts) and to other states relative to their initial magnitude, capped at 1 (see
+   * `stateTolerances`); `none`: `atol` applies to the stored numbers as they are.
+   */
+  readonly atolScaling?: AtolScaling;
   /** Maximum solver steps per segment between events. Default 500 000. */
   readonly maxSteps?: number;
   /** Initial state / parameters overriding the model's. */
@@ -37,6 +48,7 @@ const SIMULATE_DEFAULTS = {
   method: 'rodas5p',
   rtol: 1e-8,
   atol: 1e-12,
+  atolScaling: 'natural',
   maxSteps: 500_000,
   seed: 1,
   timeLimitMs: Number.POSITIVE_INFINITY,
@@ -110,6 +122,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   const y = new Float64Array(n);
   y.set(options.y0 !== undefined ? Float64Array.from(options.y0) : init.y0);
   const p = options.p !== undefined ? Float64Array.from(options.p) : init.p;
+  const atol = stateTolerances(model, o.atol, o.atolScaling, t0, y, p);
   const modelRhs = model.rhs;
   const modelJac = model.jacobian;
   const rhs =
@@ -273,7 +286,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     const sol = solve(
       // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
       { rhs, jacobian, y0: y, t0: t, t1: tNext },
-      { method: o.method, rtol: o.rtol, atol: o.atol, dense: true, events: roots, maxSteps: o.maxSteps },
+      { method: o.method, rtol: o.rtol, atol, dense: true, events: roots, maxSteps: o.maxSteps },
     );
     for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
     const last = sol.t.length - 1;
