@@ -18,6 +18,7 @@ export {
 export { priorNegLog } from './priors.ts';
 export { loadProblem, type PetabProblem, type ReadFile, readProblem } from './problem.ts';
 export { fromScale, fromScaleDerivative, toScale } from './scale.ts';
+export { formatSimulationTable } from './simulation-table.ts';
 export {
   STEADY_STATE_DEFAULTS,
   type SteadyState,
