@@ -10,6 +10,7 @@ import {
   type SolveOptions,
 } from './solve-options.ts';
 import { createStepper } from './solvers/create-stepper.ts';
+import { explicitRk, rosenbrock, type Solver, solverName } from './solvers/solver-values.ts';
 import type { OdeProblem, Solution } from './types.ts';
 
 /**
@@ -64,9 +65,8 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     });
   }
 
-  const method = options.method ?? SOLVE_DEFAULTS.method;
-  if (!(METHODS as readonly string[]).includes(method))
-    throw invalidOption('method', method, `one of ${METHODS.join(', ')}`);
+  const solver = resolveSolver(options.method ?? SOLVE_DEFAULTS.method);
+  const method = solverName(solver);
   const rtol = options.rtol ?? SOLVE_DEFAULTS.rtol;
   if (!(rtol > 0 && rtol < 1)) throw invalidOption('rtol', rtol, 'a number in (0, 1)');
   const atol = new Float64Array(n);
@@ -85,7 +85,10 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
   for (let i = 0; i < n; i++)
     if (atol[i] === 0 && rtol === 0) throw invalidOption('atol', 0, 'atol > 0 or rtol > 0');
 
-  const fixed = FIXED_STEP_METHODS.includes(method);
+  const fixed =
+    solver.kind === 'method'
+      ? FIXED_STEP_METHODS.includes(solver.name)
+      : solver.kind === 'explicit-rk' && solver.tableau.e === undefined;
   let dt = Number.NaN;
   if (fixed) {
     if (options.dt === undefined)
@@ -157,7 +160,7 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     atol,
     stats: emptyStats(),
   };
-  const stepper = createStepper(ctx, method as MethodName);
+  const stepper = createStepper(ctx, solver);
   const settings: IntegrateSettings = {
     t0,
     t1,
@@ -173,6 +176,27 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     names: problem.names,
   };
   return { ctx, stepper, settings };
+}
+
+/** A method name or a solver value, validated. */
+function resolveSolver(m: unknown): Solver {
+  if (typeof m === 'string') {
+    if (!(METHODS as readonly string[]).includes(m))
+      throw invalidOption('method', m, `one of ${METHODS.join(', ')}`);
+    return { kind: 'method', name: m as MethodName };
+  }
+  const v = m as Partial<Solver> | null;
+  if (v !== null && typeof v === 'object') {
+    if (v.kind === 'method' && (METHODS as readonly string[]).includes(v.name as string)) return v as Solver;
+    // re-validate tableaus built by hand rather than by rosenbrock()/explicitRk()
+    if (v.kind === 'rosenbrock' && v.tableau !== undefined) return rosenbrock(v.tableau);
+    if (v.kind === 'explicit-rk' && v.tableau !== undefined) return explicitRk(v.tableau);
+  }
+  throw invalidOption(
+    'method',
+    m,
+    `one of ${METHODS.join(', ')}, or a solver value (rodas5p(), rosenbrock(tableau), ...)`,
+  );
 }
 
 function toVector(

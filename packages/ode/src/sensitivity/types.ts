@@ -1,5 +1,6 @@
 /** Public types of `gradient()`. */
 import type { MethodName } from '../solve-options.ts';
+import type { Solver } from '../solvers/solver-values.ts';
 import type { OdeEvent, SolveStats, Vec } from '../types.ts';
 import type { DerivativeReport } from './derivatives.ts';
 
@@ -50,7 +51,7 @@ export interface SensitivityOptions {
 /** Options of `gradient`: integrator, tolerances, observation times, the loss and the sensitivity method. */
 export interface GradientOptions {
   /** Integrator (default `rodas5p`), for the forward solve and every backward or sensitivity solve. */
-  readonly method?: GradientMethod;
+  readonly method?: GradientMethod | Solver;
   readonly rtol?: number;
   /** Absolute tolerance, scalar or per component (as `solve`). */
   readonly atol?: number | ArrayLike<number>;
