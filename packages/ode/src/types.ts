@@ -3,8 +3,9 @@
  * produce `OdeProblem`s and consume `Solution`s, so these names are stable.
  */
 
-/** A float64 vector. */
-export type Vec = Float64Array;
+import type { Vec } from '@odeon/core';
+
+export type { Vec };
 
 /** dy/dt = rhs(t, y, p), written into `dydt` (the mutation rule: output first... here last, as in SciML/CVODE). */
 export type RhsFunction = (t: number, y: Vec, p: Vec, dydt: Vec) => void;
