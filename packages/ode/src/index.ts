@@ -11,9 +11,12 @@
 export {
   invalidOption,
   isOdeonError,
+  type OdeErrorCode,
   OdeonError,
   type OdeonErrorCode,
   type OdeonErrorContext,
+  type OdeonErrorContextBase,
+  type OdeonErrorContexts,
 } from './errors.ts';
 export type { DerivativeReport, DerivativeSource } from './sensitivity/derivatives.ts';
 export { G7_WEIGHTS, GK15, GK15_NODES, GK15_WEIGHTS, gaussKronrod15 } from './sensitivity/gauss-kronrod.ts';

@@ -1,3 +1,4 @@
+import { Rng } from '@odeon/core';
 import {
   type GradientMethod,
   type GradientOptions,
@@ -14,7 +15,6 @@ import { idRecord } from './internal/id-record.ts';
 import { createLoss, type Loss, type LossSpec } from './losses.ts';
 import { Lbfgs, type LbfgsOptions, type LbfgsReason } from './optimizers/lbfgs.ts';
 import type { ValueAndGrad } from './optimizers/line-search.ts';
-import { Rng } from './rng.ts';
 import type { Batch, Objective } from './train.ts';
 import { createTransform, type ParamTransform, type TransformKind } from './transforms.ts';
 
