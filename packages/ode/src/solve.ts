@@ -134,7 +134,10 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     options.tstops === undefined ? new Float64Array(0) : toVector(options.tstops, 'tstops', 'InvalidOption');
   tstops.sort();
   if (dir < 0) tstops.reverse();
-  const events = options.events ?? [];
+  const events =
+    problem.events === undefined || problem.events.length === 0
+      ? (options.events ?? [])
+      : [...problem.events, ...(options.events ?? [])];
   for (let i = 0; i < events.length; i++) {
     const ev = events[i];
     if (typeof ev?.condition !== 'function')

@@ -66,6 +66,11 @@ export interface OdeProblem {
   readonly tgrad?: JvpTimeFunction;
   /** Optional component names, used in error messages and CSV output. */
   readonly names?: readonly string[];
+  /**
+   * Events that belong to the model (e.g. an SBML model's events and piecewise switches): `solve` and
+   * `gradient` run them before `options.events` (fired indices count these first).
+   */
+  readonly events?: readonly OdeEvent[];
 }
 
 /** An event: fires where `condition` crosses zero (in `direction`, 0 = both). */

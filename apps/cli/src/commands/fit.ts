@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OdeonError, type OdeProblem, solve } from '@odeon/ode';
-import { compileModel, loadModel } from '@odeon/sbml';
+import { compileModel, loadModel, problemWithEvents } from '@odeon/sbml';
 // Renamed on import: linters read a bare `fit(...)` as a focused test.
 import {
   createOptimizer,
@@ -248,7 +248,8 @@ export async function runFit(
     t1 = Math.max(t1, m.t[m.t.length - 1]);
   }
   if (!(t1 > t0)) t1 = t0 + 1;
-  const problem: OdeProblem = { ...model.problem(t0, t1), names: model.stateIds };
+  // the model's events and piecewise switches go into every solve and gradient of the fit
+  const problem: OdeProblem = { ...problemWithEvents(model, t0, t1), names: model.stateIds };
   const parameters: FitParameter[] = ids.map((name) => {
     const b = s.bounds.get(name);
     if (b !== undefined) return { name, ...b };
