@@ -1,6 +1,7 @@
 import { invalidOption, OdeonError } from './errors.ts';
 import { emptyStats, type SolverContext } from './internal/context.ts';
 import { integrate } from './internal/integrate.ts';
+import { validatePattern } from './linalg/sparsity.ts';
 import {
   FIXED_STEP_METHODS,
   METHODS,
@@ -127,6 +128,7 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution
     }
   }
 
+  const sparse = sparseSetup(problem, options, n);
   const ctx: SolverContext = {
     n,
     rhs: problem.rhs,
@@ -136,8 +138,14 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution
     rtol,
     atol,
     stats: emptyStats(),
+    ...sparse,
+    jvp: problem.jvp,
+    t0,
+    y0,
   };
-  const stepper = createStepper(ctx, method as MethodName);
+  // large systems: the variable-order BDF with sparse linear algebra (see README, "Large stiff systems")
+  const chosen = method === 'auto' && n >= AUTO_BDF_MIN_N ? 'bdf' : method;
+  const stepper = createStepper(ctx, chosen as MethodName);
   return integrate(ctx, stepper, {
     t0,
     t1,
@@ -152,6 +160,41 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution
     dense: options.dense ?? SOLVE_DEFAULTS.dense,
     names: problem.names,
   });
+}
+
+/** From this many states on, `auto` uses BDF with sparse linear algebra instead of Tsit5/Rodas5P switching. */
+const AUTO_BDF_MIN_N = 200;
+
+const LINEAR_SOLVERS = ['auto', 'dense', 'sparse', 'banded', 'gmres'] as const;
+
+/** Validates the sparse parts of the problem and the linear-solver options at the public boundary. */
+function sparseSetup(
+  problem: OdeProblem,
+  options: SolveOptions,
+  n: number,
+): Pick<SolverContext, 'sparsity' | 'sparseJacobian' | 'linearSolver' | 'preconditioner'> {
+  const linearSolver = options.linearSolver ?? 'auto';
+  if (!(LINEAR_SOLVERS as readonly string[]).includes(linearSolver))
+    throw invalidOption('linearSolver', linearSolver, `one of ${LINEAR_SOLVERS.join(', ')}`);
+  if (options.preconditioner !== undefined && typeof options.preconditioner !== 'function')
+    throw invalidOption(
+      'preconditioner',
+      options.preconditioner,
+      'a function (out, v, t, y, scale, shift) => void',
+    );
+  if (problem.sparseJacobian !== undefined && problem.jacobianSparsity === undefined) {
+    throw new OdeonError('InvalidProblem', 'problem.sparseJacobian needs problem.jacobianSparsity.', {
+      hint: 'Give the CSR pattern { n, rowPtr, colIdx } whose order sparseJacobian writes its values in.',
+    });
+  }
+  const sparsity =
+    problem.jacobianSparsity === undefined ? undefined : validatePattern(problem.jacobianSparsity, n);
+  return {
+    sparsity,
+    sparseJacobian: problem.sparseJacobian,
+    linearSolver,
+    preconditioner: options.preconditioner,
+  };
 }
 
 function toVector(

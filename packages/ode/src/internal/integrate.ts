@@ -187,7 +187,10 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
       const singular = hasFlag(stepper, 'singular');
       singularCount = singular ? singularCount + 1 : 0;
       nonFinite = Number.isNaN(err) || (err === Number.POSITIVE_INFINITY && !singular);
-      if (!Number.isFinite(err)) {
+      if (stepper.nextStep !== undefined) {
+        if (singular) nonFinite = false;
+        h = stepper.nextStep(h, err, false);
+      } else if (!Number.isFinite(err)) {
         if (singular) nonFinite = false;
         h *= 0.25;
       } else {
@@ -369,7 +372,9 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
       t = tNew;
       if (hitTarget && stopPtr < tstops.length && target === tstops[stopPtr]) stopPtr++;
     }
-    if (!fixed) {
+    if (stepper.nextStep !== undefined) {
+      h = stepper.nextStep(h, err, true);
+    } else if (!fixed) {
       // PI controller (Gustafsson / Hairer): fac = safety · err^(−β1) · errOld^(β2)
       const q = stepper.controlOrder;
       const e = Math.max(err, 1e-10);
