@@ -80,6 +80,11 @@ export interface LoweredSystem {
   readonly declared: Float64Array;
   readonly model: Model;
   readonly species: ReadonlyMap<string, Species>;
+  /**
+   * Symbols stored in y or p that have no value (no declared number, no initial assignment) although the
+   * right-hand side, a rule or an event uses them (local parameters as `reaction.local`).
+   */
+  readonly missingValues: readonly string[];
 }
 
 function semantic(message: string, element: string, hint: string): OdeonError {
@@ -297,6 +302,7 @@ class Lowering {
     for (const [id, info] of this.symbols)
       if (info.role === 'assigned' || info.role === 'reaction') this.value(id);
 
+    const missingValues = this.findMissingValues(rhs, events);
     const initY: NodeId[] = [];
     const initP: NodeId[] = [];
     for (let i = 0; i < n; i++) initY.push(this.initStored(this.stateIds[i]));
@@ -319,7 +325,39 @@ class Lowering {
       declared: Float64Array.from([...this.declaredY, ...this.declaredP]),
       model: this.model,
       species: this.species,
+      missingValues,
     };
+  }
+
+  /** Stored symbols without any value that the dynamics, rules or events read. */
+  findMissingValues(rhs: readonly NodeId[], events: readonly LoweredEvent[]): string[] {
+    const d = this.dag;
+    const roots: NodeId[] = [...rhs];
+    for (const e of events) {
+      roots.push(e.trigger, ...e.atoms, ...e.assignments.map((a) => a.value));
+      if (e.delay !== undefined) roots.push(e.delay);
+      if (e.priority !== undefined) roots.push(e.priority);
+    }
+    for (const [id, info] of this.symbols)
+      if (info.role === 'assigned' || info.role === 'reaction') roots.push(this.value(id));
+    const usedY = new Set<number>();
+    const usedP = new Set<number>();
+    for (const id of d.topo(roots)) {
+      const x = d.node(id);
+      if (x.op === 'y') usedY.add(x.value);
+      else if (x.op === 'p') usedP.add(x.value);
+    }
+    const missing: string[] = [];
+    const check = (id: string, declared: number, used: boolean): void => {
+      if (used && Number.isNaN(declared) && !this.initialAssignments.has(id)) missing.push(id);
+    };
+    this.stateIds.forEach((id, i) => {
+      check(id, this.declaredY[i], true);
+    });
+    this.paramIds.forEach((id, k) => {
+      check(id, this.declaredP[k], usedP.has(k));
+    });
+    return missing;
   }
 
   addRule(rule: Rule): void {
