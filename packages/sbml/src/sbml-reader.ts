@@ -225,11 +225,8 @@ class Reader {
         if (math) rules.push({ kind: r.name === 'assignmentRule' ? 'assignment' : 'rate', variable, math });
       } else if (r.name === 'algebraicRule') {
         const math = this.math(r, 'algebraicRule');
-        this.unsupported.push({
-          feature: 'algebraicRule',
-          element: r.attrs.id ?? r.attrs.metaid ?? `algebraicRule #${rules.length + 1}`,
-        });
-        if (math) rules.push({ kind: 'algebraic', math });
+        const id = r.attrs.id ?? r.attrs.metaid ?? `algebraicRule #${rules.length + 1}`;
+        if (math) rules.push({ kind: 'algebraic', id, math });
       }
     }
     const reactions: Reaction[] = listItems(el, 'listOfReactions', 'reaction').map((r) => this.reaction(r));

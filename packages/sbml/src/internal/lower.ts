@@ -1,5 +1,5 @@
 import { OdeonError } from '@odeon/ode';
-import { AVOGADRO, type MathExpr } from '../ast.ts';
+import { AVOGADRO, type MathExpr, walkMath } from '../ast.ts';
 import type {
   FunctionDefinition,
   Model,
@@ -117,6 +117,8 @@ class Lowering {
   readonly compartmentOf = new Map<string, string>();
   readonly assignmentRules = new Map<string, MathExpr>();
   readonly rateRules = new Map<string, MathExpr>();
+  /** Variables determined by an algebraic rule (0 = math, linear in the variable), with the rule. */
+  readonly algebraic = new Map<string, { readonly math: MathExpr; readonly element: string }>();
   readonly initialAssignments = new Map<string, MathExpr>();
   readonly reactions = new Map<string, Reaction>();
   readonly stoichMath = new Map<string, MathExpr>();
@@ -212,11 +214,12 @@ class Lowering {
     // Which species do reactions change?
     const reactive = new Set<string>();
     for (const r of m.reactions) for (const sr of [...r.reactants, ...r.products]) reactive.add(sr.species);
+    this.matchAlgebraicRules(reactive, refs);
 
     const eventTargets = new Set(m.events.flatMap((e) => e.assignments.map((a) => a.variable)));
     // Classify, states first in document order, then parameters.
     const classify = (id: string, kind: SymbolKind, declared: number): void => {
-      if (this.assignmentRules.has(id) || this.stoichMath.has(id)) {
+      if (this.assignmentRules.has(id) || this.stoichMath.has(id) || this.algebraic.has(id)) {
         this.symbols.set(id, { id, kind, role: 'assigned', index: -1, stores: 'value' });
         return;
       }
@@ -384,6 +387,86 @@ class Lowering {
     (rule.kind === 'assignment' ? this.assignmentRules : this.rateRules).set(rule.variable, rule.math);
   }
 
+  /**
+   * Assigns each algebraic rule the variable it determines: a bipartite matching of rules to the
+   * symbols they mention that nothing else determines (not constant, no rule, not changed by reactions).
+   */
+  matchAlgebraicRules(reactive: ReadonlySet<string>, refs: readonly SpeciesReference[]): void {
+    const rules = this.model.rules.flatMap((r, i) =>
+      r.kind === 'algebraic' ? [{ math: r.math, element: r.id ?? `algebraicRule #${i + 1}` }] : [],
+    );
+    if (rules.length === 0) return;
+    const m = this.model;
+    const free = new Set<string>();
+    const undetermined = (id: string) => !this.assignmentRules.has(id) && !this.rateRules.has(id);
+    for (const c of m.compartments) if (!c.constant && undetermined(c.id)) free.add(c.id);
+    for (const p of m.parameters) if (!p.constant && undetermined(p.id)) free.add(p.id);
+    for (const s of m.species)
+      if (!s.constant && (s.boundaryCondition || !reactive.has(s.id)) && undetermined(s.id)) free.add(s.id);
+    for (const sr of refs) if (!sr.constant && sr.id !== undefined && undetermined(sr.id)) free.add(sr.id);
+    const candidates = rules.map((r) => [...this.symbolsOf(r.math)].filter((x) => free.has(x)));
+    const owner = new Map<string, number>();
+    const tryRule = (i: number, seen: Set<string>): boolean => {
+      for (const x of candidates[i]) {
+        if (seen.has(x)) continue;
+        seen.add(x);
+        const j = owner.get(x);
+        if (j === undefined || tryRule(j, seen)) {
+          owner.set(x, i);
+          return true;
+        }
+      }
+      return false;
+    };
+    rules.forEach((r, i) => {
+      if (!tryRule(i, new Set()))
+        throw new OdeonError(
+          'UnsupportedSbmlFeature',
+          `The algebraic rule ${r.element} determines no variable that is not already determined (an overdetermined or differential-algebraic system).`,
+          {
+            feature: 'algebraicRule',
+            element: r.element,
+            hint: 'Odeon solves algebraic rules that determine a non-constant parameter, compartment or species otherwise undetermined.',
+          },
+        );
+    });
+    for (const [x, i] of owner) this.algebraic.set(x, rules[i]);
+  }
+
+  /** Symbols an expression mentions, looking through function calls (their bodies see only arguments). */
+  symbolsOf(expr: MathExpr): Set<string> {
+    const out = new Set<string>();
+    walkMath(expr, (n) => {
+      if (n.type === 'symbol' && !this.functions.has(n.name)) out.add(n.name);
+    });
+    return out;
+  }
+
+  /**
+   * The value of x from its algebraic rule 0 = g(x): g must be affine in x (x = −g(0)/g′), else the rule
+   * is refused (a nonlinear algebraic constraint needs a DAE solver).
+   */
+  solveAlgebraic(x: string, init: boolean): NodeId {
+    const { math, element } = this.algebraic.get(x) as { math: MathExpr; element: string };
+    const d = init ? this.initDag : this.dag;
+    // A marker leaf stands for x: p indices beyond every real parameter are never evaluated.
+    const marker = d.p(1_000_000_000 + this.algebraic.size);
+    const g = this.lower(math, new Map([[x, marker]]), init, `algebraic rule ${element}`);
+    const slope = d.diff(g, marker);
+    if (d.topo([slope]).includes(marker) || d.isConst(slope, 0))
+      throw new OdeonError(
+        'UnsupportedSbmlFeature',
+        `The algebraic rule ${element} is not linear in ${x}, the variable it determines.`,
+        {
+          feature: 'algebraicRule',
+          element,
+          hint: 'Rewrite it as an assignment rule for that variable; nonlinear algebraic rules are not supported yet.',
+        },
+      );
+    const offset = this.lower(math, new Map([[x, d.const(0)]]), init, `algebraic rule ${element}`);
+    return d.div(d.neg(offset), slope);
+  }
+
   // ---------------------------------------------------------------- RHS context
 
   compartmentSize(speciesId: string, init: boolean): NodeId {
@@ -415,6 +498,7 @@ class Lowering {
     } else {
       this.enter(id);
       if (info.role === 'reaction') node = this.reactionRate(id, false);
+      else if (this.algebraic.has(id)) node = this.solveAlgebraic(id, false);
       else {
         const expr = this.assignmentRules.get(id) ?? this.stoichMath.get(id);
         node = this.lower(expr as MathExpr, new Map(), false, id);
@@ -538,7 +622,8 @@ class Lowering {
     const d = this.initDag;
     let node: NodeId;
     const ia = this.initialAssignments.get(id);
-    if (ia !== undefined) node = this.lower(ia, new Map(), true, `initial assignment ${id}`);
+    if (this.algebraic.has(id)) node = this.solveAlgebraic(id, true);
+    else if (ia !== undefined) node = this.lower(ia, new Map(), true, `initial assignment ${id}`);
     else if (info.role === 'reaction') node = this.reactionRate(id, true);
     else if (info.role === 'constant') node = d.const(info.constantValue as number);
     else if (info.role === 'assigned') {
