@@ -14,7 +14,7 @@ describe('odeon sbml-suite', () => {
     expect(io.out).toContain('--json');
   });
 
-  it('passes every plain-ODE and event case of the sample and refuses the unsupported ones (--json)', async () => {
+  it('passes every plain-ODE and event case of the sample; the others pass or are refused, never fail (--json)', async () => {
     const io = capture();
     expect(await run(['sbml-suite', sbmlSuiteDir(), '--json'], io)).toBe(0);
     const result = JSON.parse(io.out) as {
@@ -30,7 +30,7 @@ describe('odeon sbml-suite', () => {
     expect(result.total).toBe(index.caseCount);
     for (const c of index.cases) {
       if (c.plainOde || c.group === 'reject:event') expect(status.get(c.id), c.id).toBe('pass');
-      else if (c.group !== 'reject:stochastic') expect(status.get(c.id), c.id).toBe('unsupported');
+      else expect(['pass', 'unsupported'], c.id).toContain(status.get(c.id));
     }
     expect(result.failed).toBe(0);
     expect(result.summary).toBe(
