@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isOdeonError } from '@odeon/ode';
+import { loadSbmlSuiteCase } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from './compile.ts';
 import { parseSbml } from './sbml-reader.ts';
@@ -34,6 +37,24 @@ function caught(f: () => unknown): unknown {
 }
 
 describe('bad or partial models give typed errors', () => {
+  it('a comp model importing an external file without a resolver (or with a missing file) is an IoError', () => {
+    const c = loadSbmlSuiteCase('01165', 'sbml-suite-extended');
+    expect(
+      isOdeonError(
+        caught(() => parseSbml(c.sbml)),
+        'IoError',
+      ),
+    ).toBe(true);
+    expect(
+      isOdeonError(
+        caught(() => parseSbml(c.sbml, { resolveExternal: () => undefined })),
+        'IoError',
+      ),
+    ).toBe(true);
+    const flat = parseSbml(c.sbml, { resolveExternal: (f) => readFileSync(join(c.dir, f), 'utf8') });
+    expect(flat.unsupported).toEqual([]);
+    expect(flat.species.map((s) => s.id)).toContain('A__ES');
+  });
   it('a parameter without a value that the model uses is refused, naming it; p can supply it', () => {
     const model = compileModel(parseSbml(sbml('')));
     expect(model.missingValues).toEqual(['k']);
