@@ -24,6 +24,9 @@ export type OdeonErrorCode =
   | 'ModelFormatError'
   | 'InputTooLarge'
   | 'UnsafeInput'
+  // PEtab problems
+  | 'PetabFormatError'
+  | 'UnsupportedPetabFeature'
   // tensors
   | 'BackendNotInitialized'
   | 'BackendUnavailable'
@@ -34,7 +37,11 @@ export type OdeonErrorCode =
   | 'CheckpointError'
   // CLI and I/O
   | 'UsageError'
-  | 'IoError';
+  | 'IoError'
+  // parallel and distributed runs
+  | 'TaskFailed'
+  | 'QueueUnavailable'
+  | 'VersionMismatch';
 
 /** Context carried by an error: what was at fault and what to do about it. */
 export interface OdeonErrorContext {
