@@ -12,6 +12,7 @@ export type OdeonErrorCode =
   | 'MaxStepsReached'
   | 'StepSizeTooSmall'
   | 'NonFiniteState'
+  | 'RhsFailed'
   | 'SingularMatrix'
   | 'EventLocationFailed'
   | 'OutOfRange'
