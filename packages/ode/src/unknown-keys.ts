@@ -42,9 +42,15 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 
 /**
  * Throws `InvalidOption` for the first own key of `options` that is not in `allowed` (`where` names
- * the option bag, e.g. "solve options"), with a "did you mean" suggestion and the allowed keys.
+ * the option bag, e.g. "solve options"), with a "did you mean" suggestion and the allowed keys. The
+ * error's `option` is the key, prefixed by `path` when given (`steps[0].epochs`).
  */
-export function rejectUnknownKeys(options: object, allowed: readonly string[], where: string): void {
+export function rejectUnknownKeys(
+  options: object,
+  allowed: readonly string[],
+  where: string,
+  path?: string,
+): void {
   for (const key of Object.keys(options)) {
     if (allowed.includes(key)) continue;
     const shown = JSON.stringify(key.length > 60 ? `${key.slice(0, 57)}...` : key);
@@ -52,7 +58,7 @@ export function rejectUnknownKeys(options: object, allowed: readonly string[], w
       'InvalidOption',
       `Unknown key ${shown} in the ${where}${didYouMean(key, allowed)}.`,
       {
-        option: key,
+        option: path === undefined ? key : `${path}.${key}`,
         allowed: allowed.join(', '),
         hint: `Known keys: ${allowed.join(', ')}.`,
       },

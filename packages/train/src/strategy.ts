@@ -108,7 +108,7 @@ export class Strategy<P = unknown> {
     const at = `steps[${this.list.length}]`;
     if (options === null || typeof options !== 'object')
       throw invalidOption(at, options, 'an options object');
-    rejectUnknownKeys(options, [...KNOWN_KEYS], `options of ${at}`);
+    rejectUnknownKeys(options, [...KNOWN_KEYS], `options of ${at}`, at);
     const o = { ...STEP_DEFAULTS, ...options };
     if (typeof o.lr !== 'number' || !(o.lr > 0) || !Number.isFinite(o.lr)) {
       throw invalidOption(`${at}.lr`, o.lr, 'a positive finite learning rate');
