@@ -33,6 +33,7 @@ export type OdeErrorCode =
   | 'MaxStepsReached'
   | 'StepSizeTooSmall'
   | 'NonFiniteState'
+  | 'RhsFailed'
   | 'SingularMatrix'
   | 'EventLocationFailed'
   | 'GradientFailed';

@@ -41,6 +41,7 @@ export {
 export { type OdeObjectiveOptions, odeObjective, type PenaltyResult } from './ode-objective.ts';
 export { clipByNorm, norm2, rescaleToNorm } from './optimizers/clip.ts';
 export {
+  LBFGS_CONVERGED,
   Lbfgs,
   type LbfgsOptions,
   type LbfgsReason,

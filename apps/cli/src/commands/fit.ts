@@ -16,6 +16,7 @@ import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { idRecord } from '../id-record.ts';
 import { type CliIo, writeJson } from '../io.ts';
+import { requireModelValues } from '../model-values.ts';
 import { renderSvg, type VegaLiteSpec } from '../plot.ts';
 import {
   FIT_LOSSES,
@@ -247,6 +248,7 @@ export async function runFit(
     t0 = Math.min(t0, m.t[0]);
     t1 = Math.max(t1, m.t[m.t.length - 1]);
   }
+  requireModelValues(model, t0, s.modelPath, { states: s.initial === 'model' });
   if (!(t1 > t0)) t1 = t0 + 1;
   // the model's events and piecewise switches go into every solve and gradient of the fit
   const problem: OdeProblem = { ...problemWithEvents(model, t0, t1), names: model.stateIds };
