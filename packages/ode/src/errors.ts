@@ -37,7 +37,11 @@ export type OdeonErrorCode =
   | 'CheckpointError'
   // CLI and I/O
   | 'UsageError'
-  | 'IoError';
+  | 'IoError'
+  // parallel and distributed runs
+  | 'TaskFailed'
+  | 'QueueUnavailable'
+  | 'VersionMismatch';
 
 /** Context carried by an error: what was at fault and what to do about it. */
 export interface OdeonErrorContext {
