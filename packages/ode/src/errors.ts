@@ -24,6 +24,9 @@ export type OdeonErrorCode =
   | 'ModelFormatError'
   | 'InputTooLarge'
   | 'UnsafeInput'
+  // PEtab problems
+  | 'PetabFormatError'
+  | 'UnsupportedPetabFeature'
   // tensors
   | 'BackendNotInitialized'
   | 'BackendUnavailable'
