@@ -17,6 +17,7 @@ export {
   type FitStart,
   fit,
   fitObjective,
+  fitStartTheta,
   type GradientEngine,
 } from './fit.ts';
 export {
