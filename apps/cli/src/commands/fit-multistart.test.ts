@@ -35,7 +35,21 @@ function workdir(): string {
 async function fitJson(dir: string, extra: string[]) {
   const io = capture(dir);
   const code = await run(
-    ['fit', 'model.json', 'data.csv', '--params', 'kf,kr', '--bounds', 'kf=0.01:10,kr=0.01:10', '--multi-start', '5', '--seed', '3', '--json', ...extra],
+    [
+      'fit',
+      'model.json',
+      'data.csv',
+      '--params',
+      'kf,kr',
+      '--bounds',
+      'kf=0.01:10,kr=0.01:10',
+      '--multi-start',
+      '5',
+      '--seed',
+      '3',
+      '--json',
+      ...extra,
+    ],
     io,
   );
   expect(code, io.err).toBe(0);
@@ -63,9 +77,17 @@ describe('odeon fit --multi-start N --workers K', () => {
 
   it('refuses bad scale options with usage errors', async () => {
     const dir = workdir();
-    for (const extra of [['--workers', '-1'], ['--workers', 'x'], ['--results', 'r.jsonl'], ['--workers', '1', '--redis', 'redis://127.0.0.1:1']]) {
+    for (const extra of [
+      ['--workers', '-1'],
+      ['--workers', 'x'],
+      ['--results', 'r.jsonl'],
+      ['--workers', '1', '--redis', 'redis://127.0.0.1:1'],
+    ]) {
       const io = capture(dir);
-      const code = await run(['fit', 'model.json', 'data.csv', '--params', 'kf', '--multi-start', '2', ...extra], io);
+      const code = await run(
+        ['fit', 'model.json', 'data.csv', '--params', 'kf', '--multi-start', '2', ...extra],
+        io,
+      );
       expect(code, extra.join(' ')).toBe(2);
       expect(io.err).toMatch(/UsageError/);
     }

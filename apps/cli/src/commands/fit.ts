@@ -248,7 +248,10 @@ export async function runFit(
   const o = s.optimizer;
   const scaled = options.workers !== undefined || options.redis !== undefined;
   if (options.redis === undefined && (options.results !== undefined || options.timeout !== undefined))
-    throw usage('--results and --timeout go with --redis.', options.results !== undefined ? 'results' : 'timeout');
+    throw usage(
+      '--results and --timeout go with --redis.',
+      options.results !== undefined ? 'results' : 'timeout',
+    );
   if (scaled && o.kind !== 'lbfgs')
     throw usage(
       '--workers and --redis spread the starts of an L-BFGS fit; a first-order fit has one start.',
@@ -459,7 +462,10 @@ export const registerFit: RegisterCommand = (program: Command, io: CliIo) => {
     .option('--plot <file.svg>', 'write an SVG of data vs fit and the loss curve')
     .option('--workers <k>', 'run the starts on k worker threads (same result for any k; L-BFGS)')
     .option('--redis <url>', 'run the starts on `odeon worker`s through Redis (redis://host:port)')
-    .option('--results <file>', 'with --redis: results file, resumed on a rerun (default out/runs/fit-<run>.jsonl)')
+    .option(
+      '--results <file>',
+      'with --redis: results file, resumed on a rerun (default out/runs/fit-<run>.jsonl)',
+    )
     .option('--timeout <s>', 'with --redis: give up after this many seconds, keeping results (default 86400)')
     .option('--json', 'print a machine-readable summary (ends with initialLoss, finalLoss and wallSeconds)')
     .addHelpText(
