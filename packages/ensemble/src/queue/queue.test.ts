@@ -166,7 +166,7 @@ describe.skipIf(!hasRedisServer())('BullMQ queue on a real redis-server (127.0.0
     const first = startProcess(
       coordinatorScript,
       [redis.url, 'q-resume', results, String(n), '150'],
-      /(result \d+\n[^]*){3}/,
+      /(result \d+\n[\s\S]*){3}/,
     );
     await first.ready;
     first.child.kill('SIGKILL');
