@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createPool, type Task, type TaskHandlers, type TaskRunner } from '@odeon/ensemble';
+import { createPool, type TaskHandlers, type TaskRunner } from '@odeon/ensemble';
 import { jsonlStore, type QueueProgress, queueRunner, runIdOf } from '@odeon/ensemble/queue';
 import { OdeonError } from '@odeon/ode';
 import type { CliIo } from './io.ts';
@@ -37,11 +37,12 @@ export function parseWorkers(value: string | undefined): number | undefined {
 
 /**
  * The runner of a command's tasks: a BullMQ queue with a resumable results file for `--redis`, a
- * pool of `--workers` threads, or this thread (with `handlers`) when neither is given.
+ * pool of `--workers` threads, or this thread (with `handlers`) when neither is given. `identity`
+ * (plain data describing the whole run) names the run, so a rerun of the same work resumes it.
  */
 export function cliRunner(
   options: ScaleOptions,
-  tasks: readonly Task[],
+  identity: unknown,
   handlers: TaskHandlers,
   io: CliIo,
   label: string,
@@ -59,7 +60,8 @@ export function cliRunner(
         `--timeout must be a positive number of seconds (got ${JSON.stringify(options.timeout)}).`,
         'timeout',
       );
-    const runId = runIdOf(CLI_VERSION, tasks);
+    // The run id names the results file: a rerun of the same work finds and resumes it.
+    const runId = runIdOf(CLI_VERSION, [{ name: label, input: identity }]);
     const path = resolve(io.cwd, options.results ?? `out/runs/${label}-${runId}.jsonl`);
     try {
       mkdirSync(dirname(path), { recursive: true });
@@ -69,7 +71,7 @@ export function cliRunner(
         hint: 'Check --results.',
       });
     }
-    io.stderr(`odeon: run ${runId}: ${tasks.length} tasks on ${options.redis}; results in ${path}\n`);
+    io.stderr(`odeon: run ${runId} on ${options.redis}; results in ${path}\n`);
     return queueRunner({
       redis: options.redis,
       version: CLI_VERSION,

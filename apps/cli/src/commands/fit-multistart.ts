@@ -26,6 +26,8 @@ export interface FitStartInput {
 /** Output of a `fit.start` task. */
 export interface FitStartOutput extends FitStart {
   readonly evaluations: number;
+  /** Of `evaluations`, those of the standard errors (2 per parameter, as `fit` spends at its best start). */
+  readonly covarianceEvaluations: number;
   readonly lossCurve: readonly number[];
   readonly standardErrors?: Readonly<Record<string, number>>;
   readonly covariance?: Float64Array;
@@ -65,7 +67,10 @@ export function fitStartTask(input: FitStartInput): FitStartOutput {
       lbfgs: { maxIterations: input.maxIterations, onIteration: (info) => lossCurve.push(info.value) },
     });
     const b = r.starts[0];
+    const k = theta0.length;
+    const wantsUncertainty = (p.fitOptions.loss ?? 'mse') === 'mse' && objective.residualCount > k;
     return {
+      covarianceEvaluations: wantsUncertainty ? 2 * k : 0,
       initial: theta0,
       theta: b.theta,
       value: b.value,
@@ -86,6 +91,7 @@ export function fitStartTask(input: FitStartInput): FitStartOutput {
       reason: 'failed',
       error: error.message,
       evaluations: 0,
+      covarianceEvaluations: 0,
       lossCurve,
     };
   }
@@ -146,7 +152,9 @@ export async function fitMultiStart(
     value: b.value,
     converged: b.reason === 'gradientTolerance' || b.reason === 'functionTolerance',
     reason: b.reason,
-    evaluations: outs.reduce((n, o) => n + o.evaluations, 0),
+    // As `fit` counts: every start's L-BFGS evaluations, and the standard errors of the best start only.
+    evaluations:
+      outs.reduce((n, o) => n + o.evaluations - o.covarianceEvaluations, 0) + b.covarianceEvaluations,
     starts,
     bestStart: best,
     ...(b.standardErrors !== undefined && b.covariance !== undefined
