@@ -20,6 +20,7 @@ export {
   type FitStart,
   fit,
   fitObjective,
+  fitStartTheta,
   type GradientEngine,
 } from './fit.ts';
 export {
