@@ -1,3 +1,4 @@
+import type { StagePreconditioner } from './linalg/stage-matrix.ts';
 import type { OdeEvent } from './types.ts';
 
 export { METHODS, type MethodName } from './solvers/method-name.ts';
@@ -35,6 +36,14 @@ export interface SolveOptions {
   readonly tstops?: ArrayLike<number>;
   /** Events located by root finding on the dense output. */
   readonly events?: readonly OdeEvent[];
+  /**
+   * Linear algebra of the implicit method `bdf`: `auto` (default: sparse LU when the problem has a
+   * `jacobianSparsity` or is large and sparse, dense otherwise), `dense`, `sparse`, `banded`, or `gmres`
+   * (matrix-free Newton–Krylov with `jvp` or difference products and `preconditioner`).
+   */
+  readonly linearSolver?: 'auto' | 'dense' | 'sparse' | 'banded' | 'gmres';
+  /** Preconditioner of `linearSolver: 'gmres'`: out ≈ P⁻¹v for P ≈ shift·I + scale·J at (t, y). */
+  readonly preconditioner?: StagePreconditioner;
 }
 
 /** Default option values. */

@@ -3,10 +3,10 @@
  * produce `OdeProblem`s and consume `Solution`s, so these names are stable.
  */
 
+import type { Vec } from '@odeon/core';
 import type { SparsityPattern } from './linalg/sparsity.ts';
 
-/** A float64 vector. */
-export type Vec = Float64Array;
+export type { Vec };
 
 /** dy/dt = rhs(t, y, p), written into `dydt` (the mutation rule: output first... here last, as in SciML/CVODE). */
 export type RhsFunction = (t: number, y: Vec, p: Vec, dydt: Vec) => void;

@@ -1,4 +1,5 @@
 // Public API of @odeon/sbml: explicit named re-exports only (see README.md).
+
 export { AVOGADRO, apply, type MathExpr, type MathOp, mathSymbols, num, sym, walkMath } from './ast.ts';
 export {
   buildModel,
@@ -23,6 +24,7 @@ export {
   type ObservableKind,
 } from './compile.ts';
 export { describeModel, type ModelSummary } from './describe.ts';
+export type { SbmlErrorCode } from './errors.ts';
 export { parseFormula } from './formula.ts';
 export { loadModel } from './load.ts';
 export type {

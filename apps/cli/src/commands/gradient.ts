@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { idRecord } from '../id-record.ts';
 import { type CliIo, writeJson } from '../io.ts';
+import { requireModelValues } from '../model-values.ts';
 import { readTextFile } from './simulate-model.ts';
 
 const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
@@ -120,6 +121,7 @@ function modelTarget(io: CliIo, options: GradientCommandOptions): GradientTarget
       'points',
     );
   const model = compileModel(loadModel(readTextFile(io, path, 'model')));
+  requireModelValues(model, 0, path);
   const times = Float64Array.from({ length: points }, (_, k) => (t1 * (k + 1)) / points);
   return {
     label: path,

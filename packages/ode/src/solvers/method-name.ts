@@ -10,6 +10,7 @@ export const METHODS = [
   'rosenbrock23',
   'rodas4',
   'rodas5p',
+  'bdf',
   'auto',
 ] as const;
 
