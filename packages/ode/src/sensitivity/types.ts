@@ -8,10 +8,10 @@ import type { DerivativeReport } from './derivatives.ts';
 export type SensitivityKind = 'quadrature' | 'interpolating' | 'backsolve' | 'forward' | 'discrete';
 
 /**
- * The integrator of `gradient`: every adaptive method of `solve`. The forward pass of `quadrature` and
- * `backsolve` is `solve` itself with this method; their backward solve, and the whole of `forward`,
- * `interpolating` and `discrete`, run the gradient code's steppers, which exist for `rodas5p`, `rodas4`
- * and `dopri5` (the other methods are accepted by `quadrature` and `backsolve` only).
+ * The integrator of `gradient`: every adaptive method of `solve`. The forward pass of `quadrature`,
+ * `backsolve` and `discrete` (Rosenbrock) is `solve` itself with this method; the backward solves, and
+ * `forward`, `interpolating` and `discrete` with `dopri5`, run the gradient code's steppers, which exist
+ * for `rodas5p`, `rodas4` and `dopri5` (the other methods are accepted by `quadrature` and `backsolve`).
  */
 export type GradientMethod = Exclude<MethodName, 'euler' | 'midpoint' | 'rk4'>;
 
