@@ -16,21 +16,6 @@ import { explicitRk, rosenbrock, type Solver, solverName } from './solvers/solve
 import type { OdeProblem, Solution } from './types.ts';
 import { rejectUnknownKeys } from './unknown-keys.ts';
 
-/**
- * Solves an initial value problem dy/dt = rhs(t, y, p), y(t0) = y0 on [t0, t1] (t1 < t0 integrates
- * backwards).
- *
- * @example
- * ```ts
- * const sol = solve(
- *   { rhs: (t, y, p, dy) => { dy[0] = -p[0] * y[0]; }, y0: [1], t0: 0, t1: 1, p: [2] },
- *   { method: 'tsit5', rtol: 1e-8, saveAt: [0, 0.5, 1] },
- * );
- * sol.y; // Float64Array [1, e^-1, e^-2] (to 1e-8)
- * ```
- * @throws OdeonError `InvalidOption` / `InvalidProblem` for bad input, `MaxStepsReached`,
- * `StepSizeTooSmall`, `NonFiniteState` when the integration cannot proceed.
- */
 /** Every key of `SolveOptions` (a misspelt key is an error, not a silent default). */
 const SOLVE_OPTION_KEYS = [
   'method',
@@ -46,6 +31,22 @@ const SOLVE_OPTION_KEYS = [
   'events',
 ] as const satisfies readonly (keyof SolveOptions)[];
 
+
+/**
+ * Solves an initial value problem dy/dt = rhs(t, y, p), y(t0) = y0 on [t0, t1] (t1 < t0 integrates
+ * backwards).
+ *
+ * @example
+ * ```ts
+ * const sol = solve(
+ *   { rhs: (t, y, p, dy) => { dy[0] = -p[0] * y[0]; }, y0: [1], t0: 0, t1: 1, p: [2] },
+ *   { method: 'tsit5', rtol: 1e-8, saveAt: [0, 0.5, 1] },
+ * );
+ * sol.y; // Float64Array [1, e^-1, e^-2] (to 1e-8)
+ * ```
+ * @throws OdeonError `InvalidOption` / `InvalidProblem` for bad input, `MaxStepsReached`,
+ * `StepSizeTooSmall`, `NonFiniteState` when the integration cannot proceed.
+ */
 export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution {
   rejectUnknownKeys(options, SOLVE_OPTION_KEYS, 'solve options');
   const { ctx, stepper, settings } = prepareSolve(problem, options);
