@@ -31,7 +31,6 @@ const SOLVE_OPTION_KEYS = [
   'events',
 ] as const satisfies readonly (keyof SolveOptions)[];
 
-
 /**
  * Solves an initial value problem dy/dt = rhs(t, y, p), y(t0) = y0 on [t0, t1] (t1 < t0 integrates
  * backwards).
