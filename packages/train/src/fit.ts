@@ -1,3 +1,4 @@
+import { Rng } from '@odeon/core';
 import {
   type GradientMethod,
   type GradientOptions,
@@ -12,9 +13,8 @@ import { type Dataset, truncatedLength } from './dataset.ts';
 import { datasetError } from './internal/errors.ts';
 import { idRecord } from './internal/id-record.ts';
 import { createLoss, type Loss, type LossSpec } from './losses.ts';
-import { Lbfgs, type LbfgsOptions, type LbfgsReason } from './optimizers/lbfgs.ts';
+import { LBFGS_CONVERGED, Lbfgs, type LbfgsOptions, type LbfgsReason } from './optimizers/lbfgs.ts';
 import type { ValueAndGrad } from './optimizers/line-search.ts';
-import { Rng } from './rng.ts';
 import type { Batch, Objective } from './train.ts';
 import { createTransform, type ParamTransform, type TransformKind } from './transforms.ts';
 
@@ -63,7 +63,7 @@ export interface FitOptions {
   readonly atol?: number;
   /** Sensitivity method; default `forward` (best for few parameters). */
   readonly sensitivity?: SensitivityKind;
-  /** L-BFGS settings (default gradTol 1e-10, maxIterations 500). */
+  /** L-BFGS settings (default: the scale-free tolerances of `LbfgsOptions` maxIterations 500). */
   readonly lbfgs?: LbfgsOptions;
   /** Gradient engine; default `gradient` from `@odeon/ode`. */
   readonly gradient?: GradientEngine;
@@ -358,7 +358,7 @@ export function fit(problem: OdeProblem, dataset: Dataset, options: FitOptions):
     throw invalidOption('multiStart', multiStart, 'an integer ≥ 1');
   const seed = options.seed ?? FIT_DEFAULTS.seed;
   Rng.fromSeed(seed); // validates the seed
-  const lbfgs: LbfgsOptions = { gradTol: 1e-10, maxIterations: 500, ...options.lbfgs };
+  const lbfgs: LbfgsOptions = { maxIterations: 500, ...options.lbfgs };
   const starts: FitStart[] = [];
   let evaluations = 0;
   const counted = (u: Float64Array) => {
@@ -413,7 +413,7 @@ export function fit(problem: OdeProblem, dataset: Dataset, options: FitOptions):
     theta: b.theta.slice(),
     p: obj.fullParams(b.theta),
     value: b.value,
-    converged: b.reason === 'gradientTolerance' || b.reason === 'functionTolerance',
+    converged: LBFGS_CONVERGED.has(b.reason),
     reason: b.reason,
     evaluations,
     starts,

@@ -1,7 +1,8 @@
 import type { OdeProblem } from '@odeon/ode';
 import { OdeonError } from '@odeon/ode';
-import { compileModel, loadModel } from '@odeon/sbml';
+import { compileModel, loadModel, problemWithEvents } from '@odeon/sbml';
 import { type FitOptions, type FitParameter, parseCsv } from '@odeon/train';
+import { requireModelValues } from '../model-values.ts';
 import type { FitSettings } from './fit-config.ts';
 
 function usage(message: string, option: string): OdeonError {
@@ -44,8 +45,10 @@ export function prepareFit(s: FitSettings): PreparedFit {
     t0 = Math.min(t0, m.t[0]);
     t1 = Math.max(t1, m.t[m.t.length - 1]);
   }
+  requireModelValues(model, t0, s.modelPath, { states: s.initial === 'model' });
   if (!(t1 > t0)) t1 = t0 + 1;
-  const problem: OdeProblem = { ...model.problem(t0, t1), names: model.stateIds };
+  // the model's events and piecewise switches go into every solve and gradient of the fit
+  const problem: OdeProblem = { ...problemWithEvents(model, t0, t1), names: model.stateIds };
   const parameters: FitParameter[] = ids.map((name) => {
     const b = s.bounds.get(name);
     if (b !== undefined) return { name, ...b };
