@@ -68,6 +68,8 @@ describe('batched neural ODE (cpu, float64)', () => {
 
   it('auto picks wasm-f32 only above the measured crossover and when wasm is ready', () => {
     expect(chooseBatchedBackend(1, 8, true)).toBe('cpu');
+    expect(chooseBatchedBackend(64, 32, true)).toBe('cpu');
+    expect(chooseBatchedBackend(256, 32, true)).toBe('wasm-f32');
     expect(chooseBatchedBackend(1024, 256, true)).toBe('wasm-f32');
     expect(chooseBatchedBackend(1024, 256, false)).toBe('cpu');
   });

@@ -7,11 +7,12 @@ import type { NeuralODE } from './neural-ode.ts';
 export type BatchedBackend = 'cpu' | 'wasm-f32';
 
 /**
- * Measured crossover (benchmarks/neural/batched-training.ts on the development machine, 2-core AMD EPYC,
- * Node 20): the smallest batch × width² (multiply-adds of one hidden layer) from which wasm-f32 was
- * faster than cpu for one RHS + VJP per stage. Below it the per-op cost of tfjs dominates.
+ * Measured crossover (benchmarks/neural/batched-training.ts, 2-core AMD EPYC under heavy shared load,
+ * Node 20; table in benchmarks/neural/BATCHED-RESULTS.md): batch × width² (multiply-adds of one hidden
+ * layer per stage) from which wasm-f32 was faster than cpu for an epoch of RHS and VJP evaluations.
+ * Below it the per-op cost of tfjs dominates; at 65 536 the two were within noise of each other.
  */
-export const BATCHED_CROSSOVER_WORK = 2_000_000;
+export const BATCHED_CROSSOVER_WORK = 262_144;
 
 /** `auto`: wasm-f32 from the measured crossover on (when the wasm backend is initialised), else cpu. */
 export function chooseBatchedBackend(batch: number, width: number, wasmReady: boolean): BatchedBackend {
