@@ -8,6 +8,9 @@
  * `internal/integrate.ts` (the driver). Interpolating/quadrature adjoints should use
  * `solve(problem, { dense: true })` and `sol.interpolate`.
  */
+
+export { DenseHistory, type HistorySegment } from './dde/dense-history.ts';
+export { type DdeOptions, type DdeProblem, type DdeSolution, solveDde } from './dde/solve-dde.ts';
 export {
   invalidOption,
   isOdeonError,
@@ -15,6 +18,7 @@ export {
   type OdeonErrorCode,
   type OdeonErrorContext,
 } from './errors.ts';
+export { luFactor, luSolve, luSolveTranspose } from './internal/lu.ts';
 export type { DerivativeReport, DerivativeSource } from './sensitivity/derivatives.ts';
 export { G7_WEIGHTS, GK15, GK15_NODES, GK15_WEIGHTS, gaussKronrod15 } from './sensitivity/gauss-kronrod.ts';
 export { GRADIENT_DEFAULTS, gradient } from './sensitivity/gradient.ts';
@@ -28,7 +32,6 @@ export type {
   SensitivityKind,
   SensitivityOptions,
 } from './sensitivity/types.ts';
-export { luFactor, luSolve, luSolveTranspose } from './internal/lu.ts';
 export { solve } from './solve.ts';
 export {
   FIXED_STEP_METHODS,

@@ -85,6 +85,12 @@ export interface LoweredSystem {
    * right-hand side, a rule or an event uses them (local parameters as `reaction.local`).
    */
   readonly missingValues: readonly string[];
+  /**
+   * `delay(value, lag)` terms: each reads p[np + i], which the simulator fills with `value` evaluated on
+   * the solution history at t − lag; before t0 it reads `before` (the same with rateOf = 0: the model
+   * rests at its initial values).
+   */
+  readonly delays: readonly { readonly value: NodeId; readonly lag: NodeId; readonly before: NodeId }[];
 }
 
 function semantic(message: string, element: string, hint: string): OdeonError {
@@ -131,6 +137,10 @@ class Lowering {
   readonly inProgress = new Set<string>();
   readonly rhsMemo = new Map<number, NodeId>();
   readonly rhsProgress = new Set<number>();
+  readonly delays: { value: NodeId; lag: NodeId; before: NodeId }[] = [];
+  /** While lowering the pre-t0 form of a delayed expression: rateOf is 0 there. */
+  rateOfIsZero = false;
+  readonly delayMemo = new Map<string, NodeId>();
 
   constructor(
     readonly model: Model,
@@ -329,6 +339,7 @@ class Lowering {
       model: this.model,
       species: this.species,
       missingValues,
+      delays: this.delays,
     };
   }
 
@@ -839,6 +850,7 @@ class Lowering {
           element,
           'Write rateOf(<ci> id </ci>).',
         );
+      if (this.rateOfIsZero) return d.const(0);
       // A local parameter (or function argument) shadows the global symbol: differentiate what it stands for.
       const local = scope.get(a.name);
       if (local !== undefined) {
@@ -862,6 +874,23 @@ class Lowering {
           : this.timeDerivative(this.value(a.name));
       // In initial values, the rate at t0: the RHS graph evaluated at the initial state and parameters.
       return init ? this.toInit(rate) : rate;
+    }
+    if (op === 'delay') {
+      // Before t0 the history is the initial state, so initial values see the undelayed value.
+      if (init) return L(args[0]);
+      const value = L(args[0]);
+      const lag = L(args[1]);
+      const key = `${value}:${lag}`;
+      const memo = this.delayMemo.get(key);
+      if (memo !== undefined) return memo;
+      const slot = d.p(this.paramIds.length + this.delays.length);
+      const outer = this.rateOfIsZero;
+      this.rateOfIsZero = true;
+      const before = L(args[0]);
+      this.rateOfIsZero = outer;
+      this.delays.push({ value, lag, before });
+      this.delayMemo.set(key, slot);
+      return slot;
     }
     const x = args.map(L);
     const un = (o: DagOp) => d.op(o, [x[0]]);
