@@ -14,9 +14,12 @@ export { type DdeOptions, type DdeProblem, type DdeSolution, solveDde } from './
 export {
   invalidOption,
   isOdeonError,
+  type OdeErrorCode,
   OdeonError,
   type OdeonErrorCode,
   type OdeonErrorContext,
+  type OdeonErrorContextBase,
+  type OdeonErrorContexts,
 } from './errors.ts';
 export { luFactor, luSolve, luSolveTranspose } from './internal/lu.ts';
 export type { DerivativeReport, DerivativeSource } from './sensitivity/derivatives.ts';
@@ -64,3 +67,4 @@ export type {
   VjpFunction,
   VjpStateFunction,
 } from './types.ts';
+export { closestName, didYouMean, rejectUnknownKeys } from './unknown-keys.ts';
