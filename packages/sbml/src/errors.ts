@@ -13,6 +13,8 @@ declare module '@odeon/core' {
     InputTooLarge: OdeonErrorContextBase;
     /** Input that would reach generated code or the XML parser unsafely. */
     UnsafeInput: OdeonErrorContextBase;
+    /** A comp `externalModelDefinition` whose file cannot be read (no resolver, or the resolver has none). */
+    SbmlExternalModelMissing: OdeonErrorContextBase;
   }
 }
 
@@ -22,4 +24,5 @@ export type SbmlErrorCode =
   | 'SbmlSemanticError'
   | 'UnsupportedSbmlFeature'
   | 'InputTooLarge'
-  | 'UnsafeInput';
+  | 'UnsafeInput'
+  | 'SbmlExternalModelMissing';
