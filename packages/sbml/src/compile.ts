@@ -91,6 +91,20 @@ export interface CompiledModel {
     /** The same before t0, where the model rests at its initial values (rateOf is 0). */
     readonly valuesBefore: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
   };
+  /**
+   * Fast reactions (rapid equilibrium, count 0 when none): `rhs` leaves them out; `simulate` keeps
+   * their rates at 0 (see `FastEquilibrium`).
+   */
+  readonly fast: {
+    readonly count: number;
+    readonly ids: readonly string[];
+    /** Rates (amount/time) of the fast reactions at (t, y, p). */
+    readonly rates: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+    /** ∂rates/∂y, row-major count × n. */
+    readonly jacobian: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+    /** Change of each state per unit rate, row-major count × n (row j: reaction j). */
+    readonly columns: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+  };
   /** Ids stored in y or p that the model uses but never gives a value (`simulate` refuses them unless y0/p set them). */
   readonly missingValues: readonly string[];
   /** Initial state at the model's declared values (initial assignments applied). */
@@ -453,6 +467,15 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       return out;
     };
   };
+  const fastJac: NodeId[] = [];
+  for (const rate of sys.fast.rates) for (let i = 0; i < n; i++) fastJac.push(dag.diff(rate, dag.y(i)));
+  const fast: CompiledModel['fast'] = {
+    count: sys.fast.ids.length,
+    ids: sys.fast.ids,
+    rates: one(sys.fast.rates),
+    jacobian: one(fastJac),
+    columns: one(sys.fast.columns.flat()),
+  };
   const delays: CompiledModel['delays'] = {
     count: sys.delays.length,
     lags: one(sys.delays.map((x) => x.lag)),
@@ -473,6 +496,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     }),
     missingValues: sys.missingValues,
     delays,
+    fast,
     y0: init.y0,
     p: init.p,
     declared: sys.declared,
@@ -487,6 +511,16 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     discontinuities,
     backend: factory.used(),
     problem: (t0, t1, overrides = {}) => {
+      if (sys.fast.ids.length > 0)
+        throw new OdeonError(
+          'UnsupportedSbmlFeature',
+          'The model has fast reactions: it is a differential-algebraic system, not an ODE problem.',
+          {
+            feature: 'fastReaction',
+            element: sys.fast.ids[0],
+            hint: 'Simulate it with simulate(); gradients through fast reactions are not supported yet.',
+          },
+        );
       if (sys.delays.length > 0)
         throw new OdeonError(
           'UnsupportedSbmlFeature',

@@ -274,7 +274,7 @@ class Reader {
 
   reaction(r: XmlElement): Reaction {
     const id = this.id(r, 'reaction');
-    if (this.bool(r, 'fast', false, id)) this.unsupported.push({ feature: 'fastReaction', element: id });
+    const fast = this.bool(r, 'fast', false, id);
     const kl = child(r, 'kineticLaw');
     const localParameters: LocalParameter[] = [];
     if (kl) {
@@ -302,6 +302,7 @@ class Reader {
       ),
       ...(kineticLaw ? { kineticLaw } : {}),
       localParameters,
+      ...(fast ? { fast } : {}),
     };
   }
 

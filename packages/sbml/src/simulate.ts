@@ -2,6 +2,7 @@ import { type MethodName, type OdeEvent, OdeonError, type SolveStats, solve, typ
 import type { CompiledModel, ObservableKind } from './compile.ts';
 import { DelayTerms } from './internal/delay-terms.ts';
 import { EventQueue } from './internal/event-queue.ts';
+import { FastEquilibrium } from './internal/fast-equilibrium.ts';
 import { type AtolScaling, stateTolerances } from './tolerances.ts';
 
 /** Options of {@link simulate}. */
@@ -142,6 +143,8 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     if (delays.count > 0) delays.fill(t, yy, p);
   };
   fill(t0, y);
+  const fast = new FastEquilibrium(model);
+  if (fast.count > 0) fast.equilibrate(t0, y, p);
   const modelRhs = model.rhs;
   const modelJac = model.jacobian;
   const rhs =
@@ -152,6 +155,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
       : (t: number, yy: Vec, _p: Vec, dydt: Vec): void => {
           fill(t, yy);
           modelRhs(t, yy, p, dydt);
+          if (fast.count > 0) fast.project(dydt, t, yy, p);
         };
   const jacobian =
     model.n === 0
@@ -285,7 +289,10 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     const firedBefore = fired.length;
     const rising = update(t);
     executeDue(t);
-    if (fired.length > firedBefore) delays.breakpoint(t, y, p);
+    if (fired.length > firedBefore) {
+      delays.breakpoint(t, y, p);
+      if (fast.count > 0) fast.equilibrate(t, y, p);
+    }
     if (rising.length > 0 && fired.length > firedBefore)
       while (outPtr < times.length && times[outPtr] <= t + near(t)) {
         const tau = times[outPtr];
@@ -329,7 +336,8 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     if (t1 - tNext <= 1e-12 * Math.max(1, Math.abs(t1))) tNext = t1;
     const sol = solve(
       // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
-      { rhs, jacobian, y0: y, t0: t, t1: tNext },
+      // The projected right-hand side of fast reactions has no analytic Jacobian: the solver differentiates it.
+      fast.count > 0 ? { rhs, y0: y, t0: t, t1: tNext } : { rhs, jacobian, y0: y, t0: t, t1: tNext },
       { method: o.method, rtol: o.rtol, atol, dense: true, events: roots, maxSteps: o.maxSteps },
     );
     for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];

@@ -91,6 +91,15 @@ export interface LoweredSystem {
    * rests at its initial values).
    */
   readonly delays: readonly { readonly value: NodeId; readonly lag: NodeId; readonly before: NodeId }[];
+  /**
+   * Fast reactions (rapid equilibrium): their rates (amount/time), which must vanish, and the change of
+   * every state per unit of each one's rate (`columns[j][i]`). `rhs` leaves them out.
+   */
+  readonly fast: {
+    readonly ids: readonly string[];
+    readonly rates: readonly NodeId[];
+    readonly columns: readonly (readonly NodeId[])[];
+  };
 }
 
 function semantic(message: string, element: string, hint: string): OdeonError {
@@ -310,6 +319,7 @@ class Lowering {
     const n = this.stateIds.length;
     const rhs: NodeId[] = [];
     for (let i = 0; i < n; i++) rhs.push(this.rhsOf(i));
+    const fast = this.fastReactions();
     const events = this.model.events.map((e) => this.lowerEvent(e));
     // Touch every assigned symbol and reaction so cycles are reported even when nothing uses them.
     for (const [id, info] of this.symbols)
@@ -340,7 +350,28 @@ class Lowering {
       species: this.species,
       missingValues,
       delays: this.delays,
+      fast,
     };
+  }
+
+  /** Rates and stoichiometric columns of the fast reactions (columns in the state's own units, like rhs). */
+  fastReactions(): LoweredSystem['fast'] {
+    const d = this.dag;
+    const list = this.model.reactions.filter((r) => r.fast);
+    const columns = list.map((r) =>
+      this.stateIds.map((id) => {
+        const info = this.symbols.get(id) as SymbolInfo;
+        const s = this.species.get(id);
+        if (!s || this.rateRules.has(id) || info.stores !== 'amount') return d.const(0);
+        const terms: NodeId[] = [];
+        for (const sr of r.reactants) if (sr.species === id) terms.push(d.neg(this.stoichiometry(sr, false)));
+        for (const sr of r.products) if (sr.species === id) terms.push(this.stoichiometry(sr, false));
+        const cf = s.conversionFactor ?? this.model.conversionFactor;
+        const col = d.add(terms);
+        return cf === undefined ? col : d.mul([col, this.value(cf)]);
+      }),
+    );
+    return { ids: list.map((r) => r.id), rates: list.map((r) => this.value(r.id)), columns };
   }
 
   /** Stored symbols without any value that the dynamics, rules or events read. */
@@ -593,6 +624,7 @@ class Lowering {
         // Only reactions that change this species: another reaction's rate may use rateOf(id).
         if (!r.reactants.some((sr) => sr.species === id) && !r.products.some((sr) => sr.species === id))
           continue;
+        if (r.fast) continue;
         const rate = this.value(r.id);
         for (const sr of r.reactants)
           if (sr.species === id) terms.push(d.neg(d.mul([this.stoichiometry(sr, false), rate])));
