@@ -9,8 +9,6 @@ declare module '@odeon/core' {
     SbmlSemanticError: OdeonErrorContextBase;
     /** An SBML construct Odeon refuses rather than approximates. */
     UnsupportedSbmlFeature: OdeonErrorContextBase;
-    /** Input beyond the size limits (document, formula depth, model size). */
-    InputTooLarge: OdeonErrorContextBase;
     /** Input that would reach generated code or the XML parser unsafely. */
     UnsafeInput: OdeonErrorContextBase;
     /** A comp `externalModelDefinition` whose file cannot be read (no resolver, or the resolver has none). */
@@ -23,6 +21,5 @@ export type SbmlErrorCode =
   | 'SbmlParseError'
   | 'SbmlSemanticError'
   | 'UnsupportedSbmlFeature'
-  | 'InputTooLarge'
   | 'UnsafeInput'
   | 'SbmlExternalModelMissing';
