@@ -219,7 +219,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     for (let k = 0; k < atoms.length; k++) if (atoms[k] === 0) boundary = true;
     if (!boundary) return { now, after: now };
     rhs(t, y, p, f);
-    const h = nudgeH * Math.max(1, Math.abs(t));
+    const h = nudgeH;
     for (let j = 0; j < n; j++) yNudge[j] = y[j] + h * f[j];
     fill(t + h, yNudge);
     const after = e.header(queue.header, t + h, yNudge, p)[0] !== 0;
