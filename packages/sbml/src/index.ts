@@ -43,6 +43,7 @@ export type {
   UnsupportedFeature,
 } from './model.ts';
 export { modelEvents, problemWithEvents } from './ode-events.ts';
+export type { ExternalModelResolver } from './internal/comp-flatten.ts';
 export { type ParseSbmlOptions, parseSbml } from './sbml-reader.ts';
 export { writeMathML, writeSbml } from './sbml-writer.ts';
 export { type SimulateOptions, simulate, type TimeCourse } from './simulate.ts';
