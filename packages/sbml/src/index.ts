@@ -26,6 +26,7 @@ export {
 export { describeModel, type ModelSummary } from './describe.ts';
 export type { SbmlErrorCode } from './errors.ts';
 export { parseFormula } from './formula.ts';
+export type { ExternalModelResolver } from './internal/comp-flatten.ts';
 export { loadModel } from './load.ts';
 export type {
   Compartment,
@@ -43,7 +44,6 @@ export type {
   UnsupportedFeature,
 } from './model.ts';
 export { modelEvents, problemWithEvents } from './ode-events.ts';
-export type { ExternalModelResolver } from './internal/comp-flatten.ts';
 export { type ParseSbmlOptions, parseSbml } from './sbml-reader.ts';
 export { writeMathML, writeSbml } from './sbml-writer.ts';
 export { type SimulateOptions, simulate, type TimeCourse } from './simulate.ts';
