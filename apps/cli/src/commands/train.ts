@@ -243,7 +243,7 @@ function buildUniversal(config: TrainConfig, data: Dataset, base: string, io: Cl
   if (cm.events.length > 0 || cm.discontinuities.length > 0) {
     throw new OdeonError(
       'UnsupportedSbmlFeature',
-      `The mechanism has ${cm.events.length} event(s) and ${cm.discontinuities.length} piecewise switch(es), which a universal ODE does not carry into training yet.`,
+      `The mechanism has ${cm.events.length} event(s)${cm.events.length > 0 ? ` (${cm.events.map((e) => e.id).join(', ')})` : ''} and ${cm.discontinuities.length} piecewise switch(es), which a universal ODE does not carry into training yet.`,
       {
         feature: cm.events.length > 0 ? 'event' : 'piecewise',
         element: cm.events[0]?.id ?? c.mechanism,
