@@ -10,9 +10,9 @@ export interface LocalOptimizeOptions {
   readonly sensitivity?: PetabSensitivity;
   /** L-BFGS iterations. Default 500. */
   readonly maxIterations?: number;
-  /** Stop when ‖∇‖∞ ≤ gradTol (in the unconstrained variables). Default 1e-6. */
+  /** Stop when ‖∇‖∞ ≤ gradTol (in the unconstrained variables). Default 1e-5. */
   readonly gradTol?: number;
-  /** Relative function tolerance. Default 1e-12. */
+  /** Relative function tolerance. Default 1e-10. */
   readonly fTol?: number;
   /** Indices (into θ) held fixed at their start values (profiles). */
   readonly fixed?: readonly number[];
@@ -21,8 +21,8 @@ export interface LocalOptimizeOptions {
 export const LOCAL_OPTIMIZE_DEFAULTS = {
   sensitivity: 'adjoint',
   maxIterations: 500,
-  gradTol: 1e-6,
-  fTol: 1e-12,
+  gradTol: 1e-5,
+  fTol: 1e-10,
   fixed: [],
 } satisfies Required<LocalOptimizeOptions>;
 
