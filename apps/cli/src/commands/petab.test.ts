@@ -59,7 +59,11 @@ describe('odeon petab fit and profile', () => {
     const args = ['petab', 'fit', join(suite, '0001', '_0001.yaml'), '--starts', '3', '--out', dir];
     const io = capture();
     expect(await run([...args, '--json'], io)).toBe(0);
-    const r = JSON.parse(io.out) as { bestNllh: number; parameters: Record<string, number>; ranked: unknown[] };
+    const r = JSON.parse(io.out) as {
+      bestNllh: number;
+      parameters: Record<string, number>;
+      ranked: unknown[];
+    };
     expect(Number.isFinite(r.bestNllh)).toBe(true);
     expect(Object.keys(r.parameters)).toEqual(['a0', 'b0', 'k1', 'k2']);
     expect(r.ranked.length).toBe(3);
@@ -77,7 +81,9 @@ describe('odeon petab fit and profile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'petab-profile-'));
     const io = capture();
     const yaml = join(suite, '0001', '_0001.yaml');
-    expect(await run(['petab', 'profile', yaml, '--only', 'k1', '--points', '4', '--out', dir, '--json'], io)).toBe(0);
+    expect(
+      await run(['petab', 'profile', yaml, '--only', 'k1', '--points', '4', '--out', dir, '--json'], io),
+    ).toBe(0);
     const r = JSON.parse(io.out) as { profiles: { parameter: string; values: number[] }[] };
     expect(r.profiles[0].parameter).toBe('k1');
     expect(r.profiles[0].values.length).toBeGreaterThan(2);
