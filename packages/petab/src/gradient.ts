@@ -3,6 +3,7 @@ import {
   gradient,
   luFactor,
   luSolveTranspose,
+  type OdeEvent,
   OdeonError,
   type OdeProblem,
   type Vec,
@@ -54,12 +55,7 @@ export function objectiveGradient(
   theta: ArrayLike<number>,
   sensitivity: PetabSensitivity = 'adjoint',
 ): ObjectiveGradient {
-  if (model.sim.events.length > 0)
-    throw unsupportedPetab(
-      'gradients through events',
-      'Gradients of PEtab objectives of models with events are not supported yet.',
-      'Use a gradient-free evaluation (evaluate) or finite differences, or remove the events.',
-    );
+  const events = odeEvents(model);
   const values = model.parameterValues(theta);
   const dValues = new Float64Array(values.length);
   const sim = model.sim;
@@ -151,15 +147,31 @@ export function objectiveGradient(
           for (const r of rowsAt[i]) row(r, t, y, init.p0, out, undefined);
         },
       };
-      const active = dependentParams(model, x.condition, values);
-      const g = gradient(reducedProblem(sim, tEnd, init.y0, init.p0, active), {
-        method: 'rodas5p',
-        rtol: model.options.rtol,
-        atol: model.options.atol,
-        saveAt: x.times,
-        loss,
-        sensitivity: { kind },
-      });
+      if (events) {
+        const header = new Float64Array(4);
+        for (const ev of sim.events)
+          if (!ev.initialValue && ev.header(header, 0, init.y0, init.p0)[0] !== 0)
+            throw unsupportedPetab(
+              'gradients through events',
+              `Event ${ev.id} fires at t = 0 (its trigger holds initially); gradients through it are not supported.`,
+              'Use evaluate (no gradient), or set the event trigger initialValue to true.',
+            );
+      }
+      const active = events ? allParams(np) : dependentParams(model, x.condition, values);
+      const g = gradient(
+        events
+          ? sim.problem(0, tEnd, { y0: init.y0, p: init.p0 })
+          : reducedProblem(sim, tEnd, init.y0, init.p0, active),
+        {
+          ...(events ? { events } : {}),
+          method: 'rodas5p',
+          rtol: model.options.rtol,
+          atol: model.options.atol,
+          saveAt: x.times,
+          loss,
+          sensitivity: { kind },
+        },
+      );
       nllh += g.value;
       active.forEach((k, j) => {
         dp[k] += g.dp[j];
@@ -224,6 +236,44 @@ export function objectiveGradient(
   });
   const prior = priorTerm(model, theta, grad);
   return { llh: -nllh, nllh, chi2, objective: nllh + prior, grad };
+}
+
+const allParams = (np: number): number[] => Array.from({ length: np }, (_, k) => k);
+
+/**
+ * The model's SBML events as `@odeon/ode` events for the gradient (which differentiates through their
+ * jumps), when their semantics map exactly: no delays or priorities, assignments to state variables
+ * only (observables read parameters, which must not jump). Refused otherwise.
+ */
+function odeEvents(model: PetabModel): OdeEvent[] | undefined {
+  const sim = model.sim;
+  if (sim.events.length === 0) return undefined;
+  const refuse = (why: string): never => {
+    throw unsupportedPetab(
+      'gradients through events',
+      `Gradients through this model's events are not supported: ${why}.`,
+      'Use evaluate (no gradient), or a model whose events have no delay or priority and assign states only.',
+    );
+  };
+  for (const e of sim.events) {
+    if (e.hasDelay) refuse(`event ${e.id} has a delay`);
+    if (e.hasPriority) refuse(`event ${e.id} has a priority`);
+  }
+  for (const e of model.problem.model.events)
+    for (const a of e.assignments)
+      if (sim.symbols.get(a.variable)?.role !== 'state')
+        refuse(`event ${e.id} assigns ${a.variable}, which is not a state`);
+  const header = new Float64Array(4);
+  return sim.events.map((e) => {
+    const buf = new Float64Array(e.size);
+    return {
+      condition: (t: number, y: Vec, p: Vec) => e.header(header, t, y, p)[1],
+      direction: 1 as const,
+      affect: (t: number, y: Vec, p: Vec) => {
+        e.apply(e.values(buf, t, y, p), t, y, p);
+      },
+    };
+  });
 }
 
 /** Indices of the model parameters of a condition that depend on parameter-table values (through its initial assignments). */
