@@ -13,6 +13,7 @@ const guides: readonly [string, string][] = [
   ['penalties', '@odeon/penalties: regularisers'],
   ['train', '@odeon/train: data and training'],
   ['petab', '@odeon/petab: PEtab parameter estimation'],
+  ['ensemble', 'Running many simulations'],
 ];
 
 /** Tutorials, in reading order. */
