@@ -77,7 +77,7 @@ describe('PEtab problems with SBML events', () => {
       }
     }
   });
-  it('refuses gradients through an event that fires at t = 0 with a typed error naming the feature', () => {
+  it('refuses gradients through an event that fires at t = 0 with a typed error naming the event', () => {
     const early: Record<string, string> = {
       ...files,
       'model.xml': (files['model.xml'] as string).replace('<cn>2</cn>', '<cn>0</cn>'),
@@ -89,7 +89,7 @@ describe('PEtab problems with SBML events', () => {
     } catch (e) {
       error = e;
     }
-    expect(isOdeonError(error, 'UnsupportedPetabFeature')).toBe(true);
-    expect((error as { context: { feature: string } }).context.feature).toBe('gradients through events');
+    expect(isOdeonError(error, 'UnsupportedSbmlFeature')).toBe(true);
+    expect((error as { context: { element: string } }).context.element).toBe('pulse');
   });
 });

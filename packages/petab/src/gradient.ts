@@ -3,12 +3,11 @@ import {
   gradient,
   luFactor,
   luSolveTranspose,
-  type OdeEvent,
   OdeonError,
   type OdeProblem,
   type Vec,
 } from '@odeon/ode';
-import type { CompiledModel } from '@odeon/sbml';
+import { type CompiledModel, modelEvents } from '@odeon/sbml';
 import { unsupportedPetab } from './errors.ts';
 import { newPointTerm, pointTerm } from './noise.ts';
 import { priorTerm } from './objective.ts';
@@ -55,7 +54,7 @@ export function objectiveGradient(
   theta: ArrayLike<number>,
   sensitivity: PetabSensitivity = 'adjoint',
 ): ObjectiveGradient {
-  const events = odeEvents(model);
+  const withEvents = checkEvents(model);
   const values = model.parameterValues(theta);
   const dValues = new Float64Array(values.length);
   const sim = model.sim;
@@ -147,16 +146,7 @@ export function objectiveGradient(
           for (const r of rowsAt[i]) row(r, t, y, init.p0, out, undefined);
         },
       };
-      if (events) {
-        const header = new Float64Array(4);
-        for (const ev of sim.events)
-          if (!ev.initialValue && ev.header(header, 0, init.y0, init.p0)[0] !== 0)
-            throw unsupportedPetab(
-              'gradients through events',
-              `Event ${ev.id} fires at t = 0 (its trigger holds initially); gradients through it are not supported.`,
-              'Use evaluate (no gradient), or set the event trigger initialValue to true.',
-            );
-      }
+      const events = withEvents ? modelEvents(sim, 0, init.y0, init.p0) : undefined;
       const active = events ? allParams(np) : dependentParams(model, x.condition, values);
       const g = gradient(
         events
@@ -241,13 +231,13 @@ export function objectiveGradient(
 const allParams = (np: number): number[] => Array.from({ length: np }, (_, k) => k);
 
 /**
- * The model's SBML events as `@odeon/ode` events for the gradient (which differentiates through their
- * jumps), when their semantics map exactly: no delays or priorities, assignments to state variables
- * only (observables read parameters, which must not jump). Refused otherwise.
+ * Whether the model's SBML events go into the gradient (as `@odeon/sbml`'s `modelEvents`, which
+ * refuses what it cannot reproduce). Refused here: events with priorities, and assignments to
+ * parameters (observables read the parameters as they were at the start, so they must not jump).
  */
-function odeEvents(model: PetabModel): OdeEvent[] | undefined {
+function checkEvents(model: PetabModel): boolean {
   const sim = model.sim;
-  if (sim.events.length === 0) return undefined;
+  if (sim.events.length === 0) return false;
   const refuse = (why: string): never => {
     throw unsupportedPetab(
       'gradients through events',
@@ -255,25 +245,12 @@ function odeEvents(model: PetabModel): OdeEvent[] | undefined {
       'Use evaluate (no gradient), or a model whose events have no delay or priority and assign states only.',
     );
   };
-  for (const e of sim.events) {
-    if (e.hasDelay) refuse(`event ${e.id} has a delay`);
-    if (e.hasPriority) refuse(`event ${e.id} has a priority`);
-  }
+  for (const e of sim.events) if (e.hasPriority) refuse(`event ${e.id} has a priority`);
   for (const e of model.problem.model.events)
     for (const a of e.assignments)
       if (sim.symbols.get(a.variable)?.role !== 'state')
         refuse(`event ${e.id} assigns ${a.variable}, which is not a state`);
-  const header = new Float64Array(4);
-  return sim.events.map((e) => {
-    const buf = new Float64Array(e.size);
-    return {
-      condition: (t: number, y: Vec, p: Vec) => e.header(header, t, y, p)[1],
-      direction: 1 as const,
-      affect: (t: number, y: Vec, p: Vec) => {
-        e.apply(e.values(buf, t, y, p), t, y, p);
-      },
-    };
-  });
+  return true;
 }
 
 /** Indices of the model parameters of a condition that depend on parameter-table values (through its initial assignments). */
