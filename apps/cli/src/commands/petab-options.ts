@@ -50,7 +50,7 @@ export async function loadPetab(io: CliIo, path: string, options: PetabCommonOpt
     const v = Number(r[column]);
     if (!problem.parameters.some((p) => p.id === id) || !Number.isFinite(v))
       throw new OdeonError('PetabFormatError', `${file}, row ${i + 1}: unknown parameter or bad value.`, {
-        file,
+        ...(file === undefined ? {} : { file }),
         row: i + 1,
         column: Number.isFinite(v) ? 'parameterId' : column,
         hint: 'Name parameters of the parameter table and give finite linear-scale values.',
