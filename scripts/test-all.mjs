@@ -13,6 +13,7 @@ mkdirSync(resultsDir, { recursive: true });
 const docsPkg = JSON.parse(readFileSync(join(root, 'apps/docs/package.json'), 'utf8'));
 const steps = [
   ['lint', 'biome', ['check', '.']],
+  ['import graph', 'pnpm', ['run', 'check:imports']],
   ['build', 'turbo', ['run', 'build']],
   ['typecheck', 'turbo', ['run', 'typecheck']],
   ['check:package', 'turbo', ['run', 'check:package']],
