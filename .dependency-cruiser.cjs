@@ -4,6 +4,7 @@
 // Layers (a package may import only packages below it):
 //   core ← ode ← sbml ← neural ← penalties ← train ← cli
 //   core ← tensor ← neural           (tensor does not need the solver)
+//   train ← petab, ensemble ← cli
 //   testkit (tests only) ← core
 const layers = {
   core: [],
@@ -13,6 +14,8 @@ const layers = {
   neural: ['core', 'ode', 'tensor', 'sbml'],
   penalties: ['core', 'ode', 'tensor', 'sbml', 'neural'],
   train: ['core', 'ode'],
+  petab: ['core', 'ode', 'sbml', 'train'],
+  ensemble: ['core', 'ode', 'sbml', 'train'],
   testkit: ['core'],
 };
 const allPackages = Object.keys(layers);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,22 @@ async function trainJson(config: string, steps: number) {
   }[];
   return { r: JSON.parse(io.out), history };
 }
+
+describe('examples write nothing into the repository', () => {
+  it('no example config names an output file (runs go to the git-ignored out/ folder)', () => {
+    for (const folder of readdirSync(examples, { withFileTypes: true })) {
+      if (!folder.isDirectory()) continue;
+      for (const file of readdirSync(join(examples, folder.name))) {
+        if (!/^config.*\.json$/.test(file)) continue;
+        const c = JSON.parse(readFileSync(join(examples, folder.name, file), 'utf8'));
+        expect({ file: `${folder.name}/${file}`, output: c.output }).toEqual({
+          file: `${folder.name}/${file}`,
+          output: undefined,
+        });
+      }
+    }
+  });
+});
 
 describe('examples (smoke: each config as it stands, a handful of steps)', () => {
   it.each([

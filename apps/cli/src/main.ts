@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerFit } from './commands/fit.ts';
 import { registerGradient } from './commands/gradient.ts';
 import { registerInfo } from './commands/info.ts';
+import { registerPetab } from './commands/petab.ts';
 import { registerSbmlSuite } from './commands/sbml-suite.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerTrain } from './commands/train.ts';
@@ -21,6 +22,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerGradient,
   registerFit,
   registerTrain,
+  registerPetab,
 ];
 
 export function buildProgram(io: CliIo): Command {

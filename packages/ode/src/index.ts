@@ -31,6 +31,7 @@ export type {
   SensitivityKind,
   SensitivityOptions,
 } from './sensitivity/types.ts';
+export { luFactor, luSolve, luSolveTranspose } from './internal/lu.ts';
 export { solve } from './solve.ts';
 export {
   FIXED_STEP_METHODS,

@@ -1,6 +1,7 @@
 import { invalidOption, OdeonError } from './errors.ts';
 import { emptyStats, type SolverContext } from './internal/context.ts';
-import { integrate } from './internal/integrate.ts';
+import { type IntegrateSettings, integrate } from './internal/integrate.ts';
+import type { Stepper } from './internal/stepper.ts';
 import {
   FIXED_STEP_METHODS,
   METHODS,
@@ -27,6 +28,22 @@ import type { OdeProblem, Solution } from './types.ts';
  * `StepSizeTooSmall`, `NonFiniteState` when the integration cannot proceed.
  */
 export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution {
+  const { ctx, stepper, settings } = prepareSolve(problem, options);
+  return integrate(ctx, stepper, settings);
+}
+
+/** What `solve` runs: the validated context, the method's stepper and the driver's settings. */
+export interface PreparedSolve {
+  readonly ctx: SolverContext;
+  readonly stepper: Stepper;
+  readonly settings: IntegrateSettings;
+}
+
+/**
+ * Validates `problem` and `options` as `solve` does and builds its context, stepper and settings, so
+ * that callers (the gradient code) run the very same driver with their own hooks.
+ */
+export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): PreparedSolve {
   const y0 = toVector(problem.y0, 'y0', 'InvalidProblem');
   const n = y0.length;
   if (n === 0)
@@ -138,7 +155,7 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution
     stats: emptyStats(),
   };
   const stepper = createStepper(ctx, method as MethodName);
-  return integrate(ctx, stepper, {
+  const settings: IntegrateSettings = {
     t0,
     t1,
     y0,
@@ -151,7 +168,8 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution
     events,
     dense: options.dense ?? SOLVE_DEFAULTS.dense,
     names: problem.names,
-  });
+  };
+  return { ctx, stepper, settings };
 }
 
 function toVector(

@@ -4,6 +4,7 @@
  */
 
 import type { Vec } from '@odeon/core';
+import type { SparsityPattern } from './linalg/sparsity.ts';
 
 export type { Vec };
 
@@ -12,6 +13,12 @@ export type RhsFunction = (t: number, y: Vec, p: Vec, dydt: Vec) => void;
 
 /** Row-major n×n Jacobian ∂f/∂y written into `J` (length n*n). */
 export type JacobianFunction = (t: number, y: Vec, p: Vec, J: Vec) => void;
+
+/**
+ * The structural non-zeros of ∂f/∂y written into `values` (length nnz) in the order of the problem's
+ * `jacobianSparsity` (CSR): values[q] = ∂f_i/∂y_j for the q-th entry (i, colIdx[q]) of row i.
+ */
+export type SparseJacobianFunction = (t: number, y: Vec, p: Vec, values: Vec) => void;
 
 /** Row-major n×np parameter Jacobian ∂f/∂p written into `Jp` (length n*np). */
 export type ParamJacobianFunction = (t: number, y: Vec, p: Vec, Jp: Vec) => void;
@@ -39,6 +46,14 @@ export interface OdeProblem {
   readonly t1: number;
   readonly p?: ArrayLike<number>;
   readonly jacobian?: JacobianFunction;
+  /**
+   * The sparsity pattern of ∂f/∂y in compressed sparse rows (see `SparsityPattern`). With it, the stiff
+   * methods work on sparse matrices only (no n×n array is allocated), using `sparseJacobian` or, when
+   * that is absent, a coloured finite-difference Jacobian (one RHS evaluation per colour).
+   */
+  readonly jacobianSparsity?: SparsityPattern;
+  /** ∂f/∂y's structural non-zeros in the order of `jacobianSparsity` (needs it). */
+  readonly sparseJacobian?: SparseJacobianFunction;
   readonly paramJacobian?: ParamJacobianFunction;
   readonly vjp?: VjpFunction;
   /** Optional state-only VJP (vᵀ∂f/∂y); when absent, `vjp` or `jacobian` stand in for it. */

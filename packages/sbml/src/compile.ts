@@ -53,6 +53,10 @@ export interface CompiledEvent {
   readonly size: number;
   /** Writes [trigger (0/1), root function, delay, priority] into `out` (length 4). */
   readonly header: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+  /** Number of trigger atoms: a − b for each relation a ⋈ b of the trigger that depends on t or y. */
+  readonly roots: number;
+  /** Writes the trigger atoms (length `roots`) into `out`; the trigger can change only where one crosses zero. */
+  readonly rootValues: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
   /** Writes the assigned values (length `size`) into `out`. */
   readonly values: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
   /** Applies already computed values (in place, on y and p), keeping SBML's amount/concentration semantics. */
@@ -69,6 +73,11 @@ export interface CompiledModel {
   readonly np: number;
   readonly stateIds: readonly string[];
   readonly paramIds: readonly string[];
+  /**
+   * Per state: the compartment whose size turns the stored amount into the value used in math (species
+   * without hasOnlySubstanceUnits), else undefined. `simulate` scales the absolute tolerance with it.
+   */
+  readonly stateCompartments: readonly (string | undefined)[];
   /** Initial state at the model's declared values (initial assignments applied). */
   readonly y0: Float64Array;
   /** Parameter values after initial assignments. */
@@ -352,6 +361,12 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
         terms: [{ w: -1, node }],
       })),
     });
+    const atomsK = make({
+      outputs: 1,
+      weighted: false,
+      zero: [],
+      targets: e.atoms.map((node, index) => ({ array: 0, index, terms: [{ w: -1, node }] })),
+    });
     const valuesK = make({
       outputs: 1,
       weighted: false,
@@ -368,6 +383,11 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       size: e.assignments.length,
       header: (out, t, y, p) => {
         headerK(t, y, p, out);
+        return out;
+      },
+      roots: e.atoms.length,
+      rootValues: (out, t, y, p) => {
+        atomsK(t, y, p, out);
         return out;
       },
       values: (out, t, y, p) => {
@@ -412,6 +432,11 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     np,
     stateIds: sys.stateIds,
     paramIds: sys.paramIds,
+    stateCompartments: sys.stateIds.map((id) => {
+      const info = sys.symbols.get(id);
+      const sp = sys.species.get(id);
+      return info?.stores === 'amount' && sp && !sp.hasOnlySubstanceUnits ? sp.compartment : undefined;
+    }),
     y0: init.y0,
     p: init.p,
     declared: sys.declared,
@@ -469,10 +494,11 @@ function observableNode(sys: LoweredSystem, id: string, kind: ObservableKind): N
 }
 
 /**
- * SBML event-assignment semantics on the stored representation: species values are concentrations
- * unless hasOnlySubstanceUnits, and are converted with the compartment size after all assignments of the
- * event; compartments assigned by the event keep the amounts of species that are not assigned
- * (concentrations of rate-rule species are rescaled accordingly).
+ * SBML event-assignment semantics on the stored representation. All values were computed before any is
+ * applied. A species value is a concentration unless hasOnlySubstanceUnits; it becomes an amount with
+ * the compartment size from before the event (SBML L3V2 §4.11.7), even when the same event changes that
+ * compartment. A compartment changed by the event keeps the amounts of its species, so the stored
+ * concentrations of rate-rule species are rescaled by old/new size.
  */
 function makeApply(
   sys: LoweredSystem,
@@ -484,7 +510,6 @@ function makeApply(
   const before = new Float64Array(compIds.length);
   const after = new Float64Array(compIds.length);
   const compIndex = new Map(compIds.map((c, i) => [c, i]));
-  const assignedSpecies = new Set(targets.filter((s) => s.kind === 'species').map((s) => s.id));
   const rescale = [...sys.symbols.values()].filter(
     (s) =>
       s.kind === 'species' &&
@@ -495,25 +520,18 @@ function makeApply(
   const assignsCompartment = targets.some((s) => s.kind === 'compartment');
   return (values, t, y, p) => {
     if (sizes) sizes(before, t, y, p);
-    // Non-species first, so species conversions see the new compartment sizes.
     targets.forEach((s, i) => {
-      if (s.kind === 'species') return;
-      (s.role === 'state' ? y : p)[s.index] = values[i];
-    });
-    if (sizes) sizes(after, t, y, p);
-    targets.forEach((s, i) => {
-      if (s.kind !== 'species') return;
-      const sp = sys.species.get(s.id);
+      const sp = s.kind === 'species' ? sys.species.get(s.id) : undefined;
       let v = values[i];
       if (sp && s.stores === 'amount' && !sp.hasOnlySubstanceUnits)
-        v *= after[compIndex.get(sp.compartment) as number];
+        v *= before[compIndex.get(sp.compartment) as number];
       (s.role === 'state' ? y : p)[s.index] = v;
     });
-    if (assignsCompartment)
-      for (const s of rescale) {
-        if (assignedSpecies.has(s.id)) continue;
-        const c = compIndex.get(sys.species.get(s.id)?.compartment as string) as number;
-        if (before[c] !== after[c]) y[s.index] *= before[c] / after[c];
-      }
+    if (!assignsCompartment || !sizes) return;
+    sizes(after, t, y, p);
+    for (const s of rescale) {
+      const c = compIndex.get(sys.species.get(s.id)?.compartment as string) as number;
+      if (before[c] !== after[c]) y[s.index] *= before[c] / after[c];
+    }
   };
 }

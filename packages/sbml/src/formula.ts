@@ -242,7 +242,8 @@ class FormulaParser {
     if (t.kind !== 'id') return this.fail('expected a number, a name or "("', t.pos);
     this.pos++;
     if (!this.isOp('(')) {
-      const c = NAMED_CONSTANTS[t.value];
+      // own keys only: an id such as `constructor` or `__proto__` is a symbol, not Object.prototype's
+      const c = Object.hasOwn(NAMED_CONSTANTS, t.value) ? NAMED_CONSTANTS[t.value] : undefined;
       return c ?? { type: 'symbol', name: t.value };
     }
     this.pos++;
@@ -288,7 +289,7 @@ class FormulaParser {
       default:
         break;
     }
-    const op = FUNCTIONS[name];
+    const op = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
     if (op === undefined) return { type: 'call', name, args };
     const unary = ![
       'min',

@@ -57,4 +57,5 @@ export {
   simulateSuiteCase,
   suiteSolverOptions,
 } from './suite.ts';
+export { type AtolScaling, stateTolerances } from './tolerances.ts';
 export { parseXml, type XmlElement, type XmlLimits } from './xml.ts';

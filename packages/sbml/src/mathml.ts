@@ -138,7 +138,7 @@ function readNode(el: XmlElement, element: string, depth: number): MathExpr {
     case 'semantics':
       return readNode(unwrapSemantics(el), element, depth + 1);
     default:
-      if (el.name in CONSTANTS && el.children.length === 0)
+      if (Object.hasOwn(CONSTANTS, el.name) && el.children.length === 0)
         return { type: 'number', value: CONSTANTS[el.name] };
       return fail(`unsupported MathML element <${el.name.slice(0, 30)}>`, element);
   }

@@ -1,5 +1,7 @@
 import { type MethodName, type OdeEvent, OdeonError, type SolveStats, solve, type Vec } from '@odeon/ode';
 import type { CompiledModel, ObservableKind } from './compile.ts';
+import { EventQueue } from './internal/event-queue.ts';
+import { type AtolScaling, stateTolerances } from './tolerances.ts';
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
@@ -18,7 +20,17 @@ export interface SimulateOptions {
   /** Solver method (default `rodas5p`: stiff-capable, 5th order, dense output). */
   readonly method?: MethodName;
   readonly rtol?: number;
-  readonly atol?: number;
+  /**
+   * Absolute tolerance (default 1e-12), on each state in its natural unit (see `atolScaling`); or one
+   * value per state (stateIds order), used as given.
+   */
+  readonly atol?: number | ArrayLike<number>;
+  /**
+   * `natural` (default): `atol` applies to concentrations (scaled by compartment size for species stored
+   * as amounts) and to other states relative to their initial magnitude, capped at 1 (see
+   * `stateTolerances`); `none`: `atol` applies to the stored numbers as they are.
+   */
+  readonly atolScaling?: AtolScaling;
   /** Maximum solver steps per segment between events. Default 500 000. */
   readonly maxSteps?: number;
   /** Initial state / parameters overriding the model's. */
@@ -36,6 +48,7 @@ const SIMULATE_DEFAULTS = {
   method: 'rodas5p',
   rtol: 1e-8,
   atol: 1e-12,
+  atolScaling: 'natural',
   maxSteps: 500_000,
   seed: 1,
   timeLimitMs: Number.POSITIVE_INFINITY,
@@ -51,13 +64,6 @@ export interface TimeCourse {
   readonly stats: SolveStats;
   /** SBML events executed, in order. */
   readonly events: readonly { readonly t: number; readonly id: string }[];
-}
-
-interface Pending {
-  readonly event: number;
-  readonly time: number;
-  readonly values: Float64Array | undefined;
-  readonly order: number;
 }
 
 /**
@@ -116,6 +122,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   const y = new Float64Array(n);
   y.set(options.y0 !== undefined ? Float64Array.from(options.y0) : init.y0);
   const p = options.p !== undefined ? Float64Array.from(options.p) : init.p;
+  const atol = stateTolerances(model, o.atol, o.atolScaling, t0, y, p);
   const modelRhs = model.rhs;
   const modelJac = model.jacobian;
   const rhs =
@@ -133,90 +140,8 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
 
   const evs = model.events;
   const ne = evs.length;
-  const header = new Float64Array(4);
-  const prevTrigger = new Uint8Array(ne);
-  const pending: Pending[] = [];
+  const queue = new EventQueue(evs, o.seed);
   const fired: { t: number; id: string }[] = [];
-  let order = 0;
-  let rng = o.seed >>> 0 || 1;
-  const random = (): number => {
-    rng ^= rng << 13;
-    rng >>>= 0;
-    rng ^= rng >>> 17;
-    rng ^= rng << 5;
-    rng >>>= 0;
-    return rng / 4294967296;
-  };
-  const triggerOf = (i: number, t: number): boolean => evs[i].header(header, t, y, p)[0] !== 0;
-  const schedule = (i: number, t: number): void => {
-    const e = evs[i];
-    e.header(header, t, y, p);
-    const delay = e.hasDelay ? header[2] : 0;
-    if (!(delay >= 0) || !Number.isFinite(delay))
-      throw new OdeonError('SbmlSemanticError', `Event ${e.id} has an invalid delay ${delay} at t = ${t}.`, {
-        element: e.id,
-        t,
-        hint: 'Delays must evaluate to finite numbers ≥ 0.',
-      });
-    const captured = e.useValuesFromTriggerTime ? e.values(new Float64Array(e.size), t, y, p) : undefined;
-    pending.push({ event: i, time: t + delay, values: captured, order: order++ });
-  };
-  /** Re-evaluates triggers after a state change: schedules rising ones, cancels non-persistent falling ones. */
-  const updateTriggers = (t: number, atStart: boolean, crossed?: ReadonlyMap<number, boolean>): number[] => {
-    const rising: number[] = [];
-    for (let i = 0; i < ne; i++) {
-      const now = crossed?.get(i) ?? triggerOf(i, t);
-      const before = atStart ? evs[i].initialValue : prevTrigger[i] === 1;
-      prevTrigger[i] = now ? 1 : 0;
-      if (now && !before) {
-        schedule(i, t);
-        rising.push(i);
-      }
-      if (!now && before && !evs[i].persistent)
-        for (let k = pending.length - 1; k >= 0; k--) if (pending[k].event === i) pending.splice(k, 1);
-    }
-    return rising;
-  };
-  const executeDue = (t: number): void => {
-    const tol = 4 * Number.EPSILON * Math.max(1, Math.abs(t));
-    for (let guard = 0; ; guard++) {
-      if (guard > 100_000)
-        throw new OdeonError(
-          'SbmlSemanticError',
-          `Events keep firing at t = ${t} (more than 100000 executions).`,
-          {
-            t,
-            hint: 'An event assignment re-triggers events endlessly; check the triggers.',
-          },
-        );
-      let best = -1;
-      let bestPriority = Number.NEGATIVE_INFINITY;
-      let ties = 0;
-      for (let k = 0; k < pending.length; k++) {
-        if (pending[k].time > t + tol) continue;
-        const e = evs[pending[k].event];
-        const pr = e.hasPriority ? e.header(header, t, y, p)[3] : Number.NEGATIVE_INFINITY;
-        const prio = Number.isNaN(pr) ? Number.NEGATIVE_INFINITY : pr;
-        if (best < 0 || prio > bestPriority) {
-          best = k;
-          bestPriority = prio;
-          ties = 1;
-        } else if (prio === bestPriority) {
-          ties++;
-          if (e.hasPriority) {
-            if (random() * ties < 1) best = k;
-          } else if (pending[k].order < pending[best].order) best = k;
-        }
-      }
-      if (best < 0) return;
-      const job = pending.splice(best, 1)[0];
-      const e = evs[job.event];
-      const vals = job.values ?? e.values(new Float64Array(e.size), t, y, p);
-      e.apply(vals, t, y, p);
-      fired.push({ t, id: e.id });
-      updateTriggers(t, false);
-    }
-  };
 
   const stats: SolveStats = {
     rhsEvals: 0,
@@ -228,15 +153,75 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     rejectedSteps: 0,
     stiffnessSwitches: 0,
   };
-  const roots: OdeEvent[] = [
-    ...evs.map((e) => ({
-      condition: (t: number, yy: Vec) => e.header(header, t, yy, p)[1],
-      terminal: true,
-    })),
-    ...model.discontinuities.map((g) => ({ condition: (t: number, yy: Vec) => g(t, yy, p), terminal: true })),
-  ];
+  // Root functions: every trigger atom (relation a ⋈ b as a − b), then the RHS discontinuities.
+  const atomBuf = evs.map((e) => new Float64Array(e.roots));
+  const roots: OdeEvent[] = [];
+  evs.forEach((e, i) => {
+    for (let k = 0; k < e.roots; k++)
+      roots.push({
+        condition: (t: number, yy: Vec) => e.rootValues(atomBuf[i], t, yy, p)[k],
+        terminal: true,
+      });
+  });
+  for (const g of model.discontinuities)
+    roots.push({ condition: (t: number, yy: Vec) => g(t, yy, p), terminal: true });
 
-  const rootStart = new Float64Array(ne);
+  // The trigger "at or just after" (t, y): where an atom is exactly zero the relation is on its boundary,
+  // so the trigger is also evaluated a tiny step along the flow, and counts as true if either holds.
+  const f = new Float64Array(n);
+  const yNudge = new Float64Array(n);
+  const nudgeH = 1e-10 * Math.max(Math.abs(t1 - t0), Math.abs(t0), Math.abs(t1), 1e-300);
+  const triggerAt = (i: number, t: number): { now: boolean; after: boolean } => {
+    const e = evs[i];
+    const now = e.header(queue.header, t, y, p)[0] !== 0;
+    if (e.roots === 0) return { now, after: now };
+    const atoms = e.rootValues(atomBuf[i], t, y, p);
+    let boundary = false;
+    for (let k = 0; k < atoms.length; k++) if (atoms[k] === 0) boundary = true;
+    if (!boundary) return { now, after: now };
+    rhs(t, y, p, f);
+    const h = nudgeH * Math.max(1, Math.abs(t));
+    for (let j = 0; j < n; j++) yNudge[j] = y[j] + h * f[j];
+    const after = e.header(queue.header, t + h, yNudge, p)[0] !== 0;
+    return { now, after };
+  };
+  /** Re-evaluates every trigger (true if true now or just after); returns the events that rose. */
+  const update = (t: number): number[] => {
+    const rising: number[] = [];
+    for (let i = 0; i < ne; i++) {
+      const v = triggerAt(i, t);
+      if (queue.transition(i, v.now || v.after, t, y, p)) rising.push(i);
+    }
+    return rising;
+  };
+  /** After the instant t: triggers take their value just after t (a trigger true only at t falls now). */
+  const settle = (t: number): number[] => {
+    const rising: number[] = [];
+    for (let i = 0; i < ne; i++) if (queue.transition(i, triggerAt(i, t).after, t, y, p)) rising.push(i);
+    return rising;
+  };
+  /** Executes every execution due at t, highest priority first, re-evaluating triggers after each. */
+  const executeDue = (t: number): void => {
+    for (let guard = 0; ; guard++) {
+      if (guard > 100_000)
+        throw new OdeonError(
+          'SbmlSemanticError',
+          `Events keep firing at t = ${t} (more than 100000 executions).`,
+          { t, hint: 'An event assignment re-triggers events endlessly; check the triggers.' },
+        );
+      const job = queue.next(t, y, p);
+      if (job === undefined) {
+        if (settle(t).length === 0) return;
+        continue;
+      }
+      const e = evs[job.event];
+      const vals = job.values ?? e.values(new Float64Array(e.size), t, y, p);
+      e.apply(vals, t, y, p);
+      fired.push({ t, id: e.id });
+      update(t);
+    }
+  };
+
   const yPre = new Float64Array(n);
   const pPre = new Float64Array(p.length);
   let t = t0;
@@ -253,13 +238,30 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
       outPtr++;
     }
   };
-  if (ne > 0) {
-    updateTriggers(t, true);
+  /** Events at the stop t: triggers, then executions; output rows at t see them unless a rising trigger only holds just after t. */
+  const eventsAt = (): void => {
+    yPre.set(y);
+    pPre.set(p);
+    const firedBefore = fired.length;
+    const rising = update(t);
     executeDue(t);
+    if (rising.length > 0 && fired.length > firedBefore)
+      while (outPtr < times.length && times[outPtr] <= t + near(t)) {
+        const tau = times[outPtr];
+        const before = rising.some((i) => evs[i].header(queue.header, tau, yPre, pPre)[0] === 0);
+        observe(row, tau, before ? yPre : y, before ? pPre : p);
+        values.set(row, outPtr * m);
+        outPtr++;
+      }
+  };
+  if (ne > 0) {
+    queue.start();
+    eventsAt();
   }
   emitUpTo(t, true, () => y);
   let stalls = 0;
   const started = Date.now();
+  const tmp = new Float64Array(n);
   for (let segment = 0; t < t1; segment++) {
     if (Date.now() - started > o.timeLimitMs)
       throw new OdeonError(
@@ -280,18 +282,15 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
           hint: 'Events or discontinuities fire too often; check the triggers.',
         },
       );
-    for (let i = 0; i < ne; i++) rootStart[i] = evs[i].header(header, t, y, p)[1];
-    let tNext = t1;
-    for (const job of pending) if (job.time > t && job.time < tNext) tNext = job.time;
+    const tNext = Math.min(t1, queue.nextTime(t));
     const sol = solve(
       // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
       { rhs, jacobian, y0: y, t0: t, t1: tNext },
-      { method: o.method, rtol: o.rtol, atol: o.atol, dense: true, events: roots, maxSteps: o.maxSteps },
+      { method: o.method, rtol: o.rtol, atol, dense: true, events: roots, maxSteps: o.maxSteps },
     );
     for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
     const last = sol.t.length - 1;
     const tEnd = sol.status === 'terminated' ? sol.t[last] : tNext;
-    const tmp = new Float64Array(n);
     emitUpTo(tEnd, false, (tau) => sol.interpolate(tau, tmp));
     for (let i = 0; i < n; i++) y[i] = sol.y[last * n + i];
     stalls = tEnd <= t ? stalls + 1 : 0;
@@ -301,27 +300,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
         hint: 'A trigger or discontinuity keeps firing at the same time.',
       });
     t = tEnd;
-    if (ne > 0) {
-      // A located root sits on the trigger's boundary (e.g. S = 0.1 for S < 0.1): decide by the crossing's direction.
-      const crossed = new Map<number, boolean>();
-      for (const f of sol.events)
-        if (f.index < ne && f.t === tEnd) crossed.set(f.index, rootStart[f.index] < 0);
-      yPre.set(y);
-      pPre.set(p);
-      const firedBefore = fired.length;
-      const rising = updateTriggers(t, false, crossed);
-      executeDue(t);
-      // An output time at this stop sees the events only if their triggers already hold there: `time >= 1`
-      // has fired at t = 1, `time > 1` has not (it fires just after).
-      if (rising.length > 0 && fired.length > firedBefore)
-        while (outPtr < times.length && times[outPtr] <= t + near(t)) {
-          const tau = times[outPtr];
-          const before = rising.some((i) => evs[i].header(header, tau, yPre, pPre)[0] === 0);
-          observe(row, tau, before ? yPre : y, before ? pPre : p);
-          values.set(row, outPtr * m);
-          outPtr++;
-        }
-    }
+    if (ne > 0) eventsAt();
     emitUpTo(t, true, () => y);
   }
   emitUpTo(Number.POSITIVE_INFINITY, true, () => y);

@@ -32,6 +32,7 @@ export {
   type SbmlSuiteCase,
   type SbmlSuiteCaseEntry,
   type SbmlSuiteIndex,
+  type SbmlSuiteName,
   type SbmlSuiteSettings,
   sbmlSuiteDir,
 } from './sbml-suite.ts';

@@ -41,18 +41,21 @@ export interface SbmlSuiteCase {
   readonly results: { readonly header: readonly string[]; readonly rows: readonly (readonly number[])[] };
 }
 
-export function sbmlSuiteDir(): string {
-  return join(sharedDir(), 'sbml-suite');
+/** The SBML Test Suite samples in `../shared`: the public sample and its extension (event faults, comp, ...). */
+export type SbmlSuiteName = 'sbml-suite' | 'sbml-suite-extended';
+
+export function sbmlSuiteDir(suite: SbmlSuiteName = 'sbml-suite'): string {
+  return join(sharedDir(), suite);
 }
 
-export function loadSbmlSuiteIndex(): SbmlSuiteIndex {
-  return JSON.parse(readFileSync(join(sbmlSuiteDir(), 'index.json'), 'utf8')) as SbmlSuiteIndex;
+export function loadSbmlSuiteIndex(suite: SbmlSuiteName = 'sbml-suite'): SbmlSuiteIndex {
+  return JSON.parse(readFileSync(join(sbmlSuiteDir(suite), 'index.json'), 'utf8')) as SbmlSuiteIndex;
 }
 
-export function loadSbmlSuiteCase(id: string): SbmlSuiteCase {
-  const entry = loadSbmlSuiteIndex().cases.find((c) => c.id === id);
-  if (!entry) throw new Error(`@odeon/testkit: no SBML suite case ${id}`);
-  const dir = join(sbmlSuiteDir(), entry.dir);
+export function loadSbmlSuiteCase(id: string, suite: SbmlSuiteName = 'sbml-suite'): SbmlSuiteCase {
+  const entry = loadSbmlSuiteIndex(suite).cases.find((c) => c.id === id);
+  if (!entry) throw new Error(`@odeon/testkit: no SBML suite case ${id} in ${suite}`);
+  const dir = join(sbmlSuiteDir(suite), entry.dir);
   return {
     entry,
     dir,

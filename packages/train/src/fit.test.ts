@@ -68,6 +68,24 @@ describe('fit', () => {
     expect(Array.from(r.p)).toEqual([r.parameters.k1, r.parameters.k2]);
   });
 
+  it('parameters named like Object.prototype members are reported under their own names', () => {
+    const names = ['__proto__', 'constructor'];
+    const r = fitModel(abc, abcData(), {
+      parameterNames: names,
+      parameters: [
+        { name: '__proto__', lower: 1e-3, upper: 10 },
+        { name: 'constructor', lower: 1e-3, upper: 10 },
+      ],
+    });
+    expect(Object.keys(r.parameters)).toEqual(names);
+    expect(Object.keys(r.standardErrors ?? {})).toEqual(names);
+    expect(Object.getOwnPropertyDescriptor(r.parameters, '__proto__')?.value).toBeCloseTo(K[0], 5);
+    expect(Object.getOwnPropertyDescriptor(r.parameters, 'constructor')?.value).toBeCloseTo(K[1], 5);
+    expect(JSON.parse(JSON.stringify(r.parameters))).toEqual(
+      JSON.parse(`{"__proto__": ${r.p[0]}, "constructor": ${r.p[1]}}`),
+    );
+  });
+
   it('the objective gradient matches central differences of its value', () => {
     const obj = fitObjective(abc, abcData(), {
       parameters: [0, { index: 1, lower: 0 }],

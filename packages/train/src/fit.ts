@@ -11,6 +11,7 @@ import {
 } from '@odeon/ode';
 import { type Dataset, truncatedLength } from './dataset.ts';
 import { datasetError } from './internal/errors.ts';
+import { idRecord } from './internal/id-record.ts';
 import { createLoss, type Loss, type LossSpec } from './losses.ts';
 import { Lbfgs, type LbfgsOptions, type LbfgsReason } from './optimizers/lbfgs.ts';
 import type { ValueAndGrad } from './optimizers/line-search.ts';
@@ -398,17 +399,13 @@ export function fit(problem: OdeProblem, dataset: Dataset, options: FitOptions):
       },
     );
   }
-  const parameters: Record<string, number> = {};
-  obj.names.forEach((name, k) => {
-    parameters[name] = b.theta[k];
-  });
+  const parameters = idRecord(obj.names, (k) => b.theta[k]);
   const wantsUncertainty = (options.uncertainty ?? true) && (options.loss ?? FIT_DEFAULTS.loss) === 'mse';
   const cov = wantsUncertainty ? covariance(obj, b.theta, b.value, () => evaluations++) : undefined;
   let standardErrors: Record<string, number> | undefined;
   if (cov !== undefined) {
-    standardErrors = {};
     const k = b.theta.length;
-    for (let i = 0; i < k; i++) standardErrors[obj.names[i]] = Math.sqrt(cov[i * k + i]);
+    standardErrors = idRecord(obj.names, (i) => Math.sqrt(cov[i * k + i]));
   }
   return {
     parameters,

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finalErrorVsReference, loadReference } from '@odeon/testkit';
@@ -28,7 +29,7 @@ describe('odeon demo', () => {
     expect(
       finalErrorVsReference(loadReference('rober'), Object.values(rober.summary.final) as number[]),
     ).toBeLessThan(1e-4);
-    expect(existsSync(join(dir, 'odeon-demo-output', 'rober.csv'))).toBe(true);
+    expect(existsSync(join(dir, 'out', 'demo', 'rober.csv'))).toBe(true);
   });
 
   it('trains the scaled neural ODE on ROBER: the scaled MAE falls, plots are written', async () => {
@@ -40,8 +41,21 @@ describe('odeon demo', () => {
     expect(stage.summary.steps).toBe(40);
     expect(stage.summary.finalScaledMae).toBeLessThan(0.9 * stage.summary.initialScaledMae);
     for (const file of ['neural-ode-fit.svg', 'neural-ode-loss.svg']) {
-      expect(readFileSync(join(dir, 'odeon-demo-output', file), 'utf8')).toContain('<svg');
+      expect(readFileSync(join(dir, 'out', 'demo', file), 'utf8')).toContain('<svg');
     }
+  });
+
+  it('writes nothing a clone of the repository would track: `git status` stays clean', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-demo-git-'));
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    copyFileSync(new URL('../../../../.gitignore', import.meta.url), join(dir, '.gitignore'));
+    execFileSync('git', ['add', '.gitignore'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init'], { cwd: dir });
+    const io = capture(dir);
+    expect(await run(['demo', '--train-seconds', '0'], io)).toBe(0);
+    expect(io.out).toContain(join('out', 'demo', 'rober.svg'));
+    expect(existsSync(join(dir, 'out', 'demo', 'rober.svg'))).toBe(true);
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
   });
 
   it('rejects a negative training budget as a usage error', async () => {

@@ -7,13 +7,16 @@ import { timeSeriesSvg } from '../plot.ts';
 import { type DemoTrainSummary, trainDemoNeuralOde } from './demo-train.ts';
 import { formatCsv, simulateProblem, writeOutputFile } from './simulate.ts';
 
+/** Where the demo writes by default: inside `out/`, which the repository's .gitignore excludes. */
+export const DEMO_OUT_DIR = 'out/demo';
+
 export interface DemoResult {
   readonly steps: readonly { readonly name: string; readonly summary: Record<string, unknown> }[];
 }
 
 /** Options of `runDemo`. */
 export interface DemoOptions {
-  /** Where plots and CSV files go (default `./odeon-demo-output/`, relative to the working directory). */
+  /** Where plots and CSV files go (default `out/demo/`, relative to the working directory; git-ignored in a clone). */
   readonly outDir?: string;
   /** Wall-clock budget of the training stage in seconds (default 60); 0 skips the stage. */
   readonly trainSeconds?: number;
@@ -27,7 +30,7 @@ export interface DemoOptions {
  * 2021) for a wall-clock budget and plots data vs model and the loss curve.
  */
 export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<DemoResult> {
-  const outDir = options.outDir ?? 'odeon-demo-output';
+  const outDir = options.outDir ?? DEMO_OUT_DIR;
   const rober = simulateProblem({ problem: 'rober', method: 'rodas5p', rtol: 1e-6 });
   const csv = join(outDir, 'rober.csv');
   const svg = join(outDir, 'rober.svg');
@@ -74,7 +77,7 @@ export const registerDemo: RegisterCommand = (program: Command, io: CliIo) => {
     .description(
       'Run the bundled example end to end: solve the stiff ROBER model, train a small neural ODE, write plots.',
     )
-    .option('--out-dir <dir>', 'folder for plots and CSV files', 'odeon-demo-output')
+    .option('--out-dir <dir>', 'folder for plots and CSV files', DEMO_OUT_DIR)
     .option('--train-seconds <s>', 'wall-clock budget of the neural ODE training stage (0 skips it)', '60')
     .option('--train-steps <n>', 'upper bound on training steps')
     .option('--json', 'print a machine-readable summary')

@@ -14,6 +14,7 @@ import {
 } from '@odeon/train';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
+import { idRecord } from '../id-record.ts';
 import { type CliIo, writeJson } from '../io.ts';
 import { renderSvg, type VegaLiteSpec } from '../plot.ts';
 import {
@@ -308,7 +309,7 @@ export async function runFit(
     iterations = r.starts[r.bestStart].iterations;
     evaluations = r.evaluations;
     starts = r.starts.length;
-    if (r.standardErrors !== undefined) standardErrors = { ...r.standardErrors };
+    if (r.standardErrors !== undefined) standardErrors = r.standardErrors;
   } else {
     const { lr, steps, ...spec } = o;
     const u = objective.toU(objective.initialTheta);
@@ -343,12 +344,8 @@ export async function runFit(
   }
   const wallSeconds = (performance.now() - start) / 1000;
   if (io.isTTY && !options.json) io.stderr('\n');
-  const initialParameters: Record<string, number> = {};
-  const fitted: Record<string, number> = {};
-  objective.names.forEach((name, k) => {
-    initialParameters[name] = objective.initialTheta[k];
-    fitted[name] = theta[k];
-  });
+  const initialParameters = idRecord(objective.names, (k) => objective.initialTheta[k]);
+  const fitted = idRecord(objective.names, (k) => theta[k]);
   if (options.plot !== undefined) {
     const svg = await renderSvg(fitPlotSpec(problem, data, p, lossCurve, s.initial, s.modelPath));
     try {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { solve } from '@odeon/ode';
 import { compileModel, loadModel } from '@odeon/sbml';
@@ -98,6 +99,33 @@ describe('odeon gradient', () => {
     (Object.values(json.dp) as number[]).forEach((v, k) => {
       expect(rel(v, ref.gradients!.per_component.dL_dp[1][k])).toBeLessThan(1e-5);
     });
+  });
+
+  it('--model: ids named like Object.prototype members keep their entries in dp and dy0', async () => {
+    // __proto__ -> constructor at rate toString·__proto__ (toString = 0.7); L = Σ_k constructor(t_k),
+    // t_k = k/50: dL/dtoString = Σ t_k e^(−0.7 t_k), dL/d__proto__(0) = Σ (1 − e^(−0.7 t_k)).
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-proto-'));
+    writeFileSync(
+      join(dir, 'm.json'),
+      '{"species": {"__proto__": 1, "constructor": 0}, "parameters": {"toString": 0.7, "valueOf": 2},' +
+        ' "reactions": [{"equation": "__proto__ -> constructor", "rate": "toString * __proto__"}]}',
+    );
+    const io = capture(dir);
+    const args = ['gradient', '--model', 'm.json', '--t1', '1', '--component', 'constructor'];
+    expect(await run([...args, '--rtol', '1e-10', '--json'], io)).toBe(0);
+    const json = JSON.parse(io.out);
+    const t = Array.from({ length: 50 }, (_, k) => (k + 1) / 50);
+    expect(Object.keys(json.dp)).toEqual(['toString', 'valueOf']);
+    expect(Object.keys(json.dy0)).toEqual(['__proto__', 'constructor']);
+    const sum = (f: (x: number) => number) => t.reduce((s, x) => s + f(x), 0);
+    expect(json.dp.toString).toBeAllclose(
+      sum((x) => x * Math.exp(-0.7 * x)),
+      { rtol: 1e-6 },
+    );
+    expect(Object.getOwnPropertyDescriptor(json.dy0, '__proto__')?.value).toBeAllclose(
+      sum((x) => 1 - Math.exp(-0.7 * x)),
+      { rtol: 1e-6 },
+    );
   });
 
   it('rejects bad input as usage errors (exit 2)', async () => {

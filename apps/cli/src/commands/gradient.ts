@@ -3,6 +3,7 @@ import { getStandardProblem, STANDARD_PROBLEM_NAMES, type StandardProblem } from
 import { compileModel, loadModel } from '@odeon/sbml';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
+import { idRecord } from '../id-record.ts';
 import { type CliIo, writeJson } from '../io.ts';
 import { readTextFile } from './simulate-model.ts';
 
@@ -193,14 +194,8 @@ export function gradientProblem(options: GradientCommandOptions, io?: CliIo): Gr
     },
   });
   const wallMs = performance.now() - start;
-  const dp: Record<string, number> = {};
-  target.paramNames.forEach((name, j) => {
-    dp[name] = g.dp[j];
-  });
-  const dy0: Record<string, number> = {};
-  names.forEach((name, j) => {
-    dy0[name] = g.dy0[j];
-  });
+  const dp = idRecord(target.paramNames, (j) => g.dp[j]);
+  const dy0 = idRecord(names, (j) => g.dy0[j]);
   return {
     problem: target.label,
     sensitivity,

@@ -4,6 +4,7 @@ import { METHODS, type MethodName, OdeonError, solve } from '@odeon/ode';
 import { getStandardProblem, STANDARD_PROBLEM_NAMES, type StandardProblem } from '@odeon/ode/problems';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
+import { idRecord } from '../id-record.ts';
 import { type CliIo, writeJson } from '../io.ts';
 import { timeSeriesSvg } from '../plot.ts';
 import { simulateModel } from './simulate-model.ts';
@@ -78,8 +79,7 @@ export function simulateProblem(options: SimulateOptions): SimulateResult {
   );
   const wallMs = performance.now() - start;
   const n = prob.names.length;
-  const final: Record<string, number> = {};
-  for (let i = 0; i < n; i++) final[prob.names[i]] = sol.y[sol.y.length - n + i];
+  const final = idRecord(prob.names, (i) => sol.y[sol.y.length - n + i]);
   return {
     problem: prob.name,
     method,

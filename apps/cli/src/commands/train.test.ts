@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { modelFromJson } from '@odeon/neural';
 import { describe, expect, it } from 'vitest';
 import { captureIo as capture } from '../capture-io.ts';
@@ -72,6 +72,18 @@ describe('odeon train', () => {
     expect(readFileSync(join(dir, 'model2.json'), 'utf8')).toBe(
       readFileSync(join(dir, 'model.json'), 'utf8'),
     );
+  });
+
+  it('without "output" or --out writes the model to the git-ignored run folder, never beside the config', async () => {
+    const { output: _, ...noOutput } = CONFIG;
+    const dir = workdir({ ...noOutput, strategy: [{ ...CONFIG.strategy[0], steps: 3 }] });
+    const cwd = mkdtempSync(join(tmpdir(), 'odeon-train-cwd-'));
+    const io = capture(cwd);
+    expect(await run(['train', join(dir, 'config.json')], io)).toBe(0);
+    const expected = join('out', 'train', `${basename(dir)}-config`, 'trained-model.json');
+    expect(io.out).toContain(`wrote ${expected}`);
+    expect(modelFromJson(readFileSync(join(cwd, expected), 'utf8')).n).toBe(3);
+    expect(readdirSync(dir).sort()).toEqual(['config.json', 'data.csv']);
   });
 
   it('applies per-stage NeuralODE penalties from the config (L2 shrinks the weights)', async () => {

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { type ActivationName, modelFromJson, NeuralODE, type OdeModel, UniversalODE } from '@odeon/neural';
 import { type GradientMethod, OdeonError, type SensitivityKind } from '@odeon/ode';
 import { type NeuralOdePenaltyOptions, Penalties, type UniversalOdePenaltyOptions } from '@odeon/penalties';
@@ -89,8 +89,19 @@ export interface TrainConfig {
    * preset's own (the model's initial state).
    */
   readonly penaltyStates?: 'initial' | 'data';
-  /** Where to write the trained model (JSON). */
+  /**
+   * Where to write the trained model (JSON), relative to the config file. Without it (and without
+   * `--out`) the model goes to the run folder (`--out-dir`, default `out/train/<folder>-<config>/`
+   * under the working directory), so a run never overwrites files beside the config.
+   */
   readonly output?: string;
+}
+
+/** The default run folder of a config: `out/train/<folder>-<config name>` (relative to the cwd). */
+export function defaultRunDir(configPath: string, cwd: string): string {
+  const full = resolve(cwd, configPath);
+  const stem = basename(full, extname(full));
+  return join('out', 'train', `${basename(dirname(full))}-${stem}`);
 }
 
 /** What `odeon train` reports (its `--json` output ends with the final metrics and wallSeconds). */
@@ -104,7 +115,8 @@ export interface TrainCommandResult {
   /** Penalty total at the last step (when the last stage has penalties). */
   readonly penalty?: number;
   readonly validation?: Readonly<Record<string, number>>;
-  readonly output?: string;
+  /** Where the trained model was written (relative to the working directory when inside it). */
+  readonly output: string;
   readonly scaledMae: number;
   readonly mse: number;
   readonly wallSeconds: number;
@@ -220,6 +232,7 @@ export async function trainFromConfig(
   configPath: string,
   options: {
     readonly out?: string;
+    readonly outDir?: string;
     readonly checkpoint?: string;
     readonly checkpointEvery?: string;
     readonly resume?: string;
@@ -302,8 +315,10 @@ export async function trainFromConfig(
       );
     }
   }
+  const runDir = options.outDir ?? defaultRunDir(configPath, io.cwd);
   const write = (path: string, text: string) => {
     try {
+      mkdirSync(dirname(resolve(io.cwd, path)), { recursive: true });
       writeFileSync(resolve(io.cwd, path), text);
     } catch (cause) {
       throw new OdeonError('IoError', `Cannot write ${JSON.stringify(path)}: ${(cause as Error).message}`, {
@@ -360,9 +375,12 @@ export async function trainFromConfig(
   });
   if (showProgress) io.stderr('\n');
   model.setParams(r.params);
-  const out = options.out ?? config.output;
-  if (out !== undefined)
-    write(options.out !== undefined ? out : resolve(base, out), `${JSON.stringify(model.toJSON())}\n`);
+  const out =
+    options.out ??
+    (config.output !== undefined
+      ? relative(io.cwd, resolve(base, config.output)) || config.output
+      : join(runDir, 'trained-model.json'));
+  write(out, `${JSON.stringify(model.toJSON())}\n`);
   const scaledMae = fullObjective(r.params, fullBatch(all.size, { loss: 'scaledMae' })).loss;
   const mse = fullObjective(r.params, fullBatch(all.size, { loss: 'mse' })).loss;
   const wallSeconds = (performance.now() - start) / 1000;
@@ -380,7 +398,7 @@ export async function trainFromConfig(
     },
     ...(lastPenalty !== undefined ? { penalty: lastPenalty } : {}),
     ...(r.validation.length > 0 ? { validation: r.validation[r.validation.length - 1].metrics } : {}),
-    ...(out !== undefined ? { output: out } : {}),
+    output: out,
     scaledMae,
     mse,
     wallSeconds,
@@ -395,6 +413,10 @@ export const registerTrain: RegisterCommand = (program: Command, io: CliIo) => {
     )
     .argument('<config>', 'training configuration (JSON; see below)')
     .option('--out <file>', 'write the trained model (JSON) here (overrides the config\'s "output")')
+    .option(
+      '--out-dir <dir>',
+      'run folder for the model (when neither --out nor "output" is given) and checkpoints (default out/train/<folder>-<config>/)',
+    )
     .option(
       '--checkpoint <file>',
       'write checkpoints here ("{step}" in the name keeps one file per checkpoint)',
@@ -430,6 +452,7 @@ Config (paths relative to the config file):
         configPath: string,
         options: {
           out?: string;
+          outDir?: string;
           checkpoint?: string;
           checkpointEvery?: string;
           resume?: string;
@@ -448,7 +471,7 @@ Config (paths relative to the config file):
         io.stdout(
           `scaled MAE ${r.scaledMae.toExponential(3)}, MSE ${r.mse.toExponential(3)}, ${r.wallSeconds.toFixed(1)} s\n`,
         );
-        if (r.output) io.stdout(`wrote ${r.output}\n`);
+        io.stdout(`wrote ${r.output}\n`);
       },
     );
 };

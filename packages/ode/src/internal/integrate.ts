@@ -29,6 +29,31 @@ export interface IntegrateSettings {
   readonly names: readonly string[] | undefined;
 }
 
+/**
+ * Observers of the driver (see `system.ts`): the gradient code reads each accepted step's stages and
+ * dense data here, and each event's jump, instead of running a loop of its own.
+ */
+export interface DriverHooks {
+  /**
+   * After each accepted step from (t, y) to (t + h, yNew), before `stepper.accept` (so `stepper`, the
+   * active method, still holds the step's stages). For a step cut short by an event, called with the
+   * full step; the event follows.
+   */
+  onStep?(stepper: Stepper, t: number, h: number, y: Float64Array, yNew: Float64Array): void;
+  /**
+   * At an event time t, after the affects ran: the state and parameters before and after them, and the
+   * indices (into `events`) of the events that fired.
+   */
+  onEvent?(
+    t: number,
+    yPre: Float64Array,
+    yPost: Float64Array,
+    pPre: Float64Array,
+    pPost: Float64Array,
+    fired: readonly number[],
+  ): void;
+}
+
 /** A stepper that delegates to one of several (auto-switching); the dense store records which. */
 export interface SwitchingStepper extends Stepper {
   readonly active: Stepper;
@@ -83,7 +108,12 @@ class DenseStore {
  * finding on the dense output, dense storage and statistics. Allocation-free per step except for the
  * growth of the output buffers.
  */
-export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSettings): Solution {
+export function integrate(
+  ctx: SolverContext,
+  stepper: Stepper,
+  set: IntegrateSettings,
+  hooks: DriverHooks = {},
+): Solution {
   const { n, stats } = ctx;
   const { t0, t1, saveAt, tstops, events, dtMax, maxSteps } = set;
   const dir = t1 >= t0 ? 1 : -1;
@@ -125,6 +155,11 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
   const roots = new Float64Array(nev);
   const bracketLo = new Float64Array(nev);
   const gInt = new Float64Array((EVENT_POINTS + 1) * nev);
+  const onEvent = hooks.onEvent;
+  const onStep = hooks.onStep;
+  const yPre = onEvent === undefined ? yTmp : new Float64Array(n);
+  const pPre = onEvent === undefined ? ctx.p : new Float64Array(ctx.p.length);
+  const firedNow: number[] = [];
   for (let i = 0; i < nev; i++) gPrev[i] = events[i].condition(t, y, ctx.p);
 
   let h = fixed ? dir * set.dt : initialStep(ctx, stepper, t, y, dir, span, set.dt0, dtMax);
@@ -201,6 +236,7 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
     singularCount = 0;
     stats.acceptedSteps++;
     const tNew = hitTarget ? target : t + h;
+    if (onStep !== undefined) onStep(activeOf(stepper), t, h, y, yNew);
 
     // events
     let tEnd = tNew;
@@ -300,6 +336,12 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
           outT.push(tEnd);
           outY.pushVec(yTmp, n);
         }
+        if (onEvent !== undefined) {
+          yPre.set(yTmp);
+          pPre.set(ctx.p);
+          firedNow.length = 0;
+          for (let i = 0; i < nev; i++) if (!Number.isNaN(roots[i])) firedNow.push(i);
+        }
         let affected = false;
         for (let i = 0; i < nev; i++) {
           const ev = events[i];
@@ -308,6 +350,7 @@ export function integrate(ctx: SolverContext, stepper: Stepper, set: IntegrateSe
             affected = true;
           }
         }
+        if (onEvent !== undefined) onEvent(tEnd, yPre, yTmp, pPre, ctx.p, firedNow);
         if (affected && saveAt === undefined) {
           outT.push(tEnd);
           outY.pushVec(yTmp, n);

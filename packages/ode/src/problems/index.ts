@@ -18,6 +18,8 @@ import {
 } from './standard-problem.ts';
 import { VDPOL } from './vdpol.ts';
 
+export { type Bruss2dOptions, bruss2d, type ScaleProblem } from './bruss2d.ts';
+export { type ChainOptions, chain } from './chain.ts';
 export { type MassActionKernels, type MassActionReaction, massActionKernels } from './mass-action.ts';
 export {
   STANDARD_PROBLEM_NAMES,

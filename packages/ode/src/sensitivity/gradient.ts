@@ -12,6 +12,7 @@ import { forwardGradient } from './methods/forward.ts';
 import { interpolatingGradient } from './methods/interpolating.ts';
 import type { MethodResult } from './methods/method-result.ts';
 import { quadratureGradient } from './methods/quadrature.ts';
+import { needsSegments, segmentedGradient } from './segmented-gradient.ts';
 import type {
   GradientMethod,
   GradientOptions,
@@ -134,7 +135,16 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
     }
   }
   const rtol = positive('rtol', options.rtol ?? GRADIENT_DEFAULTS.rtol);
-  const atol = positive('atol', options.atol ?? GRADIENT_DEFAULTS.atol);
+  const atolIn = options.atol ?? GRADIENT_DEFAULTS.atol;
+  const atol = new Float64Array(n);
+  if (typeof atolIn === 'number') atol.fill(positive('atol', atolIn));
+  else {
+    const a = toVec('atol', atolIn, n);
+    for (let i = 0; i < n; i++) positive(`atol[${i}]`, a[i]);
+    atol.set(a);
+  }
+  const dt0 = options.dt0 === undefined ? Number.NaN : positive('dt0', options.dt0);
+  const dtMax = options.dtMax === undefined ? Number.POSITIVE_INFINITY : positive('dtMax', options.dtMax);
   const maxSteps = positive('maxSteps', options.maxSteps ?? GRADIENT_DEFAULTS.maxSteps);
   const obsT = options.saveAt === undefined ? Float64Array.of(t1) : toVec('saveAt', options.saveAt);
   for (let i = 0; i < obsT.length; i++) {
@@ -159,6 +169,8 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
     adjointRtol: positive('adjointRtol', options.adjointRtol ?? rtol),
     adjointAtol: options.adjointAtol === undefined ? undefined : positive('adjointAtol', options.adjointAtol),
     maxSteps,
+    dt0,
+    dtMax,
     checkpoints,
     checkpointEvery,
     deriv: new Derivatives(problem, p, n),
@@ -181,24 +193,10 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
 export function gradient(problem: OdeProblem, options: GradientOptions): GradientResult {
   const ctx = gradientContext(problem, options);
   const kind = options.sensitivity?.kind ?? GRADIENT_DEFAULTS.sensitivity.kind;
-  let r: MethodResult;
-  switch (kind) {
-    case 'quadrature':
-      r = quadratureGradient(ctx);
-      break;
-    case 'interpolating':
-      r = interpolatingGradient(ctx);
-      break;
-    case 'backsolve':
-      r = backsolveGradient(ctx);
-      break;
-    case 'forward':
-      r = forwardGradient(ctx);
-      break;
-    case 'discrete':
-      r = discreteGradient(ctx);
-      break;
-  }
+  const segmented = needsSegments(ctx, options);
+  const r = segmented
+    ? segmentedGradient(problem, options, ctx, runMethod, gradientContext)
+    : runMethod(ctx, kind);
   for (let j = 0; j < r.dp.length; j++) {
     if (!Number.isFinite(r.dp[j])) {
       throw new OdeonError('GradientFailed', `dL/dp[${j}] is not finite.`, {
@@ -221,7 +219,23 @@ export function gradient(problem: OdeProblem, options: GradientOptions): Gradien
       checkpoints: r.checkpoints,
       forwardSteps: r.forwardSteps,
       quadratureError: r.quadratureError,
-      derivatives: ctx.deriv.report,
+      derivatives: r.derivatives ?? ctx.deriv.report,
     },
   };
+}
+
+/** Runs one sensitivity method on a validated context (one smooth segment). */
+export function runMethod(ctx: GradientContext, kind: SensitivityKind): MethodResult {
+  switch (kind) {
+    case 'quadrature':
+      return quadratureGradient(ctx);
+    case 'interpolating':
+      return interpolatingGradient(ctx);
+    case 'backsolve':
+      return backsolveGradient(ctx);
+    case 'forward':
+      return forwardGradient(ctx);
+    case 'discrete':
+      return discreteGradient(ctx);
+  }
 }

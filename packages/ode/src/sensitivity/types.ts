@@ -1,5 +1,5 @@
 /** Public types of `gradient()`. */
-import type { SolveStats, Vec } from '../types.ts';
+import type { OdeEvent, SolveStats, Vec } from '../types.ts';
 import type { DerivativeReport } from './derivatives.ts';
 
 /** How the gradient is computed. See the README's "Gradients" section for when to use which. */
@@ -49,7 +49,23 @@ export interface GradientOptions {
   /** Integrator (default `rodas5p`), for the forward solve and every backward or sensitivity solve. */
   readonly method?: GradientMethod;
   readonly rtol?: number;
-  readonly atol?: number;
+  /** Absolute tolerance, scalar or per component (as `solve`). */
+  readonly atol?: number | ArrayLike<number>;
+  /** Initial step size (as `solve`; default Hairer's selection). */
+  readonly dt0?: number;
+  /** Largest allowed step (as `solve`). */
+  readonly dtMax?: number;
+  /**
+   * Times the integration must land on (dosing times, discontinuities of the right-hand side), as
+   * `solve`'s `tstops`: the gradient restarts there.
+   */
+  readonly tstops?: ArrayLike<number>;
+  /**
+   * Events, as `solve`'s: state- or time-dependent conditions, `affect`s that jump y and p, terminal
+   * events. The gradient includes the event-time sensitivity (the jump conditions); observations after
+   * a terminal event read the final state.
+   */
+  readonly events?: readonly OdeEvent[];
   /** Observation times t_i, non-decreasing, within [t0, t1] (default: [t1]). */
   readonly saveAt?: ArrayLike<number>;
   readonly loss: GradientLoss;

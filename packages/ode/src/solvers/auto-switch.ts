@@ -1,5 +1,6 @@
 import type { SolverContext } from '../internal/context.ts';
 import type { SwitchingStepper } from '../internal/integrate.ts';
+import { ProblemSystem } from '../internal/problem-system.ts';
 import type { Stepper } from '../internal/stepper.ts';
 import { ExplicitRkStepper } from './explicit-rk.ts';
 import { RosenbrockStepper } from './rosenbrock.ts';
@@ -26,6 +27,7 @@ export class AutoSwitchStepper implements SwitchingStepper {
   private readonly ctx: SolverContext;
   private readonly nonstiff: ExplicitRkStepper;
   private readonly stiff: RosenbrockStepper;
+  private readonly stiffSystem: ProblemSystem;
   private current: Stepper;
   private count = 0;
   private lastH = 0;
@@ -33,7 +35,8 @@ export class AutoSwitchStepper implements SwitchingStepper {
   constructor(ctx: SolverContext) {
     this.ctx = ctx;
     this.nonstiff = new ExplicitRkStepper(ctx, TSIT5_TABLEAU, 'tsit5', true);
-    this.stiff = new RosenbrockStepper(ctx, RODAS5P_TABLEAU);
+    this.stiffSystem = new ProblemSystem(ctx);
+    this.stiff = new RosenbrockStepper(ctx, RODAS5P_TABLEAU, this.stiffSystem);
     this.current = this.nonstiff;
     this.denseVectors = Math.max(this.nonstiff.denseVectors, this.stiff.denseVectors);
   }
@@ -78,7 +81,7 @@ export class AutoSwitchStepper implements SwitchingStepper {
         this.ctx.stats.stiffnessSwitches++;
       }
     } else {
-      const bound = h * this.stiff.jac.normInf();
+      const bound = h * this.stiffSystem.normInf();
       this.stiff.accept(tNew, yNew);
       this.count = bound < 0.9 * TSIT5_STABILITY ? this.count + 1 : 0;
       if (this.count >= MAX_NONSTIFF_STEPS) {

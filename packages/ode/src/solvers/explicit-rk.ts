@@ -1,6 +1,8 @@
 import type { SolverContext } from '../internal/context.ts';
 import { errorNorm } from '../internal/norm.ts';
+import { ProblemSystem } from '../internal/problem-system.ts';
 import type { Stepper } from '../internal/stepper.ts';
+import type { OdeSystem } from '../internal/system.ts';
 import { DOP853_DENSE, DOP853_EXTRA_A, DOP853_EXTRA_C } from './tableaus/dop853.ts';
 import { DOPRI5_DENSE } from './tableaus/dopri5.ts';
 import type { ExplicitTableau } from './tableaus/explicit-tableau.ts';
@@ -28,6 +30,8 @@ export class ExplicitRkStepper implements Stepper {
   lastEigenEstimate = 0;
 
   private readonly ctx: SolverContext;
+  /** The system this stepper advances (a plain problem: `ProblemSystem`). */
+  readonly sys: OdeSystem;
   private readonly tab: ExplicitTableau;
   private readonly kind: ExplicitInterpolantKind;
   private readonly views: Float64Array[];
@@ -46,7 +50,9 @@ export class ExplicitRkStepper implements Stepper {
     tab: ExplicitTableau,
     kind: ExplicitInterpolantKind,
     estimateStiffness = false,
+    sys: OdeSystem = new ProblemSystem(ctx),
   ) {
+    this.sys = sys;
     const n = ctx.n;
     const s = tab.stages;
     this.ctx = ctx;
@@ -88,10 +94,7 @@ export class ExplicitRkStepper implements Stepper {
 
   reset(t: number, y: Float64Array, f0?: Float64Array): void {
     if (f0 !== undefined) this.f0.set(f0);
-    else {
-      this.ctx.rhs(t, y, this.ctx.p, this.f0);
-      this.ctx.stats.rhsEvals++;
-    }
+    else this.sys.rhs(t, y, this.f0);
   }
 
   step(t: number, h: number, y: Float64Array, yNew: Float64Array): number {
@@ -112,17 +115,15 @@ export class ExplicitRkStepper implements Stepper {
         for (let q = q0; q < q1; q++) acc += nzVal[q] * K[nzCol[q] * n + k];
         tmp[k] = y[k] + h * acc;
       }
-      ctx.rhs(t + c[i] * h, tmp, ctx.p, views[i]);
+      this.sys.rhs(t + c[i] * h, tmp, views[i]);
     }
-    ctx.stats.rhsEvals += last - 1;
     const b = tab.b;
     for (let k = 0; k < n; k++) {
       let acc = 0;
       for (let j = 0, o = k; j < last; j++, o += n) acc += b[j] * K[o];
       yNew[k] = y[k] + h * acc;
     }
-    ctx.rhs(t + h, yNew, ctx.p, this.fNew);
-    ctx.stats.rhsEvals++;
+    this.sys.rhs(t + h, yNew, this.fNew);
     if (this.estimateStiffness) {
       // tmp holds the stage point u_{s-2} (at t + h) and views[s-2] its derivative
       const ks = views[s - 1];
@@ -239,8 +240,7 @@ export class ExplicitRkStepper implements Stepper {
         for (let j = 13; j < row.length; j++) acc += row[j] * extra[(j - 13) * n + k];
         tmp[k] = y[k] + h * acc;
       }
-      ctx.rhs(t + DOP853_EXTRA_C[i] * h, tmp, ctx.p, this.extraViews[i]);
-      ctx.stats.rhsEvals++;
+      this.sys.rhs(t + DOP853_EXTRA_C[i] * h, tmp, this.extraViews[i]);
     }
   }
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyStats, type SolverContext } from '../internal/context.ts';
+import { JacobianWorkspace } from '../internal/jacobian-workspace.ts';
 import { SparseLu } from '../internal/lu.ts';
 import { solve } from '../solve.ts';
 import type { OdeProblem } from '../types.ts';
-import { JacobianWorkspace } from './rosenbrock.ts';
 
 /**
  * A fast decay feeding a slow one (y0' = −1000·y0, y1' = 10⁴·y0 − y1), a damped fast rotation

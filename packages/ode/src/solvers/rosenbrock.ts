@@ -1,182 +1,11 @@
 import type { SolverContext } from '../internal/context.ts';
-import { fdJacobian, fdTimeDerivative } from '../internal/jacobian.ts';
-import {
-  LuCompressed,
-  luCompress,
-  luFactor,
-  luSolve,
-  luSolveSparse,
-  luSolveTranspose,
-  minimumDegreeOrder,
-  SparseLu,
-} from '../internal/lu.ts';
 import { errorNorm } from '../internal/norm.ts';
+import { ProblemSystem } from '../internal/problem-system.ts';
 import type { Stepper } from '../internal/stepper.ts';
+import type { StageMatrixSystem } from '../internal/system.ts';
 import type { RosenbrockTableau } from './tableaus/rosenbrock-tableau.ts';
 
-/** Fill fraction of J's pattern above which W is treated as dense (no ordering, no sparse factors). */
-const SPARSE_MAX_PATTERN_DENSITY = 0.5;
-/** Off-diagonal fill fraction of the ordered factors below which the sparse factorisation is used. */
-const SPARSE_MAX_FILL = 0.6;
-/** Below this size W is always factorised densely (ROBER, n = 3: nothing to gain). */
-const SPARSE_MIN_N = 4;
-
-/**
- * Shared Jacobian / LU machinery of the stiff steppers: J from `problem.jacobian` or forward
- * differences, ∂f/∂t by forward difference, W = I/(h·γ) − J factorised in place. J is evaluated once per
- * accepted point and reused after a rejection (only W is refactorised for the new h).
- *
- * Sparse Jacobians (reaction networks): the union of J's nonzero patterns seen so far picks a
- * minimum-degree order and a symbolic factorisation (`SparseLu`, redone only when the pattern grows); W
- * is then factorised and solved on the nonzeros of its factors. When that would need a row exchange
- * (large steps), W is factorised densely with partial pivoting instead and solved with its compressed
- * factors. All workspaces are allocated here.
- */
-export class JacobianWorkspace {
-  readonly J: Float64Array;
-  readonly W: Float64Array;
-  readonly piv: Int32Array;
-  readonly dT: Float64Array;
-  private readonly cols: Int32Array;
-  /** J and dT are valid at the current point. */
-  fresh = false;
-  /** h·γ of the current factorisation (NaN when none). */
-  factoredHg = Number.NaN;
-  /** True when W is I − hγJ (Rosenbrock23) rather than I/(hγ) − J. */
-  private readonly scaledIdentity: boolean;
-  private readonly ytmp: Float64Array;
-  private readonly ftmp: Float64Array;
-  private readonly ctx: SolverContext;
-  /** Union of the nonzero patterns of J so far (row-major n×n). */
-  private readonly pattern: Uint8Array;
-  private patternNnz = 0;
-  /** The pattern is sparse enough for `sparse` (analysed for the current pattern). */
-  private sparsePattern = false;
-  private readonly sparse: SparseLu;
-  private readonly order: Int32Array;
-  private readonly orderAdj: Uint8Array;
-  private readonly orderDone: Uint8Array;
-  /** 0: dense factors in W; 1: sparse factors in `sparse`; 2: dense factors, solved compressed. */
-  private mode = 0;
-  private readonly compressed: LuCompressed;
-
-  constructor(ctx: SolverContext, scaledIdentity = false) {
-    const n = ctx.n;
-    this.ctx = ctx;
-    this.J = new Float64Array(n * n);
-    this.W = new Float64Array(n * n);
-    this.piv = new Int32Array(n);
-    this.cols = new Int32Array(n);
-    this.dT = new Float64Array(n);
-    this.ytmp = new Float64Array(n);
-    this.ftmp = new Float64Array(n);
-    this.scaledIdentity = scaledIdentity;
-    this.pattern = new Uint8Array(n * n);
-    this.sparse = new SparseLu(n);
-    this.order = new Int32Array(n);
-    this.orderAdj = new Uint8Array(n * n);
-    this.orderDone = new Uint8Array(n);
-    this.compressed = new LuCompressed(n);
-  }
-
-  /** Evaluates J and ∂f/∂t at (t, y) with f0 = f(t, y). */
-  evaluate(t: number, y: Float64Array, f0: Float64Array, h: number): void {
-    const ctx = this.ctx;
-    if (ctx.jacobian !== undefined) {
-      ctx.jacobian(t, y, ctx.p, this.J);
-    } else {
-      fdJacobian(this.J, ctx, t, y, f0, this.ytmp, this.ftmp);
-    }
-    ctx.stats.jacobianEvals++;
-    if (ctx.tgrad !== undefined) ctx.tgrad(t, y, ctx.p, this.dT);
-    else fdTimeDerivative(this.dT, ctx, t, y, f0, h);
-    this.fresh = true;
-    this.factoredHg = Number.NaN;
-    this.updatePattern();
-  }
-
-  /**
-   * Marks `J`, written by the caller (the gradient code evaluates it through its own derivative
-   * sources), as the current Jacobian: updates the sparsity pattern as `evaluate` does. `dT` is left alone.
-   */
-  loadJacobian(): void {
-    this.fresh = true;
-    this.factoredHg = Number.NaN;
-    this.updatePattern();
-  }
-
-  /** Grows the pattern union with J's nonzeros; re-orders and re-analyses when it grew. */
-  private updatePattern(): void {
-    const n = this.ctx.n;
-    const { J, pattern } = this;
-    const nn = n * n;
-    if (this.patternNnz > SPARSE_MAX_PATTERN_DENSITY * nn) return;
-    let added = 0;
-    for (let i = 0; i < nn; i++) {
-      if (pattern[i] === 0 && J[i] !== 0) {
-        pattern[i] = 1;
-        added++;
-      }
-    }
-    if (added === 0) return;
-    this.patternNnz += added;
-    this.sparsePattern = false;
-    if (n < SPARSE_MIN_N || this.patternNnz > SPARSE_MAX_PATTERN_DENSITY * nn) return;
-    minimumDegreeOrder(this.order, pattern, n, this.orderAdj, this.orderDone);
-    this.sparsePattern = this.sparse.analyse(pattern, this.order) - n < SPARSE_MAX_FILL * (nn - n);
-  }
-
-  /** Forms and factorises W for h·γ = hg; returns false when W is singular. */
-  factor(hg: number): boolean {
-    const n = this.ctx.n;
-    const { J, W } = this;
-    const nn = n * n;
-    const scale = this.scaledIdentity ? -hg : -1;
-    const shift = this.scaledIdentity ? 1 : 1 / hg;
-    this.ctx.stats.luFactorizations++;
-    this.factoredHg = hg;
-    if (this.sparsePattern && this.sparse.factor(J, scale, shift)) {
-      this.mode = 1;
-      return true;
-    }
-    for (let i = 0; i < nn; i++) W[i] = scale * J[i];
-    for (let i = 0; i < n; i++) W[i * n + i] += shift;
-    if (luFactor(W, this.piv, n, this.cols) === null) return false;
-    this.mode = 0;
-    if (this.sparsePattern && luCompress(this.compressed, W, n).nnz < SPARSE_MAX_FILL * (nn - n))
-      this.mode = 2;
-    return true;
-  }
-
-  /** Solves W x = b in place. */
-  solve(x: Float64Array): Float64Array {
-    this.ctx.stats.linearSolves++;
-    const mode = this.mode;
-    if (mode === 1) return this.sparse.solve(x);
-    if (mode === 2) return luSolveSparse(x, this.compressed, this.piv, this.ctx.n);
-    return luSolve(x, this.W, this.piv, this.ctx.n);
-  }
-
-  /** Solves Wᵀ x = b in place with the current factors (the discrete adjoint's transposed stage solves). */
-  solveTranspose(x: Float64Array): Float64Array {
-    this.ctx.stats.linearSolves++;
-    if (this.mode === 1) return this.sparse.solveTranspose(x);
-    // modes 0 and 2 keep the dense factors in W
-    return luSolveTranspose(x, this.W, this.piv, this.ctx.n);
-  }
-
-  /** ‖J‖_∞ (a cheap upper bound of the spectral radius, for stiffness switching). */
-  normInf(): number {
-    const n = this.ctx.n;
-    let max = 0;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s += Math.abs(this.J[i * n + j]);
-      if (s > max) max = s;
-    }
-    return max;
-  }
-}
+const SQRT_EPS = Math.sqrt(Number.EPSILON);
 
 /** Thrown inside a step when W is singular; the driver rejects the step and shrinks h. */
 export const SINGULAR = -1;
@@ -193,9 +22,12 @@ export class RosenbrockStepper implements Stepper {
   readonly adaptive = true;
   readonly denseVectors: number;
   readonly f0: Float64Array;
-  readonly jac: JacobianWorkspace;
+  /** The system this stepper advances (a plain problem: `ProblemSystem`). */
+  readonly sys: StageMatrixSystem;
   /** Stage increments k_i, row-major s×n. */
   readonly k: Float64Array;
+  /** ∂F/∂t at the current point. */
+  readonly dT: Float64Array;
   /** The last step hit a singular W. */
   singular = false;
 
@@ -206,17 +38,20 @@ export class RosenbrockStepper implements Stepper {
   private readonly fu: Float64Array;
   private readonly err: Float64Array;
   private t0 = Number.NaN;
+  /** ∂F/∂t (and the system's Jacobian) belong to the current point. */
+  private pointReady = false;
 
-  constructor(ctx: SolverContext, tab: RosenbrockTableau) {
+  constructor(ctx: SolverContext, tab: RosenbrockTableau, sys: StageMatrixSystem = new ProblemSystem(ctx)) {
     const n = ctx.n;
     this.ctx = ctx;
     this.tab = tab;
+    this.sys = sys;
     this.name = tab.name;
     this.order = tab.order;
     this.controlOrder = tab.embeddedOrder + 1;
     this.denseVectors = tab.denseRows;
     this.f0 = new Float64Array(n);
-    this.jac = new JacobianWorkspace(ctx);
+    this.dT = new Float64Array(n);
     this.k = new Float64Array(tab.stages * n);
     this.kv = [];
     for (let i = 0; i < tab.stages; i++) this.kv.push(this.k.subarray(i * n, (i + 1) * n));
@@ -227,31 +62,24 @@ export class RosenbrockStepper implements Stepper {
 
   reset(t: number, y: Float64Array, f0?: Float64Array): void {
     if (f0 !== undefined) this.f0.set(f0);
-    else {
-      this.ctx.rhs(t, y, this.ctx.p, this.f0);
-      this.ctx.stats.rhsEvals++;
-    }
-    this.jac.fresh = false;
+    else this.sys.rhs(t, y, this.f0);
+    this.pointReady = false;
     this.t0 = t;
   }
 
   step(t: number, h: number, y: Float64Array, yNew: Float64Array): number {
-    const { ctx, tab, jac, k, kv, u, fu } = this;
+    const { ctx, tab, sys, k, kv, u, fu, dT } = this;
     const n = ctx.n;
     const s = tab.stages;
     const { a, C, c, d, b, e } = tab;
     this.singular = false;
-    if (!jac.fresh || this.t0 !== t) {
-      jac.evaluate(t, y, this.f0, h);
+    if (!this.pointReady || this.t0 !== t) {
+      sys.invalidate?.();
+      if (!sys.prepare(t, y, 1 / (h * tab.gamma), this.f0)) return this.singularStep();
+      this.timeDerivative(t, h, y);
+      this.pointReady = true;
       this.t0 = t;
-    }
-    const hg = h * tab.gamma;
-    if (jac.factoredHg !== hg && !jac.factor(hg)) {
-      jac.factoredHg = Number.NaN;
-      this.singular = true;
-      return Number.POSITIVE_INFINITY;
-    }
-    const dT = jac.dT;
+    } else if (!sys.prepare(t, y, 1 / (h * tab.gamma), this.f0)) return this.singularStep();
     const invH = 1 / h;
     for (let i = 0; i < s; i++) {
       const row = i * s;
@@ -274,11 +102,10 @@ export class RosenbrockStepper implements Stepper {
           u[m] = accA;
           ki[m] = accC;
         }
-        ctx.rhs(t + c[i] * h, u, ctx.p, fu);
-        ctx.stats.rhsEvals++;
+        sys.rhs(t + c[i] * h, u, fu);
         for (let m = 0; m < n; m++) ki[m] = fu[m] + ki[m] * invH + hd * dT[m];
       }
-      jac.solve(ki);
+      sys.solve(ki);
     }
     const err = this.err;
     for (let m = 0; m < n; m++) {
@@ -294,10 +121,29 @@ export class RosenbrockStepper implements Stepper {
     return errorNorm(err, y, yNew, ctx.rtol, ctx.atol, n);
   }
 
+  private singularStep(): number {
+    this.singular = true;
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /** ∂F/∂t at (t, y): the system's `tgrad`, else a forward difference (one evaluation). */
+  private timeDerivative(t: number, h: number, y: Float64Array): void {
+    const { sys, dT, f0 } = this;
+    if (sys.tgrad !== undefined) {
+      sys.tgrad(t, y, dT);
+      return;
+    }
+    let dt = SQRT_EPS * Math.max(Math.abs(t), Math.abs(h), 1e-10);
+    const t1 = t + dt;
+    dt = t1 - t;
+    sys.rhs(t1, y, dT);
+    const inv = 1 / dt;
+    for (let i = 0; i < dT.length; i++) dT[i] = (dT[i] - f0[i]) * inv;
+  }
+
   accept(tNew: number, yNew: Float64Array): void {
-    this.ctx.rhs(tNew, yNew, this.ctx.p, this.f0);
-    this.ctx.stats.rhsEvals++;
-    this.jac.fresh = false;
+    this.sys.rhs(tNew, yNew, this.f0);
+    this.pointReady = false;
     this.t0 = tNew;
   }
 

@@ -1,7 +1,7 @@
 import type { SolverContext } from '../internal/context.ts';
+import { JacobianWorkspace } from '../internal/jacobian-workspace.ts';
 import { errorNorm } from '../internal/norm.ts';
 import type { Stepper } from '../internal/stepper.ts';
-import { JacobianWorkspace } from './rosenbrock.ts';
 
 const D = 1 / (2 + Math.SQRT2);
 const E32 = 6 + Math.SQRT2;

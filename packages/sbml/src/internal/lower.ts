@@ -43,6 +43,11 @@ export interface LoweredEvent {
   readonly trigger: NodeId;
   /** Root function: positive where the trigger is (about to be) true, crossing zero where it switches. */
   readonly root: NodeId;
+  /**
+   * The trigger's atoms: a − b for every relation a ⋈ b inside it (piecewise conditions and assignment
+   * rules included) that depends on t or y. The trigger can only change where one of them crosses zero.
+   */
+  readonly atoms: readonly NodeId[];
   readonly delay: NodeId | undefined;
   readonly priority: NodeId | undefined;
   readonly initialValue: boolean;
@@ -245,8 +250,8 @@ class Lowering {
         kind,
         role: 'param',
         index: this.paramIds.length,
-        // A constant species keeps its value (a concentration unless hasOnlySubstanceUnits) even if its compartment changes.
-        stores: s && !s.constant ? 'amount' : 'value',
+        // A species outside reactions and rules keeps its amount when its compartment changes (constant ones too).
+        stores: s ? 'amount' : 'value',
       });
       this.paramIds.push(id);
       this.declaredP.push(declared);
@@ -452,6 +457,9 @@ class Lowering {
       const s = this.species.get(id) as Species;
       const terms: NodeId[] = [];
       for (const r of this.model.reactions) {
+        // Only reactions that change this species: another reaction's rate may use rateOf(id).
+        if (!r.reactants.some((sr) => sr.species === id) && !r.products.some((sr) => sr.species === id))
+          continue;
         const rate = this.value(r.id);
         for (const sr of r.reactants)
           if (sr.species === id) terms.push(d.neg(d.mul([this.stoichiometry(sr, false), rate])));
@@ -573,6 +581,7 @@ class Lowering {
       id: e.id,
       trigger,
       root,
+      atoms: this.relationAtoms(trigger),
       delay: e.delay ? this.lower(e.delay, scope, false, `delay of ${e.id}`) : undefined,
       priority: e.priority ? this.lower(e.priority, scope, false, `priority of ${e.id}`) : undefined,
       initialValue: e.initialValue,
@@ -580,6 +589,26 @@ class Lowering {
       useValuesFromTriggerTime: e.useValuesFromTriggerTime,
       assignments,
     };
+  }
+
+  /** a − b for each relation a ⋈ b under `node` that depends on t or y (deduplicated). */
+  relationAtoms(node: NodeId): NodeId[] {
+    const d = this.dag;
+    const atoms: NodeId[] = [];
+    const seen = new Set<NodeId>();
+    for (const id of d.topo([node])) {
+      const x = d.node(id);
+      if (
+        !(x.op === 'lt' || x.op === 'le' || x.op === 'gt' || x.op === 'ge' || x.op === 'eq' || x.op === 'ne')
+      )
+        continue;
+      const g = d.sub(x.args[0], x.args[1]);
+      if (d.isConst(g) || seen.has(g)) continue;
+      if (!d.topo([g]).some((z) => d.node(z).op === 'y' || d.node(z).op === 't')) continue;
+      seen.add(g);
+      atoms.push(g);
+    }
+    return atoms;
   }
 
   /** A continuous function whose sign follows the trigger: positive when true (relations give differences). */
@@ -666,7 +695,7 @@ class Lowering {
         return this.lower(f.body, inner, init, element, depth + 20);
       }
       case 'apply':
-        return this.lowerApply(expr.op, expr.args, L, d, init, element);
+        return this.lowerApply(expr.op, expr.args, L, d, init, element, scope);
     }
   }
 
@@ -677,6 +706,7 @@ class Lowering {
     d: Dag,
     init: boolean,
     element: string,
+    scope: ReadonlyMap<string, NodeId>,
   ): NodeId {
     if (op === 'rateOf') {
       const a = args[0];
@@ -686,6 +716,21 @@ class Lowering {
           element,
           'Write rateOf(<ci> id </ci>).',
         );
+      // A local parameter (or function argument) shadows the global symbol: differentiate what it stands for.
+      const local = scope.get(a.name);
+      if (local !== undefined) {
+        if (!init) return this.timeDerivative(local);
+        if (d.node(local).op === 'p' || d.isConst(local)) return d.const(0);
+        throw new OdeonError(
+          'UnsupportedSbmlFeature',
+          `rateOf of a function argument in the initial value of ${element} is not supported.`,
+          {
+            feature: 'rateOf',
+            element,
+            hint: 'Apply rateOf to a model symbol outside the function definition.',
+          },
+        );
+      }
       const info = this.symbols.get(a.name);
       if (!info) throw semantic(`rateOf of undeclared ${a.name}.`, element, 'Declare it.');
       const rate =

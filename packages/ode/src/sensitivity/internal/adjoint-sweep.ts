@@ -91,7 +91,7 @@ class AdjointSystem implements StiffSystem {
     }
   }
 
-  prepare(s: number, _lambda: Vec, c: number): void {
+  prepare(s: number, _lambda: Vec, c: number): boolean {
     const { J } = this;
     const n = this.size;
     const t = this.tBase - s;
@@ -100,6 +100,7 @@ class AdjointSystem implements StiffSystem {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = -J[j * n + i];
     for (let i = 0; i < n; i++) a[i * n + i] += c;
     this.lu.factorInPlace(t);
+    return true;
   }
 
   solve(x: Vec): void {

@@ -2,7 +2,7 @@
 
 import { OdeonError } from '../../errors.ts';
 import { emptyStats } from '../../internal/context.ts';
-import { JacobianWorkspace } from '../../solvers/rosenbrock.ts';
+import { JacobianWorkspace } from '../../internal/jacobian-workspace.ts';
 import { RODAS4_TABLEAU } from '../../solvers/tableaus/rodas4.ts';
 import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
 import type { OdeProblem, Vec } from '../../types.ts';
@@ -27,11 +27,15 @@ export interface GradientContext {
   readonly integral: IntegralLoss | undefined;
   readonly method: GradientMethod;
   readonly rtol: number;
-  readonly atol: number;
+  /** Per-component absolute tolerance (length n). */
+  readonly atol: Float64Array;
   readonly adjointRtol: number;
   /** Undefined: `defaultAdjointAtol`. */
   readonly adjointAtol: number | undefined;
   readonly maxSteps: number;
+  /** Initial step (NaN: Hairer's selection) and largest step of the forward solve. */
+  readonly dt0: number;
+  readonly dtMax: number;
   readonly checkpoints: number | undefined;
   readonly checkpointEvery?: number | undefined;
   readonly deriv: Derivatives;
@@ -91,7 +95,7 @@ export class ProblemSystem implements StiffSystem {
       jacobian: undefined,
       tgrad: undefined,
       rtol: ctx.rtol,
-      atol: new Float64Array(ctx.n).fill(ctx.atol),
+      atol: ctx.atol,
       stats: emptyStats(),
     });
     const { tgrad } = ctx.problem;
@@ -102,7 +106,7 @@ export class ProblemSystem implements StiffSystem {
     this.ctx.deriv.rhs(t, y, out);
   }
 
-  prepare(t: number, y: Vec, c: number): void {
+  prepare(t: number, y: Vec, c: number): boolean {
     this.ctx.deriv.jacobian(t, y, this.ws.J);
     this.ws.loadJacobian();
     if (!this.ws.factor(1 / c)) {
@@ -111,6 +115,7 @@ export class ProblemSystem implements StiffSystem {
         hint: 'Check the Jacobian for NaN/Inf, or loosen the tolerances.',
       });
     }
+    return true;
   }
 
   solve(x: Vec): void {

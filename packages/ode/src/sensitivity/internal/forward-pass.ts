@@ -53,6 +53,8 @@ export function forwardPass(ctx: GradientContext, hooks: ForwardPassHooks = {}):
       atol: ctx.atol,
       stops,
       maxSteps: ctx.maxSteps,
+      dtMax: ctx.dtMax,
+      ...(Number.isNaN(ctx.dt0) ? {} : { h0: Math.min(ctx.dt0, ctx.t1 - ctx.t0) }),
       ...(ctx.fixedSteps ? { fixedSteps: ctx.fixedSteps } : {}),
     },
     {

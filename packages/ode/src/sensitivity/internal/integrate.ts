@@ -16,6 +16,8 @@ export interface IntegrateOptions {
   /** Strictly increasing times in (t0, t1]; the last one is the end of the integration. */
   readonly stops: Float64Array;
   readonly h0?: number;
+  /** Largest allowed step (default: unbounded). */
+  readonly dtMax?: number;
   readonly maxSteps: number;
   /** Fixed step sequence to replay (no error control), as used by the discrete adjoint. */
   readonly fixedSteps?: Float64Array;
@@ -99,6 +101,7 @@ export function integrate(
       });
     }
     if (fixed) h = fixed[fixedIndex];
+    else if (o.dtMax !== undefined && h > o.dtMax) h = o.dtMax;
     let hStep = h;
     let lands = false;
     if (t + 1.01 * hStep >= target || fixed) {

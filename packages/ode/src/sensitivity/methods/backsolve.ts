@@ -82,7 +82,7 @@ class BacksolveSystem implements StiffSystem {
     this.adjointRhs(t, y, Z.subarray(n, 2 * n), out.subarray(n, 2 * n), out.subarray(2 * n, 2 * n + np));
   }
 
-  prepare(s: number, Z: Vec, c: number): void {
+  prepare(s: number, Z: Vec, c: number): boolean {
     const { ctx, J, luY, luL } = this;
     const n = ctx.n;
     const t = this.tBase - s;
@@ -99,6 +99,7 @@ class BacksolveSystem implements StiffSystem {
     }
     luY.factorInPlace(t);
     luL.factorInPlace(t);
+    return true;
   }
 
   solve(x: Vec): void {
@@ -154,7 +155,7 @@ export function backsolveGradient(ctx: GradientContext): MethodResult {
   stopT.push(t0);
   const stops = stopT.map((t) => t1 - t);
   const atol = new Float64Array(2 * n);
-  atol.fill(ctx.atol, 0, n);
+  atol.set(ctx.atol, 0);
   atol.fill(defaultAdjointAtol(ctx, fwd.obsY), n, 2 * n);
   try {
     integrate(

@@ -46,7 +46,7 @@ function typicalMagnitudes(ctx: GradientContext, obsY: Float64Array): Float64Arr
   const typ = new Float64Array(n);
   for (let q = 0; q < n; q++) typ[q] = Math.abs(y0[q]);
   for (let i = 0; i < obsY.length; i++) typ[i % n] = Math.max(typ[i % n], Math.abs(obsY[i]));
-  for (let q = 0; q < n; q++) if (!(typ[q] > 0)) typ[q] = ctx.atol / ctx.rtol;
+  for (let q = 0; q < n; q++) if (!(typ[q] > 0)) typ[q] = ctx.atol[q] / ctx.rtol;
   return typ;
 }
 

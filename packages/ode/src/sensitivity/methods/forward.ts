@@ -72,7 +72,7 @@ class SensitivitySystem implements StiffSystem {
     }
   }
 
-  prepare(t: number, Y: Vec, c: number): void {
+  prepare(t: number, Y: Vec, c: number): boolean {
     const { ctx, J } = this;
     const n = ctx.n;
     this.tPrep = t;
@@ -83,6 +83,7 @@ class SensitivitySystem implements StiffSystem {
     for (let i = 0; i < n * n; i++) a[i] = -J[i];
     for (let i = 0; i < n; i++) a[i * n + i] += c;
     this.lu.factorInPlace(t);
+    return true;
   }
 
   solve(x: Vec): void {
@@ -156,6 +157,8 @@ export function forwardGradient(ctx: GradientContext): MethodResult {
       atol: ctx.atol,
       stops: interp ? Float64Array.of(ctx.t1) : forwardStops(ctx),
       maxSteps: ctx.maxSteps,
+      dtMax: ctx.dtMax,
+      ...(Number.isNaN(ctx.dt0) ? {} : { h0: Math.min(ctx.dt0, ctx.t1 - ctx.t0) }),
     },
     {
       dense: interp,

@@ -1,4 +1,5 @@
 import type { SolveStats, Vec } from '../../types.ts';
+import type { DerivativeReport } from '../derivatives.ts';
 
 /** What each method returns to `gradient()` (which adds the derivative report). */
 export interface MethodResult {
@@ -12,4 +13,6 @@ export interface MethodResult {
   readonly checkpoints: number;
   readonly forwardSteps: number;
   readonly quadratureError: number;
+  /** Summed over segments (events, tstops); absent: the context's own report. */
+  readonly derivatives?: DerivativeReport;
 }

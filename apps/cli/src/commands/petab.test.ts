@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedDir } from '@odeon/testkit';
+import { describe, expect, it } from 'vitest';
+import { captureIo as capture } from '../capture-io.ts';
+import { run } from '../main.ts';
+
+const suite = join(sharedDir(), 'petab-suite', 'v1.0.0');
+const solution = (id: string) => {
+  const text = readFileSync(join(suite, id, `_${id}_solution.yaml`), 'utf8');
+  const get = (key: string) => Number(new RegExp(`^${key}: (.*)$`, 'm').exec(text)?.[1]);
+  return { llh: get('llh'), chi2: get('chi2') };
+};
+
+describe('odeon petab', () => {
+  it('llh --json prints llh, chi2, nllh and wallMs matching the suite (preequilibration case)', async () => {
+    const io = capture();
+    expect(await run(['petab', 'llh', join(suite, '0009', '_0009.yaml'), '--json'], io)).toBe(0);
+    const r = JSON.parse(io.out) as { llh: number; chi2: number; nllh: number; wallMs: number };
+    expect(r.llh).toBeCloseTo(solution('0009').llh, 3);
+    expect(r.chi2).toBeCloseTo(solution('0009').chi2, 3);
+    expect(r.nllh).toBe(-r.llh);
+    expect(r.wallMs).toBeGreaterThan(0);
+  });
+  it('llh --parameters replaces nominal values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'petab-'));
+    const file = join(dir, 'p.tsv');
+    writeFileSync(file, 'parameterId\tvalue\nk1\t0.3\n');
+    const a = capture();
+    const b = capture();
+    await run(['petab', 'llh', join(suite, '0001', '_0001.yaml'), '--json'], a);
+    expect(
+      await run(['petab', 'llh', join(suite, '0001', '_0001.yaml'), '--json', '--parameters', file], b),
+    ).toBe(0);
+    expect(JSON.parse(b.out).llh).not.toBeCloseTo(JSON.parse(a.out).llh, 3);
+  });
+  it('simulate prints the PEtab simulation table', async () => {
+    const io = capture();
+    expect(await run(['petab', 'simulate', join(suite, '0008', '_0008.yaml')], io)).toBe(0);
+    const lines = io.out.trim().split('\n');
+    expect(lines[0].split('\t')).toContain('simulation');
+    const expected = readFileSync(join(suite, '0008', '_simulations.tsv'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines.length).toBe(expected.length);
+  });
+  it('refuses a PEtab 2 problem with a typed error', async () => {
+    const io = capture();
+    const v2 = join(sharedDir(), 'petab-suite', 'v2.0.0', '0001', '_0001.yaml');
+    expect(await run(['petab', 'llh', v2], io)).toBe(1);
+    expect(io.err).toContain('UnsupportedPetabFeature');
+  });
+});

@@ -1,0 +1,35 @@
+// Public API of @odeon/ensemble: explicit named re-exports only (see README.md).
+
+export { type EnsembleOptions, type EnsembleResult, runEnsemble } from './ensemble.ts';
+export type { EnsembleErrorCode } from './error-codes.ts';
+export {
+  describeError,
+  type EnsembleMember,
+  type MemberResult,
+  type MemberSolveOptions,
+  type Overrides,
+  solveMember,
+} from './member.ts';
+export {
+  createPool,
+  defaultWorkerScript,
+  type PoolOptions,
+  type RunTasksOptions,
+  runTasks,
+  type TaskRunner,
+} from './pool.ts';
+export { type BuiltProblem, buildProblem, fromProblem, type ProblemSource } from './problem-source.ts';
+export { type Distribution, type GridSpec, type SamplingSpec, sampleMembers } from './sampling.ts';
+export { serveWorker } from './serve-worker.ts';
+export { type EnsembleStats, ensembleStats, quantileSorted } from './stats.ts';
+export {
+  BUILTIN_HANDLERS,
+  type MembersTaskInput,
+  runTask,
+  solveMembersTask,
+  type Task,
+  type TaskHandler,
+  type TaskHandlers,
+  type TaskReply,
+  unwrapReply,
+} from './task.ts';

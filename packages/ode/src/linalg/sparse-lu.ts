@@ -1,0 +1,314 @@
+import { OdeonError } from '../errors.ts';
+import { minimumDegreeOrder } from './ordering.ts';
+import type { SparsityPattern } from './sparsity.ts';
+
+/** Options of `SparseLu`. */
+export interface SparseLuOptions {
+  /**
+   * Threshold partial pivoting: the diagonal entry stays the pivot while |a_kk| ≥ tol·max_i |a_ik|
+   * (KLU's default 0.001); a refactorisation whose pivot falls below this is redone with fresh pivoting.
+   */
+  readonly pivotTolerance?: number;
+  /** A fill-reducing column order; default: `minimumDegreeOrder` of A + Aᵀ. */
+  readonly order?: Int32Array;
+}
+
+const SPARSE_LU_DEFAULTS = { pivotTolerance: 1e-3 } as const;
+
+/**
+ * A sparse LU factorisation in the style of KLU (Davis & Palamadai Natarajan 2010), for a matrix A
+ * given in compressed sparse columns (`SparsityPattern` read column-wise: `rowPtr` = column pointers,
+ * `colIdx` = row indices; a CSR pattern passed here therefore describes Aᵀ, see `solveTranspose`).
+ *
+ * - `constructor`: symbolic analysis once per pattern (the fill-reducing column order, workspaces).
+ * - `factor(values)`: left-looking Gilbert–Peierls factorisation P·A·Q = L·U with threshold partial
+ *   pivoting (the diagonal is preferred, so the symmetric fill-reducing order survives).
+ * - `refactor(values)`: numeric refactorisation with the pivot sequence and the L/U patterns of the
+ *   last `factor` (no graph search, no allocation); returns false when a pivot fails the threshold
+ *   test, and the caller calls `factor` again.
+ * - `solve(x)` (A x = b) and `solveTranspose(x)` (Aᵀ x = b), in place.
+ *
+ * Singular matrices raise `SingularMatrix` with the column (and the row) at fault.
+ */
+export class SparseLu {
+  readonly n: number;
+  /** The column order Q: column k of the factors is column `q[k]` of A. */
+  readonly q: Int32Array;
+  /** Row permutation: row i of A is row `pinv[i]` of the factors. */
+  readonly pinv: Int32Array;
+  private readonly colPtr: Int32Array;
+  private readonly rowIdx: Int32Array;
+  private readonly tol: number;
+  // factors (CSC): L unit lower with its diagonal first in each column, U with its diagonal last
+  private lp: Int32Array;
+  private li: Int32Array;
+  private lx: Float64Array;
+  private up: Int32Array;
+  private ui: Int32Array;
+  private ux: Float64Array;
+  private readonly x: Float64Array;
+  private readonly xi: Int32Array;
+  private readonly stack: Int32Array;
+  private readonly pstack: Int32Array;
+  private readonly mark: Int32Array;
+  private stamp = 0;
+  /** A factorisation is available. */
+  factored = false;
+
+  constructor(pattern: SparsityPattern, options: SparseLuOptions = {}) {
+    const n = pattern.n;
+    this.n = n;
+    this.colPtr = pattern.rowPtr;
+    this.rowIdx = pattern.colIdx;
+    this.tol = options.pivotTolerance ?? SPARSE_LU_DEFAULTS.pivotTolerance;
+    this.q = options.order ?? minimumDegreeOrder(pattern);
+    this.pinv = new Int32Array(n);
+    const cap = Math.max(4 * pattern.rowPtr[n], n) + n;
+    this.lp = new Int32Array(n + 1);
+    this.li = new Int32Array(cap);
+    this.lx = new Float64Array(cap);
+    this.up = new Int32Array(n + 1);
+    this.ui = new Int32Array(cap);
+    this.ux = new Float64Array(cap);
+    this.x = new Float64Array(n);
+    this.xi = new Int32Array(n);
+    this.stack = new Int32Array(n);
+    this.pstack = new Int32Array(n);
+    this.mark = new Int32Array(n).fill(-1);
+  }
+
+  /** Stored entries of L and U (with both diagonals). */
+  get factorNnz(): number {
+    return this.lp[this.n] + this.up[this.n];
+  }
+
+  /**
+   * Full numeric factorisation with threshold partial pivoting; `values` are A's entries in the
+   * pattern's order. Throws `SingularMatrix` when a column has no usable pivot.
+   */
+  factor(values: Float64Array): void {
+    const { n, colPtr, rowIdx, q, pinv, x, xi, tol } = this;
+    pinv.fill(-1);
+    let lnz = 0;
+    let unz = 0;
+    this.factored = false;
+    for (let k = 0; k < n; k++) {
+      this.lp[k] = lnz;
+      this.up[k] = unz;
+      if (lnz + n > this.li.length) this.growL(lnz + n);
+      if (unz + n > this.ui.length) this.growU(unz + n);
+      const { lp, li, lx, ui, ux } = this;
+      const col = q[k];
+      // x = L \ A(:, col) on the reach of A(:, col) in the graph of L
+      const top = this.reach(col, lp, li, k);
+      for (let p = top; p < n; p++) x[xi[p]] = 0;
+      for (let p = colPtr[col]; p < colPtr[col + 1]; p++) x[rowIdx[p]] = values[p];
+      for (let p = top; p < n; p++) {
+        const j = xi[p];
+        const jj = pinv[j];
+        if (jj < 0) continue;
+        const xj = x[j];
+        const end = jj === k ? lnz : lp[jj + 1];
+        for (let r = lp[jj] + 1; r < end; r++) x[li[r]] -= lx[r] * xj;
+      }
+      // pivot: the largest candidate, but the diagonal (row col) when it passes the threshold
+      let ipiv = -1;
+      let amax = -1;
+      for (let p = top; p < n; p++) {
+        const i = xi[p];
+        if (pinv[i] < 0) {
+          const a = Math.abs(x[i]);
+          if (a > amax) {
+            amax = a;
+            ipiv = i;
+          }
+        } else {
+          ui[unz] = pinv[i];
+          ux[unz++] = x[i];
+        }
+      }
+      if (ipiv < 0 || !(amax > 0) || !Number.isFinite(amax)) throw this.singular(k, col, ipiv);
+      if (pinv[col] < 0 && Math.abs(x[col]) >= tol * amax && x[col] !== 0) ipiv = col;
+      const pivot = x[ipiv];
+      ui[unz] = k;
+      ux[unz++] = pivot;
+      pinv[ipiv] = k;
+      li[lnz] = ipiv;
+      lx[lnz++] = 1;
+      for (let p = top; p < n; p++) {
+        const i = xi[p];
+        if (pinv[i] < 0) {
+          li[lnz] = i;
+          lx[lnz++] = x[i] / pivot;
+        }
+        x[i] = 0;
+      }
+    }
+    this.lp[n] = lnz;
+    this.up[n] = unz;
+    // L's row indices in pivot order, so that refactor and the solves work in factor coordinates
+    for (let p = 0; p < lnz; p++) this.li[p] = pinv[this.li[p]];
+    this.factored = true;
+  }
+
+  /**
+   * Numeric refactorisation on the pivot sequence and patterns of the last `factor` (no allocation).
+   * Returns false (factors invalid) when a pivot is zero, non-finite or fails the threshold test against
+   * its column; call `factor` then.
+   */
+  refactor(values: Float64Array): boolean {
+    if (!this.factored) return false;
+    const { n, colPtr, rowIdx, q, pinv, x, lp, li, lx, up, ui, ux, tol } = this;
+    for (let k = 0; k < n; k++) {
+      const col = q[k];
+      for (let p = colPtr[col]; p < colPtr[col + 1]; p++) x[pinv[rowIdx[p]]] = values[p];
+      const uEnd = up[k + 1] - 1;
+      for (let p = up[k]; p < uEnd; p++) {
+        const j = ui[p];
+        const xj = x[j];
+        ux[p] = xj;
+        x[j] = 0;
+        if (xj === 0) continue;
+        const end = lp[j + 1];
+        for (let r = lp[j] + 1; r < end; r++) x[li[r]] -= lx[r] * xj;
+      }
+      const pivot = x[k];
+      x[k] = 0;
+      ux[uEnd] = pivot;
+      const lEnd = lp[k + 1];
+      let amax = Math.abs(pivot);
+      for (let r = lp[k] + 1; r < lEnd; r++) {
+        const a = Math.abs(x[li[r]]);
+        if (a > amax) amax = a;
+      }
+      if (!(Math.abs(pivot) >= tol * amax) || pivot === 0 || !Number.isFinite(amax)) {
+        for (let r = lp[k] + 1; r < lEnd; r++) x[li[r]] = 0;
+        this.factored = false;
+        return false;
+      }
+      const inv = 1 / pivot;
+      for (let r = lp[k] + 1; r < lEnd; r++) {
+        const i = li[r];
+        lx[r] = x[i] * inv;
+        x[i] = 0;
+      }
+    }
+    return true;
+  }
+
+  /** Solves A x = b in place (`x` holds b on entry). */
+  solve(x: Float64Array): Float64Array {
+    const { n, q, pinv, lp, li, lx, up, ui, ux } = this;
+    const w = this.x;
+    for (let i = 0; i < n; i++) w[pinv[i]] = x[i];
+    for (let k = 0; k < n; k++) {
+      const wk = w[k];
+      if (wk === 0) continue;
+      const end = lp[k + 1];
+      for (let r = lp[k] + 1; r < end; r++) w[li[r]] -= lx[r] * wk;
+    }
+    for (let k = n - 1; k >= 0; k--) {
+      const end = up[k + 1] - 1;
+      const wk = w[k] / ux[end];
+      w[k] = wk;
+      if (wk === 0) continue;
+      for (let r = up[k]; r < end; r++) w[ui[r]] -= ux[r] * wk;
+    }
+    for (let k = 0; k < n; k++) {
+      x[q[k]] = w[k];
+      w[k] = 0;
+    }
+    return x;
+  }
+
+  /** Solves Aᵀ x = b in place (`x` holds b on entry). */
+  solveTranspose(x: Float64Array): Float64Array {
+    const { n, q, pinv, lp, li, lx, up, ui, ux } = this;
+    const w = this.x;
+    for (let k = 0; k < n; k++) w[k] = x[q[k]];
+    for (let k = 0; k < n; k++) {
+      const end = up[k + 1] - 1;
+      let s = w[k];
+      for (let r = up[k]; r < end; r++) s -= ux[r] * w[ui[r]];
+      w[k] = s / ux[end];
+    }
+    for (let k = n - 1; k >= 0; k--) {
+      const end = lp[k + 1];
+      let s = w[k];
+      for (let r = lp[k] + 1; r < end; r++) s -= lx[r] * w[li[r]];
+      w[k] = s;
+    }
+    for (let i = 0; i < n; i++) x[i] = w[pinv[i]];
+    w.fill(0);
+    return x;
+  }
+
+  /** Depth-first reach of the rows of A(:, col) through the columns of L done so far; returns top. */
+  private reach(col: number, lp: Int32Array, li: Int32Array, k: number): number {
+    const { n, colPtr, rowIdx, pinv, xi, stack, pstack, mark } = this;
+    const stamp = ++this.stamp;
+    let top = n;
+    for (let p0 = colPtr[col]; p0 < colPtr[col + 1]; p0++) {
+      const start = rowIdx[p0];
+      if (mark[start] === stamp) continue;
+      let head = 0;
+      stack[0] = start;
+      while (head >= 0) {
+        const j = stack[head];
+        const jj = pinv[j];
+        if (mark[j] !== stamp) {
+          mark[j] = stamp;
+          pstack[head] = jj < 0 ? 0 : lp[jj] + 1;
+        }
+        let done = true;
+        const end = jj < 0 ? 0 : jj === k ? pstack[head] : lp[jj + 1];
+        for (let p = pstack[head]; p < end; p++) {
+          const i = li[p];
+          if (mark[i] === stamp) continue;
+          pstack[head] = p + 1;
+          stack[++head] = i;
+          done = false;
+          break;
+        }
+        if (done) {
+          head--;
+          xi[--top] = j;
+        }
+      }
+    }
+    return top;
+  }
+
+  private singular(k: number, col: number, row: number): OdeonError {
+    this.factored = false;
+    return new OdeonError(
+      'SingularMatrix',
+      `The sparse matrix is singular: column ${col} has no nonzero pivot at elimination step ${k}.`,
+      {
+        column: col,
+        ...(row >= 0 ? { row } : {}),
+        hint: 'Check the Jacobian and its sparsity pattern (a missing entry or a structurally empty row/column makes the iteration matrix singular).',
+      },
+    );
+  }
+
+  private growL(min: number): void {
+    const cap = Math.max(min, 2 * this.li.length);
+    const li = new Int32Array(cap);
+    li.set(this.li);
+    const lx = new Float64Array(cap);
+    lx.set(this.lx);
+    this.li = li;
+    this.lx = lx;
+  }
+
+  private growU(min: number): void {
+    const cap = Math.max(min, 2 * this.ui.length);
+    const ui = new Int32Array(cap);
+    ui.set(this.ui);
+    const ux = new Float64Array(cap);
+    ux.set(this.ux);
+    this.ui = ui;
+    this.ux = ux;
+  }
+}

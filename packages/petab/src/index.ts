@@ -1,0 +1,41 @@
+// Public API of @odeon/petab: explicit named re-exports only (see README.md).
+export { type AugmentedModels, augmentModels, type ConditionTarget } from './augment.ts';
+export type { PetabErrorCode } from './error-codes.ts';
+export { type PetabLocation, petabFormatError, unsupportedPetab } from './errors.ts';
+export { newPointTerm, type PointTerm, pointTerm } from './noise.ts';
+export { type Evaluation, evaluate, priorTerm } from './objective.ts';
+export {
+  COMPILE_PROBLEM_DEFAULTS,
+  type CompileProblemOptions,
+  compileProblem,
+  type DeclaredRecipe,
+  type Experiment,
+  type ExperimentTrajectory,
+  type InitialState,
+  PetabModel,
+  type ResolvedMeasurement,
+  type ValueSource,
+} from './petab-model.ts';
+export { priorNegLog } from './priors.ts';
+export { loadProblem, type PetabProblem, type ReadFile, readProblem } from './problem.ts';
+export { fromScale, fromScaleDerivative, toScale } from './scale.ts';
+export { formatSimulationTable } from './simulation-table.ts';
+export {
+  STEADY_STATE_DEFAULTS,
+  type SteadyState,
+  type SteadyStateOptions,
+  steadyState,
+} from './steady-state.ts';
+export type {
+  NoiseDistribution,
+  ObservableTransformation,
+  ParameterScale,
+  PetabCondition,
+  PetabMeasurement,
+  PetabObservable,
+  PetabParameter,
+  PetabValue,
+  Prior,
+  PriorType,
+} from './tables.ts';
+export { parseTsv, type TsvTable } from './tsv.ts';

@@ -1,0 +1,349 @@
+import { type CompiledModel, compileModel, type ObservableKind, simulate } from '@odeon/sbml';
+import { type AugmentedModels, augmentModels, type ConditionTarget } from './augment.ts';
+import { unsupportedPetab } from './errors.ts';
+import type { PetabProblem } from './problem.ts';
+import { fromScale, toScale } from './scale.ts';
+import { type SteadyState, type SteadyStateOptions, steadyState } from './steady-state.ts';
+import type { PetabObservable, PetabParameter, PetabValue } from './tables.ts';
+
+/** Where a number comes from: a literal, or the linear value of a parameter-table entry. */
+export type ValueSource =
+  | { readonly kind: 'number'; readonly value: number }
+  | { readonly kind: 'table'; readonly index: number };
+
+/** Options of {@link compileProblem}. */
+export interface CompileProblemOptions {
+  /** Integration tolerances (default rtol 1e-8, atol 1e-12). */
+  readonly rtol?: number;
+  readonly atol?: number;
+  /** Steady-state options (preequilibration and `inf` time points). */
+  readonly steadyState?: SteadyStateOptions;
+  /** Maximum solver steps per integration segment. */
+  readonly maxSteps?: number;
+}
+
+export const COMPILE_PROBLEM_DEFAULTS = {
+  rtol: 1e-8,
+  atol: 1e-12,
+  steadyState: {},
+  maxSteps: 500_000,
+} satisfies Required<CompileProblemOptions>;
+
+/** One simulation: a simulation condition, optionally after a preequilibration condition. */
+export interface Experiment {
+  readonly preequilibration: string;
+  readonly condition: string;
+  /** Finite output times (sorted, unique). */
+  readonly times: Float64Array;
+  /** Whether some measurement is at steady state (`inf`). */
+  readonly steadyState: boolean;
+}
+
+/** A measurement row resolved against the compiled problem. */
+export interface ResolvedMeasurement {
+  readonly experiment: number;
+  /** Index into the experiment's times, or −1 for steady state. */
+  readonly timeIndex: number;
+  readonly observable: number;
+  readonly measurement: number;
+  /** (placeholder parameter index in p, source) pairs. */
+  readonly placeholders: readonly { readonly p: number; readonly source: ValueSource }[];
+}
+
+/** A condition's declared vector recipe: declared index → source. */
+export type DeclaredRecipe = ReadonlyMap<number, ValueSource>;
+
+/** Start of an experiment's simulation, with its preequilibration. */
+export interface InitialState {
+  readonly y0: Float64Array;
+  readonly p0: Float64Array;
+  readonly pre?: { readonly y0: Float64Array; readonly p: Float64Array; readonly state: SteadyState };
+}
+
+/** States and parameters of one experiment at its output times and steady state. */
+export interface ExperimentTrajectory {
+  /** Row-major times × n states. */
+  readonly y: Float64Array;
+  /** Row-major times × np parameters (events may change them). */
+  readonly p: Float64Array;
+  /** The state at steady state (when the experiment has `inf` measurements). */
+  readonly yInf?: Float64Array;
+  /** Initial state and parameters of the simulation (after preequilibration). */
+  readonly y0: Float64Array;
+  readonly p0: Float64Array;
+  readonly preequilibration?: {
+    readonly y0: Float64Array;
+    readonly p: Float64Array;
+    readonly state: SteadyState;
+  };
+  readonly steadyStateInfo?: SteadyState;
+}
+
+/**
+ * A PEtab problem compiled for simulation: the SBML model with PEtab's parameters, condition hooks and
+ * observables, the experiments (preequilibration + simulation condition pairs) and the measurement rows
+ * resolved to indices.
+ */
+export class PetabModel {
+  readonly problem: PetabProblem;
+  readonly options: Required<CompileProblemOptions>;
+  readonly models: AugmentedModels;
+  readonly sim: CompiledModel;
+  readonly obs: CompiledModel;
+  readonly parameterIds: readonly string[];
+  /** Indices (into the parameter table) of the estimated parameters, in table order. */
+  readonly estimated: readonly number[];
+  readonly experiments: readonly Experiment[];
+  readonly rows: readonly ResolvedMeasurement[];
+  /** Declared recipes per condition id. */
+  readonly recipes: ReadonlyMap<string, DeclaredRecipe>;
+  /** Per condition: state indices set by the condition (non-NaN initial values), reinitialised after preequilibration. */
+  readonly reinitialized: ReadonlyMap<string, readonly number[]>;
+  /** obs-model index of each sim state and parameter. */
+  readonly stateMap: Int32Array;
+  readonly paramMap: Int32Array;
+  /** obs-model state indices of each observable's value and noise. */
+  readonly outputIndex: readonly { readonly observable: number; readonly noise: number }[];
+  /** Kinds to read y and p back from the simulator's observer. */
+  private readonly readBack: { ids: string[]; kinds: ObservableKind[] };
+
+  constructor(problem: PetabProblem, options: CompileProblemOptions = {}) {
+    this.problem = problem;
+    this.options = { ...COMPILE_PROBLEM_DEFAULTS, ...options };
+    this.models = augmentModels(problem);
+    this.sim = compileModel(this.models.simulation, { compartmentsAsParameters: true });
+    this.obs = compileModel(this.models.observation, { compartmentsAsParameters: true });
+    const sim = this.sim;
+    const obsStates = new Map(this.obs.stateIds.map((id, i) => [id, i]));
+    const obsParams = new Map(this.obs.paramIds.map((id, i) => [id, i]));
+    this.stateMap = Int32Array.from(sim.stateIds, (id) => obsStates.get(id) ?? -1);
+    this.paramMap = Int32Array.from(sim.paramIds, (id) => obsParams.get(id) ?? -1);
+    this.outputIndex = this.models.outputs.map((o) => ({
+      observable: obsStates.get(o.observable) as number,
+      noise: obsStates.get(o.noise) as number,
+    }));
+    this.parameterIds = problem.parameters.map((p) => p.id);
+    this.estimated = problem.parameters.flatMap((p, i) => (p.estimate ? [i] : []));
+    const tableIndex = new Map(this.parameterIds.map((id, i) => [id, i]));
+    const simParam = new Map(sim.paramIds.map((id, k) => [id, k]));
+    const n = sim.n;
+    const source = (v: PetabValue): ValueSource => {
+      if (v.kind === 'number') return v;
+      const j = tableIndex.get(v.id);
+      if (j !== undefined) return { kind: 'table', index: j };
+      // A model parameter not in the table: its declared value.
+      const k = simParam.get(v.id) as number;
+      return { kind: 'number', value: sim.declared[n + k] };
+    };
+    // Base recipe: table parameters that are model parameters.
+    const base = new Map<number, ValueSource>();
+    this.parameterIds.forEach((id, j) => {
+      const k = simParam.get(id);
+      if (k !== undefined) base.set(n + k, { kind: 'table', index: j });
+    });
+    const recipes = new Map<string, DeclaredRecipe>();
+    const reinit = new Map<string, number[]>();
+    for (const c of problem.conditions) {
+      const r = new Map(base);
+      const states: number[] = [];
+      for (const [target, v] of c.values) {
+        const t = this.models.targets.get(target) as ConditionTarget;
+        if (t.kind === 'parameter') {
+          if (v.kind === 'number' && Number.isNaN(v.value)) continue;
+          r.set(n + (simParam.get(t.id) as number), source(v));
+        } else {
+          const set = !(v.kind === 'number' && Number.isNaN(v.value));
+          r.set(n + (simParam.get(t.useParam) as number), { kind: 'number', value: set ? 1 : 0 });
+          if (set) {
+            r.set(n + (simParam.get(t.valueParam) as number), source(v));
+            const info = sim.symbols.get(t.id);
+            if (info?.role === 'state') states.push(info.index);
+          }
+        }
+      }
+      recipes.set(c.id, r);
+      reinit.set(c.id, states);
+    }
+    this.recipes = recipes;
+    this.reinitialized = reinit;
+
+    // Experiments and rows.
+    const expIndex = new Map<string, number>();
+    const expTimes: number[][] = [];
+    const exps: { pre: string; cond: string; inf: boolean }[] = [];
+    const obsIndex = new Map(problem.observables.map((o, i) => [o.id, i]));
+    for (const m of problem.measurements) {
+      const key = `${m.preequilibrationConditionId}\u0000${m.simulationConditionId}`;
+      let e = expIndex.get(key);
+      if (e === undefined) {
+        e = exps.length;
+        expIndex.set(key, e);
+        exps.push({ pre: m.preequilibrationConditionId, cond: m.simulationConditionId, inf: false });
+        expTimes.push([]);
+      }
+      if (Number.isFinite(m.time)) expTimes[e].push(m.time);
+      else exps[e].inf = true;
+    }
+    const experiments = exps.map((x, e) => ({
+      preequilibration: x.pre,
+      condition: x.cond,
+      times: Float64Array.from([...new Set(expTimes[e])].sort((a, b) => a - b)),
+      steadyState: x.inf,
+    }));
+    this.experiments = experiments;
+    const needsSteady = experiments.some((x) => x.preequilibration !== '' || x.steadyState);
+    if (needsSteady && sim.events.length > 0)
+      throw unsupportedPetab(
+        'events with preequilibration or steady-state measurements',
+        'The model has events and the problem needs steady states; events during steady-state searches are not supported.',
+        'Remove the preequilibration or the inf time points, or the events.',
+      );
+    const phIndex = (id: string): number => this.paramMap[simParam.get(id) as number];
+    this.rows = problem.measurements.map((m) => {
+      const e = expIndex.get(`${m.preequilibrationConditionId}\u0000${m.simulationConditionId}`) as number;
+      const o = obsIndex.get(m.observableId) as number;
+      const ob = problem.observables[o];
+      const placeholders = [
+        ...m.observableParameters.map((v, k) => ({
+          p: phIndex(`observableParameter${k + 1}_${ob.id}`),
+          source: source(v),
+        })),
+        ...m.noiseParameters.map((v, k) => ({
+          p: phIndex(`noiseParameter${k + 1}_${ob.id}`),
+          source: source(v),
+        })),
+      ];
+      const times = experiments[e].times;
+      const timeIndex = Number.isFinite(m.time) ? times.indexOf(m.time) : -1;
+      return { experiment: e, timeIndex, observable: o, measurement: m.measurement, placeholders };
+    });
+    const ids: string[] = [];
+    const kinds: ObservableKind[] = [];
+    for (const id of [...sim.stateIds, ...sim.paramIds]) {
+      const info = sim.symbols.get(id);
+      ids.push(id);
+      kinds.push(info?.kind === 'species' && info.stores === 'amount' ? 'amount' : 'auto');
+    }
+    this.readBack = { ids, kinds };
+  }
+
+  /** Number of estimated parameters. */
+  get size(): number {
+    return this.estimated.length;
+  }
+
+  /** The parameter-table entries of the estimated parameters. */
+  get estimatedParameters(): readonly PetabParameter[] {
+    return this.estimated.map((j) => this.problem.parameters[j]);
+  }
+
+  /** Nominal values of the estimated parameters on their scales. */
+  nominal(): Float64Array {
+    return Float64Array.from(this.estimatedParameters, (p) => toScale(p.nominalValue, p.scale));
+  }
+
+  /** Linear values of every table parameter, with the estimated ones from θ (on their scales). */
+  parameterValues(theta: ArrayLike<number>): Float64Array {
+    const v = Float64Array.from(this.problem.parameters, (p) => p.nominalValue);
+    this.estimated.forEach((j, i) => {
+      v[j] = fromScale(theta[i], this.problem.parameters[j].scale);
+    });
+    return v;
+  }
+
+  /** The declared vector of a condition. */
+  declared(condition: string, values: Float64Array): Float64Array {
+    const d = Float64Array.from(this.sim.declared);
+    for (const [i, s] of this.recipes.get(condition) as DeclaredRecipe)
+      d[i] = s.kind === 'number' ? s.value : values[s.index];
+    return d;
+  }
+
+  /** Initial state and parameters of an experiment (after preequilibration, if any). */
+  initial(e: number, values: Float64Array): InitialState {
+    const x = this.experiments[e];
+    const init = this.sim.initialize(this.declared(x.condition, values), 0);
+    if (x.preequilibration === '') return { y0: init.y0, p0: init.p };
+    const pre = this.sim.initialize(this.declared(x.preequilibration, values), 0);
+    const state = steadyState(this.sim, pre.y0, pre.p, this.steadyOptions());
+    const y0 = Float64Array.from(state.y);
+    for (const i of this.reinitialized.get(x.condition) ?? []) y0[i] = init.y0[i];
+    return { y0, p0: init.p, pre: { y0: pre.y0, p: pre.p, state } };
+  }
+
+  steadyOptions(): SteadyStateOptions {
+    return { solverRtol: this.options.rtol, solverAtol: this.options.atol, ...this.options.steadyState };
+  }
+
+  /** Simulates one experiment: states and parameters at its output times (SBML events applied). */
+  trajectory(e: number, values: Float64Array): ExperimentTrajectory {
+    const x = this.experiments[e];
+    const { y0, p0, pre } = this.initial(e, values);
+    const n = this.sim.n;
+    const np = this.sim.np;
+    const nt = x.times.length;
+    const y = new Float64Array(nt * n);
+    const p = new Float64Array(nt * np);
+    if (nt > 0) {
+      const tc = simulate(this.sim, {
+        t0: 0,
+        t1: x.times[nt - 1],
+        times: x.times,
+        y0,
+        p: p0,
+        variables: this.readBack.ids,
+        kinds: this.readBack.kinds,
+        rtol: this.options.rtol,
+        atol: this.options.atol,
+        maxSteps: this.options.maxSteps,
+      });
+      const m = n + np;
+      for (let i = 0; i < nt; i++) {
+        y.set(tc.values.subarray(i * m, i * m + n), i * n);
+        p.set(tc.values.subarray(i * m + n, (i + 1) * m), i * np);
+      }
+    }
+    let steadyStateInfo: SteadyState | undefined;
+    if (x.steadyState) steadyStateInfo = steadyState(this.sim, y0, p0, this.steadyOptions());
+    return {
+      y,
+      p,
+      y0,
+      p0,
+      ...(steadyStateInfo === undefined ? {} : { yInf: steadyStateInfo.y, steadyStateInfo }),
+      ...(pre === undefined ? {} : { preequilibration: pre }),
+    };
+  }
+
+  /** Observable and noise parameter vector of the observation model for a row (written into `out`). */
+  observationParams(
+    out: Float64Array,
+    simP: Float64Array,
+    row: ResolvedMeasurement,
+    values: Float64Array,
+  ): Float64Array {
+    out.fill(0);
+    const map = this.paramMap;
+    for (let k = 0; k < map.length; k++) out[map[k]] = simP[k];
+    for (const ph of row.placeholders)
+      out[ph.p] = ph.source.kind === 'number' ? ph.source.value : values[ph.source.index];
+    return out;
+  }
+
+  /** The observation state vector (sim states scattered, outputs zero). */
+  observationState(out: Float64Array, simY: Float64Array): Float64Array {
+    out.fill(0);
+    const map = this.stateMap;
+    for (let i = 0; i < map.length; i++) out[map[i]] = simY[i];
+    return out;
+  }
+
+  observable(row: ResolvedMeasurement): PetabObservable {
+    return this.problem.observables[row.observable];
+  }
+}
+
+/** Compiles a PEtab problem for simulation and objective evaluation. */
+export function compileProblem(problem: PetabProblem, options: CompileProblemOptions = {}): PetabModel {
+  return new PetabModel(problem, options);
+}

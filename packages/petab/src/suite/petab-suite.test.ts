@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isOdeonError } from '@odeon/ode';
+import { sharedDir } from '@odeon/testkit';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { evaluate } from '../objective.ts';
+import { compileProblem } from '../petab-model.ts';
+import { loadProblem } from '../problem.ts';
+import { parseTsv } from '../tsv.ts';
+
+const root = join(sharedDir(), 'petab-suite');
+const index = JSON.parse(readFileSync(join(root, 'index.json'), 'utf8')) as {
+  cases: { version: string; id: string; dir: string }[];
+};
+const v1 = index.cases.filter((c) => c.version.startsWith('v1'));
+const v2 = index.cases.filter((c) => c.version.startsWith('v2'));
+
+interface Solution {
+  chi2: number;
+  llh: number;
+  simulation_files: string[];
+  tol_chi2: number;
+  tol_llh: number;
+  tol_simulations: number;
+}
+
+describe('PEtab test suite v1', () => {
+  it('has its 20 cases', () => expect(v1.length).toBe(20));
+  it.each(v1.map((c) => [c.id, c.dir]))('case %s', async (id, dir) => {
+    const problem = await loadProblem(join(root, dir, `_${id}.yaml`));
+    const sol = parse(readFileSync(join(root, dir, `_${id}_solution.yaml`), 'utf8')) as Solution;
+    const model = compileProblem(problem);
+    const ev = evaluate(model, model.nominal());
+    expect(Math.abs(ev.chi2 - sol.chi2)).toBeLessThanOrEqual(sol.tol_chi2);
+    expect(Math.abs(ev.llh - sol.llh)).toBeLessThanOrEqual(sol.tol_llh);
+    const expected = sol.simulation_files.flatMap((f) =>
+      parseTsv(readFileSync(join(root, dir, f), 'utf8'), f).rows.map((r) => Number(r.simulation)),
+    );
+    expect(expected.length).toBe(ev.simulations.length);
+    for (const [i, v] of expected.entries())
+      expect(Math.abs(ev.simulations[i] - v)).toBeLessThanOrEqual(sol.tol_simulations);
+  });
+});
+
+describe('PEtab test suite v2', () => {
+  it.each(v2.map((c) => [c.id, c.dir]))(
+    'case %s is refused with a typed error naming the feature',
+    async (id, dir) => {
+      const error = await loadProblem(join(root, dir, `_${id}.yaml`)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isOdeonError(error, 'UnsupportedPetabFeature')).toBe(true);
+      expect((error as { context: { feature: string } }).context.feature).toMatch(/PEtab 2/);
+    },
+  );
+});
