@@ -56,8 +56,9 @@ module.exports = {
         path: '^packages/[^/]+/src/',
         pathNot: [
           '^packages/$2/',
+          // entry points: src/index.ts and declared subpaths (src/<subpath>/index.ts)
           '^packages/[^/]+/src/index\\.ts$',
-          '^packages/ode/src/problems/index\\.ts$',
+          '^packages/[^/]+/src/[^/]+/index\\.ts$',
           '^packages/testkit/src/setup\\.ts$',
         ],
       },

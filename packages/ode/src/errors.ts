@@ -15,6 +15,8 @@ declare module '@odeon/core' {
     EventLocationFailed: OdeonErrorContextBase;
     /** A gradient computation failed (forward or backward pass). */
     GradientFailed: OdeonErrorContextBase;
+    /** The user's right-hand side threw (the original error is the `cause`). */
+    RhsFailed: OdeonErrorContextBase;
   }
 }
 
@@ -33,6 +35,7 @@ export type OdeErrorCode =
   | 'MaxStepsReached'
   | 'StepSizeTooSmall'
   | 'NonFiniteState'
+  | 'RhsFailed'
   | 'SingularMatrix'
   | 'EventLocationFailed'
   | 'GradientFailed';

@@ -64,3 +64,4 @@ export type {
   VjpFunction,
   VjpStateFunction,
 } from './types.ts';
+export { closestName, didYouMean, rejectUnknownKeys } from './unknown-keys.ts';

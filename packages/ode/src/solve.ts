@@ -2,6 +2,7 @@ import { invalidOption, OdeonError } from './errors.ts';
 import { emptyStats, type SolverContext } from './internal/context.ts';
 import { type IntegrateSettings, integrate } from './internal/integrate.ts';
 import type { Stepper } from './internal/stepper.ts';
+import { validatePattern } from './linalg/sparsity.ts';
 import {
   FIXED_STEP_METHODS,
   METHODS,
@@ -11,6 +12,8 @@ import {
 } from './solve-options.ts';
 import { createStepper } from './solvers/create-stepper.ts';
 import type { OdeProblem, Solution } from './types.ts';
+import { guardRhs } from './rhs-guard.ts';
+import { rejectUnknownKeys } from './unknown-keys.ts';
 
 /**
  * Solves an initial value problem dy/dt = rhs(t, y, p), y(t0) = y0 on [t0, t1] (t1 < t0 integrates
@@ -27,7 +30,23 @@ import type { OdeProblem, Solution } from './types.ts';
  * @throws OdeonError `InvalidOption` / `InvalidProblem` for bad input, `MaxStepsReached`,
  * `StepSizeTooSmall`, `NonFiniteState` when the integration cannot proceed.
  */
+/** Every key of `SolveOptions` (a misspelt key is an error, not a silent default). */
+const SOLVE_OPTION_KEYS = [
+  'method',
+  'rtol',
+  'atol',
+  'saveAt',
+  'dense',
+  'dt',
+  'dt0',
+  'dtMax',
+  'maxSteps',
+  'tstops',
+  'events',
+] as const satisfies readonly (keyof SolveOptions)[];
+
 export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution {
+  rejectUnknownKeys(options, SOLVE_OPTION_KEYS, 'solve options');
   const { ctx, stepper, settings } = prepareSolve(problem, options);
   return integrate(ctx, stepper, settings);
 }
@@ -134,7 +153,10 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     options.tstops === undefined ? new Float64Array(0) : toVector(options.tstops, 'tstops', 'InvalidOption');
   tstops.sort();
   if (dir < 0) tstops.reverse();
-  const events = options.events ?? [];
+  const events =
+    problem.events === undefined || problem.events.length === 0
+      ? (options.events ?? [])
+      : [...problem.events, ...(options.events ?? [])];
   for (let i = 0; i < events.length; i++) {
     const ev = events[i];
     if (typeof ev?.condition !== 'function')
@@ -144,17 +166,24 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     }
   }
 
+  const sparse = sparseSetup(problem, options, n);
   const ctx: SolverContext = {
     n,
-    rhs: problem.rhs,
+    rhs: guardRhs(problem.rhs),
     p,
     jacobian: problem.jacobian,
     tgrad: problem.tgrad,
     rtol,
     atol,
     stats: emptyStats(),
+    ...sparse,
+    jvp: problem.jvp,
+    t0,
+    y0,
   };
-  const stepper = createStepper(ctx, method as MethodName);
+  // large systems: the variable-order BDF with sparse linear algebra (see README, "Large stiff systems")
+  const chosen = method === 'auto' && n >= AUTO_BDF_MIN_N ? 'bdf' : method;
+  const stepper = createStepper(ctx, chosen as MethodName);
   const settings: IntegrateSettings = {
     t0,
     t1,
@@ -170,6 +199,41 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     names: problem.names,
   };
   return { ctx, stepper, settings };
+}
+
+/** From this many states on, `auto` uses BDF with sparse linear algebra instead of Tsit5/Rodas5P switching. */
+const AUTO_BDF_MIN_N = 200;
+
+const LINEAR_SOLVERS = ['auto', 'dense', 'sparse', 'banded', 'gmres'] as const;
+
+/** Validates the sparse parts of the problem and the linear-solver options at the public boundary. */
+function sparseSetup(
+  problem: OdeProblem,
+  options: SolveOptions,
+  n: number,
+): Pick<SolverContext, 'sparsity' | 'sparseJacobian' | 'linearSolver' | 'preconditioner'> {
+  const linearSolver = options.linearSolver ?? 'auto';
+  if (!(LINEAR_SOLVERS as readonly string[]).includes(linearSolver))
+    throw invalidOption('linearSolver', linearSolver, `one of ${LINEAR_SOLVERS.join(', ')}`);
+  if (options.preconditioner !== undefined && typeof options.preconditioner !== 'function')
+    throw invalidOption(
+      'preconditioner',
+      options.preconditioner,
+      'a function (out, v, t, y, scale, shift) => void',
+    );
+  if (problem.sparseJacobian !== undefined && problem.jacobianSparsity === undefined) {
+    throw new OdeonError('InvalidProblem', 'problem.sparseJacobian needs problem.jacobianSparsity.', {
+      hint: 'Give the CSR pattern { n, rowPtr, colIdx } whose order sparseJacobian writes its values in.',
+    });
+  }
+  const sparsity =
+    problem.jacobianSparsity === undefined ? undefined : validatePattern(problem.jacobianSparsity, n);
+  return {
+    sparsity,
+    sparseJacobian: problem.sparseJacobian,
+    linearSolver,
+    preconditioner: options.preconditioner,
+  };
 }
 
 function toVector(

@@ -66,6 +66,11 @@ export interface OdeProblem {
   readonly tgrad?: JvpTimeFunction;
   /** Optional component names, used in error messages and CSV output. */
   readonly names?: readonly string[];
+  /**
+   * Events that belong to the model (e.g. an SBML model's events and piecewise switches): `solve` and
+   * `gradient` run them before `options.events` (fired indices count these first).
+   */
+  readonly events?: readonly OdeEvent[];
 }
 
 /** An event: fires where `condition` crosses zero (in `direction`, 0 = both). */
@@ -113,3 +118,13 @@ export interface Solution {
   /** Dense output over the integrated interval (needs `dense: true`). Writes into `out` if given. */
   interpolate(t: number, out?: Float64Array): Float64Array;
 }
+
+/** A user preconditioner: out ≈ P⁻¹ v for P ≈ shift·I + scale·J at (t, y). */
+export type StagePreconditioner = (
+  out: Float64Array,
+  v: Float64Array,
+  t: number,
+  y: Float64Array,
+  scale: number,
+  shift: number,
+) => void;

@@ -42,6 +42,7 @@ export type {
   SpeciesReference,
   UnsupportedFeature,
 } from './model.ts';
+export { modelEvents, problemWithEvents } from './ode-events.ts';
 export { type ParseSbmlOptions, parseSbml } from './sbml-reader.ts';
 export { writeMathML, writeSbml } from './sbml-writer.ts';
 export { type SimulateOptions, simulate, type TimeCourse } from './simulate.ts';

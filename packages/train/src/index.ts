@@ -20,6 +20,7 @@ export {
   type FitStart,
   fit,
   fitObjective,
+  fitStartTheta,
   type GradientEngine,
 } from './fit.ts';
 export {
@@ -41,6 +42,7 @@ export {
 export { type OdeObjectiveOptions, odeObjective, type PenaltyResult } from './ode-objective.ts';
 export { clipByNorm, norm2, rescaleToNorm } from './optimizers/clip.ts';
 export {
+  LBFGS_CONVERGED,
   Lbfgs,
   type LbfgsOptions,
   type LbfgsReason,

@@ -3,11 +3,11 @@ import type { OdeonErrorContextBase } from '@odeon/core';
 /** The error codes `@odeon/ensemble` raises, added to `@odeon/core`'s map. */
 declare module '@odeon/core' {
   interface OdeonErrorContexts {
-    /** A task threw an error that is not an `OdeonError`. */
+    /** A member or task threw; the original error is the `cause`. */
     TaskFailed: OdeonErrorContextBase;
-    /** The job queue (Redis) cannot be reached. */
+    /** The job queue (Redis) could not be reached or answered badly. */
     QueueUnavailable: OdeonErrorContextBase;
-    /** A worker runs another version of the program than the caller. */
+    /** A worker runs another version of Odeon than the coordinator. */
     VersionMismatch: OdeonErrorContextBase;
   }
 }
