@@ -47,6 +47,13 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'package-names-only',
+      severity: 'error',
+      comment: 'Another package is imported by its name (@odeon/...), never by a relative path into packages/.',
+      from: { path: '^(packages/[^/]+|apps/[^/]+|benchmarks)/' },
+      to: { path: '^packages/', pathNot: '^$1/', dependencyTypes: ['local'] },
+    },
+    {
       name: 'public-entry-points-only',
       severity: 'error',
       comment:
