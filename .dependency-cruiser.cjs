@@ -28,6 +28,17 @@ module.exports = {
       severity: 'error',
       comment: 'Import loops make load order fragile and blur which module owns what.',
       from: {},
+      to: {
+        circular: true,
+        dependencyTypesNot: ['type-only'],
+        viaOnly: { dependencyTypesNot: ['type-only'] },
+      },
+    },
+    {
+      name: 'no-circular-types',
+      severity: 'warn',
+      comment: 'A loop through type-only imports does not affect load order, but still blurs ownership.',
+      from: {},
       to: { circular: true },
     },
     ...Object.entries(layers).map(([pkg, allowed]) => ({
@@ -49,7 +60,8 @@ module.exports = {
     {
       name: 'package-names-only',
       severity: 'error',
-      comment: 'Another package is imported by its name (@odeon/...), never by a relative path into packages/.',
+      comment:
+        'Another package is imported by its name (@odeon/...), never by a relative path into packages/.',
       from: { path: '^(packages/[^/]+|apps/[^/]+|benchmarks)/' },
       to: { path: '^packages/', pathNot: '^$1/', dependencyTypes: ['local'] },
     },

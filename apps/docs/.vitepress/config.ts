@@ -12,6 +12,7 @@ const guides: readonly [string, string][] = [
   ['neural', '@odeon/neural: neural ODEs'],
   ['penalties', '@odeon/penalties: regularisers'],
   ['train', '@odeon/train: data and training'],
+  ['ensemble', 'Running many simulations'],
 ];
 
 /** Tutorials, in reading order. */

@@ -40,6 +40,19 @@ export {
   SOLVE_DEFAULTS,
   type SolveOptions,
 } from './solve-options.ts';
+export {
+  auto,
+  bs3,
+  dop853,
+  dopri5,
+  explicitRk,
+  rodas4,
+  rodas5p,
+  rosenbrock,
+  rosenbrock23,
+  type Solver,
+  tsit5,
+} from './solvers/solver-values.ts';
 export { BS3_TABLEAU } from './solvers/tableaus/bs3.ts';
 export { DOP853_TABLEAU } from './solvers/tableaus/dop853.ts';
 export { DOPRI5_TABLEAU } from './solvers/tableaus/dopri5.ts';

@@ -15,8 +15,4 @@ declare module '@odeon/core' {
 }
 
 /** The error codes of `@odeon/sbml`. */
-export type SbmlErrorCode =
-  | 'SbmlParseError'
-  | 'SbmlSemanticError'
-  | 'UnsupportedSbmlFeature'
-  | 'UnsafeInput';
+export type SbmlErrorCode = 'SbmlParseError' | 'SbmlSemanticError' | 'UnsupportedSbmlFeature' | 'UnsafeInput';

@@ -8,7 +8,16 @@ import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { requireModelValues } from '../model-values.ts';
 
 const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
-const METHODS: readonly GradientMethod[] = ['rodas5p', 'rodas4', 'dopri5'];
+const METHODS: readonly GradientMethod[] = [
+  'rodas5p',
+  'rodas4',
+  'dopri5',
+  'tsit5',
+  'bs3',
+  'dop853',
+  'rosenbrock23',
+  'auto',
+];
 
 export interface GradientCommandOptions {
   readonly problem?: string;
