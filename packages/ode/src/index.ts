@@ -8,6 +8,9 @@
  * `internal/integrate.ts` (the driver). Interpolating/quadrature adjoints should use
  * `solve(problem, { dense: true })` and `sol.interpolate`.
  */
+
+export { DenseHistory, type HistorySegment } from './dde/dense-history.ts';
+export { type DdeOptions, type DdeProblem, type DdeSolution, solveDde } from './dde/solve-dde.ts';
 export {
   invalidOption,
   isOdeonError,

@@ -11,8 +11,15 @@ declare module '@odeon/core' {
     UnsupportedSbmlFeature: OdeonErrorContextBase;
     /** Input that would reach generated code or the XML parser unsafely. */
     UnsafeInput: OdeonErrorContextBase;
+    /** A comp `externalModelDefinition` whose file cannot be read (no resolver, or the resolver has none). */
+    SbmlExternalModelMissing: OdeonErrorContextBase;
   }
 }
 
 /** The error codes of `@odeon/sbml`. */
-export type SbmlErrorCode = 'SbmlParseError' | 'SbmlSemanticError' | 'UnsupportedSbmlFeature' | 'UnsafeInput';
+export type SbmlErrorCode =
+  | 'SbmlParseError'
+  | 'SbmlSemanticError'
+  | 'UnsupportedSbmlFeature'
+  | 'UnsafeInput'
+  | 'SbmlExternalModelMissing';

@@ -39,8 +39,11 @@ describe.each(CASES)(
     const t1 = start + duration;
     // observation times away from event times (SBML reports the post-event value at an event time)
     const times = Array.from({ length: 20 }, (_, k) => start + (duration * (k + 0.618)) / 20);
-    const sum = (a: ArrayLike<number>) =>
-      Array.prototype.reduce.call(a, (x: number, y: number) => x + y, 0) as number;
+    const sum = (a: ArrayLike<number>) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i];
+      return s;
+    };
     const bySolve = (p: Float64Array) =>
       sum(solve(problemWithEvents(model, start, t1, { p }), { saveAt: times, rtol: 1e-11, atol: 1e-13 }).y);
     const loss = {

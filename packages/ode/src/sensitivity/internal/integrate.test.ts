@@ -28,7 +28,7 @@ function ctxFor(problem: ReturnType<typeof lotkaProblem>): GradientContext {
     integral: undefined,
     method: 'rodas4',
     rtol: 1e-8,
-    atol: 1e-8,
+    atol: new Float64Array(y0.length).fill(1e-8),
     adjointRtol: 1e-8,
     adjointAtol: 1e-8,
     maxSteps: 1e6,
@@ -114,6 +114,7 @@ describe('self-contained integrators', () => {
         },
         prepare: (t, _y, c) => {
           w = c - Math.cos(t);
+          return true;
         },
         solve: (x) => {
           x[0] /= w;
