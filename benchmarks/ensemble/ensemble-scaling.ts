@@ -13,9 +13,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createPool, runEnsemble, sampleMembers } from '@odeon/ensemble';
 import { captureIo } from '../../apps/cli/src/capture-io.ts';
 import { run } from '../../apps/cli/src/main.ts';
-import { createPool, runEnsemble, sampleMembers } from '../../packages/ensemble/src/index.ts';
 
 const MEMBERS = Number(process.argv[2] ?? 1000);
 const REPS = Number(process.argv[3] ?? 3);
@@ -36,7 +36,7 @@ const members = sampleMembers({
   p: { k2: { dist: 'lognormal', median: 1, sigma: 0.2 }, k3: { dist: 'lognormal', median: 1, sigma: 0.2 } },
 });
 // Scale the sampled factors by the model's own values: members set absolute values.
-const { compileModel, loadModel } = await import('../../packages/sbml/src/index.ts');
+const { compileModel, loadModel } = await import('@odeon/sbml');
 const compiled = compileModel(loadModel(modelText));
 const base = (id: string) => compiled.p[compiled.paramIds.indexOf(id)];
 const scaled = members.map((m) => {

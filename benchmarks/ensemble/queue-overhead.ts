@@ -8,9 +8,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { createPool } from '../../packages/ensemble/src/index.ts';
-import { queueRunner, startQueueWorker } from '../../packages/ensemble/src/queue/index.ts';
-import { startRedis } from '../../packages/testkit/src/redis-server.ts';
+import { createPool } from '@odeon/ensemble';
+import { queueRunner, startQueueWorker } from '@odeon/ensemble/queue';
+import { startRedis } from '@odeon/testkit';
 
 const N = Number(process.argv[2] ?? 1000);
 const WORKERS = Number(process.argv[3] ?? 1);

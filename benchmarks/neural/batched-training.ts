@@ -9,8 +9,8 @@
  *   node --conditions=@odeon/source --import tsx benchmarks/neural/batched-training.ts [reps]
  */
 import { cpus } from 'node:os';
-import { batchedNeuralOdeProblem, NeuralODE } from '../../packages/neural/src/index.ts';
-import { initBackend } from '../../packages/tensor/src/index.ts';
+import { batchedNeuralOdeProblem, NeuralODE } from '@odeon/neural';
+import { initBackend } from '@odeon/tensor';
 
 const REPS = Number(process.argv[2] ?? 3);
 const BATCHES = [1, 16, 64, 256, 1024];

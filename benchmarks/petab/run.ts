@@ -18,8 +18,8 @@ import {
   objectiveGradient,
   type PetabModel,
   readProblem,
-} from '../../packages/petab/src/index.ts';
-import { sharedDir } from '../../packages/testkit/src/index.ts';
+} from '@odeon/petab';
+import { sharedDir } from '@odeon/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -1,5 +1,6 @@
 import { type ActivationName, activateDerivativeInto, activateInto } from './activations.ts';
-import type { MLP, MlpLayerLayout } from './mlp.ts';
+import type { MLP } from './mlp.ts';
+import type { MlpLayerLayout } from './mlp-layout.ts';
 
 /**
  * A batched float64 MLP: B inputs (rows of a row-major B × inputs matrix) through every layer as one

@@ -17,16 +17,9 @@ export {
   batchedNeuralOdeProblem,
   chooseBatchedBackend,
 } from './batched-neural-ode.ts';
-export {
-  MLP,
-  MLP_DEFAULTS,
-  type MlpInit,
-  type MlpLayerLayout,
-  type MlpOptions,
-  type MlpSpec,
-  type MlpTree,
-} from './mlp.ts';
+export { MLP, MLP_DEFAULTS, type MlpOptions, type MlpTree } from './mlp.ts';
 export { MlpKernel } from './mlp-kernel.ts';
+export type { MlpInit, MlpLayerLayout, MlpLayout, MlpSpec } from './mlp-layout.ts';
 export type { ModelJson, ModelKind, ModelProblemOptions, OdeModel, ParamTree } from './model.ts';
 export {
   type EquationScaling,

@@ -1,5 +1,4 @@
-import type { StagePreconditioner } from './linalg/stage-matrix.ts';
-import type { OdeEvent } from './types.ts';
+import type { OdeEvent, StagePreconditioner } from './types.ts';
 
 export { METHODS, type MethodName } from './solvers/method-name.ts';
 

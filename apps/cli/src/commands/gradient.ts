@@ -4,9 +4,8 @@ import { compileModel, loadModel, problemWithEvents } from '@odeon/sbml';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { idRecord } from '../id-record.ts';
-import { type CliIo, writeJson } from '../io.ts';
+import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { requireModelValues } from '../model-values.ts';
-import { readTextFile } from './simulate-model.ts';
 
 const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
 const METHODS: readonly GradientMethod[] = [

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { OdeonError } from '@odeon/ode';
 import { loadProblem, type PetabProblem, parseTsv } from '@odeon/petab';
 import type { CliIo } from '../io.ts';
-import { readTextFile } from './simulate-model.ts';
+import { readTextFile } from '../io.ts';
 
 /** Options shared by the `odeon petab` subcommands. */
 export interface PetabCommonOptions {

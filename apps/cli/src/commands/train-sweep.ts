@@ -5,7 +5,7 @@ import { runTasks, type Task, type TaskHandler, unwrapReply } from '@odeon/ensem
 import { OdeonError } from '@odeon/ode';
 import { cliRunner, type ScaleOptions } from '../cli-pool.ts';
 import type { CliIo } from '../io.ts';
-import { readTextFile } from './simulate-model.ts';
+import { readTextFile } from '../io.ts';
 import type { TrainCommandResult, trainFromConfig } from './train.ts';
 
 /** The trainer (`trainFromConfig` of train.ts, passed in so that train.ts can import this file). */

@@ -16,8 +16,7 @@ import {
 } from '@odeon/train';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
-import { type CliIo, writeJson } from '../io.ts';
-import { readTextFile } from './simulate-model.ts';
+import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { trainSweep } from './train-sweep.ts';
 
 /**

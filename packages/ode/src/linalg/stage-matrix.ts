@@ -2,7 +2,7 @@ import { OdeonError } from '../errors.ts';
 import type { SolverContext } from '../internal/context.ts';
 import { fdJacobian } from '../internal/jacobian.ts';
 import { luFactor, luSolve, luSolveTranspose } from '../internal/lu.ts';
-import type { SparseJacobianFunction } from '../types.ts';
+import type { SparseJacobianFunction, StagePreconditioner } from '../types.ts';
 import { BandedLu } from './banded-lu.ts';
 import { ColoredFdJacobian } from './fd-jacobian.ts';
 import { GmresWorkspace, gmres, type Preconditioner } from './gmres.ts';
@@ -368,16 +368,6 @@ export function bandwidths(p: SparsityPattern): { ml: number; mu: number } {
     }
   return { ml, mu };
 }
-
-/** A user preconditioner: out ≈ P⁻¹ v for P ≈ shift·I + scale·J at (t, y). */
-export type StagePreconditioner = (
-  out: Float64Array,
-  v: Float64Array,
-  t: number,
-  y: Float64Array,
-  scale: number,
-  shift: number,
-) => void;
 
 /**
  * Matrix-free W: GMRES on (shift·I + scale·J) x = b with J·v from `ctx.jvp` or a forward difference
