@@ -15,6 +15,7 @@ export {
   type OdeonErrorCode,
   type OdeonErrorContext,
 } from './errors.ts';
+export { luFactor, luSolve, luSolveTranspose } from './internal/lu.ts';
 export type { DerivativeReport, DerivativeSource } from './sensitivity/derivatives.ts';
 export { G7_WEIGHTS, GK15, GK15_NODES, GK15_WEIGHTS, gaussKronrod15 } from './sensitivity/gauss-kronrod.ts';
 export { GRADIENT_DEFAULTS, gradient } from './sensitivity/gradient.ts';
@@ -28,7 +29,6 @@ export type {
   SensitivityKind,
   SensitivityOptions,
 } from './sensitivity/types.ts';
-export { luFactor, luSolve, luSolveTranspose } from './internal/lu.ts';
 export { solve } from './solve.ts';
 export {
   FIXED_STEP_METHODS,

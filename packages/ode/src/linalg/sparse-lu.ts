@@ -116,6 +116,11 @@ export class SparseLu {
       let amax = -1;
       for (let p = top; p < n; p++) {
         const i = xi[p];
+        // a NaN or infinity enters in this column (earlier columns were finite): report it here
+        if (!Number.isFinite(x[i])) {
+          for (let r = top; r < n; r++) x[xi[r]] = 0;
+          throw this.singular(k, col, i);
+        }
         if (pinv[i] < 0) {
           const a = Math.abs(x[i]);
           if (a > amax) {
@@ -127,7 +132,10 @@ export class SparseLu {
           ux[unz++] = x[i];
         }
       }
-      if (ipiv < 0 || !(amax > 0) || !Number.isFinite(amax)) throw this.singular(k, col, ipiv);
+      if (ipiv < 0 || !(amax > 0)) {
+        for (let r = top; r < n; r++) x[xi[r]] = 0;
+        throw this.singular(k, col, -1);
+      }
       if (pinv[col] < 0 && Math.abs(x[col]) >= tol * amax && x[col] !== 0) ipiv = col;
       const pivot = x[ipiv];
       ui[unz] = k;
@@ -283,7 +291,9 @@ export class SparseLu {
     this.factored = false;
     return new OdeonError(
       'SingularMatrix',
-      `The sparse matrix is singular: column ${col} has no nonzero pivot at elimination step ${k}.`,
+      row >= 0
+        ? `The sparse matrix has a non-finite entry in column ${col}, row ${row} (elimination step ${k}).`
+        : `The sparse matrix is singular: column ${col} has no nonzero pivot at elimination step ${k}.`,
       {
         column: col,
         ...(row >= 0 ? { row } : {}),
