@@ -21,6 +21,7 @@ export {
   type CompileOptions,
   compileModel,
   type ObservableKind,
+  SPARSE_MIN_STATES,
 } from './compile.ts';
 export { describeModel, type ModelSummary } from './describe.ts';
 export { parseFormula } from './formula.ts';
@@ -43,6 +44,7 @@ export type {
 export { type ParseSbmlOptions, parseSbml } from './sbml-reader.ts';
 export { writeMathML, writeSbml } from './sbml-writer.ts';
 export { type SimulateOptions, simulate, type TimeCourse } from './simulate.ts';
+export type { DerivativeEntry, SparseDerivatives } from './sparse-jacobian.ts';
 export {
   compareSuiteResults,
   formatSuiteCsv,
