@@ -184,21 +184,22 @@ export class SparseLu {
       x[k] = 0;
       ux[uEnd] = pivot;
       const lEnd = lp[k + 1];
-      let amax = Math.abs(pivot);
-      for (let r = lp[k] + 1; r < lEnd; r++) {
-        const a = Math.abs(x[li[r]]);
-        if (a > amax) amax = a;
-      }
-      if (!(Math.abs(pivot) >= tol * amax) || pivot === 0 || !Number.isFinite(amax)) {
-        for (let r = lp[k] + 1; r < lEnd; r++) x[li[r]] = 0;
-        this.factored = false;
-        return false;
-      }
+      // scale the column of L and test the pivot against it in one pass (KLU's threshold test)
       const inv = 1 / pivot;
+      let amax = 0;
+      let sum = 0; // NaN or ∞ anywhere in the column shows here
       for (let r = lp[k] + 1; r < lEnd; r++) {
         const i = li[r];
-        lx[r] = x[i] * inv;
+        const v = x[i];
+        const a = v < 0 ? -v : v;
+        if (a > amax) amax = a;
+        sum += a;
+        lx[r] = v * inv;
         x[i] = 0;
+      }
+      if (!(Math.abs(pivot) >= tol * amax) || pivot === 0 || !Number.isFinite(sum)) {
+        this.factored = false;
+        return false;
       }
     }
     return true;
