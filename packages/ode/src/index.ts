@@ -11,9 +11,12 @@
 export {
   invalidOption,
   isOdeonError,
+  type OdeErrorCode,
   OdeonError,
   type OdeonErrorCode,
   type OdeonErrorContext,
+  type OdeonErrorContextBase,
+  type OdeonErrorContexts,
 } from './errors.ts';
 export { luFactor, luSolve, luSolveTranspose } from './internal/lu.ts';
 export { BandedLu } from './linalg/banded-lu.ts';
@@ -85,3 +88,4 @@ export type {
   VjpFunction,
   VjpStateFunction,
 } from './types.ts';
+export { closestName, didYouMean, rejectUnknownKeys } from './unknown-keys.ts';

@@ -12,6 +12,8 @@ import {
 } from './solve-options.ts';
 import { createStepper } from './solvers/create-stepper.ts';
 import type { OdeProblem, Solution } from './types.ts';
+import { guardRhs } from './rhs-guard.ts';
+import { rejectUnknownKeys } from './unknown-keys.ts';
 
 /**
  * Solves an initial value problem dy/dt = rhs(t, y, p), y(t0) = y0 on [t0, t1] (t1 < t0 integrates
@@ -28,7 +30,25 @@ import type { OdeProblem, Solution } from './types.ts';
  * @throws OdeonError `InvalidOption` / `InvalidProblem` for bad input, `MaxStepsReached`,
  * `StepSizeTooSmall`, `NonFiniteState` when the integration cannot proceed.
  */
+/** Every key of `SolveOptions` (a misspelt key is an error, not a silent default). */
+const SOLVE_OPTION_KEYS = [
+  'method',
+  'rtol',
+  'atol',
+  'saveAt',
+  'dense',
+  'dt',
+  'dt0',
+  'dtMax',
+  'maxSteps',
+  'tstops',
+  'events',
+  'linearSolver',
+  'preconditioner',
+] as const satisfies readonly (keyof SolveOptions)[];
+
 export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution {
+  rejectUnknownKeys(options, SOLVE_OPTION_KEYS, 'solve options');
   const { ctx, stepper, settings } = prepareSolve(problem, options);
   return integrate(ctx, stepper, settings);
 }
@@ -135,7 +155,10 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     options.tstops === undefined ? new Float64Array(0) : toVector(options.tstops, 'tstops', 'InvalidOption');
   tstops.sort();
   if (dir < 0) tstops.reverse();
-  const events = options.events ?? [];
+  const events =
+    problem.events === undefined || problem.events.length === 0
+      ? (options.events ?? [])
+      : [...problem.events, ...(options.events ?? [])];
   for (let i = 0; i < events.length; i++) {
     const ev = events[i];
     if (typeof ev?.condition !== 'function')
@@ -148,7 +171,7 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
   const sparse = sparseSetup(problem, options, n);
   const ctx: SolverContext = {
     n,
-    rhs: problem.rhs,
+    rhs: guardRhs(problem.rhs),
     p,
     jacobian: problem.jacobian,
     tgrad: problem.tgrad,

@@ -1,4 +1,4 @@
-import { invalidOption } from '@odeon/ode';
+import { invalidOption, OdeonError, rejectUnknownKeys } from '@odeon/ode';
 import type { LossSpec } from './losses.ts';
 import { type OptimizerSpec, resolveOptimizerSpec } from './optimizers/optimizer.ts';
 import { type Schedule, validateSchedule } from './optimizers/schedules.ts';
@@ -108,10 +108,7 @@ export class Strategy<P = unknown> {
     const at = `steps[${this.list.length}]`;
     if (options === null || typeof options !== 'object')
       throw invalidOption(at, options, 'an options object');
-    for (const key of Object.keys(options)) {
-      if (!KNOWN_KEYS.has(key))
-        throw invalidOption(`${at}.${key}`, key, `one of ${[...KNOWN_KEYS].join(', ')}`);
-    }
+    rejectUnknownKeys(options, [...KNOWN_KEYS], `options of ${at}`, at);
     const o = { ...STEP_DEFAULTS, ...options };
     if (typeof o.lr !== 'number' || !(o.lr > 0) || !Number.isFinite(o.lr)) {
       throw invalidOption(`${at}.lr`, o.lr, 'a positive finite learning rate');
@@ -142,11 +139,13 @@ export class Strategy<P = unknown> {
     try {
       optimizer = resolveOptimizerSpec(o.optimizer);
     } catch (e) {
-      throw invalidOption(
-        `${at}.optimizer`,
-        o.optimizer,
-        (e as { context?: { allowed?: string } }).context?.allowed ?? 'a valid optimizer',
-      );
+      const allowed = (e as { context?: { allowed?: string } }).context?.allowed ?? 'a valid optimizer';
+      throw new OdeonError('InvalidOption', `Invalid \`${at}.optimizer\`: ${(e as Error).message}`, {
+        option: `${at}.optimizer`,
+        allowed,
+        hint: `Expected ${allowed}.`,
+        cause: e,
+      });
     }
     if (o.clipNorm !== undefined && !(o.clipNorm > 0 && Number.isFinite(o.clipNorm))) {
       throw invalidOption(`${at}.clipNorm`, o.clipNorm, 'a positive finite norm');

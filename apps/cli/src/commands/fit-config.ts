@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { OdeonError } from '@odeon/ode';
+import { didYouMean, OdeonError } from '@odeon/ode';
 import type { LossName, TransformKind } from '@odeon/train';
 import type { CliIo } from '../io.ts';
 import { readTextFile } from './simulate-model.ts';
@@ -154,7 +154,7 @@ function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], at:
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
       throw configError(
-        `unknown key ${JSON.stringify(key.slice(0, 40))}${at === '' ? '' : ` in \`${at}\``}.`,
+        `unknown key ${JSON.stringify(key.slice(0, 40))}${at === '' ? '' : ` in \`${at}\``}${didYouMean(key, allowed)}.`,
         at === '' ? key : `${at}.${key}`,
         `Allowed: ${allowed.join(', ')}.`,
       );

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sharedDir } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
 import { captureIo as capture } from '../capture-io.ts';
 import { run } from '../main.ts';
@@ -58,6 +59,27 @@ function workdir(): string {
   writeFileSync(join(dir, 'data.csv'), csv());
   return dir;
 }
+
+describe('odeon fit convergence is scale-free', () => {
+  it('SBML suite case 00001 (S1 ≈ 1.5e-4): exact data for k1 = 1.3 recovers k1 and says converged', async () => {
+    // S1 → S2 at rate k1·S1 in a unit compartment, S1(0) = 1.5e-4; the model's own k1 = 1 is the start.
+    const model = join(sharedDir(), 'sbml-suite', 'cases', '00001', '00001-sbml-l3v2.xml');
+    const rows = ['measurement,time,S1,S2'];
+    for (let i = 0; i <= 50; i++) {
+      const t = i / 10;
+      const s1 = 1.5e-4 * Math.exp(-1.3 * t);
+      rows.push(`m,${t},${s1},${1.5e-4 - s1}`);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-fit-00001-'));
+    writeFileSync(join(dir, 'data.csv'), `${rows.join('\n')}\n`);
+    const io = capture(dir);
+    expect(await run(['fit', model, 'data.csv', '--params', 'k1', '--json'], io)).toBe(0);
+    const r = JSON.parse(io.out);
+    expect(r.converged).toBe(true);
+    expect(Math.abs(r.parameters.k1 / 1.3 - 1)).toBeLessThan(1e-6);
+    expect(r.finalLoss).toBeLessThan(1e-12 * r.initialLoss);
+  });
+});
 
 describe('odeon fit', () => {
   it('--help documents the command and exits 0', async () => {

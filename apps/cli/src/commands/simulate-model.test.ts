@@ -12,6 +12,47 @@ const csvRows = (text: string) =>
     .split('\n')
     .map((l) => l.split(',').map((c) => c.trim()));
 
+describe('odeon simulate/gradient/fit refuse values that would be silently wrong', () => {
+  const case1 = () => join(sbmlSuiteDir(), 'cases', '00001', '00001-sbml-l3v2.xml');
+  const noValue = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-noval-'));
+    const xml = readFileSync(case1(), 'utf8').replace(/(<parameter id="k1"[^>]*?) value="1"/, '$1');
+    expect(xml).not.toContain('value="1" constant');
+    writeFileSync(join(dir, 'm.xml'), xml);
+    writeFileSync(join(dir, 'd.csv'), 'measurement,time,S1,S2\nm,0,1.5e-4,0\nm,1,1e-4,5e-5\n');
+    return dir;
+  };
+
+  it.each([
+    ['simulate', ['simulate', 'm.xml', '--t1', '1', '--steps', '3']],
+    ['simulate --method rk4', ['simulate', 'm.xml', '--t1', '1', '--steps', '3', '--method', 'rk4']],
+    ['gradient', ['gradient', '--model', 'm.xml', '--t1', '1']],
+    ['fit', ['fit', 'm.xml', 'd.csv', '--params', 'k1']],
+  ])('a parameter without a value is a typed error naming it (%s)', async (_name, args) => {
+    const io = capture(noValue());
+    expect(await run(args, io)).toBe(1);
+    expect(io.err).toMatch(/error \[SbmlSemanticError\].*parameter "k1"/);
+    expect(io.out).toBe('');
+  });
+
+  it('a duration of 1e308 (options or settings file) is a typed error, not INF times', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-huge-'));
+    writeFileSync(
+      join(dir, 's.txt'),
+      'start: 0\nduration: 1e308\nsteps: 50\nvariables: S1, S2\nabsolute: 1e-7\nrelative: 1e-4\namount: S1, S2\nconcentration:\n',
+    );
+    for (const args of [
+      ['simulate', case1(), '--t1', '1e308', '--steps', '3'],
+      ['simulate', case1(), '--settings', 's.txt'],
+    ]) {
+      const io = capture(dir);
+      expect(await run(args, io)).toBe(2);
+      expect(io.err).toMatch(/error \[InvalidOption\].*overflow/);
+      expect(io.out).not.toContain('INF');
+    }
+  });
+});
+
 describe('odeon simulate model.xml', () => {
   it('--settings writes the suite CSV: same header and rows, values within the suite tolerance (case 01121)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odeon-sim-'));

@@ -11,6 +11,7 @@ import {
   type TimeCourse,
 } from '@odeon/sbml';
 import { type CliIo, writeJson } from '../io.ts';
+import { requireFiniteGrid, requireModelValues } from '../model-values.ts';
 import { timeSeriesSvg } from '../plot.ts';
 import type { SimulateOptions } from './simulate-options.ts';
 
@@ -99,6 +100,8 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
           element: key,
           hint: 'Give start, duration and steps.',
         });
+    requireFiniteGrid(settings.start, settings.start + settings.duration, settings.steps, 'duration');
+    requireModelValues(model, settings.start, path);
     course = simulateForSettings(model, settings, tol);
   } else {
     const t0 = numberOption(options.t0, 't0', Number.isFinite, 'a finite number') ?? 0;
@@ -124,6 +127,8 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
           hint: 'Example: odeon simulate model.xml --t1 50 --steps 500',
         },
       );
+    requireFiniteGrid(t0, t1, steps, 't1');
+    requireModelValues(model, t0, path);
     course = simulate(model, { rtol: 1e-8, atol: 1e-12, ...tol, t0, t1, steps });
   }
   const csv = formatSuiteCsv(course);

@@ -105,6 +105,25 @@ describe('odeon train', () => {
     expect(l2.ss).toBeLessThan(free.ss);
   });
 
+  it.each([
+    [{ epochs: 5 }, '"epochs"', ''],
+    [{ strategy: [{ ...CONFIG.strategy[0], stpes: 3 }] }, '"stpes"', 'did you mean "steps"?'],
+    [{ model: { ...CONFIG.model, widht: 3 } }, '"widht"', 'did you mean "width"?'],
+    [{ validation: { fraction: 0.2, patiance: 2 } }, '"patiance"', 'did you mean "patience"?'],
+    [
+      { strategy: [{ ...CONFIG.strategy[0], optimizer: { kind: 'adamw', weightdecay: 1e-6 } }] },
+      '"weightdecay"',
+      'did you mean "weightDecay"?',
+    ],
+    [{ sensitivty: 'forward' }, '"sensitivty"', 'did you mean "sensitivity"?'],
+  ])('an unknown config key is a usage error with a suggestion (%j)', async (extra, key, suggestion) => {
+    const io = capture(workdir({ ...CONFIG, ...extra }));
+    expect(await run(['train', 'config.json'], io)).toBe(2);
+    expect(io.err).toContain('[InvalidOption]');
+    expect(io.err).toContain(key);
+    expect(io.err).toContain(suggestion);
+  });
+
   it('rejects a bad config with a usage error naming the field, and a missing file with exit 1', async () => {
     const bad = workdir({ ...CONFIG, strategy: [{ lr: -1, steps: 10 }] });
     const io = capture(bad);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { type ActivationName, modelFromJson, NeuralODE, type OdeModel, UniversalODE } from '@odeon/neural';
-import { type GradientMethod, OdeonError, type SensitivityKind } from '@odeon/ode';
+import { type GradientMethod, OdeonError, rejectUnknownKeys, type SensitivityKind } from '@odeon/ode';
 import { type NeuralOdePenaltyOptions, Penalties, type UniversalOdePenaltyOptions } from '@odeon/penalties';
 import {
   type Checkpoint,
@@ -129,6 +129,60 @@ function configError(message: string, element: string): OdeonError {
   });
 }
 
+const CONFIG_KEYS = [
+  'data',
+  'model',
+  'seed',
+  'sensitivity',
+  'method',
+  'rtol',
+  'atol',
+  'validation',
+  'strategy',
+  'penaltyStates',
+  'output',
+  'description',
+] as const satisfies readonly (keyof TrainConfig | 'description')[];
+const MODEL_KEYS: Readonly<Record<string, readonly string[]>> = {
+  'neural-ode': ['kind', 'width', 'depth', 'activation', 'timeInput', 'scaling', 'seed'],
+  'universal-ode': [
+    'kind',
+    'mechanism',
+    'trainable',
+    'width',
+    'depth',
+    'activation',
+    'gate',
+    'alphaInit',
+    'seed',
+  ],
+  load: ['load'],
+};
+
+/** Unknown keys anywhere in a training config are errors with a "did you mean" (never ignored). */
+function checkConfigKeys(config: TrainConfig): void {
+  const inConfig = (where: string, obj: unknown, keys: readonly string[]) => {
+    if (obj === null || typeof obj !== 'object') return;
+    try {
+      rejectUnknownKeys(obj, keys, where);
+    } catch (e) {
+      throw new OdeonError('InvalidOption', `Invalid training config: ${(e as Error).message}`, {
+        option: (e as OdeonError).context.option ?? where,
+        hint: 'See `odeon train --help` for the config format.',
+        cause: e,
+      });
+    }
+  };
+  inConfig('training config', config, CONFIG_KEYS);
+  const m = config.model as Record<string, unknown> | undefined;
+  if (m !== null && typeof m === 'object') {
+    const kind = 'load' in m ? 'load' : typeof m.kind === 'string' ? m.kind : undefined;
+    const keys = kind !== undefined && Object.hasOwn(MODEL_KEYS, kind) ? MODEL_KEYS[kind] : undefined;
+    if (keys !== undefined) inConfig(`\`model\` (${kind})`, m, keys);
+  }
+  inConfig('`validation`', config.validation, ['fraction', 'by', 'every', 'patience']);
+}
+
 function buildModel(config: TrainConfig, data: Dataset, base: string, io: CliIo): OdeModel {
   const m = config.model as Record<string, unknown> | undefined;
   if (m === undefined || m === null || typeof m !== 'object')
@@ -184,6 +238,19 @@ function buildUniversal(config: TrainConfig, data: Dataset, base: string, io: Cl
     ...(c.gate !== undefined ? { gate: c.gate } : {}),
     ...(c.alphaInit !== undefined ? { alphaInit: c.alphaInit } : {}),
   });
+  // the universal ODE's problem has no events yet: training through them would be silently wrong
+  const cm = model.compiled;
+  if (cm.events.length > 0 || cm.discontinuities.length > 0) {
+    throw new OdeonError(
+      'UnsupportedSbmlFeature',
+      `The mechanism has ${cm.events.length} event(s) and ${cm.discontinuities.length} piecewise switch(es), which a universal ODE does not carry into training yet.`,
+      {
+        feature: cm.events.length > 0 ? 'event' : 'piecewise',
+        element: cm.events[0]?.id ?? c.mechanism,
+        hint: 'Fit the mechanism alone with `odeon fit` (events are differentiated there), or remove the events.',
+      },
+    );
+  }
   const ids = model.stateIds;
   if (ids.length !== data.n || ids.some((id, j) => id !== data.species[j])) {
     throw configError(
@@ -253,8 +320,9 @@ export async function trainFromConfig(
       },
     );
   }
-  if (config === null || typeof config !== 'object')
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
     throw configError('the file must hold a JSON object.', 'config');
+  checkConfigKeys(config);
   const base = dirname(resolve(io.cwd, configPath));
   const baseIo = { ...io, cwd: base };
   if (typeof config.data !== 'string') throw configError('`data` must be the path of a CSV file.', 'data');

@@ -1,4 +1,4 @@
-import { OdeonError } from '../errors.ts';
+import { isOdeonError, OdeonError } from '../errors.ts';
 import type { SolverContext } from '../internal/context.ts';
 import { fdJacobian } from '../internal/jacobian.ts';
 import { luFactor, luSolve, luSolveTranspose } from '../internal/lu.ts';
@@ -226,7 +226,7 @@ export class SparseStageMatrix implements StageMatrix {
   private readonly map: Int32Array;
   private readonly diag: Int32Array;
   private readonly lu: SparseLu;
-  private lastError: OdeonError | undefined;
+  private lastError: OdeonError<'SingularMatrix'> | undefined;
 
   constructor(
     private readonly ctx: SolverContext,
@@ -263,7 +263,7 @@ export class SparseStageMatrix implements StageMatrix {
       this.lu.factor(wValues);
       return true;
     } catch (e) {
-      if (e instanceof OdeonError && e.code === 'SingularMatrix') {
+      if (isOdeonError(e, 'SingularMatrix')) {
         this.lastError = e;
         return false;
       }
@@ -303,7 +303,7 @@ export class BandedStageMatrix implements StageMatrix {
   readonly kind = 'banded';
   readonly jac: SparseJacobianValues;
   readonly band: BandedLu;
-  private lastError: OdeonError | undefined;
+  private lastError: OdeonError<'SingularMatrix'> | undefined;
 
   constructor(
     private readonly ctx: SolverContext,
@@ -333,7 +333,7 @@ export class BandedStageMatrix implements StageMatrix {
       band.factor();
       return true;
     } catch (e) {
-      if (e instanceof OdeonError && e.code === 'SingularMatrix') {
+      if (isOdeonError(e, 'SingularMatrix')) {
         this.lastError = e;
         return false;
       }

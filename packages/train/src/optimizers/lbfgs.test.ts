@@ -49,9 +49,46 @@ describe('L-BFGS', () => {
       }
       return { value, grad };
     };
-    const r = minimizeLbfgs(f, new Float64Array(n), { maxIterations: 5000, fTol: 0, gradTol: 1e-12 });
+    // Only the gradient test: the predicted-decrease test would stop first.
+    const r = minimizeLbfgs(f, new Float64Array(n), {
+      maxIterations: 5000,
+      fTol: 0,
+      decreaseTol: 0,
+      gradTol: 1e-12,
+    });
     expect(r.reason).toBe('gradientTolerance');
     expect(allclose(r.x, c, { rtol: 0, atol: 1e-8 }).pass).toBe(true);
+  });
+
+  it('stops at the same point whatever the scale of f (the tolerances are relative)', () => {
+    const scaled = (c: number) => (x: Float64Array) => {
+      const r = rosenbrock(x);
+      return { value: c * r.value, grad: r.grad.map((g) => c * g) };
+    };
+    for (const c of [1e-12, 1e-6, 1, 1e6]) {
+      const r = minimizeLbfgs(scaled(c), [-1.2, 1]);
+      expect(r.converged).toBe(true);
+      for (const v of r.x) expect(Math.abs(v - 1)).toBeLessThan(1e-8);
+    }
+  });
+
+  it('an exact fit whose loss has an evaluation-noise floor stops as converged (noiseFloor), at the minimiser', () => {
+    // f = (e^{x} − e^{0.3})² · 1e-8 computed to a resolution of 1e-13 f₀ (as an ODE solver's error
+    // limits a loss): no step lowers f once it is within that resolution of 0.
+    const f0 = (Math.exp(0) - Math.exp(0.3)) ** 2 * 1e-8;
+    const q = 1e-13 * f0;
+    const f = (x: Float64Array) => {
+      const e = Math.exp(x[0]) - Math.exp(0.3);
+      return { value: Math.round((e * e * 1e-8) / q) * q, grad: Float64Array.of(2e-8 * e * Math.exp(x[0])) };
+    };
+    // Only the noise-floor test may stop it here.
+    const r = minimizeLbfgs(f, [0], { gradTol: 0, decreaseTol: 0, fTol: -1 });
+    expect(r.reason).toBe('noiseFloor');
+    expect(r.converged).toBe(true);
+    expect(Math.abs(r.x[0] - 0.3)).toBeLessThan(1e-5);
+    const strict = minimizeLbfgs(f, [0], { gradTol: 0, decreaseTol: 0, fTol: -1, noiseTol: 0 });
+    expect(strict.reason).not.toBe('noiseFloor');
+    expect(strict.converged).toBe(strict.reason !== 'lineSearchFailed' && strict.reason !== 'maxIterations');
   });
 
   it('state round-trips through JSON and resumes bit-for-bit', () => {

@@ -9,9 +9,25 @@ export interface LbfgsOptions {
   readonly memory?: number;
   /** Iteration limit; default 1000. */
   readonly maxIterations?: number;
-  /** Stop when ‖∇f‖∞ ≤ gradTol; default 1e-10. */
+  /**
+   * Stop when the relative gradient max_i |∂f/∂x_i|·max(|x_i|, 1) ≤ gradTol · max(|f|, |f₀|) (f₀ the
+   * value at the start), so the test does not depend on the units of f; default 1e-10.
+   */
   readonly gradTol?: number;
-  /** Stop when |f_k − f_{k+1}| ≤ fTol · max(|f_k|, |f_{k+1}|, 1); default 1e-15. */
+  /**
+   * Stop when the decrease the quasi-Newton model predicts for a full step, ½ ∇fᵀH∇f, is at most
+   * decreaseTol · max(|f|, |f₀|): at a minimum with a non-zero loss it vanishes, and for an exact fit
+   * it tracks f, so this holds once the loss fell by that factor. Invariant to the scale of f and
+   * of x; needs one curvature pair. Default 1e-20.
+   */
+  readonly decreaseTol?: number;
+  /**
+   * When the line search cannot lower f although the predicted decrease is at most
+   * noiseTol · max(|f|, |f₀|), f is at the floor of its own evaluation error (an ODE solution's error
+   * under an exact fit): stop as converged (`noiseFloor`) instead of `lineSearchFailed`. Default 1e-10.
+   */
+  readonly noiseTol?: number;
+  /** Stop (stagnation) when |f_k − f_{k+1}| ≤ fTol · max(|f_k|, |f_{k+1}|); default 1e-15. */
   readonly fTol?: number;
   /** Sufficient-decrease constant c₁; default 1e-4. */
   readonly c1?: number;
@@ -31,6 +47,8 @@ const LBFGS_DEFAULTS = {
   memory: 10,
   maxIterations: 1000,
   gradTol: 1e-10,
+  decreaseTol: 1e-20,
+  noiseTol: 1e-10,
   fTol: 1e-15,
   c1: 1e-4,
   c2: 0.9,
@@ -41,10 +59,20 @@ const LBFGS_DEFAULTS = {
 /** Why L-BFGS stopped. */
 export type LbfgsReason =
   | 'gradientTolerance'
+  | 'decreaseTolerance'
+  | 'noiseFloor'
   | 'functionTolerance'
   | 'maxIterations'
   | 'lineSearchFailed'
   | 'stoppedByCallback';
+
+/** The reasons that mean a tolerance was met (`LbfgsResult.converged`). */
+export const LBFGS_CONVERGED: ReadonlySet<LbfgsReason> = new Set<LbfgsReason>([
+  'gradientTolerance',
+  'decreaseTolerance',
+  'noiseFloor',
+  'functionTolerance',
+]);
 
 /** Result of {@link minimizeLbfgs}. */
 export interface LbfgsResult {
@@ -65,6 +93,8 @@ export interface LbfgsState {
   readonly evaluations: number;
   readonly x: readonly JsonNumber[];
   readonly value: JsonNumber;
+  /** The value at the start (the scale of the relative tests); older states lack it. */
+  readonly initialValue?: JsonNumber;
   readonly grad: readonly JsonNumber[];
   readonly s: readonly (readonly JsonNumber[])[];
   readonly y: readonly (readonly JsonNumber[])[];
@@ -83,6 +113,7 @@ export class Lbfgs {
   private readonly o: Required<LbfgsOptions>;
   private x: Float64Array;
   private value: number;
+  private readonly initialValue: number;
   private grad: Float64Array;
   private s: Float64Array[] = [];
   private y: Float64Array[] = [];
@@ -109,6 +140,8 @@ export class Lbfgs {
       this.x = decodeArray(state.x);
       this.grad = decodeArray(state.grad);
       this.value = decodeArray([state.value])[0];
+      this.initialValue =
+        state.initialValue === undefined ? this.value : decodeArray([state.initialValue])[0];
       this.s = state.s.map(decodeArray);
       this.y = state.y.map(decodeArray);
       this.iteration = state.iteration;
@@ -124,6 +157,7 @@ export class Lbfgs {
       });
     }
     this.value = r.value;
+    this.initialValue = r.value;
     this.grad = Float64Array.from(r.grad);
   }
 
@@ -147,9 +181,11 @@ export class Lbfgs {
   /** Performs one iteration. Returns the stopping reason if it should stop, else undefined. */
   step(): LbfgsReason | undefined {
     const o = this.o;
-    let gInf = 0;
-    for (let i = 0; i < this.grad.length; i++) gInf = Math.max(gInf, Math.abs(this.grad[i]));
-    if (gInf <= o.gradTol) return (this.lastReason = 'gradientTolerance');
+    const fScale = Math.max(Math.abs(this.value), Math.abs(this.initialValue));
+    let gRel = 0;
+    for (let i = 0; i < this.grad.length; i++)
+      gRel = Math.max(gRel, Math.abs(this.grad[i]) * Math.max(Math.abs(this.x[i]), 1));
+    if (gRel <= o.gradTol * fScale) return (this.lastReason = 'gradientTolerance');
     if (this.iteration >= o.maxIterations) return (this.lastReason = 'maxIterations');
     const n = this.x.length;
     // Two-loop recursion: d = −H ∇f.
@@ -172,6 +208,9 @@ export class Lbfgs {
     const d = q;
     for (let i = 0; i < n; i++) d[i] = -d[i];
     let slope = dot(this.grad, d);
+    // −slope = ∇fᵀH∇f: twice the decrease the quasi-Newton model predicts for the full step.
+    if (k > 0 && slope < 0 && -slope / 2 <= o.decreaseTol * fScale)
+      return (this.lastReason = 'decreaseTolerance');
     if (!(slope < 0)) {
       // Not a descent direction (should not happen with positive curvature pairs): restart.
       this.s = [];
@@ -187,6 +226,7 @@ export class Lbfgs {
       alphaMax: 1e10,
     });
     if (!ls.ok) {
+      if (k > 0 && -slope / 2 <= o.noiseTol * fScale) return (this.lastReason = 'noiseFloor');
       if (this.s.length > 0) {
         // Drop the curvature memory and retry along steepest descent next time.
         this.s = [];
@@ -218,7 +258,7 @@ export class Lbfgs {
     }
     const cont = o.onIteration({ iteration: this.iteration, value: this.value, gradNorm: norm2(this.grad) });
     if (cont === false) return (this.lastReason = 'stoppedByCallback');
-    if (Math.abs(fOld - this.value) <= o.fTol * Math.max(Math.abs(fOld), Math.abs(this.value), 1)) {
+    if (Math.abs(fOld - this.value) <= o.fTol * Math.max(Math.abs(fOld), Math.abs(this.value))) {
       return (this.lastReason = 'functionTolerance');
     }
     return undefined;
@@ -240,7 +280,7 @@ export class Lbfgs {
       grad: this.grad.slice(),
       iterations: this.iteration,
       evaluations: this.evaluations,
-      converged: reason === 'gradientTolerance' || reason === 'functionTolerance',
+      converged: LBFGS_CONVERGED.has(reason),
       reason,
     };
   }
@@ -258,6 +298,7 @@ export class Lbfgs {
       evaluations: this.evaluations,
       x: encodeArray(this.x),
       value: encodeArray([this.value])[0],
+      initialValue: encodeArray([this.initialValue])[0],
       grad: encodeArray(this.grad),
       s: this.s.map(encodeArray),
       y: this.y.map(encodeArray),

@@ -1,4 +1,4 @@
-import { invalidOption, OdeonError } from '@odeon/ode';
+import { invalidOption, OdeonError, rejectUnknownKeys } from '@odeon/ode';
 import { decodeArray, encodeArray, type JsonNumber } from '../internal/json-numbers.ts';
 
 /** Adam (Kingma & Ba 2015). */
@@ -82,10 +82,20 @@ function checkNonNeg(name: string, v: number): number {
 }
 
 /** Validates an optimiser spec, filling in defaults (throws `InvalidOption` naming the field). */
+/** The keys each optimizer kind takes (anything else is an error, not a silent default). */
+const OPTIMIZER_KEYS = {
+  adam: ['kind', 'beta1', 'beta2', 'eps'],
+  adamw: ['kind', 'beta1', 'beta2', 'eps', 'weightDecay'],
+  adabelief: ['kind', 'beta1', 'beta2', 'eps', 'weightDecay'],
+  sgd: ['kind', 'momentum'],
+} as const;
+
 export function resolveOptimizerSpec(spec: OptimizerSpec): Required<OptimizerSpec> {
   if (spec === null || typeof spec !== 'object') {
     throw invalidOption('optimizer', spec, '{ kind: "adam" | "adamw" | "adabelief" | "sgd", ... }');
   }
+  const keys = OPTIMIZER_KEYS[spec.kind as keyof typeof OPTIMIZER_KEYS];
+  if (keys !== undefined) rejectUnknownKeys(spec, keys, `"${spec.kind}" optimizer spec`);
   switch (spec.kind) {
     case 'adam':
       return {
