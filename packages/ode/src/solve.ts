@@ -3,6 +3,7 @@ import { emptyStats, type SolverContext } from './internal/context.ts';
 import { type IntegrateSettings, integrate } from './internal/integrate.ts';
 import type { Stepper } from './internal/stepper.ts';
 import { validatePattern } from './linalg/sparsity.ts';
+import { guardRhs } from './rhs-guard.ts';
 import {
   FIXED_STEP_METHODS,
   METHODS,
@@ -12,7 +13,6 @@ import {
 } from './solve-options.ts';
 import { createStepper } from './solvers/create-stepper.ts';
 import type { OdeProblem, Solution } from './types.ts';
-import { guardRhs } from './rhs-guard.ts';
 import { rejectUnknownKeys } from './unknown-keys.ts';
 
 /**
