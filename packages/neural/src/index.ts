@@ -8,6 +8,15 @@ export {
   sigmoidScalar,
   softplusScalar,
 } from './activations.ts';
+export { BatchedMlpCpu } from './batched-mlp-cpu.ts';
+export { BatchedMlpWasmF32 } from './batched-mlp-wasm.ts';
+export {
+  BATCHED_CROSSOVER_WORK,
+  type BatchedBackend,
+  type BatchedNeuralOdeOptions,
+  batchedNeuralOdeProblem,
+  chooseBatchedBackend,
+} from './batched-neural-ode.ts';
 export {
   MLP,
   MLP_DEFAULTS,

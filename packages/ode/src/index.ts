@@ -8,6 +8,9 @@
  * `internal/integrate.ts` (the driver). Interpolating/quadrature adjoints should use
  * `solve(problem, { dense: true })` and `sol.interpolate`.
  */
+
+export { DenseHistory, type HistorySegment } from './dde/dense-history.ts';
+export { type DdeOptions, type DdeProblem, type DdeSolution, solveDde } from './dde/solve-dde.ts';
 export {
   invalidOption,
   isOdeonError,
@@ -63,6 +66,19 @@ export {
   SOLVE_DEFAULTS,
   type SolveOptions,
 } from './solve-options.ts';
+export {
+  auto,
+  bs3,
+  dop853,
+  dopri5,
+  explicitRk,
+  rodas4,
+  rodas5p,
+  rosenbrock,
+  rosenbrock23,
+  type Solver,
+  tsit5,
+} from './solvers/solver-values.ts';
 export { BS3_TABLEAU } from './solvers/tableaus/bs3.ts';
 export { DOP853_TABLEAU } from './solvers/tableaus/dop853.ts';
 export { DOPRI5_TABLEAU } from './solvers/tableaus/dopri5.ts';

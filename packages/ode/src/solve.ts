@@ -12,24 +12,10 @@ import {
   type SolveOptions,
 } from './solve-options.ts';
 import { createStepper } from './solvers/create-stepper.ts';
+import { explicitRk, rosenbrock, type Solver, solverName } from './solvers/solver-values.ts';
 import type { OdeProblem, Solution } from './types.ts';
 import { rejectUnknownKeys } from './unknown-keys.ts';
 
-/**
- * Solves an initial value problem dy/dt = rhs(t, y, p), y(t0) = y0 on [t0, t1] (t1 < t0 integrates
- * backwards).
- *
- * @example
- * ```ts
- * const sol = solve(
- *   { rhs: (t, y, p, dy) => { dy[0] = -p[0] * y[0]; }, y0: [1], t0: 0, t1: 1, p: [2] },
- *   { method: 'tsit5', rtol: 1e-8, saveAt: [0, 0.5, 1] },
- * );
- * sol.y; // Float64Array [1, e^-1, e^-2] (to 1e-8)
- * ```
- * @throws OdeonError `InvalidOption` / `InvalidProblem` for bad input, `MaxStepsReached`,
- * `StepSizeTooSmall`, `NonFiniteState` when the integration cannot proceed.
- */
 /** Every key of `SolveOptions` (a misspelt key is an error, not a silent default). */
 const SOLVE_OPTION_KEYS = [
   'method',
@@ -47,6 +33,21 @@ const SOLVE_OPTION_KEYS = [
   'preconditioner',
 ] as const satisfies readonly (keyof SolveOptions)[];
 
+/**
+ * Solves an initial value problem dy/dt = rhs(t, y, p), y(t0) = y0 on [t0, t1] (t1 < t0 integrates
+ * backwards).
+ *
+ * @example
+ * ```ts
+ * const sol = solve(
+ *   { rhs: (t, y, p, dy) => { dy[0] = -p[0] * y[0]; }, y0: [1], t0: 0, t1: 1, p: [2] },
+ *   { method: 'tsit5', rtol: 1e-8, saveAt: [0, 0.5, 1] },
+ * );
+ * sol.y; // Float64Array [1, e^-1, e^-2] (to 1e-8)
+ * ```
+ * @throws OdeonError `InvalidOption` / `InvalidProblem` for bad input, `MaxStepsReached`,
+ * `StepSizeTooSmall`, `NonFiniteState` when the integration cannot proceed.
+ */
 export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution {
   rejectUnknownKeys(options, SOLVE_OPTION_KEYS, 'solve options');
   const { ctx, stepper, settings } = prepareSolve(problem, options);
@@ -85,9 +86,8 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     });
   }
 
-  const method = options.method ?? SOLVE_DEFAULTS.method;
-  if (!(METHODS as readonly string[]).includes(method))
-    throw invalidOption('method', method, `one of ${METHODS.join(', ')}`);
+  const solver = resolveSolver(options.method ?? SOLVE_DEFAULTS.method);
+  const method = solverName(solver);
   const rtol = options.rtol ?? SOLVE_DEFAULTS.rtol;
   if (!(rtol > 0 && rtol < 1)) throw invalidOption('rtol', rtol, 'a number in (0, 1)');
   const atol = new Float64Array(n);
@@ -106,7 +106,10 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
   for (let i = 0; i < n; i++)
     if (atol[i] === 0 && rtol === 0) throw invalidOption('atol', 0, 'atol > 0 or rtol > 0');
 
-  const fixed = FIXED_STEP_METHODS.includes(method);
+  const fixed =
+    solver.kind === 'method'
+      ? FIXED_STEP_METHODS.includes(solver.name)
+      : solver.kind === 'explicit-rk' && solver.tableau.e === undefined;
   let dt = Number.NaN;
   if (fixed) {
     if (options.dt === undefined)
@@ -184,8 +187,8 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     y0,
   };
   // large systems: the variable-order BDF with sparse linear algebra (see README, "Large stiff systems")
-  const chosen = method === 'auto' && n >= AUTO_BDF_MIN_N ? 'bdf' : method;
-  const stepper = createStepper(ctx, chosen as MethodName);
+  const chosen: Solver = method === 'auto' && n >= AUTO_BDF_MIN_N ? { kind: 'method', name: 'bdf' } : solver;
+  const stepper = createStepper(ctx, chosen);
   const settings: IntegrateSettings = {
     t0,
     t1,
@@ -201,6 +204,27 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     names: problem.names,
   };
   return { ctx, stepper, settings };
+}
+
+/** A method name or a solver value, validated. */
+function resolveSolver(m: unknown): Solver {
+  if (typeof m === 'string') {
+    if (!(METHODS as readonly string[]).includes(m))
+      throw invalidOption('method', m, `one of ${METHODS.join(', ')}`);
+    return { kind: 'method', name: m as MethodName };
+  }
+  const v = m as Partial<Solver> | null;
+  if (v !== null && typeof v === 'object') {
+    if (v.kind === 'method' && (METHODS as readonly string[]).includes(v.name as string)) return v as Solver;
+    // re-validate tableaus built by hand rather than by rosenbrock()/explicitRk()
+    if (v.kind === 'rosenbrock' && v.tableau !== undefined) return rosenbrock(v.tableau);
+    if (v.kind === 'explicit-rk' && v.tableau !== undefined) return explicitRk(v.tableau);
+  }
+  throw invalidOption(
+    'method',
+    m,
+    `one of ${METHODS.join(', ')}, or a solver value (rodas5p(), rosenbrock(tableau), ...)`,
+  );
 }
 
 /** From this many states on, `auto` uses BDF with sparse linear algebra instead of Tsit5/Rodas5P switching. */

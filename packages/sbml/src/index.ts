@@ -27,6 +27,7 @@ export {
 export { describeModel, type ModelSummary } from './describe.ts';
 export type { SbmlErrorCode } from './errors.ts';
 export { parseFormula } from './formula.ts';
+export type { ExternalModelResolver } from './internal/comp-flatten.ts';
 export { loadModel } from './load.ts';
 export type {
   Compartment,

@@ -9,7 +9,16 @@ import { requireModelValues } from '../model-values.ts';
 import { readTextFile } from './simulate-model.ts';
 
 const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
-const METHODS: readonly GradientMethod[] = ['rodas5p', 'rodas4', 'dopri5'];
+const METHODS: readonly GradientMethod[] = [
+  'rodas5p',
+  'rodas4',
+  'dopri5',
+  'tsit5',
+  'bs3',
+  'dop853',
+  'rosenbrock23',
+  'auto',
+];
 
 export interface GradientCommandOptions {
   readonly problem?: string;

@@ -125,7 +125,7 @@ describe('odeon simulate model.xml', () => {
     const bad = capture();
     expect(
       await run(
-        ['simulate', join(sbmlSuiteDir(), 'cases', '00039', '00039-sbml-l3v2.xml'), '--t1', '1'],
+        ['simulate', join(sbmlSuiteDir(), 'cases', '01186', '01186-sbml-l3v2.xml'), '--t1', '1'],
         bad,
       ),
     ).toBe(1);

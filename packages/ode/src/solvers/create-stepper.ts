@@ -1,12 +1,13 @@
 import type { SolverContext } from '../internal/context.ts';
 import type { Stepper } from '../internal/stepper.ts';
 import { createProblemSystem } from '../linalg/stage-matrix-system.ts';
-import type { MethodName } from '../solve-options.ts';
 import { AutoSwitchStepper } from './auto-switch.ts';
 import { BdfStepper } from './bdf.ts';
 import { ExplicitRkStepper } from './explicit-rk.ts';
+import type { MethodName } from './method-name.ts';
 import { RosenbrockStepper } from './rosenbrock.ts';
 import { Rosenbrock23Stepper } from './rosenbrock23.ts';
+import type { Solver } from './solver-values.ts';
 import { BS3_TABLEAU } from './tableaus/bs3.ts';
 import { DOP853_TABLEAU } from './tableaus/dop853.ts';
 import { DOPRI5_TABLEAU } from './tableaus/dopri5.ts';
@@ -16,7 +17,13 @@ import { RODAS5P_TABLEAU } from './tableaus/rodas5p.ts';
 import { TSIT5_TABLEAU } from './tableaus/tsit5.ts';
 
 /** Builds the stepper of a method (workspaces allocated here, once per solve). */
-export function createStepper(ctx: SolverContext, method: MethodName): Stepper {
+export function createStepper(ctx: SolverContext, solver: MethodName | Solver): Stepper {
+  if (typeof solver !== 'string') {
+    if (solver.kind === 'rosenbrock') return new RosenbrockStepper(ctx, solver.tableau);
+    if (solver.kind === 'explicit-rk') return new ExplicitRkStepper(ctx, solver.tableau, 'hermite');
+    return createStepper(ctx, solver.name);
+  }
+  const method = solver;
   switch (method) {
     case 'euler':
       return new ExplicitRkStepper(ctx, EULER_TABLEAU, 'hermite');
