@@ -15,7 +15,7 @@ const ball: OdeProblem = {
 };
 
 describe('events', () => {
-  it.each(['tsit5', 'dopri5', 'dop853', 'bs3', 'rodas5p', 'rodas4', 'auto'] as const)(
+  it.each(['tsit5', 'dopri5', 'dop853', 'bs3', 'rodas5p', 'rodas4', 'bdf', 'auto'] as const)(
     'bouncing ball with restitution 0.8 (%s): impact times and heights match the analytic solution',
     (method: MethodName) => {
       const e = 0.8;
@@ -47,7 +47,7 @@ describe('events', () => {
     },
   );
 
-  it.each(['tsit5', 'rodas5p', 'dop853', 'rosenbrock23'] as const)(
+  it.each(['tsit5', 'rodas5p', 'dop853', 'rosenbrock23', 'bdf'] as const)(
     'a terminal event stops the integration at the root (%s)',
     (method) => {
       const sol = solve(

@@ -22,6 +22,29 @@ export {
   type OdeonErrorContexts,
 } from './errors.ts';
 export { luFactor, luSolve, luSolveTranspose } from './internal/lu.ts';
+export { BandedLu } from './linalg/banded-lu.ts';
+export { type ColumnColoring, colorColumns } from './linalg/coloring.ts';
+export { detectPattern } from './linalg/detect-pattern.ts';
+export { ColoredFdJacobian } from './linalg/fd-jacobian.ts';
+export {
+  type GmresOptions,
+  type GmresResult,
+  GmresWorkspace,
+  gmres,
+  type MatVec,
+  type Preconditioner,
+} from './linalg/gmres.ts';
+export { minimumDegreeOrder } from './linalg/ordering.ts';
+export { SparseLu, type SparseLuOptions } from './linalg/sparse-lu.ts';
+export {
+  entryIndex,
+  patternFromEntries,
+  patternNnz,
+  type SparsityPattern,
+  transposePattern,
+  validatePattern,
+} from './linalg/sparsity.ts';
+export type { StagePreconditioner } from './linalg/stage-matrix.ts';
 export type { DerivativeReport, DerivativeSource } from './sensitivity/derivatives.ts';
 export { G7_WEIGHTS, GK15, GK15_NODES, GK15_WEIGHTS, gaussKronrod15 } from './sensitivity/gauss-kronrod.ts';
 export { GRADIENT_DEFAULTS, gradient } from './sensitivity/gradient.ts';
@@ -76,6 +99,7 @@ export type {
   RhsFunction,
   Solution,
   SolveStats,
+  SparseJacobianFunction,
   Vec,
   VjpFunction,
   VjpStateFunction,

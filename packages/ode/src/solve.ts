@@ -29,6 +29,8 @@ const SOLVE_OPTION_KEYS = [
   'maxSteps',
   'tstops',
   'events',
+  'linearSolver',
+  'preconditioner',
 ] as const satisfies readonly (keyof SolveOptions)[];
 
 /**

@@ -10,6 +10,10 @@ import {
   type KernelTarget,
 } from './internal/program.ts';
 import type { Model } from './model.ts';
+import { type SparseDerivatives, sparseDerivatives } from './sparse-jacobian.ts';
+
+/** From this many states on, `problem()` carries the sparse Jacobian (and `simulate` uses BDF on it). */
+export const SPARSE_MIN_STATES = 200;
 
 /** How generated kernels are executed. */
 export type CompileBackend = 'auto' | 'codegen' | 'interpreter';
@@ -122,6 +126,8 @@ export interface CompiledModel {
   readonly jacobian: (t: number, y: Vec, p: Vec, J: Vec) => void;
   /** Analytic ∂f/∂p, row-major n×np (columns outside `sensitivities` are zero). */
   readonly paramJacobian: (t: number, y: Vec, p: Vec, Jp: Vec) => void;
+  /** ∂f/∂y and ∂f/∂p as CSR patterns of their structural non-zeros and kernels writing only those. */
+  readonly sparse: SparseDerivatives;
   /** outY = vᵀ∂f/∂y, outP = vᵀ∂f/∂p. */
   readonly vjp: (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec) => void;
   /** out = (∂f/∂y) u. */
@@ -299,6 +305,13 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       false,
     ),
   };
+  const sparse = sparseDerivatives(
+    make,
+    n,
+    np,
+    jy.map((e) => ({ i: e.i, col: e.j, node: e.node })),
+    jp.map((e) => ({ i: e.i, col: e.k, node: e.node })),
+  );
   const rhsK = make(rhsSpec);
   const jacK = make(jacSpec);
   const pjacK = make(pjacSpec);
@@ -505,6 +518,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     rhs,
     jacobian,
     paramJacobian,
+    sparse,
     vjp,
     jvp,
     events,
@@ -537,6 +551,10 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
         paramJacobian,
         vjp,
         jvp,
+        // large models: the stiff solvers work on the structural non-zeros only
+        ...(n >= SPARSE_MIN_STATES
+          ? { jacobianSparsity: sparse.jacobianSparsity, sparseJacobian: sparse.sparseJacobian }
+          : {}),
         y0: overrides.y0 ?? compiled.y0,
         p: overrides.p ?? compiled.p,
         t0,

@@ -22,6 +22,7 @@ export {
   type CompileOptions,
   compileModel,
   type ObservableKind,
+  SPARSE_MIN_STATES,
 } from './compile.ts';
 export { describeModel, type ModelSummary } from './describe.ts';
 export type { SbmlErrorCode } from './errors.ts';
@@ -47,6 +48,7 @@ export { modelEvents, problemWithEvents } from './ode-events.ts';
 export { type ParseSbmlOptions, parseSbml } from './sbml-reader.ts';
 export { writeMathML, writeSbml } from './sbml-writer.ts';
 export { type SimulateOptions, simulate, type TimeCourse } from './simulate.ts';
+export type { DerivativeEntry, SparseDerivatives } from './sparse-jacobian.ts';
 export {
   compareSuiteResults,
   formatSuiteCsv,

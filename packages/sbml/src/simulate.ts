@@ -1,5 +1,5 @@
 import { type MethodName, type OdeEvent, OdeonError, type SolveStats, solve, type Vec } from '@odeon/ode';
-import type { CompiledModel, ObservableKind } from './compile.ts';
+import { type CompiledModel, type ObservableKind, SPARSE_MIN_STATES } from './compile.ts';
 import { DelayTerms } from './internal/delay-terms.ts';
 import { EventQueue } from './internal/event-queue.ts';
 import { FastEquilibrium } from './internal/fast-equilibrium.ts';
@@ -166,6 +166,18 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
           fill(t, yy);
           modelJac(t, yy, p, J);
         };
+
+  // large models: BDF on the sparse Jacobian (structural non-zeros only), unless a method is given
+  const large = model.n >= SPARSE_MIN_STATES;
+  const method = options.method ?? (large ? 'bdf' : o.method);
+  const modelSparse = model.sparse;
+  const sparse = large
+    ? {
+        jacobianSparsity: modelSparse.jacobianSparsity,
+        sparseJacobian: (t: number, yy: Vec, _p: Vec, v: Vec): void =>
+          modelSparse.sparseJacobian(t, yy, p, v),
+      }
+    : {};
 
   const evs = model.events;
   const ne = evs.length;
@@ -337,8 +349,10 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     const sol = solve(
       // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
       // The projected right-hand side of fast reactions has no analytic Jacobian: the solver differentiates it.
-      fast.count > 0 ? { rhs, y0: y, t0: t, t1: tNext } : { rhs, jacobian, y0: y, t0: t, t1: tNext },
-      { method: o.method, rtol: o.rtol, atol, dense: true, events: roots, maxSteps: o.maxSteps },
+      fast.count > 0
+        ? { rhs, y0: y, t0: t, t1: tNext }
+        : { rhs, jacobian, ...sparse, y0: y, t0: t, t1: tNext },
+      { method, rtol: o.rtol, atol, dense: true, events: roots, maxSteps: o.maxSteps },
     );
     for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
     const last = sol.t.length - 1;

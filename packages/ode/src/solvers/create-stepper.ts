@@ -1,6 +1,6 @@
 import type { SolverContext } from '../internal/context.ts';
 import type { Stepper } from '../internal/stepper.ts';
-import { createStageMatrix } from '../linalg/select-stage-matrix.ts';
+import { createProblemSystem } from '../linalg/stage-matrix-system.ts';
 import { AutoSwitchStepper } from './auto-switch.ts';
 import { BdfStepper } from './bdf.ts';
 import { ExplicitRkStepper } from './explicit-rk.ts';
@@ -42,11 +42,11 @@ export function createStepper(ctx: SolverContext, solver: MethodName | Solver): 
     case 'rosenbrock23':
       return new Rosenbrock23Stepper(ctx);
     case 'rodas4':
-      return new RosenbrockStepper(ctx, RODAS4_TABLEAU);
+      return new RosenbrockStepper(ctx, RODAS4_TABLEAU, createProblemSystem(ctx));
     case 'rodas5p':
-      return new RosenbrockStepper(ctx, RODAS5P_TABLEAU);
+      return new RosenbrockStepper(ctx, RODAS5P_TABLEAU, createProblemSystem(ctx));
     case 'bdf':
-      return new BdfStepper(ctx, createStageMatrix(ctx, ctx.y0 ?? new Float64Array(ctx.n)));
+      return new BdfStepper(ctx, createProblemSystem(ctx));
     case 'auto':
       return new AutoSwitchStepper(ctx);
   }
