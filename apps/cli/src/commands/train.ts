@@ -90,6 +90,11 @@ export interface TrainConfig {
    */
   readonly penaltyStates?: 'initial' | 'data';
   /**
+   * Temporal-dropout masks (a stage's `dropout`): `time` (default, the seed's form: one mask per time
+   * point shared by every measurement and species) or `series` (one mask per measurement).
+   */
+  readonly dropoutMask?: 'time' | 'series';
+  /**
    * Where to write the trained model (JSON), relative to the config file. Without it (and without
    * `--out`) the model goes to the run folder (`--out-dir`, default `out/train/<folder>-<config>/`
    * under the working directory), so a run never overwrites files beside the config.
@@ -140,6 +145,7 @@ const CONFIG_KEYS = [
   'validation',
   'strategy',
   'penaltyStates',
+  'dropoutMask',
   'output',
   'description',
 ] as const satisfies readonly (keyof TrainConfig | 'description')[];
@@ -341,6 +347,8 @@ export async function trainFromConfig(
     ...(config.rtol !== undefined ? { rtol: config.rtol } : {}),
     ...(config.atol !== undefined ? { atol: config.atol } : {}),
   };
+  if (config.dropoutMask !== undefined && config.dropoutMask !== 'time' && config.dropoutMask !== 'series')
+    throw configError('`dropoutMask` must be "time" or "series".', 'dropoutMask');
   const presets = new Map<object, Penalties>();
   const states = penaltyStatesOf(trainData, config.penaltyStates);
   const penalty = (p: Float64Array, stage: { readonly penalties: PenaltyKnobs | undefined }) => {
@@ -355,7 +363,11 @@ export async function trainFromConfig(
     const r = pens.valueAndGrad(model, { params: p, ...(states !== undefined ? { states } : {}) });
     return { value: r.total, grad: r.grad, byName: r.byName };
   };
-  const objective = odeObjective<PenaltyKnobs>(problem, trainData, { ...solver, penalty });
+  const objective = odeObjective<PenaltyKnobs>(problem, trainData, {
+    ...solver,
+    penalty,
+    ...(config.dropoutMask !== undefined ? { dropoutMask: config.dropoutMask } : {}),
+  });
   const valObjective = valData ? odeObjective(problem, valData, solver) : undefined;
   const fullObjective = odeObjective(problem, all, solver);
   let resume: Checkpoint | undefined;
@@ -490,6 +502,8 @@ Config (paths relative to the config file):
                   "width": 8, "depth": 2, "activation": "tanh" }   (mechanism + gated neural residual)
              or { "load": "model.json" },
     "penaltyStates": "initial",               where state penalties are evaluated (initial | data)
+    "dropoutMask": "time",                    dropout masks: one per time point shared by all
+                                              measurements and species (time) or per measurement (series)
     "seed": 1, "sensitivity": "quadrature", "method": "rodas5p", "rtol": 1e-6, "atol": 1e-8,
     "validation": { "fraction": 0.2, "by": "point", "every": 100, "patience": 5 },
     "strategy": [ { "lr": 0.005, "steps": 2000, "loss": "scaledMae", "length": 1, "dropout": 0,
