@@ -11,6 +11,7 @@
  *   node --conditions=@odeon/source --import tsx benchmarks/tensor/tensor-bench.ts
  */
 import { cpus } from 'node:os';
+import { toOdeProblem } from '../../packages/neural/src/index.ts';
 import * as T from '../../packages/tensor/src/index.ts';
 import { erf } from '../../packages/tensor/src/internal/erf.ts';
 
@@ -121,8 +122,8 @@ console.log(
     });
     return h;
   };
-  const prob = T.toOdeProblem(field, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params });
-  const eagerProb = T.toOdeProblem(field, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params, compile: false });
+  const prob = toOdeProblem(field, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params });
+  const eagerProb = toOdeProblem(field, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params, compile: false });
   const p = prob.p;
   const y = Float64Array.of(0.3, -0.2, 0.5);
   const v = Float64Array.of(1, -0.5, 0.25);

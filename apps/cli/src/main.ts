@@ -2,6 +2,7 @@ import { isOdeonError } from '@odeon/ode';
 import { Command, CommanderError } from 'commander';
 import type { RegisterCommand } from './command.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerEnsemble } from './commands/ensemble.ts';
 import { registerFit } from './commands/fit.ts';
 import { registerGradient } from './commands/gradient.ts';
 import { registerInfo } from './commands/info.ts';
@@ -9,6 +10,7 @@ import { registerPetab } from './commands/petab.ts';
 import { registerSbmlSuite } from './commands/sbml-suite.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerTrain } from './commands/train.ts';
+import { registerWorker } from './commands/worker.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import { type CliIo, processIo } from './io.ts';
 import { CLI_VERSION } from './version.ts';
@@ -23,6 +25,8 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerFit,
   registerTrain,
   registerPetab,
+  registerEnsemble,
+  registerWorker,
 ];
 
 export function buildProgram(io: CliIo): Command {

@@ -4,7 +4,7 @@ import { solveMember } from './member.ts';
 import { createPool, runTasks, type TaskRunner } from './pool.ts';
 import { fromProblem, type ProblemSource } from './problem-source.ts';
 import { type EnsembleStats, ensembleStats } from './stats.ts';
-import { type MembersTaskInput, type Task, unwrapReply } from './task.ts';
+import { type MembersTaskInput, type Task, type TaskReply, unwrapReply } from './task.ts';
 
 /** Options of {@link runEnsemble}. */
 export interface EnsembleOptions extends MemberSolveOptions {
@@ -90,15 +90,19 @@ export async function runEnsemble(options: EnsembleOptions): Promise<EnsembleRes
       const slice = members.slice(start, start + chunk).map((member, k) => ({ index: start + k, member }));
       tasks.push({ name: 'ensemble.members', input: { source, options: solveOptions, members: slice } });
     }
+    // A task that failed as a whole is reported after the others finished (nothing else is lost).
+    let failedReply: TaskReply | undefined;
     try {
       await runTasks(pool, tasks, {
         onResult: (reply) => {
-          for (const r of unwrapReply<MemberResult[]>(reply, 'An ensemble task')) emit(r);
+          if (reply.ok) for (const r of reply.output as MemberResult[]) emit(r);
+          else failedReply ??= reply;
         },
       });
     } finally {
       if (options.pool === undefined) await pool.close();
     }
+    if (failedReply !== undefined) unwrapReply(failedReply, 'An ensemble task');
   }
   return { members: results, stats: ensembleStats(results, solveOptions.saveAt, options.quantiles) };
 }

@@ -1,5 +1,7 @@
 // Public API of @odeon/ensemble: explicit named re-exports only (see README.md).
+
 export { type EnsembleOptions, type EnsembleResult, runEnsemble } from './ensemble.ts';
+export type { EnsembleErrorCode } from './errors.ts';
 export {
   describeError,
   type EnsembleMember,

@@ -10,6 +10,14 @@ export interface TaskRunner {
   run(task: Task): Promise<TaskReply>;
   /** Stops the workers (waits for running tasks). Idempotent. */
   close(): Promise<void>;
+  /**
+   * Runs a whole list at once (a distributed queue does, to resume a run by task index). Replies come
+   * in task order; `onResult` sees each once, in completion order.
+   */
+  runAll?(
+    tasks: readonly Task[],
+    onResult: (reply: TaskReply, index: number, done: number, total: number) => void,
+  ): Promise<TaskReply[]>;
 }
 
 /** Options of {@link createPool}. */
@@ -124,6 +132,7 @@ export async function runTasks(
   tasks: readonly Task[],
   options: RunTasksOptions = {},
 ): Promise<TaskReply[]> {
+  if (runner.runAll !== undefined) return runner.runAll(tasks, options.onResult ?? (() => {}));
   const replies: TaskReply[] = new Array(tasks.length);
   let done = 0;
   if (runner.workers === 0) {

@@ -28,6 +28,12 @@ export {
   type NeuralOdeTree,
 } from './neural-ode.ts';
 export {
+  type TensorOdeProblem,
+  type TensorVectorField,
+  type ToOdeProblemOptions,
+  toOdeProblem,
+} from './ode-problem.ts';
+export {
   type RateActivation,
   RateFlowODE,
   type RateFlowOdeOptions,

@@ -144,7 +144,7 @@ export class MLP {
         for (let i = 0; i < m; i++) out[offset + L.weightOffset + i] = a * (2 * rng.uniform() - 1);
       } else {
         const s = Math.sqrt(2 / L.inputs);
-        for (let i = 0; i < m; i++) out[offset + L.weightOffset + i] = s * rng.normal();
+        for (let i = 0; i < m; i++) out[offset + L.weightOffset + i] = s * rng.normalPaired();
       }
     }
     return out;

@@ -86,7 +86,7 @@ export class RateFlowODE implements OdeModel {
         );
       const rng = new Rng(seed + 7919);
       S = new Float64Array(n * r);
-      for (let i = 0; i < S.length; i++) S[i] = 0.5 * rng.normal();
+      for (let i = 0; i < S.length; i++) S[i] = 0.5 * rng.normalPaired();
     }
     if (options.conservation) {
       const rows = options.conservation.length;

@@ -11,9 +11,12 @@
 export {
   invalidOption,
   isOdeonError,
+  type OdeErrorCode,
   OdeonError,
   type OdeonErrorCode,
   type OdeonErrorContext,
+  type OdeonErrorContextBase,
+  type OdeonErrorContexts,
 } from './errors.ts';
 export { luFactor, luSolve, luSolveTranspose } from './internal/lu.ts';
 export type { DerivativeReport, DerivativeSource } from './sensitivity/derivatives.ts';

@@ -1,3 +1,4 @@
+import type { StagePreconditioner } from './linalg/stage-matrix.ts';
 import type { OdeEvent } from './types.ts';
 
 /** Every method `solve` knows. */
@@ -12,6 +13,7 @@ export const METHODS = [
   'rosenbrock23',
   'rodas4',
   'rodas5p',
+  'bdf',
   'auto',
 ] as const;
 
@@ -45,6 +47,14 @@ export interface SolveOptions {
   readonly tstops?: ArrayLike<number>;
   /** Events located by root finding on the dense output. */
   readonly events?: readonly OdeEvent[];
+  /**
+   * Linear algebra of the implicit method `bdf`: `auto` (default: sparse LU when the problem has a
+   * `jacobianSparsity` or is large and sparse, dense otherwise), `dense`, `sparse`, `banded`, or `gmres`
+   * (matrix-free Newton–Krylov with `jvp` or difference products and `preconditioner`).
+   */
+  readonly linearSolver?: 'auto' | 'dense' | 'sparse' | 'banded' | 'gmres';
+  /** Preconditioner of `linearSolver: 'gmres'`: out ≈ P⁻¹v for P ≈ shift·I + scale·J at (t, y). */
+  readonly preconditioner?: StagePreconditioner;
 }
 
 /** Default option values. */

@@ -2,6 +2,7 @@ import { invalidOption, OdeonError } from './errors.ts';
 import { emptyStats, type SolverContext } from './internal/context.ts';
 import { type IntegrateSettings, integrate } from './internal/integrate.ts';
 import type { Stepper } from './internal/stepper.ts';
+import { validatePattern } from './linalg/sparsity.ts';
 import {
   FIXED_STEP_METHODS,
   METHODS,
@@ -152,7 +153,10 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     options.tstops === undefined ? new Float64Array(0) : toVector(options.tstops, 'tstops', 'InvalidOption');
   tstops.sort();
   if (dir < 0) tstops.reverse();
-  const events = options.events ?? [];
+  const events =
+    problem.events === undefined || problem.events.length === 0
+      ? (options.events ?? [])
+      : [...problem.events, ...(options.events ?? [])];
   for (let i = 0; i < events.length; i++) {
     const ev = events[i];
     if (typeof ev?.condition !== 'function')
@@ -162,6 +166,7 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     }
   }
 
+  const sparse = sparseSetup(problem, options, n);
   const ctx: SolverContext = {
     n,
     rhs: guardRhs(problem.rhs),
@@ -171,8 +176,14 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     rtol,
     atol,
     stats: emptyStats(),
+    ...sparse,
+    jvp: problem.jvp,
+    t0,
+    y0,
   };
-  const stepper = createStepper(ctx, method as MethodName);
+  // large systems: the variable-order BDF with sparse linear algebra (see README, "Large stiff systems")
+  const chosen = method === 'auto' && n >= AUTO_BDF_MIN_N ? 'bdf' : method;
+  const stepper = createStepper(ctx, chosen as MethodName);
   const settings: IntegrateSettings = {
     t0,
     t1,
@@ -188,6 +199,41 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     names: problem.names,
   };
   return { ctx, stepper, settings };
+}
+
+/** From this many states on, `auto` uses BDF with sparse linear algebra instead of Tsit5/Rodas5P switching. */
+const AUTO_BDF_MIN_N = 200;
+
+const LINEAR_SOLVERS = ['auto', 'dense', 'sparse', 'banded', 'gmres'] as const;
+
+/** Validates the sparse parts of the problem and the linear-solver options at the public boundary. */
+function sparseSetup(
+  problem: OdeProblem,
+  options: SolveOptions,
+  n: number,
+): Pick<SolverContext, 'sparsity' | 'sparseJacobian' | 'linearSolver' | 'preconditioner'> {
+  const linearSolver = options.linearSolver ?? 'auto';
+  if (!(LINEAR_SOLVERS as readonly string[]).includes(linearSolver))
+    throw invalidOption('linearSolver', linearSolver, `one of ${LINEAR_SOLVERS.join(', ')}`);
+  if (options.preconditioner !== undefined && typeof options.preconditioner !== 'function')
+    throw invalidOption(
+      'preconditioner',
+      options.preconditioner,
+      'a function (out, v, t, y, scale, shift) => void',
+    );
+  if (problem.sparseJacobian !== undefined && problem.jacobianSparsity === undefined) {
+    throw new OdeonError('InvalidProblem', 'problem.sparseJacobian needs problem.jacobianSparsity.', {
+      hint: 'Give the CSR pattern { n, rowPtr, colIdx } whose order sparseJacobian writes its values in.',
+    });
+  }
+  const sparsity =
+    problem.jacobianSparsity === undefined ? undefined : validatePattern(problem.jacobianSparsity, n);
+  return {
+    sparsity,
+    sparseJacobian: problem.sparseJacobian,
+    linearSolver,
+    preconditioner: options.preconditioner,
+  };
 }
 
 function toVector(

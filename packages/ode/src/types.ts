@@ -3,10 +3,10 @@
  * produce `OdeProblem`s and consume `Solution`s, so these names are stable.
  */
 
+import type { Vec } from '@odeon/core';
 import type { SparsityPattern } from './linalg/sparsity.ts';
 
-/** A float64 vector. */
-export type Vec = Float64Array;
+export type { Vec };
 
 /** dy/dt = rhs(t, y, p), written into `dydt` (the mutation rule: output first... here last, as in SciML/CVODE). */
 export type RhsFunction = (t: number, y: Vec, p: Vec, dydt: Vec) => void;
@@ -66,6 +66,11 @@ export interface OdeProblem {
   readonly tgrad?: JvpTimeFunction;
   /** Optional component names, used in error messages and CSV output. */
   readonly names?: readonly string[];
+  /**
+   * Events that belong to the model (e.g. an SBML model's events and piecewise switches): `solve` and
+   * `gradient` run them before `options.events` (fired indices count these first).
+   */
+  readonly events?: readonly OdeEvent[];
 }
 
 /** An event: fires where `condition` crosses zero (in `direction`, 0 = both). */

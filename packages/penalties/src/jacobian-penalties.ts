@@ -135,7 +135,7 @@ function powerPairs(
   const f = (yy: Tensor) => penaltyField(model, detached, yy, t);
   const pull = vjp(f, Y).vjp;
   const rng = new Rng(seed + 104729);
-  let V: Float64Array = Float64Array.from({ length: m * n }, () => rng.normal());
+  let V: Float64Array = Float64Array.from({ length: m * n }, () => rng.normalPaired());
   const normalise = (X: Float64Array): Float64Array => {
     for (let k = 0; k < m; k++) {
       let s = 0;

@@ -119,10 +119,7 @@ export function augmentModels(problem: PetabProblem): AugmentedModels {
     }
     const valueParam = fresh();
     const useParam = fresh();
-    parameters.push(
-      { id: valueParam, value: Number.NaN, constant: true },
-      { id: useParam, value: 0, constant: true },
-    );
+    parameters.push({ id: valueParam, value: 0, constant: true }, { id: useParam, value: 0, constant: true });
     const at = initialAssignments.findIndex((ia) => ia.symbol === id);
     const original = at >= 0 ? initialAssignments[at].math : originalInitial(m, id);
     const math: MathExpr = {

@@ -1,4 +1,19 @@
+import type { OdeonErrorContextBase } from '@odeon/core';
 import { OdeonError } from '@odeon/ode';
+
+/** The error codes `@odeon/petab` raises, added to `@odeon/core`'s map. */
+declare module '@odeon/core' {
+  interface OdeonErrorContexts {
+    /** A PEtab file or table entry that is malformed (file, row and column in the context). */
+    PetabFormatError: OdeonErrorContextBase & {
+      readonly file?: string;
+      readonly row?: number;
+      readonly column?: string;
+    };
+    /** A PEtab feature this implementation refuses rather than approximates. */
+    UnsupportedPetabFeature: OdeonErrorContextBase;
+  }
+}
 
 /** Where in a PEtab file a problem sits: the file, the 1-based data row (0 = header) and the column. */
 export interface PetabLocation {

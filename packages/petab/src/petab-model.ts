@@ -271,6 +271,11 @@ export class PetabModel {
     return { y0, p0: init.p, pre: { y0: pre.y0, p: pre.p, state } };
   }
 
+  /** The steady state reached from (y0, p0) (for `inf` measurements). */
+  trajectorySteadyState(y0: Float64Array, p0: Float64Array): SteadyState {
+    return steadyState(this.sim, y0, p0, this.steadyOptions());
+  }
+
   steadyOptions(): SteadyStateOptions {
     return { solverRtol: this.options.rtol, solverAtol: this.options.atol, ...this.options.steadyState };
   }
@@ -304,7 +309,7 @@ export class PetabModel {
       }
     }
     let steadyStateInfo: SteadyState | undefined;
-    if (x.steadyState) steadyStateInfo = steadyState(this.sim, y0, p0, this.steadyOptions());
+    if (x.steadyState) steadyStateInfo = this.trajectorySteadyState(y0, p0);
     return {
       y,
       p,

@@ -78,6 +78,8 @@ export interface CompiledModel {
    * without hasOnlySubstanceUnits), else undefined. `simulate` scales the absolute tolerance with it.
    */
   readonly stateCompartments: readonly (string | undefined)[];
+  /** Ids stored in y or p that the model uses but never gives a value (`simulate` refuses them unless y0/p set them). */
+  readonly missingValues: readonly string[];
   /** Initial state at the model's declared values (initial assignments applied). */
   readonly y0: Float64Array;
   /** Parameter values after initial assignments. */
@@ -437,6 +439,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       const sp = sys.species.get(id);
       return info?.stores === 'amount' && sp && !sp.hasOnlySubstanceUnits ? sp.compartment : undefined;
     }),
+    missingValues: sys.missingValues,
     y0: init.y0,
     p: init.p,
     declared: sys.declared,

@@ -1,4 +1,5 @@
 // Public API of @odeon/sbml: explicit named re-exports only (see README.md).
+
 export { AVOGADRO, apply, type MathExpr, type MathOp, mathSymbols, num, sym, walkMath } from './ast.ts';
 export {
   buildModel,
@@ -23,6 +24,7 @@ export {
   type ObservableKind,
 } from './compile.ts';
 export { describeModel, type ModelSummary } from './describe.ts';
+export type { SbmlErrorCode } from './errors.ts';
 export { parseFormula } from './formula.ts';
 export { loadModel } from './load.ts';
 export type {
@@ -40,6 +42,7 @@ export type {
   SpeciesReference,
   UnsupportedFeature,
 } from './model.ts';
+export { modelEvents, problemWithEvents } from './ode-events.ts';
 export { type ParseSbmlOptions, parseSbml } from './sbml-reader.ts';
 export { writeMathML, writeSbml } from './sbml-writer.ts';
 export { type SimulateOptions, simulate, type TimeCourse } from './simulate.ts';

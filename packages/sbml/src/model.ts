@@ -112,11 +112,11 @@ export interface InitialAssignment {
   readonly math: MathExpr;
 }
 
-/** A rule: an assignment rule (variable = math), a rate rule (d variable / dt = math) or an algebraic rule (0 = math; refused as unsupported). */
+/** A rule: an assignment rule (variable = math), a rate rule (d variable / dt = math) or an algebraic rule (0 = math; `id` names it in errors). */
 export type Rule =
   | { readonly kind: 'assignment'; readonly variable: string; readonly math: MathExpr }
   | { readonly kind: 'rate'; readonly variable: string; readonly math: MathExpr }
-  | { readonly kind: 'algebraic'; readonly math: MathExpr };
+  | { readonly kind: 'algebraic'; readonly math: MathExpr; readonly id?: string };
 
 /** One assignment of an event: `variable` takes the value of `math` when the event executes. */
 export interface EventAssignment {

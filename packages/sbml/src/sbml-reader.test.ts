@@ -57,11 +57,32 @@ describe('parseSbml: unsafe and malformed input', () => {
   it('records unsupported features with their element ids and refuses them at compile time', () => {
     const m = parseSbml(
       doc(
-        '<listOfParameters><parameter id="x" value="1" constant="false"/></listOfParameters><listOfRules><algebraicRule metaid="ar1"><math xmlns="http://www.w3.org/1998/Math/MathML"><ci>x</ci></math></algebraicRule></listOfRules>',
+        '<listOfCompartments><compartment id="C" size="1" constant="true"/></listOfCompartments><listOfSpecies><species id="A" compartment="C" initialAmount="1" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/></listOfSpecies><listOfReactions><reaction id="r1" reversible="false" fast="true"><listOfReactants><speciesReference species="A" stoichiometry="1" constant="true"/></listOfReactants></reaction></listOfReactions>',
       ),
     );
-    expect(m.unsupported).toEqual([{ feature: 'algebraicRule', element: 'ar1' }]);
+    expect(m.unsupported).toEqual([{ feature: 'fastReaction', element: 'r1' }]);
     expect(codeOf(() => compileModel(m))).toBe('UnsupportedSbmlFeature');
+  });
+  const algebraic = (math: string) =>
+    parseSbml(
+      doc(
+        `<listOfParameters><parameter id="x" value="1" constant="false"/><parameter id="k" value="3" constant="true"/></listOfParameters><listOfRules><algebraicRule metaid="ar1"><math xmlns="http://www.w3.org/1998/Math/MathML">${math}</math></algebraicRule></listOfRules>`,
+      ),
+    );
+  it('an algebraic rule affine in the variable it determines becomes an assignment; a nonlinear one is refused naming it', () => {
+    const m = compileModel(
+      algebraic('<apply><minus/><apply><times/><cn>2</cn><ci>x</ci></apply><ci>k</ci></apply>'),
+    );
+    expect(m.observer(['x'])(new Float64Array(1), 0, new Float64Array(0), m.p)[0]).toBe(1.5);
+    let error: unknown;
+    try {
+      compileModel(algebraic('<apply><minus/><apply><times/><ci>x</ci><ci>x</ci></apply><ci>k</ci></apply>'));
+    } catch (e) {
+      error = e;
+    }
+    expect(isOdeonError(error, 'UnsupportedSbmlFeature')).toBe(true);
+    if (isOdeonError(error))
+      expect(error.context).toMatchObject({ feature: 'algebraicRule', element: 'ar1' });
   });
 });
 

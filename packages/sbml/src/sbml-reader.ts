@@ -1,5 +1,6 @@
 import { OdeonError } from '@odeon/ode';
 import { type MathExpr, walkMath } from './ast.ts';
+import { type ExternalModelResolver, flattenComp } from './internal/comp-flatten.ts';
 import { readLambda, readMath } from './mathml.ts';
 import type {
   Compartment,
@@ -19,13 +20,16 @@ import type {
 import { child, listItems, parseXml, type XmlElement, type XmlLimits } from './xml.ts';
 
 /** Options of {@link parseSbml}. */
-export interface ParseSbmlOptions extends XmlLimits {}
+export interface ParseSbmlOptions extends XmlLimits {
+  /**
+   * Reads the file a comp `externalModelDefinition` names (its `source`, as written). Without it, models
+   * importing external files are refused with `IoError`.
+   */
+  readonly resolveExternal?: ExternalModelResolver;
+}
 
 /** Packages whose presence makes a model more than core SBML and that Odeon cannot yet simulate. */
-const REFUSED_PACKAGES: readonly (readonly [string, string])[] = [
-  ['/comp/', 'package:comp'],
-  ['/fbc/', 'package:fbc'],
-];
+const REFUSED_PACKAGES: readonly (readonly [string, string])[] = [['/fbc/', 'package:fbc']];
 
 const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -45,7 +49,14 @@ function parseError(message: string, element: string): never {
  * @throws OdeonError `SbmlParseError` (malformed XML or SBML), `UnsafeInput`, `InputTooLarge`.
  */
 export function parseSbml(text: string, options: ParseSbmlOptions = {}): Model {
-  const root = parseXml(text, options);
+  let root = parseXml(text, options);
+  // Hierarchical models (comp) are flattened first; the result is core SBML.
+  if (
+    Object.entries(root.attrs).some(
+      ([k, v]) => k.startsWith('xmlns:') && v.includes('sbml.org/sbml/level3/') && v.includes('/comp/'),
+    )
+  )
+    root = flattenComp(root, options.resolveExternal, options);
   if (root.name !== 'sbml')
     parseError(`The root element is <${root.name.slice(0, 30)}>, expected <sbml>.`, 'sbml');
   const level = Number(root.attrs.level);
@@ -225,11 +236,8 @@ class Reader {
         if (math) rules.push({ kind: r.name === 'assignmentRule' ? 'assignment' : 'rate', variable, math });
       } else if (r.name === 'algebraicRule') {
         const math = this.math(r, 'algebraicRule');
-        this.unsupported.push({
-          feature: 'algebraicRule',
-          element: r.attrs.id ?? r.attrs.metaid ?? `algebraicRule #${rules.length + 1}`,
-        });
-        if (math) rules.push({ kind: 'algebraic', math });
+        const id = r.attrs.id ?? r.attrs.metaid ?? `algebraicRule #${rules.length + 1}`;
+        if (math) rules.push({ kind: 'algebraic', id, math });
       }
     }
     const reactions: Reaction[] = listItems(el, 'listOfReactions', 'reaction').map((r) => this.reaction(r));

@@ -81,7 +81,7 @@ export interface TimeCourse {
 export function simulate(model: CompiledModel, options: SimulateOptions): TimeCourse {
   const o = { ...SIMULATE_DEFAULTS, ...options };
   const { t0, t1 } = o;
-  if (!Number.isFinite(t0) || !Number.isFinite(t1) || t1 < t0)
+  if (!Number.isFinite(t0) || !Number.isFinite(t1) || t1 < t0 || !Number.isFinite(t1 - t0))
     throw new OdeonError('InvalidOption', `Invalid time span [${t0}, ${t1}].`, {
       option: 't1',
       value: t1,
@@ -107,7 +107,8 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
         hint: 'Give a positive integer number of output intervals.',
       });
     times = new Float64Array(steps + 1);
-    for (let i = 0; i <= steps; i++) times[i] = t0 + (i * (t1 - t0)) / steps;
+    const dt = (t1 - t0) / steps;
+    for (let i = 0; i <= steps; i++) times[i] = t0 + i * dt;
     times[steps] = t1;
   }
   const names = defaultVariables(model, options.variables);
@@ -122,6 +123,15 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   const y = new Float64Array(n);
   y.set(options.y0 !== undefined ? Float64Array.from(options.y0) : init.y0);
   const p = options.p !== undefined ? Float64Array.from(options.p) : init.p;
+  for (const id of model.missingValues) {
+    const k = model.stateIds.indexOf(id);
+    const v = k >= 0 ? y[k] : p[model.paramIds.indexOf(id)];
+    if (Number.isNaN(v))
+      throw new OdeonError('SbmlSemanticError', `${id} has no value, but the model uses it.`, {
+        element: id,
+        hint: 'Give it a value (or initial amount/concentration or size) or an initial assignment, or pass it in y0/p.',
+      });
+  }
   const atol = stateTolerances(model, o.atol, o.atolScaling, t0, y, p);
   const modelRhs = model.rhs;
   const modelJac = model.jacobian;

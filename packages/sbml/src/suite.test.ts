@@ -32,7 +32,14 @@ const cases = SUITES.flatMap((suite) =>
 function runCase(suite: SbmlSuiteName, id: string) {
   const c = loadSbmlSuiteCase(id, suite);
   const settings = parseSuiteSettings(readFileSync(join(c.dir, c.entry.settingsFile), 'utf8'));
-  const course = simulateSuiteCase(c.sbml, settings);
+  const course = simulateSuiteCase(
+    c.sbml,
+    settings,
+    {},
+    {
+      resolveExternal: (source) => readFileSync(join(c.dir, source), 'utf8'),
+    },
+  );
   const expected = parseSuiteCsv(readFileSync(join(c.dir, c.entry.resultsFile), 'utf8'));
   return compareSuiteResults(
     expected,

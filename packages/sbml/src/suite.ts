@@ -1,6 +1,6 @@
 import { isOdeonError, OdeonError } from '@odeon/ode';
 import { type CompiledModel, compileModel } from './compile.ts';
-import { parseSbml } from './sbml-reader.ts';
+import { type ParseSbmlOptions, parseSbml } from './sbml-reader.ts';
 import { type SimulateOptions, simulate, type TimeCourse } from './simulate.ts';
 
 /** An SBML Test Suite `NNNNN-settings.txt`. */
@@ -96,8 +96,9 @@ export function simulateSuiteCase(
   sbml: string,
   settings: SuiteSettings,
   overrides: Partial<SimulateOptions> = {},
+  parse: ParseSbmlOptions = {},
 ): TimeCourse {
-  return simulateForSettings(compileModel(parseSbml(sbml)), settings, overrides);
+  return simulateForSettings(compileModel(parseSbml(sbml, parse)), settings, overrides);
 }
 
 function formatCell(v: number): string {

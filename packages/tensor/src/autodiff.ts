@@ -7,7 +7,7 @@
  * Forward mode propagates tangents through the primitives with the tangent-rule table
  * (`jvp-rules.ts`): one sweep, no graph, levels keep nested jvps apart.
  */
-import { OdeonError } from '@odeon/ode';
+import { OdeonError } from '@odeon/core';
 import { fromValues, onesLike, zerosLike } from './creation.ts';
 import {
   backward,

@@ -8,7 +8,7 @@
  * Restriction: the function must not branch on tensor values (use `where`, `maximum`); reading
  * values of a traced tensor throws. Shapes are fixed at compile time.
  */
-import { OdeonError } from '@odeon/ode';
+import { OdeonError } from '@odeon/core';
 import { fromValues } from './creation.ts';
 import { sizeOf } from './internal/shape.ts';
 import { buildSteps } from './internal/tape-steps.ts';

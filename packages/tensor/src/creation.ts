@@ -1,7 +1,6 @@
-import { OdeonError } from '@odeon/ode';
+import { OdeonError, Rng } from '@odeon/core';
 import { backendImpl, registerCreated } from './engine.ts';
 import { sizeOf } from './internal/shape.ts';
-import { Rng } from './random.ts';
 import { Tensor } from './tensor.ts';
 import type { BackendName, Shape } from './types.ts';
 
@@ -136,7 +135,7 @@ export function randn(shape: Shape, options: RandnOptions = {}): Tensor {
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
   const v = new Float64Array(sizeOf(shape));
-  for (let i = 0; i < v.length; i++) v[i] = mean + std * rng.normal();
+  for (let i = 0; i < v.length; i++) v[i] = mean + std * rng.normalPaired();
   return fromValues(v, shape, options.backend);
 }
 

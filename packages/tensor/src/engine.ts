@@ -4,7 +4,7 @@
  * of `rules.ts`, which are written in differentiable ops: with `createGraph` the backward pass is
  * itself recorded, which is what makes grad-of-grad and grad-of-vjp work.
  */
-import { OdeonError } from '@odeon/ode';
+import { OdeonError } from '@odeon/core';
 import type { Backend } from './backend.ts';
 import { cpuBackend } from './backends/cpu-backend.ts';
 import type { GraphNode } from './internal/graph.ts';

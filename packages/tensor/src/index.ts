@@ -1,4 +1,6 @@
 // Public API of @odeon/tensor: explicit named re-exports only (see README.md).
+
+export { Rng } from '@odeon/core';
 export {
   grad,
   hessian,
@@ -31,20 +33,15 @@ export {
   zerosLike,
 } from './creation.ts';
 export { getBackend, noGrad, setBackend, tidy } from './engine.ts';
-export { type InitBackendOptions, initBackend, isBackendReady } from './init-backend.ts';
 /**
  * The scalar float64 error function behind the cpu backend's `erf`/`gelu` kernels (Cody's rational
  * Chebyshev approximations, ~1e-16 relative). Exported so fused float64 kernels elsewhere (e.g.
  * `@odeon/neural`'s MLP) compute exactly the same GELU as the tensor path.
  */
+export type { TensorErrorCode } from './errors.ts';
+export { type InitBackendOptions, initBackend, isBackendReady } from './init-backend.ts';
 export { erf as erfScalar } from './internal/erf.ts';
 export { type JvpRule, jvpRules } from './jvp-rules.ts';
-export {
-  type TensorOdeProblem,
-  type TensorVectorField,
-  type ToOdeProblemOptions,
-  toOdeProblem,
-} from './ode-problem.ts';
 export {
   abs,
   add,
@@ -107,7 +104,6 @@ export {
   sumTo,
   transpose,
 } from './ops-shape.ts';
-export { Rng } from './random.ts';
 export { type Rule, rules } from './rules.ts';
 export { Tensor } from './tensor.ts';
 export { flatten, type Tree, treeFromLeaves, treeLeaves, treeMap, treeSize, unflatten } from './tree.ts';

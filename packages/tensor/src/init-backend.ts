@@ -2,7 +2,7 @@
  * Backend initialisation: explicit, idempotent and memoised. `cpu` is always ready; `wasm` loads
  * tfjs-core and tfjs-backend-wasm on first use (dynamic import, so cpu-only users never load them).
  */
-import { invalidOption, OdeonError } from '@odeon/ode';
+import { invalidOption, OdeonError } from '@odeon/core';
 import { backendImpl, registerBackend } from './engine.ts';
 import type { BackendName } from './types.ts';
 

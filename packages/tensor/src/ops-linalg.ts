@@ -1,5 +1,5 @@
 /** Matrix products. */
-import { OdeonError } from '@odeon/ode';
+import { OdeonError } from '@odeon/core';
 import { apply } from './engine.ts';
 import { broadcastShapes } from './internal/shape.ts';
 import { reshape } from './ops-shape.ts';

@@ -1,5 +1,5 @@
 /** Reductions over axes: sum, mean, max, min, logsumexp, norms. */
-import { invalidOption } from '@odeon/ode';
+import { invalidOption } from '@odeon/core';
 import { apply } from './engine.ts';
 import { normAxes, reducedShape } from './internal/shape.ts';
 import { abs, add, div, exp, log, mul, neg, sqrt, square } from './ops-elementwise.ts';

@@ -1,5 +1,5 @@
 /** Shape manipulation: reshape, transpose, broadcast, slice, pad, concat, stack, gather. */
-import { OdeonError } from '@odeon/ode';
+import { OdeonError } from '@odeon/core';
 import { apply } from './engine.ts';
 import { normAxis, sizeOf } from './internal/shape.ts';
 import type { Tensor } from './tensor.ts';

@@ -1,4 +1,4 @@
-import { isOdeonError } from '@odeon/ode';
+import { isOdeonError } from '@odeon/core';
 import { vector } from '@odeon/testkit';
 import type {} from '@odeon/testkit/setup';
 import fc from 'fast-check';

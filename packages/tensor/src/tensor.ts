@@ -1,4 +1,4 @@
-import { OdeonError } from '@odeon/ode';
+import { OdeonError } from '@odeon/core';
 import type { Backend } from './backend.ts';
 import type { GraphNode } from './internal/graph.ts';
 import { sizeOf } from './internal/shape.ts';

@@ -1,4 +1,4 @@
-import { isOdeonError } from '@odeon/ode';
+import { isOdeonError } from '@odeon/core';
 import { describe, expect, it } from 'vitest';
 import * as T from './index.ts';
 

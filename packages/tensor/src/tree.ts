@@ -2,7 +2,7 @@
  * Parameter trees: nested plain objects and arrays whose leaves are tensors. Leaves are visited
  * depth-first, arrays in order and object keys in sorted order, so the flat layout is deterministic.
  */
-import { OdeonError } from '@odeon/ode';
+import { OdeonError } from '@odeon/core';
 import { fromValues } from './creation.ts';
 import { Tensor } from './tensor.ts';
 import type { BackendName } from './types.ts';

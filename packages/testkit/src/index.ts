@@ -14,6 +14,7 @@ export {
   numericGradient,
   numericJacobian,
 } from './gradcheck.ts';
+export { freePort, hasRedisServer, startRedis, type TestRedis } from './redis-server.ts';
 export {
   finalErrorVsReference,
   loadReference,

@@ -1,6 +1,6 @@
+import { Rng } from '@odeon/core';
 import { invalidOption } from '@odeon/ode';
 import { Dataset, type MeasurementInput } from './dataset.ts';
-import { Rng } from './rng.ts';
 
 /** Options of {@link addNoise}. */
 export interface NoiseOptions {

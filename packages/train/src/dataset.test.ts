@@ -1,4 +1,4 @@
-import { isOdeonError, type OdeonError } from '@odeon/ode';
+import { isOdeonError, type OdeonError, type OdeonErrorCode } from '@odeon/ode';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addNoise } from './augment.ts';
@@ -6,11 +6,14 @@ import { parseCsv, toCsv } from './csv.ts';
 import { Dataset } from './dataset.ts';
 import { splitDataset } from './split.ts';
 
-function catchError(f: () => unknown): OdeonError {
+function catchError<C extends OdeonErrorCode = 'DatasetError'>(
+  f: () => unknown,
+  code: C = 'DatasetError' as C,
+): OdeonError<C> {
   try {
     f();
   } catch (e) {
-    if (isOdeonError(e)) return e;
+    if (isOdeonError(e, code)) return e;
     throw e;
   }
   throw new Error('expected an OdeonError');
@@ -200,7 +203,9 @@ describe('splitDataset', () => {
   it('rejects a measurement split of a single series and bad fractions', () => {
     const one = many.subset([0]);
     expect(catchError(() => splitDataset(one)).code).toBe('DatasetError');
-    expect(catchError(() => splitDataset(many, { validationFraction: 1 })).code).toBe('InvalidOption');
+    expect(catchError(() => splitDataset(many, { validationFraction: 1 }), 'InvalidOption').code).toBe(
+      'InvalidOption',
+    );
   });
 });
 
@@ -240,7 +245,7 @@ describe('addNoise', () => {
   it('makes named copies and validates options', () => {
     const c = addNoise(d, { absolute: 1, copies: 3 });
     expect(c.measurements.map((m) => m.name)).toEqual(['r#0', 'r#1', 'r#2']);
-    expect(catchError(() => addNoise(d, { absolute: [1] })).code).toBe('InvalidOption');
-    expect(catchError(() => addNoise(d, { relative: -1 })).code).toBe('InvalidOption');
+    expect(catchError(() => addNoise(d, { absolute: [1] }), 'InvalidOption').code).toBe('InvalidOption');
+    expect(catchError(() => addNoise(d, { relative: -1 }), 'InvalidOption').code).toBe('InvalidOption');
   });
 });

@@ -1,3 +1,4 @@
+import { Rng } from '@odeon/core';
 import {
   type GradientMethod,
   type GradientOptions,
@@ -14,7 +15,6 @@ import { idRecord } from './internal/id-record.ts';
 import { createLoss, type Loss, type LossSpec } from './losses.ts';
 import { LBFGS_CONVERGED, Lbfgs, type LbfgsOptions, type LbfgsReason } from './optimizers/lbfgs.ts';
 import type { ValueAndGrad } from './optimizers/line-search.ts';
-import { Rng } from './rng.ts';
 import type { Batch, Objective } from './train.ts';
 import { createTransform, type ParamTransform, type TransformKind } from './transforms.ts';
 
@@ -356,7 +356,8 @@ export function fit(problem: OdeProblem, dataset: Dataset, options: FitOptions):
   const multiStart = options.multiStart ?? FIT_DEFAULTS.multiStart;
   if (!Number.isInteger(multiStart) || multiStart < 1)
     throw invalidOption('multiStart', multiStart, 'an integer ≥ 1');
-  const rng = Rng.fromSeed(options.seed ?? FIT_DEFAULTS.seed);
+  const seed = options.seed ?? FIT_DEFAULTS.seed;
+  Rng.fromSeed(seed); // validates the seed
   const lbfgs: LbfgsOptions = { maxIterations: 500, ...options.lbfgs };
   const starts: FitStart[] = [];
   let evaluations = 0;
@@ -365,7 +366,7 @@ export function fit(problem: OdeProblem, dataset: Dataset, options: FitOptions):
     return obj.evaluate(u);
   };
   for (let s = 0; s < multiStart; s++) {
-    const theta0 = s === 0 ? obj.initialTheta.slice() : randomStart(obj, rng);
+    const theta0 = fitStartTheta(obj, seed, s);
     try {
       const r = new Lbfgs(counted, obj.toU(theta0), lbfgs).run();
       starts.push({
@@ -499,6 +500,17 @@ function invertSpd(a: Float64Array, k: number): Float64Array | undefined {
     for (let i = 0; i < k; i++) inv[i * k + c] = col[i];
   }
   return inv;
+}
+
+/**
+ * The starting θ of start `start` of a multi-start fit: the initial values for start 0, else a draw
+ * from the start's own stream `Rng.derive(seed, start)` (uniform in u over the central 90 % of a
+ * bounded transform's range; log-normal for unbounded log transforms). Per-start streams make start k
+ * the same whether the starts run in one loop or spread over workers.
+ */
+export function fitStartTheta(obj: FitObjective, seed: number, start: number): Float64Array {
+  if (start === 0) return obj.initialTheta.slice();
+  return randomStart(obj, Rng.derive(seed, start));
 }
 
 function randomStart(obj: FitObjective, rng: Rng): Float64Array {

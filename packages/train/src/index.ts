@@ -1,4 +1,6 @@
 // Public API of @odeon/train: explicit named re-exports only (see README.md).
+
+export { Rng, type RngState } from '@odeon/core';
 export { addNoise, type NoiseOptions } from './augment.ts';
 export type { Checkpoint, StepRecord, ValidationRecord } from './checkpoint.ts';
 export { type ParseCsvOptions, parseCsv, toCsv } from './csv.ts';
@@ -9,6 +11,7 @@ export {
   type MeasurementInput,
   truncatedLength,
 } from './dataset.ts';
+export type { TrainErrorCode } from './errors.ts';
 export {
   type FitObjective,
   type FitOptions,
@@ -17,6 +20,7 @@ export {
   type FitStart,
   fit,
   fitObjective,
+  fitStartTheta,
   type GradientEngine,
 } from './fit.ts';
 export {
@@ -60,7 +64,6 @@ export {
   type SgdSpec,
 } from './optimizers/optimizer.ts';
 export { learningRate, type Schedule, validateSchedule } from './optimizers/schedules.ts';
-export { Rng, type RngState } from './rng.ts';
 export { type SplitOptions, splitDataset } from './split.ts';
 export {
   Strategy,

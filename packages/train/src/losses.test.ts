@@ -1,3 +1,4 @@
+import { Rng } from '@odeon/core';
 import { gradcheck } from '@odeon/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,6 @@ import {
   scaledMse,
   temporalDropoutMask,
 } from './losses.ts';
-import { Rng } from './rng.ts';
 
 const losses: [string, Loss][] = [
   ['mae', mae],

@@ -1,6 +1,6 @@
+import type { Rng } from '@odeon/core';
 import { invalidOption } from '@odeon/ode';
 import { Dataset } from './dataset.ts';
-import type { Rng } from './rng.ts';
 
 /** Names of the built-in losses. */
 export type LossName = 'mae' | 'mse' | 'logcosh' | 'scaledMae' | 'scaledMse';

@@ -1,10 +1,10 @@
+import { Rng } from '@odeon/core';
 import type { OdeProblem } from '@odeon/ode';
 import { numericGradient } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
 import { Dataset } from './dataset.ts';
 import { batchLoss, createLoss } from './losses.ts';
 import { odeObjective } from './ode-objective.ts';
-import { Rng } from './rng.ts';
 import { Strategy, type StrategyStepOptions } from './strategy.ts';
 import { type Batch, fullBatch, train } from './train.ts';
 

@@ -1,7 +1,7 @@
+import { Rng } from '@odeon/core';
 import { invalidOption } from '@odeon/ode';
 import { Dataset, type MeasurementInput } from './dataset.ts';
 import { datasetError } from './internal/errors.ts';
-import { Rng } from './rng.ts';
 
 /** Options of {@link splitDataset}. */
 export interface SplitOptions {

@@ -1,4 +1,4 @@
-import { isOdeonError, OdeonError } from '@odeon/ode';
+import { isOdeonError, OdeonError, type OdeonErrorCode } from '@odeon/ode';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Checkpoint } from './checkpoint.ts';
@@ -40,11 +40,14 @@ function leastSquares(noisy = false): Objective {
 const same = (a: ArrayLike<number>, c: ArrayLike<number>) =>
   a.length === c.length && Array.from(a).every((v, i) => Object.is(v, c[i]));
 
-async function catchAsync(p: Promise<unknown>): Promise<OdeonError> {
+async function catchAsync<C extends OdeonErrorCode = 'TrainingDiverged'>(
+  p: Promise<unknown>,
+  code: C = 'TrainingDiverged' as C,
+): Promise<OdeonError<C>> {
   try {
     await p;
   } catch (e) {
-    if (isOdeonError(e)) return e;
+    if (isOdeonError(e, code)) return e;
     throw e;
   }
   throw new Error('expected an OdeonError');
@@ -137,6 +140,7 @@ describe('train', () => {
       (
         await catchAsync(
           train(leastSquares(), [0, 0, 0], twoStages(), { datasetSize: 8, seed: 2, resume: r.checkpoint }),
+          'CheckpointError',
         )
       ).code,
     ).toBe('CheckpointError');
@@ -145,11 +149,17 @@ describe('train', () => {
       (
         await catchAsync(
           train(leastSquares(), [0, 0, 0], other, { datasetSize: 8, seed: 1, resume: r.checkpoint }),
+          'CheckpointError',
         )
       ).code,
     ).toBe('CheckpointError');
     expect(
-      (await catchAsync(train(leastSquares(), [0, 0, 0], other, { resume: { format: 'x' } as never }))).code,
+      (
+        await catchAsync(
+          train(leastSquares(), [0, 0, 0], other, { resume: { format: 'x' } as never }),
+          'CheckpointError',
+        )
+      ).code,
     ).toBe('CheckpointError');
   });
 
@@ -244,9 +254,9 @@ describe('train', () => {
     for (const x of firstStage) expect([x[0], x[1]]).toEqual([0.3, 0.3]);
     expect(firstStage[49][2]).not.toBe(0.3);
     expect(r.params[2]).toBe((cur as Float64Array)[2]);
-    expect((await catchAsync(train(obj, [0, 0, 0], strategy, { datasetSize: 8 }))).context.option).toBe(
-      'steps[0].train',
-    );
+    expect(
+      (await catchAsync(train(obj, [0, 0, 0], strategy, { datasetSize: 8 }), 'InvalidOption')).context.option,
+    ).toBe('steps[0].train');
   });
 
   it('applies clipNorm and rescaleNorm to the gradient before the step', async () => {

@@ -1,3 +1,4 @@
+import { Rng } from '@odeon/core';
 import { invalidOption, isOdeonError, OdeonError, type OdeonErrorCode } from '@odeon/ode';
 import { assertCheckpoint, type Checkpoint, type StepRecord, type ValidationRecord } from './checkpoint.ts';
 import {
@@ -11,7 +12,6 @@ import type { LossSpec } from './losses.ts';
 import { clipByNorm, norm2, rescaleToNorm } from './optimizers/clip.ts';
 import { createOptimizer, type Optimizer } from './optimizers/optimizer.ts';
 import { learningRate } from './optimizers/schedules.ts';
-import { Rng } from './rng.ts';
 import { Strategy, type StrategyStep, type TrainTarget } from './strategy.ts';
 
 /** What the objective is asked to evaluate at one step. */

@@ -1,22 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { TaskHandler } from '@odeon/ensemble';
 import { OdeonError, type OdeProblem, solve } from '@odeon/ode';
-import { compileModel, loadModel } from '@odeon/sbml';
 // Renamed on import: linters read a bare `fit(...)` as a focused test.
 import {
   createOptimizer,
-  type FitOptions,
-  type FitParameter,
+  type FitResult,
   fit as fitModel,
   fitObjective,
   type OptimizerSpec,
-  parseCsv,
+  type parseCsv,
 } from '@odeon/train';
 import type { Command } from 'commander';
+import { cliRunner, type ScaleOptions } from '../cli-pool.ts';
 import type { RegisterCommand } from '../command.ts';
 import { idRecord } from '../id-record.ts';
 import { type CliIo, writeJson } from '../io.ts';
-import { requireModelValues } from '../model-values.ts';
 import { renderSvg, type VegaLiteSpec } from '../plot.ts';
 import {
   FIT_LOSSES,
@@ -27,10 +26,12 @@ import {
   type FitSettings,
   loadFitConfig,
 } from './fit-config.ts';
+import { fitMultiStart, fitStartTask, fitStartTasks } from './fit-multistart.ts';
+import { prepareFit } from './fit-prepare.ts';
 import { readTextFile } from './simulate-model.ts';
 
 /** Options of `odeon fit` (strings as commander passes them). */
-export interface FitCommandOptions {
+export interface FitCommandOptions extends ScaleOptions {
   readonly params?: string;
   readonly bounds?: string;
   readonly loss?: string;
@@ -219,62 +220,15 @@ export async function fitConfigFile(
 /** Runs a fit from resolved settings: L-BFGS through `fit` of @odeon/train, or first-order steps. */
 export async function runFit(
   s: FitSettings,
-  options: Pick<FitCommandOptions, 'json' | 'plot'>,
+  options: Pick<FitCommandOptions, 'json' | 'plot' | keyof ScaleOptions>,
   io: CliIo,
 ): Promise<FitCommandResult> {
-  const model0 = compileModel(loadModel(s.modelText));
-  const ids = s.params === 'all' ? [...model0.paramIds] : [...s.params];
-  for (const id of ids) {
-    if (!model0.paramIds.includes(id)) {
-      const known = model0.paramIds.slice(0, 20).join(', ');
-      throw usage(
-        `The model has no parameter ${JSON.stringify(id.slice(0, 60))}. Parameters: ${known}${model0.paramIds.length > 20 ? ', ...' : ''}.`,
-        'params',
-      );
-    }
-  }
-  for (const id of s.bounds.keys()) {
-    if (!ids.includes(id))
-      throw usage(
-        `The bounds name ${JSON.stringify(id.slice(0, 60))}, which is not a fitted parameter.`,
-        'bounds',
-      );
-  }
-  const model = compileModel(loadModel(s.modelText), { sensitivities: ids });
-  const data = parseCsv(s.dataText);
-  let t0 = Number.POSITIVE_INFINITY;
-  let t1 = Number.NEGATIVE_INFINITY;
-  for (const m of data.measurements) {
-    t0 = Math.min(t0, m.t[0]);
-    t1 = Math.max(t1, m.t[m.t.length - 1]);
-  }
-  requireModelValues(model, t0, s.modelPath, { states: s.initial === 'model' });
-  if (!(t1 > t0)) t1 = t0 + 1;
-  const problem: OdeProblem = { ...model.problem(t0, t1), names: model.stateIds };
-  const parameters: FitParameter[] = ids.map((name) => {
-    const b = s.bounds.get(name);
-    if (b !== undefined) return { name, ...b };
-    const v = model.p[model.paramIds.indexOf(name)];
-    // Kinetic parameters are positive: a log transform keeps them so and searches over decades.
-    if (s.transform === 'log' || (s.transform === 'auto' && v > 0)) return { name, lower: 0 };
-    return { name, transform: 'none' };
-  });
+  const prepared = prepareFit(s);
+  const { problem, data, fitOptions } = prepared;
   const rootSum = s.loss === 'sqrtSumOfSquares';
   const lossCurve: number[] = [];
   const progress = (label: string, k: number, value: number) => {
     if (io.isTTY && !options.json) io.stderr(`\r${label} ${k}: loss ${value.toExponential(4)}   `);
-  };
-  const fitOptions: FitOptions = {
-    parameterNames: model.paramIds,
-    parameters,
-    loss: rootSum ? 'mse' : s.loss,
-    sensitivity: s.sensitivity,
-    initialConditions: s.initial,
-    multiStart: s.multiStart,
-    seed: s.seed,
-    rtol: s.rtol,
-    atol: s.atol,
-    ...(s.method !== undefined ? { method: s.method } : {}),
   };
   const start = performance.now();
   const objective = fitObjective(problem, data, fitOptions);
@@ -292,17 +246,43 @@ export async function runFit(
   let starts = 1;
   let standardErrors: Record<string, number> | undefined;
   const o = s.optimizer;
+  const scaled = options.workers !== undefined || options.redis !== undefined;
+  if (options.redis === undefined && (options.results !== undefined || options.timeout !== undefined))
+    throw usage(
+      '--results and --timeout go with --redis.',
+      options.results !== undefined ? 'results' : 'timeout',
+    );
+  if (scaled && o.kind !== 'lbfgs')
+    throw usage(
+      '--workers and --redis spread the starts of an L-BFGS fit; a first-order fit has one start.',
+      'workers',
+    );
   if (o.kind === 'lbfgs') {
-    const r = fitModel(problem, data, {
-      ...fitOptions,
-      lbfgs: {
-        maxIterations: o.maxIterations ?? 500,
-        onIteration: (info) => {
-          lossCurve.push(report(info.value));
-          progress('iteration', info.iteration, report(info.value));
+    let r: FitResult;
+    if (scaled) {
+      // The starts as tasks (threads or a Redis queue): the same result whatever the number of workers.
+      const tasks = fitStartTasks(s, o.maxIterations ?? 500);
+      const runner = cliRunner(options, tasks, { 'fit.start': fitStartTask as TaskHandler }, io, 'fit');
+      try {
+        const m = await fitMultiStart(tasks, prepared, runner, (done, total) => {
+          if (io.isTTY && !options.json) io.stderr(`\rstart ${done}/${total}   `);
+        });
+        r = m.result;
+        for (const v of m.lossCurve) lossCurve.push(report(v));
+      } finally {
+        await runner.close();
+      }
+    } else
+      r = fitModel(problem, data, {
+        ...fitOptions,
+        lbfgs: {
+          maxIterations: o.maxIterations ?? 500,
+          onIteration: (info) => {
+            lossCurve.push(report(info.value));
+            progress('iteration', info.iteration, report(info.value));
+          },
         },
-      },
-    });
+      });
     p = r.p;
     theta = r.theta;
     finalLoss = report(r.value);
@@ -480,6 +460,13 @@ export const registerFit: RegisterCommand = (program: Command, io: CliIo) => {
     .option('--initial <from>', 'initial conditions from the data (default) or the model')
     .option('--max-iterations <n>', 'L-BFGS iterations per start (default 500)')
     .option('--plot <file.svg>', 'write an SVG of data vs fit and the loss curve')
+    .option('--workers <k>', 'run the starts on k worker threads (same result for any k; L-BFGS)')
+    .option('--redis <url>', 'run the starts on `odeon worker`s through Redis (redis://host:port)')
+    .option(
+      '--results <file>',
+      'with --redis: results file, resumed on a rerun (default out/runs/fit-<run>.jsonl)',
+    )
+    .option('--timeout <s>', 'with --redis: give up after this many seconds, keeping results (default 86400)')
     .option('--json', 'print a machine-readable summary (ends with initialLoss, finalLoss and wallSeconds)')
     .addHelpText(
       'after',
@@ -487,6 +474,8 @@ export const registerFit: RegisterCommand = (program: Command, io: CliIo) => {
 Examples:
   odeon fit model.xml data.csv --params k1,k2 --bounds k1=1e-3:10 --multi-start 4 --json
   odeon fit examples/sbml-gradient-descent/config.json --json --plot fit.svg
+  odeon fit model.xml data.csv --params k1,k2 --multi-start 64 --workers 2
+  odeon fit model.xml data.csv --params k1,k2 --multi-start 64 --redis redis://127.0.0.1:6379
 
 Config file (paths relative to it; only model, data and params are required):
   {

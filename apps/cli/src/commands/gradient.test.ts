@@ -196,10 +196,19 @@ describe('odeon gradient', () => {
     expect(io.err).toContain('IoError');
     io = capture();
     expect(await run(['gradient', '--model', path, '--problem', 'rober', '--t1', '1'], io)).toBe(2);
-    // a model with events (SBML Test Suite 00026): no gradient through discontinuities, said so
-    const events = join(sharedDir(), 'sbml-suite', 'cases', '00026', '00026-sbml-l3v2.xml');
+    // a delayed event (SBML Test Suite 00622) cannot be differentiated: refused, naming the event
+    const delayed = join(sharedDir(), 'sbml-suite-extended', 'cases', '00622', '00622-sbml-l3v2.xml');
     io = capture();
-    expect(await run(['gradient', '--model', events, '--t1', '1'], io)).toBe(1);
+    expect(await run(['gradient', '--model', delayed, '--t1', '1'], io)).toBe(1);
     expect(io.err).toContain('UnsupportedSbmlFeature');
+    expect(io.err).toContain('event1');
+  });
+
+  it('--model differentiates through the events of SBML Test Suite 00026', async () => {
+    const path = join(sharedDir(), 'sbml-suite', 'cases', '00026', '00026-sbml-l3v2.xml');
+    const io = capture();
+    expect(await run(['gradient', '--model', path, '--t1', '5', '--json'], io)).toBe(0);
+    const json = JSON.parse(io.out);
+    for (const v of Object.values(json.dp)) expect(Number.isFinite(v)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { type GradientMethod, gradient, OdeonError, type OdeProblem, type SensitivityKind } from '@odeon/ode';
 import { getStandardProblem, STANDARD_PROBLEM_NAMES, type StandardProblem } from '@odeon/ode/problems';
-import { compileModel, loadModel } from '@odeon/sbml';
+import { compileModel, loadModel, problemWithEvents } from '@odeon/sbml';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { idRecord } from '../id-record.ts';
@@ -112,23 +112,13 @@ function modelTarget(io: CliIo, options: GradientCommandOptions): GradientTarget
       'points',
     );
   const model = compileModel(loadModel(readTextFile(io, path, 'model')));
-  // gradient() differentiates one smooth ODE: events and piecewise switches would be silently wrong
-  if (model.events.length > 0 || model.discontinuities.length > 0) {
-    throw new OdeonError(
-      'UnsupportedSbmlFeature',
-      `The model has ${model.events.length} event(s) and ${model.discontinuities.length} piecewise switch(es); gradients through discontinuities are not supported.`,
-      {
-        feature: model.events.length > 0 ? 'event' : 'piecewise',
-        element: path,
-        hint: 'Simulate it with `odeon simulate`, or remove the events for a gradient.',
-      },
-    );
-  }
   requireModelValues(model, 0, path);
   const times = Float64Array.from({ length: points }, (_, k) => (t1 * (k + 1)) / points);
   return {
     label: path,
-    problem: model.problem(0, t1),
+    // events and piecewise switches are differentiated (jump conditions); delayed or prioritised
+    // events are refused by problemWithEvents with UnsupportedSbmlFeature naming the event
+    problem: problemWithEvents(model, 0, t1),
     stiff: true,
     stateNames: model.stateIds,
     paramNames: model.paramIds,

@@ -52,3 +52,41 @@ describe('odeon petab', () => {
     expect(io.err).toContain('UnsupportedPetabFeature');
   });
 });
+
+describe('odeon petab fit and profile', () => {
+  it('fit prints the best nllh, parameters and per-start table, saves plots and resumes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'petab-fit-'));
+    const args = ['petab', 'fit', join(suite, '0001', '_0001.yaml'), '--starts', '3', '--out', dir];
+    const io = capture();
+    expect(await run([...args, '--json'], io)).toBe(0);
+    const r = JSON.parse(io.out) as {
+      bestNllh: number;
+      parameters: Record<string, number>;
+      ranked: unknown[];
+    };
+    expect(Number.isFinite(r.bestNllh)).toBe(true);
+    expect(Object.keys(r.parameters)).toEqual(['a0', 'b0', 'k1', 'k2']);
+    expect(r.ranked.length).toBe(3);
+    expect(readFileSync(join(dir, 'waterfall.svg'), 'utf8')).toContain('<svg');
+    expect(readFileSync(join(dir, 'fitted.svg'), 'utf8')).toContain('<svg');
+    expect(readFileSync(join(dir, 'starts.jsonl'), 'utf8').trim().split('\n').length).toBe(4);
+    // A second run finds every start done: no progress lines, same best.
+    const again = capture();
+    expect(await run(args, again)).toBe(0);
+    expect(again.err).toBe('');
+    expect(again.out).toContain('best objective');
+    expect(again.out).toMatch(/rank\tstart\tobjective/);
+  });
+  it('profile writes profiles and their plot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'petab-profile-'));
+    const io = capture();
+    const yaml = join(suite, '0001', '_0001.yaml');
+    expect(
+      await run(['petab', 'profile', yaml, '--only', 'k1', '--points', '4', '--out', dir, '--json'], io),
+    ).toBe(0);
+    const r = JSON.parse(io.out) as { profiles: { parameter: string; values: number[] }[] };
+    expect(r.profiles[0].parameter).toBe('k1');
+    expect(r.profiles[0].values.length).toBeGreaterThan(2);
+    expect(readFileSync(join(dir, 'profiles.svg'), 'utf8')).toContain('<svg');
+  });
+});

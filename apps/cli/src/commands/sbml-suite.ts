@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { isOdeonError, OdeonError } from '@odeon/ode';
 import {
   compareSuiteResults,
@@ -81,7 +81,15 @@ export function runSuiteCase(io: CliIo, c: { id: string; dir: string }): SuiteCa
     if (!modelFile) return done({ id: c.id, status: 'fail', detail: 'no model file' });
     const sbml = readTextFile(io, join(c.dir, modelFile), 'model');
     const settings = parseSuiteSettings(readTextFile(io, join(c.dir, `${c.id}-settings.txt`), 'settings'));
-    const model = compileModel(parseSbml(sbml));
+    const model = compileModel(
+      parseSbml(sbml, {
+        // comp external model definitions: files in the case folder only.
+        resolveExternal: (source) =>
+          basename(source) === source && source !== '..'
+            ? readTextFile(io, join(c.dir, source), 'external model')
+            : undefined,
+      }),
+    );
     for (const key of ['start', 'duration', 'steps'] as const)
       if (!Number.isFinite(settings[key]))
         throw new OdeonError('UnsupportedSbmlFeature', `The case has no time course (no ${key}).`, {

@@ -244,6 +244,19 @@ function buildUniversal(config: TrainConfig, data: Dataset, base: string, io: Cl
     ...(c.gate !== undefined ? { gate: c.gate } : {}),
     ...(c.alphaInit !== undefined ? { alphaInit: c.alphaInit } : {}),
   });
+  // the universal ODE's problem has no events yet: training through them would be silently wrong
+  const cm = model.compiled;
+  if (cm.events.length > 0 || cm.discontinuities.length > 0) {
+    throw new OdeonError(
+      'UnsupportedSbmlFeature',
+      `The mechanism has ${cm.events.length} event(s) and ${cm.discontinuities.length} piecewise switch(es), which a universal ODE does not carry into training yet.`,
+      {
+        feature: cm.events.length > 0 ? 'event' : 'piecewise',
+        element: cm.events[0]?.id ?? c.mechanism,
+        hint: 'Fit the mechanism alone with `odeon fit` (events are differentiated there), or remove the events.',
+      },
+    );
+  }
   const ids = model.stateIds;
   if (ids.length !== data.n || ids.some((id, j) => id !== data.species[j])) {
     throw configError(

@@ -1,4 +1,13 @@
-import type { JacobianFunction, JvpTimeFunction, RhsFunction, SolveStats } from '../types.ts';
+import type { SparsityPattern } from '../linalg/sparsity.ts';
+import type { StagePreconditioner } from '../linalg/stage-matrix.ts';
+import type {
+  JacobianFunction,
+  JvpFunction,
+  JvpTimeFunction,
+  RhsFunction,
+  SolveStats,
+  SparseJacobianFunction,
+} from '../types.ts';
 
 /** What every stepper of one solve shares: the problem, tolerances and work counters. */
 export interface SolverContext {
@@ -12,6 +21,15 @@ export interface SolverContext {
   /** Per-component absolute tolerance (length n). */
   readonly atol: Float64Array;
   readonly stats: SolveStats;
+  /** ∂f/∂y's sparsity (validated), its values, J·v, and the linear solver of the implicit methods. */
+  readonly sparsity?: SparsityPattern | undefined;
+  readonly sparseJacobian?: SparseJacobianFunction | undefined;
+  readonly jvp?: JvpFunction | undefined;
+  readonly linearSolver?: 'auto' | 'dense' | 'sparse' | 'banded' | 'gmres';
+  readonly preconditioner?: StagePreconditioner | undefined;
+  /** Initial point (pattern detection probes near it). */
+  readonly t0?: number;
+  readonly y0?: Float64Array;
 }
 
 /** A fresh zeroed stats object. */

@@ -222,7 +222,10 @@ export function integrate(
       const singular = hasFlag(stepper, 'singular');
       singularCount = singular ? singularCount + 1 : 0;
       nonFinite = Number.isNaN(err) || (err === Number.POSITIVE_INFINITY && !singular);
-      if (!Number.isFinite(err)) {
+      if (stepper.nextStep !== undefined) {
+        if (singular) nonFinite = false;
+        h = stepper.nextStep(h, err, false);
+      } else if (!Number.isFinite(err)) {
         if (singular) nonFinite = false;
         h *= 0.25;
       } else {
@@ -412,7 +415,9 @@ export function integrate(
       t = tNew;
       if (hitTarget && stopPtr < tstops.length && target === tstops[stopPtr]) stopPtr++;
     }
-    if (!fixed) {
+    if (stepper.nextStep !== undefined) {
+      h = stepper.nextStep(h, err, true);
+    } else if (!fixed) {
       // PI controller (Gustafsson / Hairer): fac = safety · err^(−β1) · errOld^(β2)
       const q = stepper.controlOrder;
       const e = Math.max(err, 1e-10);

@@ -19,6 +19,12 @@ export interface Stepper {
   accept(tNew: number, yNew: Float64Array): void;
   /** Called when a step is rejected. */
   reject(): void;
+  /**
+   * Optional: the method chooses its next step size itself (multistep methods pick order and size
+   * together). Called after `accept` / `reject` with the attempted h and the error `step` returned; the
+   * driver then uses the result instead of its own controller.
+   */
+  nextStep?(h: number, err: number, accepted: boolean): number;
   /** f(t, y) at the current point (valid after `reset`/`accept`). */
   readonly f0: Float64Array;
   /**

@@ -5,7 +5,7 @@
 import { invalidOption, OdeonError } from '../errors.ts';
 import type { OdeProblem } from '../types.ts';
 import { Derivatives } from './derivatives.ts';
-import type { GradientContext } from './internal/context.ts';
+import { type GradientContext, integratorOf } from './internal/context.ts';
 import { backsolveGradient } from './methods/backsolve.ts';
 import { discreteGradient } from './methods/discrete.ts';
 import { forwardGradient } from './methods/forward.ts';
@@ -37,7 +37,18 @@ export const GRADIENT_DEFAULTS = {
 };
 
 const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
-const METHODS: readonly GradientMethod[] = ['rodas5p', 'rodas4', 'dopri5'];
+const METHODS: readonly GradientMethod[] = [
+  'rodas5p',
+  'rodas4',
+  'dopri5',
+  'tsit5',
+  'bs3',
+  'dop853',
+  'rosenbrock23',
+  'auto',
+];
+/** Methods with a stepper of the gradient code's own (every kind accepts them). */
+const OWN_STEPPERS: readonly GradientMethod[] = ['rodas5p', 'rodas4', 'dopri5'];
 
 function positive(name: string, v: unknown): number {
   if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
@@ -102,6 +113,13 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
   const method = options.method ?? GRADIENT_DEFAULTS.method;
   if (!METHODS.includes(method))
     throw invalidOption('method', method, METHODS.map((k) => `'${k}'`).join(' | '));
+  if (!OWN_STEPPERS.includes(method) && sens.kind !== 'quadrature' && sens.kind !== 'backsolve') {
+    throw invalidOption(
+      'method',
+      method,
+      `'rodas5p' | 'rodas4' | 'dopri5' with sensitivity '${sens.kind}' (every adaptive method with 'quadrature' or 'backsolve')`,
+    );
+  }
   if (options.integral && (sens.kind === 'forward' || sens.kind === 'discrete')) {
     throw invalidOption(
       'integral',
@@ -164,6 +182,7 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
     loss,
     integral: options.integral,
     method,
+    integrator: integratorOf(method),
     rtol,
     atol,
     adjointRtol: positive('adjointRtol', options.adjointRtol ?? rtol),

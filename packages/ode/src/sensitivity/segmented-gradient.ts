@@ -42,7 +42,7 @@ interface Boundary {
 
 /** True when the problem has events, or tstops strictly inside (t0, t1). */
 export function needsSegments(ctx: GradientContext, options: GradientOptions): boolean {
-  if ((options.events?.length ?? 0) > 0) return true;
+  if ((options.events?.length ?? 0) > 0 || (ctx.problem.events?.length ?? 0) > 0) return true;
   return interiorTstops(ctx, options).length > 0;
 }
 
@@ -74,7 +74,8 @@ export function segmentedGradient(
 ): MethodResult {
   const { n, np, obsT, loss } = ctx;
   const kind = options.sensitivity?.kind ?? 'quadrature';
-  const events: readonly OdeEvent[] = options.events ?? [];
+  // the problem's own events first, as `solve` orders them
+  const events: readonly OdeEvent[] = [...(problem.events ?? []), ...(options.events ?? [])];
   const tstops = interiorTstops(ctx, options);
 
   // 1. the forward solve, on solve's driver with the same options, records the boundaries
@@ -89,7 +90,8 @@ export function segmentedGradient(
     ...(Number.isNaN(ctx.dt0) ? {} : { dt0: ctx.dt0 }),
     ...(Number.isFinite(ctx.dtMax) ? { dtMax: ctx.dtMax } : {}),
   };
-  const prepared = prepareSolve({ ...problem, y0: ctx.y0, p: ctx.p }, solveOptions);
+  const { events: _own, ...plain } = problem;
+  const prepared = prepareSolve({ ...plain, y0: ctx.y0, p: ctx.p }, solveOptions);
   const bounds: Boundary[] = [];
   let tsPtr = 0;
   const sol = integrate(prepared.ctx, prepared.stepper, prepared.settings, {
@@ -197,7 +199,7 @@ export function segmentedGradient(
       for (let j = 0; j < m; j++) times[j] = obsT[idx[j]];
       times[m] = b;
       const segCtx = build(
-        { ...problem, y0: yStart(k), p: pStart(k), t0: a, t1: b },
+        { ...plain, y0: yStart(k), p: pStart(k), t0: a, t1: b },
         { ...rest, saveAt: times, loss: segLoss },
       );
       const r = run(segCtx, kind);

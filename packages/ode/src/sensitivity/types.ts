@@ -1,4 +1,5 @@
 /** Public types of `gradient()`. */
+import type { MethodName } from '../solve-options.ts';
 import type { OdeEvent, SolveStats, Vec } from '../types.ts';
 import type { DerivativeReport } from './derivatives.ts';
 
@@ -6,10 +7,12 @@ import type { DerivativeReport } from './derivatives.ts';
 export type SensitivityKind = 'quadrature' | 'interpolating' | 'backsolve' | 'forward' | 'discrete';
 
 /**
- * The integrators the gradient methods run on: `rodas5p` and `rodas4` (stiff, Rosenbrock, on the
- * solver's tableaus) or `dopri5` (explicit Dormand–Prince).
+ * The integrator of `gradient`: every adaptive method of `solve`. The forward pass of `quadrature` and
+ * `backsolve` is `solve` itself with this method; their backward solve, and the whole of `forward`,
+ * `interpolating` and `discrete`, run the gradient code's steppers, which exist for `rodas5p`, `rodas4`
+ * and `dopri5` (the other methods are accepted by `quadrature` and `backsolve` only).
  */
-export type GradientMethod = 'rodas5p' | 'rodas4' | 'dopri5';
+export type GradientMethod = Exclude<MethodName, 'euler' | 'midpoint' | 'rk4'>;
 
 /**
  * A loss on the solution at the observation times: L = Σ_i value(i, t_i, y(t_i)).

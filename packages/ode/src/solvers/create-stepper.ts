@@ -1,7 +1,9 @@
 import type { SolverContext } from '../internal/context.ts';
 import type { Stepper } from '../internal/stepper.ts';
+import { createStageMatrix } from '../linalg/select-stage-matrix.ts';
 import type { MethodName } from '../solve-options.ts';
 import { AutoSwitchStepper } from './auto-switch.ts';
+import { BdfStepper } from './bdf.ts';
 import { ExplicitRkStepper } from './explicit-rk.ts';
 import { RosenbrockStepper } from './rosenbrock.ts';
 import { Rosenbrock23Stepper } from './rosenbrock23.ts';
@@ -36,6 +38,8 @@ export function createStepper(ctx: SolverContext, method: MethodName): Stepper {
       return new RosenbrockStepper(ctx, RODAS4_TABLEAU);
     case 'rodas5p':
       return new RosenbrockStepper(ctx, RODAS5P_TABLEAU);
+    case 'bdf':
+      return new BdfStepper(ctx, createStageMatrix(ctx, ctx.y0 ?? new Float64Array(ctx.n)));
     case 'auto':
       return new AutoSwitchStepper(ctx);
   }

@@ -1,5 +1,5 @@
 import { OdeonError } from '@odeon/ode';
-import { AVOGADRO, type MathExpr } from '../ast.ts';
+import { AVOGADRO, type MathExpr, walkMath } from '../ast.ts';
 import type {
   FunctionDefinition,
   Model,
@@ -80,6 +80,11 @@ export interface LoweredSystem {
   readonly declared: Float64Array;
   readonly model: Model;
   readonly species: ReadonlyMap<string, Species>;
+  /**
+   * Symbols stored in y or p that have no value (no declared number, no initial assignment) although the
+   * right-hand side, a rule or an event uses them (local parameters as `reaction.local`).
+   */
+  readonly missingValues: readonly string[];
 }
 
 function semantic(message: string, element: string, hint: string): OdeonError {
@@ -112,6 +117,8 @@ class Lowering {
   readonly compartmentOf = new Map<string, string>();
   readonly assignmentRules = new Map<string, MathExpr>();
   readonly rateRules = new Map<string, MathExpr>();
+  /** Variables determined by an algebraic rule (0 = math, linear in the variable), with the rule. */
+  readonly algebraic = new Map<string, { readonly math: MathExpr; readonly element: string }>();
   readonly initialAssignments = new Map<string, MathExpr>();
   readonly reactions = new Map<string, Reaction>();
   readonly stoichMath = new Map<string, MathExpr>();
@@ -207,11 +214,12 @@ class Lowering {
     // Which species do reactions change?
     const reactive = new Set<string>();
     for (const r of m.reactions) for (const sr of [...r.reactants, ...r.products]) reactive.add(sr.species);
+    this.matchAlgebraicRules(reactive, refs);
 
     const eventTargets = new Set(m.events.flatMap((e) => e.assignments.map((a) => a.variable)));
     // Classify, states first in document order, then parameters.
     const classify = (id: string, kind: SymbolKind, declared: number): void => {
-      if (this.assignmentRules.has(id) || this.stoichMath.has(id)) {
+      if (this.assignmentRules.has(id) || this.stoichMath.has(id) || this.algebraic.has(id)) {
         this.symbols.set(id, { id, kind, role: 'assigned', index: -1, stores: 'value' });
         return;
       }
@@ -297,6 +305,7 @@ class Lowering {
     for (const [id, info] of this.symbols)
       if (info.role === 'assigned' || info.role === 'reaction') this.value(id);
 
+    const missingValues = this.findMissingValues(rhs, events);
     const initY: NodeId[] = [];
     const initP: NodeId[] = [];
     for (let i = 0; i < n; i++) initY.push(this.initStored(this.stateIds[i]));
@@ -319,7 +328,39 @@ class Lowering {
       declared: Float64Array.from([...this.declaredY, ...this.declaredP]),
       model: this.model,
       species: this.species,
+      missingValues,
     };
+  }
+
+  /** Stored symbols without any value that the dynamics, rules or events read. */
+  findMissingValues(rhs: readonly NodeId[], events: readonly LoweredEvent[]): string[] {
+    const d = this.dag;
+    const roots: NodeId[] = [...rhs];
+    for (const e of events) {
+      roots.push(e.trigger, ...e.atoms, ...e.assignments.map((a) => a.value));
+      if (e.delay !== undefined) roots.push(e.delay);
+      if (e.priority !== undefined) roots.push(e.priority);
+    }
+    for (const [id, info] of this.symbols)
+      if (info.role === 'assigned' || info.role === 'reaction') roots.push(this.value(id));
+    const usedY = new Set<number>();
+    const usedP = new Set<number>();
+    for (const id of d.topo(roots)) {
+      const x = d.node(id);
+      if (x.op === 'y') usedY.add(x.value);
+      else if (x.op === 'p') usedP.add(x.value);
+    }
+    const missing: string[] = [];
+    const check = (id: string, declared: number, used: boolean): void => {
+      if (used && Number.isNaN(declared) && !this.initialAssignments.has(id)) missing.push(id);
+    };
+    this.stateIds.forEach((id, i) => {
+      check(id, this.declaredY[i], true);
+    });
+    this.paramIds.forEach((id, k) => {
+      check(id, this.declaredP[k], usedP.has(k));
+    });
+    return missing;
   }
 
   addRule(rule: Rule): void {
@@ -344,6 +385,86 @@ class Lowering {
         'A constant species cannot have a rule.',
       );
     (rule.kind === 'assignment' ? this.assignmentRules : this.rateRules).set(rule.variable, rule.math);
+  }
+
+  /**
+   * Assigns each algebraic rule the variable it determines: a bipartite matching of rules to the
+   * symbols they mention that nothing else determines (not constant, no rule, not changed by reactions).
+   */
+  matchAlgebraicRules(reactive: ReadonlySet<string>, refs: readonly SpeciesReference[]): void {
+    const rules = this.model.rules.flatMap((r, i) =>
+      r.kind === 'algebraic' ? [{ math: r.math, element: r.id ?? `algebraicRule #${i + 1}` }] : [],
+    );
+    if (rules.length === 0) return;
+    const m = this.model;
+    const free = new Set<string>();
+    const undetermined = (id: string) => !this.assignmentRules.has(id) && !this.rateRules.has(id);
+    for (const c of m.compartments) if (!c.constant && undetermined(c.id)) free.add(c.id);
+    for (const p of m.parameters) if (!p.constant && undetermined(p.id)) free.add(p.id);
+    for (const s of m.species)
+      if (!s.constant && (s.boundaryCondition || !reactive.has(s.id)) && undetermined(s.id)) free.add(s.id);
+    for (const sr of refs) if (!sr.constant && sr.id !== undefined && undetermined(sr.id)) free.add(sr.id);
+    const candidates = rules.map((r) => [...this.symbolsOf(r.math)].filter((x) => free.has(x)));
+    const owner = new Map<string, number>();
+    const tryRule = (i: number, seen: Set<string>): boolean => {
+      for (const x of candidates[i]) {
+        if (seen.has(x)) continue;
+        seen.add(x);
+        const j = owner.get(x);
+        if (j === undefined || tryRule(j, seen)) {
+          owner.set(x, i);
+          return true;
+        }
+      }
+      return false;
+    };
+    rules.forEach((r, i) => {
+      if (!tryRule(i, new Set()))
+        throw new OdeonError(
+          'UnsupportedSbmlFeature',
+          `The algebraic rule ${r.element} determines no variable that is not already determined (an overdetermined or differential-algebraic system).`,
+          {
+            feature: 'algebraicRule',
+            element: r.element,
+            hint: 'Odeon solves algebraic rules that determine a non-constant parameter, compartment or species otherwise undetermined.',
+          },
+        );
+    });
+    for (const [x, i] of owner) this.algebraic.set(x, rules[i]);
+  }
+
+  /** Symbols an expression mentions, looking through function calls (their bodies see only arguments). */
+  symbolsOf(expr: MathExpr): Set<string> {
+    const out = new Set<string>();
+    walkMath(expr, (n) => {
+      if (n.type === 'symbol' && !this.functions.has(n.name)) out.add(n.name);
+    });
+    return out;
+  }
+
+  /**
+   * The value of x from its algebraic rule 0 = g(x): g must be affine in x (x = −g(0)/g′), else the rule
+   * is refused (a nonlinear algebraic constraint needs a DAE solver).
+   */
+  solveAlgebraic(x: string, init: boolean): NodeId {
+    const { math, element } = this.algebraic.get(x) as { math: MathExpr; element: string };
+    const d = init ? this.initDag : this.dag;
+    // A marker leaf stands for x: p indices beyond every real parameter are never evaluated.
+    const marker = d.p(1_000_000_000 + this.algebraic.size);
+    const g = this.lower(math, new Map([[x, marker]]), init, `algebraic rule ${element}`);
+    const slope = d.diff(g, marker);
+    if (d.topo([slope]).includes(marker) || d.isConst(slope, 0))
+      throw new OdeonError(
+        'UnsupportedSbmlFeature',
+        `The algebraic rule ${element} is not linear in ${x}, the variable it determines.`,
+        {
+          feature: 'algebraicRule',
+          element,
+          hint: 'Rewrite it as an assignment rule for that variable; nonlinear algebraic rules are not supported yet.',
+        },
+      );
+    const offset = this.lower(math, new Map([[x, d.const(0)]]), init, `algebraic rule ${element}`);
+    return d.div(d.neg(offset), slope);
   }
 
   // ---------------------------------------------------------------- RHS context
@@ -377,6 +498,7 @@ class Lowering {
     } else {
       this.enter(id);
       if (info.role === 'reaction') node = this.reactionRate(id, false);
+      else if (this.algebraic.has(id)) node = this.solveAlgebraic(id, false);
       else {
         const expr = this.assignmentRules.get(id) ?? this.stoichMath.get(id);
         node = this.lower(expr as MathExpr, new Map(), false, id);
@@ -500,7 +622,8 @@ class Lowering {
     const d = this.initDag;
     let node: NodeId;
     const ia = this.initialAssignments.get(id);
-    if (ia !== undefined) node = this.lower(ia, new Map(), true, `initial assignment ${id}`);
+    if (this.algebraic.has(id)) node = this.solveAlgebraic(id, true);
+    else if (ia !== undefined) node = this.lower(ia, new Map(), true, `initial assignment ${id}`);
     else if (info.role === 'reaction') node = this.reactionRate(id, true);
     else if (info.role === 'constant') node = d.const(info.constantValue as number);
     else if (info.role === 'assigned') {

@@ -1,4 +1,4 @@
-import { OdeonError } from '@odeon/ode';
+import { OdeonError } from '@odeon/core';
 import type { Shape } from '../types.ts';
 
 /** Number of elements of a shape. */

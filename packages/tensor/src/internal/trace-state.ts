@@ -1,4 +1,4 @@
-import { OdeonError } from '@odeon/ode';
+import { OdeonError } from '@odeon/core';
 import type { Tensor } from '../tensor.ts';
 import type { OpName, Shape } from '../types.ts';
 

@@ -1,7 +1,7 @@
-import { OdeonError, type OdeonErrorContext } from '@odeon/ode';
+import { OdeonError, type OdeonErrorContext } from '@odeon/core';
 
 /** A `DatasetError` naming the row (1-based line of the CSV, when known) and column at fault. */
-export function datasetError(message: string, context: OdeonErrorContext = {}): OdeonError {
+export function datasetError(message: string, context: OdeonErrorContext<'DatasetError'> = {}): OdeonError {
   const where: string[] = [];
   if (context.measurement !== undefined) where.push(`measurement ${JSON.stringify(context.measurement)}`);
   if (context.row !== undefined) where.push(`row ${String(context.row)}`);

@@ -13,7 +13,7 @@
 import type { Vec } from '../../types.ts';
 import { GK7, GK15, type GkRule } from '../gauss-kronrod.ts';
 import { type GradientContext, makeStepper } from './context.ts';
-import type { DenseTrajectory } from './dense-trajectory.ts';
+import type { Trajectory } from './solve-forward.ts';
 import { integrate } from './integrate.ts';
 import { DenseLu } from './lu.ts';
 import type { Stepper } from './stepper.ts';
@@ -28,7 +28,7 @@ const KRONROD7_NEW = [0, 2, 4, 6] as const;
 class AdjointSystem implements StiffSystem {
   readonly size: number;
   readonly errSize: number;
-  traj: DenseTrajectory | undefined;
+  traj: Trajectory | undefined;
   /** t = tBase − s. */
   tBase = 0;
   private readonly ctx: GradientContext;
@@ -135,7 +135,7 @@ export class AdjointSweeper {
     this.ctx = ctx;
     this.atol = atol;
     this.sys = new AdjointSystem(ctx);
-    this.stepper = makeStepper(ctx.method, this.sys);
+    this.stepper = makeStepper(ctx.integrator, this.sys);
     this.dp = new Float64Array(ctx.np);
     this.lam = new Float64Array(ctx.n);
     this.y = new Float64Array(ctx.n);
@@ -150,7 +150,7 @@ export class AdjointSweeper {
    * Integrates λ from tHigh down to tLow (tLow < tHigh) on `traj`, updating `lambda` in place and
    * accumulating the parameter integral into `this.dp`.
    */
-  sweep(traj: DenseTrajectory, tHigh: number, tLow: number, lambda: Vec): void {
+  sweep(traj: Trajectory, tHigh: number, tLow: number, lambda: Vec): void {
     if (!(tHigh > tLow)) return;
     const { ctx, errP, accP, absP, dp } = this;
     const np = ctx.np;
@@ -202,7 +202,7 @@ export class AdjointSweeper {
    * Kronrod extension K7 (4 more nodes), accepted if |K7 − G3| is; else G7K15 (15 new nodes). Each
    * estimate bounds the error of the lower rule, so it is pessimistic for the accepted one.
    */
-  private integrateNested(traj: DenseTrajectory, block: Vec, tHigh: number, s: number, h: number): void {
+  private integrateNested(traj: Trajectory, block: Vec, tHigh: number, s: number, h: number): void {
     const { ctx, accP, errP, vp, nodeVals } = this;
     const np = ctx.np;
     const { x, wk } = GK7;
@@ -238,7 +238,7 @@ export class AdjointSweeper {
 
   /** vᵀ∂f/∂p at θ of the backward step (λ from its dense output, y from the trajectory) into `vp`. */
   private nodeVjp(
-    traj: DenseTrajectory,
+    traj: Trajectory,
     block: Vec,
     tHigh: number,
     s: number,
@@ -258,7 +258,7 @@ export class AdjointSweeper {
    */
   private integrateStep(
     rule: GkRule,
-    traj: DenseTrajectory,
+    traj: Trajectory,
     block: Vec,
     tHigh: number,
     s: number,

@@ -8,6 +8,29 @@ import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
 import type { OdeProblem, Vec } from '../../types.ts';
 import type { Derivatives } from '../derivatives.ts';
 import type { GradientLoss, GradientMethod, IntegralLoss } from '../types.ts';
+
+/**
+ * The methods with a stepper of their own in the gradient code (backward sweeps, forward sensitivities,
+ * the discrete adjoint's reversal): every other adaptive method maps to one of them for the backward
+ * solve (explicit → dopri5, stiff and auto → rodas5p, rosenbrock23 → rodas4).
+ */
+export type Integrator = 'rodas5p' | 'rodas4' | 'dopri5';
+
+/** The gradient code's own integrator for a method (the forward pass of `quadrature` and `backsolve` is solve's). */
+export function integratorOf(method: GradientMethod): Integrator {
+  switch (method) {
+    case 'rodas4':
+    case 'rosenbrock23':
+      return 'rodas4';
+    case 'dopri5':
+    case 'tsit5':
+    case 'bs3':
+    case 'dop853':
+      return 'dopri5';
+    default:
+      return 'rodas5p';
+  }
+}
 import { Dopri5Stepper } from './dopri5.ts';
 import { RosenbrockStepper } from './rosenbrock.ts';
 import type { DenseKind, Stepper } from './stepper.ts';
@@ -26,6 +49,8 @@ export interface GradientContext {
   readonly loss: GradientLoss;
   readonly integral: IntegralLoss | undefined;
   readonly method: GradientMethod;
+  /** The gradient code's stepper for `method` (see `integratorOf`). */
+  readonly integrator: Integrator;
   readonly rtol: number;
   /** Per-component absolute tolerance (length n). */
   readonly atol: Float64Array;
@@ -51,23 +76,23 @@ export function forwardStops(ctx: GradientContext): Float64Array {
   return Float64Array.from(out);
 }
 
-export function makeStepper(method: GradientMethod, sys: IntegrationSystem | StiffSystem): Stepper {
+export function makeStepper(method: Integrator, sys: IntegrationSystem | StiffSystem): Stepper {
   if (method === 'dopri5') return new Dopri5Stepper(sys);
   return new RosenbrockStepper(sys as StiffSystem, method === 'rodas4' ? RODAS4_TABLEAU : RODAS5P_TABLEAU);
 }
 
 /** True for the Rosenbrock (stiff) methods, whose stage matrices the systems factorise. */
-export function isStiff(method: GradientMethod): boolean {
+export function isStiff(method: Integrator): boolean {
   return method !== 'dopri5';
 }
 
 /** The dense-output family of a method. */
-export function denseKind(method: GradientMethod): DenseKind {
+export function denseKind(method: Integrator): DenseKind {
   return method === 'dopri5' ? 'dopri5' : method === 'rodas4' ? 'rosenbrock2' : 'rosenbrock3';
 }
 
 /** Vectors per step of the method's dense output. */
-export function denseWidth(method: GradientMethod): number {
+export function denseWidth(method: Integrator): number {
   return method === 'dopri5' ? 5 : method === 'rodas4' ? 4 : 5;
 }
 

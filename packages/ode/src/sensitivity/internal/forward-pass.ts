@@ -34,7 +34,7 @@ export interface ForwardPassHooks {
 
 export function forwardPass(ctx: GradientContext, hooks: ForwardPassHooks = {}): ForwardPassResult {
   const { n, obsT, loss, integral } = ctx;
-  const stepper = hooks.stepper ?? makeStepper(ctx.method, new ProblemSystem(ctx));
+  const stepper = hooks.stepper ?? makeStepper(ctx.integrator, new ProblemSystem(ctx));
   const interp = hooks.interpolateObservations === true;
   const stops = interp ? Float64Array.of(ctx.t1) : forwardStops(ctx);
   const obsY = new Float64Array(obsT.length * n);

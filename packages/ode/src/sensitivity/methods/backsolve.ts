@@ -15,7 +15,8 @@ import type { Vec } from '../../types.ts';
 import type { GradientContext } from '../internal/context.ts';
 import { isStiff, makeStepper } from '../internal/context.ts';
 import { directionStep } from '../internal/direction-step.ts';
-import { addLossGradient, defaultAdjointAtol, forwardPass } from '../internal/forward-pass.ts';
+import { addLossGradient, defaultAdjointAtol } from '../internal/forward-pass.ts';
+import { solveForward } from '../internal/solve-forward.ts';
 import { integrate } from '../internal/integrate.ts';
 import { DenseLu } from '../internal/lu.ts';
 import type { StiffSystem } from '../internal/system.ts';
@@ -128,10 +129,11 @@ class BacksolveSystem implements StiffSystem {
 
 export function backsolveGradient(ctx: GradientContext): MethodResult {
   const { n, np, obsT, t0, t1 } = ctx;
-  const fwd = forwardPass(ctx);
+  // solve's forward pass (same steps and stats); y(t1) starts the backward solve
+  const fwd = solveForward(ctx, obsT.length === 0 || obsT[obsT.length - 1] !== t1);
   const sys = new BacksolveSystem(ctx);
   sys.tBase = t1;
-  const stepper = makeStepper(ctx.method, sys);
+  const stepper = makeStepper(ctx.integrator, sys);
   const Z = new Float64Array(sys.size);
   Z.set(fwd.yEnd);
   const lambda = Z.subarray(n, 2 * n);
@@ -196,9 +198,9 @@ export function backsolveGradient(ctx: GradientContext): MethodResult {
     forward: fwd.stats,
     backward: stepper.stats,
     storedStates: 3 + obsT.length,
-    maxLuSize: isStiff(ctx.method) ? n : 0,
+    maxLuSize: isStiff(ctx.integrator) ? n : 0,
     checkpoints: 0,
-    forwardSteps: fwd.stats.acceptedSteps,
+    forwardSteps: fwd.steps,
     quadratureError: 0,
   };
 }

@@ -51,14 +51,14 @@ function typicalMagnitudes(ctx: GradientContext, obsY: Float64Array): Float64Arr
 }
 
 function makeReverser(ctx: GradientContext, obsY: Float64Array): StepReverser {
-  if (!isStiff(ctx.method)) return new Dopri5Reverser(ctx);
-  const tab = ctx.method === 'rodas4' ? RODAS4_TABLEAU : RODAS5P_TABLEAU;
+  if (!isStiff(ctx.integrator)) return new Dopri5Reverser(ctx);
+  const tab = ctx.integrator === 'rodas4' ? RODAS4_TABLEAU : RODAS5P_TABLEAU;
   return new RosenbrockReverser(ctx, tab, typicalMagnitudes(ctx, obsY));
 }
 
 export function discreteGradient(ctx: GradientContext): MethodResult {
   const { n, np, obsT } = ctx;
-  const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
+  const stepper = makeStepper(ctx.integrator, new ProblemSystem(ctx));
   const sd = stepper.stageCount * n;
   const keepAll = ctx.checkpoints === Number.POSITIVE_INFINITY;
   const tStarts = new GrowableF64(256);
@@ -125,7 +125,7 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
   let maxDepth = 0;
   if (keepAll) reverseSteps(0, N, 0, states.data, stages.data);
   else {
-    const replay = makeStepper(ctx.method, new ProblemSystem(ctx));
+    const replay = makeStepper(ctx.integrator, new ProblemSystem(ctx));
     const err = new Float64Array(n);
     const yCur = new Float64Array(n);
     const yNext = new Float64Array(n);
@@ -192,7 +192,7 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
     storedStates: keepAll
       ? N * perStep + obsT.length
       : store.peak + maxDepth + (maxRecords + 1) * perStep + obsT.length,
-    maxLuSize: isStiff(ctx.method) ? n : 0,
+    maxLuSize: isStiff(ctx.integrator) ? n : 0,
     checkpoints: keepAll ? N : store.peak,
     forwardSteps: N,
     quadratureError: 0,
@@ -201,7 +201,7 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
 
 /** True when `discrete` steps across observations and differentiates the interpolant (Rosenbrock). */
 function interpolatesObservations(ctx: GradientContext): boolean {
-  return isStiff(ctx.method);
+  return isStiff(ctx.integrator);
 }
 
 /** The accepted step sequence of the forward solve (for replay-based checks of `discrete`). */

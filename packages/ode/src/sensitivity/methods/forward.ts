@@ -117,7 +117,7 @@ export function forwardGradient(ctx: GradientContext): MethodResult {
   const { n, np, obsT, loss } = ctx;
   const sys = new SensitivitySystem(ctx);
   const m = sys.m;
-  const stepper = makeStepper(ctx.method, sys);
+  const stepper = makeStepper(ctx.integrator, sys);
   const Y = new Float64Array(sys.size);
   Y.set(ctx.y0);
   for (let k = 0; k < n; k++) Y[n + (np + k) * n + k] = 1;
@@ -181,9 +181,9 @@ export function forwardGradient(ctx: GradientContext): MethodResult {
     dp,
     dy0,
     forward: stepper.stats,
-    backward: makeStepper(ctx.method, sys).stats,
+    backward: makeStepper(ctx.integrator, sys).stats,
     storedStates: 1 + m,
-    maxLuSize: isStiff(ctx.method) ? n : 0,
+    maxLuSize: isStiff(ctx.integrator) ? n : 0,
     checkpoints: 0,
     forwardSteps: stepper.stats.acceptedSteps,
     quadratureError: 0,

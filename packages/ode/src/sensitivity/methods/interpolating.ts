@@ -48,14 +48,14 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
     },
   });
   const N = tStarts.length;
-  const width = denseWidth(ctx.method);
+  const width = denseWidth(ctx.integrator);
   const recompute = emptyStats();
   const sweeper = new AdjointSweeper(ctx, defaultAdjointAtol(ctx, fwd.obsY));
   const driver = new BackwardDriver(ctx, fwd.obsY);
   const cps = store.list;
   // an explicit `checkpoints: K` also bounds the dense output held at once to K steps
   const budget = ctx.checkpoints ?? Number.POSITIVE_INFINITY;
-  const stepper = makeStepper(ctx.method, new ProblemSystem(ctx));
+  const stepper = makeStepper(ctx.integrator, new ProblemSystem(ctx));
   const y = new Float64Array(ctx.n);
   const tAt = (k: number) => (k < N ? tStarts.data[k] : ctx.t1);
   let maxSegmentSteps = 0;
@@ -90,7 +90,7 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
       },
       // λ backward on the range's recomputed dense output
       (from, to, ya) => {
-        const traj = new DenseTrajectory(denseKind(ctx.method), ctx.n, width);
+        const traj = new DenseTrajectory(denseKind(ctx.integrator), ctx.n, width);
         replay(from, to, ya, traj);
         maxSegmentSteps = Math.max(maxSegmentSteps, traj.steps);
         driver.interval(tAt(to), tAt(from), (hi, lo, lambda) => sweeper.sweep(traj, hi, lo, lambda));
@@ -109,7 +109,7 @@ export function interpolatingGradient(ctx: GradientContext): MethodResult {
     forward,
     backward: sweeper.stepper.stats,
     storedStates: store.peak + maxDepth + maxSegmentSteps * width + ctx.obsT.length,
-    maxLuSize: isStiff(ctx.method) ? ctx.n : 0,
+    maxLuSize: isStiff(ctx.integrator) ? ctx.n : 0,
     checkpoints: cps.length,
     forwardSteps: fwd.stats.acceptedSteps,
     quadratureError: sweeper.quadratureError,

@@ -4,19 +4,15 @@
  */
 import { AdjointSweeper } from '../internal/adjoint-sweep.ts';
 import { BackwardDriver } from '../internal/backward-driver.ts';
-import { denseKind, denseWidth, type GradientContext, isStiff } from '../internal/context.ts';
-import { DenseTrajectory } from '../internal/dense-trajectory.ts';
-import { defaultAdjointAtol, forwardPass } from '../internal/forward-pass.ts';
+import { type GradientContext, isStiff } from '../internal/context.ts';
+import { defaultAdjointAtol } from '../internal/forward-pass.ts';
+import { solveForward } from '../internal/solve-forward.ts';
 import type { MethodResult } from './method-result.ts';
 
 export function quadratureGradient(ctx: GradientContext): MethodResult {
-  const width = denseWidth(ctx.method);
-  const traj = new DenseTrajectory(denseKind(ctx.method), ctx.n, width);
-  const fwd = forwardPass(ctx, {
-    dense: true,
-    interpolateObservations: true,
-    onStep: (t, h, _y, _yn, block) => traj.push(t, h, block!),
-  });
+  // the forward pass is solve's (same steps, same stats); its dense output is the trajectory
+  const fwd = solveForward(ctx, true);
+  const traj = fwd.trajectory;
   const sweeper = new AdjointSweeper(ctx, defaultAdjointAtol(ctx, fwd.obsY));
   const driver = new BackwardDriver(ctx, fwd.obsY);
   driver.interval(ctx.t1, ctx.t0, (hi, lo, lambda) => sweeper.sweep(traj, hi, lo, lambda));
@@ -27,10 +23,10 @@ export function quadratureGradient(ctx: GradientContext): MethodResult {
     dy0,
     forward: fwd.stats,
     backward: sweeper.stepper.stats,
-    storedStates: traj.steps * width + ctx.obsT.length,
-    maxLuSize: isStiff(ctx.method) ? ctx.n : 0,
+    storedStates: fwd.steps * (2 + fwd.denseVectors) + ctx.obsT.length,
+    maxLuSize: isStiff(ctx.integrator) ? ctx.n : 0,
     checkpoints: 0,
-    forwardSteps: fwd.stats.acceptedSteps,
+    forwardSteps: fwd.steps,
     quadratureError: sweeper.quadratureError,
   };
 }

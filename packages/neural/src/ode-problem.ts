@@ -6,14 +6,23 @@
  * f branches on values) or on the wasm backend, the callbacks run the eager engine instead.
  */
 import { invalidOption, OdeonError, type OdeProblem, type Vec } from '@odeon/ode';
-import { jacobian, jvp, vjp } from './autodiff.ts';
-import { type CompiledFunction, compile } from './compile.ts';
-import { fromValues } from './creation.ts';
-import { sizeOf } from './internal/shape.ts';
-import { reshape, slice } from './ops-shape.ts';
-import type { Tensor } from './tensor.ts';
-import { flatten, type Tree, treeFromLeaves, treeLeaves } from './tree.ts';
-import type { BackendName, Shape } from './types.ts';
+import {
+  type BackendName,
+  type CompiledFunction,
+  compile,
+  flatten,
+  jacobian,
+  jvp,
+  reshape,
+  type Shape,
+  slice,
+  type Tensor,
+  type Tree,
+  tensor,
+  treeFromLeaves,
+  treeLeaves,
+  vjp,
+} from '@odeon/tensor';
 
 /** A tensor vector field: `t` is a scalar tensor, `y` has shape `[n]`, the result must too. */
 export type TensorVectorField<P extends Tree> = (t: Tensor, y: Tensor, p: P) => Tensor;
@@ -65,7 +74,7 @@ export function toOdeProblem<P extends Tree>(
   const template = options.params;
   const leaves = treeLeaves(template);
   const leafShapes: Shape[] = leaves.map((l) => l.shape);
-  const leafSizes = leafShapes.map(sizeOf);
+  const leafSizes = leafShapes.map((shape) => shape.reduce((a, b) => a * b, 1));
   const np = leafSizes.reduce((a, b) => a + b, 0);
   const p0 = flatten(template);
   const y0 = Float64Array.from(options.y0);
@@ -84,9 +93,9 @@ export function toOdeProblem<P extends Tree>(
   };
   // Checks the field once, eagerly, so shape errors surface at construction.
   field(
-    fromValues(Float64Array.of(options.t0), [], backend),
-    fromValues(y0.slice(), [n], backend),
-    leaves.map((l) => fromValues(l.toFloat64(), l.shape, backend)),
+    tensor(options.t0, [], { backend }),
+    tensor(y0, [n], { backend }),
+    leaves.map((l) => tensor(l.toFloat64(), l.shape, { backend })),
   );
   const splitFlat = (pf: Tensor): Tensor[] => {
     let off = 0;
@@ -169,9 +178,9 @@ export function toOdeProblem<P extends Tree>(
   const outVjp: Float64Array[] = [tBuf, ...leaves.map(() => tBuf)];
 
   const eager = (t: number, y: Vec, p: Vec) => ({
-    tt: fromValues(Float64Array.of(t), [], backend),
-    yt: fromValues(y.slice(), [n], backend),
-    ls: views(p).map((v, i) => fromValues(v.slice(), leafShapes[i], backend)),
+    tt: tensor(t, [], { backend }),
+    yt: tensor(y, [n], { backend }),
+    ls: views(p).map((v, i) => tensor(v, leafShapes[i], { backend })),
   });
 
   const problem: TensorOdeProblem<P> = {
@@ -190,7 +199,7 @@ export function toOdeProblem<P extends Tree>(
       return treeFromLeaves(
         template,
         leafShapes.map((s, i) => {
-          const part = fromValues(v.slice(off, off + leafSizes[i]), s, backend);
+          const part = tensor(v.subarray(off, off + leafSizes[i]), s, { backend });
           off += leafSizes[i];
           return part;
         }),
@@ -218,7 +227,7 @@ export function toOdeProblem<P extends Tree>(
         return;
       }
       const { tt, yt, ls } = eager(t, y, p);
-      const g = fns.vjp(tt, yt, fromValues(v.slice(), [n], backend), ...ls);
+      const g = fns.vjp(tt, yt, tensor(v, [n], { backend }), ...ls);
       outY.set(g[0].toFloat64());
       let off = 0;
       for (let i = 1; i < g.length; i++) {
@@ -233,7 +242,7 @@ export function toOdeProblem<P extends Tree>(
         return;
       }
       const { tt, yt, ls } = eager(t, y, p);
-      out.set(fns.jvp(tt, yt, fromValues(u.slice(), [n], backend), ...ls).toFloat64());
+      out.set(fns.jvp(tt, yt, tensor(u, [n], { backend }), ...ls).toFloat64());
     },
     jacobian(t, y, p, J) {
       if (useTape) {
@@ -254,12 +263,8 @@ export function toOdeProblem<P extends Tree>(
         tape('paramJacobian').run(argsPJ, out1);
         return;
       }
-      const tt = fromValues(Float64Array.of(t), [], backend);
-      Jp.set(
-        fns
-          .paramJacobian(tt, fromValues(y.slice(), [n], backend), fromValues(p.slice(), [np], backend))
-          .toFloat64(),
-      );
+      const tt = tensor(t, [], { backend });
+      Jp.set(fns.paramJacobian(tt, tensor(y, [n], { backend }), tensor(p, [np], { backend })).toFloat64());
     },
   };
   return problem;

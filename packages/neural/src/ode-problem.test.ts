@@ -1,12 +1,13 @@
+import * as T from '@odeon/tensor';
 import { numericJacobian, vector } from '@odeon/testkit';
 import type {} from '@odeon/testkit/setup';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as T from './index.ts';
+import { type TensorVectorField, toOdeProblem } from './ode-problem.ts';
 
 // Lotka–Volterra with analytic derivatives: y' = [a y0 − b y0 y1, c y0 y1 − d y1], p = {a, b, c, d}.
 const lvParams = { a: T.tensor(1.5), b: T.tensor(1), c: T.tensor(1), d: T.tensor(3) };
-const lv: T.TensorVectorField<typeof lvParams> = (_t, y, p) => {
+const lv: TensorVectorField<typeof lvParams> = (_t, y, p) => {
   const y0 = T.slice(y, [0], [1]);
   const y1 = T.slice(y, [1], [1]);
   return T.concat([
@@ -30,7 +31,7 @@ function mlp(widths: number[], seed: number) {
   return layers;
 }
 type Mlp = ReturnType<typeof mlp>;
-const mlpField: T.TensorVectorField<Mlp> = (t, y, layers) => {
+const mlpField: TensorVectorField<Mlp> = (t, y, layers) => {
   let h = T.add(y, T.mul(t, 0.1));
   layers.forEach((l, i) => {
     h = T.add(T.matmul(l.W, h), l.b);
@@ -41,7 +42,7 @@ const mlpField: T.TensorVectorField<Mlp> = (t, y, layers) => {
 
 describe.each([true, false])('toOdeProblem (compile: %s)', (compiled) => {
   it('Lotka–Volterra: rhs, jacobian, paramJacobian, vjp, jvp match the analytic derivatives', () => {
-    const prob = T.toOdeProblem(lv, { y0: [1, 1], t0: 0, t1: 10, params: lvParams, compile: compiled });
+    const prob = toOdeProblem(lv, { y0: [1, 1], t0: 0, t1: 10, params: lvParams, compile: compiled });
     expect(prob.p).toEqual(new Float64Array([1.5, 1, 1, 3]));
     fc.assert(
       fc.property(vector(2, 0.1, 3), vector(4, 0.5, 2), vector(2, -1, 1), (y, p, v) => {
@@ -82,7 +83,7 @@ describe.each([true, false])('toOdeProblem (compile: %s)', (compiled) => {
 
   it('MLP 3→[5]×6→3 GELU field: vjp and jacobian agree with central differences', () => {
     const params = mlp([3, 5, 5, 5, 5, 5, 5, 3], 1);
-    const prob = T.toOdeProblem(mlpField, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params, compile: compiled });
+    const prob = toOdeProblem(mlpField, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params, compile: compiled });
     const p = prob.p;
     fc.assert(
       fc.property(
@@ -134,9 +135,9 @@ describe.each([true, false])('toOdeProblem (compile: %s)', (compiled) => {
 
   it('rejects a field of the wrong output shape and a wrong-length p', () => {
     expect(() =>
-      T.toOdeProblem((_t, y) => T.sum(y), { y0: [1, 2], t0: 0, t1: 1, params: [], compile: compiled }),
+      toOdeProblem((_t, y) => T.sum(y), { y0: [1, 2], t0: 0, t1: 1, params: [], compile: compiled }),
     ).toThrowError(/expected \[2\]/);
-    const prob = T.toOdeProblem(lv, { y0: [1, 1], t0: 0, t1: 1, params: lvParams, compile: compiled });
+    const prob = toOdeProblem(lv, { y0: [1, 1], t0: 0, t1: 1, params: lvParams, compile: compiled });
     expect(() => prob.rhs(0, new Float64Array(2), new Float64Array(3), new Float64Array(2))).toThrowError(
       /expected 4/,
     );
@@ -184,8 +185,8 @@ describe('toOdeProblem on the wasm backend (eager, float32)', () => {
   it('rhs and vjp agree with the float64 cpu problem to float32 accuracy', async () => {
     await T.initBackend('wasm');
     const params = mlp([3, 5, 5, 3], 2);
-    const cpu = T.toOdeProblem(mlpField, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params });
-    const wasm = T.toOdeProblem(mlpField, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params, backend: 'wasm' });
+    const cpu = toOdeProblem(mlpField, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params });
+    const wasm = toOdeProblem(mlpField, { y0: [0.1, 0.2, 0.3], t0: 0, t1: 1, params, backend: 'wasm' });
     const y = Float64Array.of(0.5, -0.3, 0.2);
     const v = Float64Array.of(1, 2, -1);
     const a = new Float64Array(3);

@@ -1,0 +1,7 @@
+import type { TaskHandler, TaskHandlers } from '@odeon/ensemble';
+import { fitStartTask } from './commands/fit-multistart.ts';
+
+/** Every task the CLI sends to workers (threads, or `odeon worker` over Redis), by name. */
+export const CLI_HANDLERS: TaskHandlers = {
+  'fit.start': fitStartTask as TaskHandler,
+};

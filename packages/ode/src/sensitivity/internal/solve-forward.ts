@@ -1,0 +1,100 @@
+/**
+ * The forward solve of the `quadrature` and `backsolve` gradients: `solve`'s own driver and stepper
+ * (`prepareSolve` + `integrate`) with the gradient's options and `saveAt` = the observation times, so
+ * the steps, y(t_i) and `stats.forward` are exactly `solve`'s. The dense output (when asked) is the
+ * solution's own `interpolate`, which the adjoint sweep reads y(t) from.
+ */
+import { integrate } from '../../internal/integrate.ts';
+import { prepareSolve } from '../../solve.ts';
+import type { MethodName } from '../../solve-options.ts';
+import type { Solution, SolveStats, Vec } from '../../types.ts';
+import { GK15 } from '../gauss-kronrod.ts';
+import type { GradientContext } from './context.ts';
+
+/** y(t) on the forward solution (what the adjoint sweep reads). */
+export interface Trajectory {
+  evaluate(out: Vec, t: number): Vec;
+}
+
+export interface SolveForwardResult {
+  readonly obsY: Float64Array;
+  readonly value: number;
+  readonly stats: SolveStats;
+  readonly yEnd: Vec;
+  readonly solution: Solution;
+  /** Accepted steps. */
+  readonly steps: number;
+  /** n-vectors of dense data per step (memory reports). */
+  readonly denseVectors: number;
+  /** The dense solution as a trajectory (when `dense`). */
+  readonly trajectory: Trajectory;
+}
+
+export function solveForward(ctx: GradientContext, dense: boolean): SolveForwardResult {
+  const { n, obsT, loss, integral } = ctx;
+  const { events: _events, ...problem } = ctx.problem;
+  const keepDense = dense || integral !== undefined;
+  const prepared = prepareSolve(
+    { ...problem, y0: ctx.y0, p: ctx.p, t0: ctx.t0, t1: ctx.t1 },
+    {
+      method: ctx.method as MethodName,
+      rtol: ctx.rtol,
+      atol: ctx.atol,
+      saveAt: obsT,
+      dense: keepDense,
+      maxSteps: ctx.maxSteps,
+      ...(Number.isNaN(ctx.dt0) ? {} : { dt0: ctx.dt0 }),
+      ...(Number.isFinite(ctx.dtMax) ? { dtMax: ctx.dtMax } : {}),
+    },
+  );
+  const starts: number[] = [];
+  const sizes: number[] = [];
+  const sol = integrate(
+    prepared.ctx,
+    prepared.stepper,
+    prepared.settings,
+    integral === undefined
+      ? {}
+      : {
+          onStep: (_s, t, h) => {
+            starts.push(t);
+            sizes.push(h);
+          },
+        },
+  );
+  const obsY = sol.y;
+  let value = 0;
+  const yq = new Float64Array(n);
+  if (integral !== undefined) {
+    for (let k = 0; k < starts.length; k++) {
+      const t = starts[k];
+      const h = sizes[k];
+      let acc = 0;
+      for (let q = 0; q < 15; q++) {
+        const tq = t + 0.5 * (GK15.x[q] + 1) * h;
+        sol.interpolate(tq, yq);
+        acc += GK15.wk[q] * integral.value(tq, yq);
+      }
+      value += 0.5 * h * acc;
+    }
+  }
+  const yi = new Float64Array(n);
+  for (let k = 0; k < obsT.length; k++) {
+    yi.set(obsY.subarray(k * n, (k + 1) * n));
+    value += loss.value(k, obsT[k], yi);
+  }
+  // y(t1): the last observation when it is at t1, else the dense output
+  const yEnd = new Float64Array(n);
+  if (obsT.length > 0 && obsT[obsT.length - 1] === ctx.t1) yEnd.set(obsY.subarray((obsT.length - 1) * n));
+  else if (keepDense) sol.interpolate(ctx.t1, yEnd);
+  return {
+    obsY,
+    value,
+    stats: sol.stats,
+    yEnd,
+    solution: sol,
+    steps: sol.stats.acceptedSteps,
+    denseVectors: prepared.stepper.denseVectors,
+    trajectory: { evaluate: (out, t) => sol.interpolate(Math.min(Math.max(t, ctx.t0), ctx.t1), out) },
+  };
+}

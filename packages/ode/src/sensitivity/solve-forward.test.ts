@@ -1,0 +1,95 @@
+/**
+ * The forward pass of `quadrature` and `backsolve` is `solve` itself: same steps and work counts for
+ * every adaptive method, and gradients that agree with central differences of `solve`.
+ */
+import { describe, expect, it } from 'vitest';
+import { solve } from '../solve.ts';
+import type { OdeProblem } from '../types.ts';
+import { gradient } from './gradient.ts';
+import type { GradientMethod } from './types.ts';
+
+// Lotka–Volterra with analytic derivatives; p = [a, b, c, d]
+const lotka = (p: number[], y0: number[] = [1, 0.5]): OdeProblem => ({
+  rhs: (_t, y, q, d) => {
+    d[0] = q[0] * y[0] - q[1] * y[0] * y[1];
+    d[1] = q[3] * y[0] * y[1] - q[2] * y[1];
+  },
+  jacobian: (_t, y, q, J) => {
+    J[0] = q[0] - q[1] * y[1];
+    J[1] = -q[1] * y[0];
+    J[2] = q[3] * y[1];
+    J[3] = q[3] * y[0] - q[2];
+  },
+  y0,
+  p,
+  t0: 0,
+  t1: 6,
+});
+const P = [1.5, 1, 3, 1];
+const times = [0.5, 1, 2, 3.3, 4, 6];
+const loss = {
+  value: (_i: number, _t: number, y: Float64Array) => y[0] + 2 * y[1],
+  grad: (_i: number, _t: number, _y: Float64Array, out: Float64Array) => {
+    out[0] = 1;
+    out[1] = 2;
+  },
+};
+const METHODS: readonly GradientMethod[] = [
+  'tsit5',
+  'dopri5',
+  'dop853',
+  'bs3',
+  'rosenbrock23',
+  'rodas4',
+  'rodas5p',
+  'auto',
+];
+
+describe.each(METHODS)('%s', (method) => {
+  const opts = { method, rtol: 1e-7, atol: 1e-9, saveAt: times } as const;
+  const sol = solve(lotka(P), opts);
+
+  it.each(['quadrature', 'backsolve'] as const)(
+    '%s: stats.forward are solve’s, the gradient matches FD of solve',
+    (kind) => {
+      const g = gradient(lotka(P), { ...opts, loss, sensitivity: { kind } });
+      const f = g.stats.forward;
+      expect([f.steps, f.acceptedSteps, f.rejectedSteps, f.jacobianEvals, f.luFactorizations]).toEqual([
+        sol.stats.steps,
+        sol.stats.acceptedSteps,
+        sol.stats.rejectedSteps,
+        sol.stats.jacobianEvals,
+        sol.stats.luFactorizations,
+      ]);
+      // dop853's dense output costs three more right-hand sides per step
+      if (method !== 'dop853') expect(f.rhsEvals).toBe(sol.stats.rhsEvals);
+      let value = 0;
+      for (let i = 0; i < times.length; i++) value += sol.y[2 * i] + 2 * sol.y[2 * i + 1];
+      expect(g.value).toBe(value);
+      const L = (p: number[]) => {
+        const s = solve(lotka(p), { method: 'rodas5p', rtol: 1e-11, atol: 1e-13, saveAt: times });
+        let v = 0;
+        for (let i = 0; i < times.length; i++) v += s.y[2 * i] + 2 * s.y[2 * i + 1];
+        return v;
+      };
+      for (let j = 0; j < 4; j++) {
+        const h = 1e-6;
+        const a = P.slice();
+        a[j] += h;
+        const b = P.slice();
+        b[j] -= h;
+        const fd = (L(a) - L(b)) / (2 * h);
+        // to the tolerance's order (rtol 1e-7)
+        expect(Math.abs(g.dp[j] - fd)).toBeLessThan(2e-4 * Math.max(1, Math.abs(fd)));
+      }
+    },
+  );
+});
+
+describe('methods without a gradient stepper of their own', () => {
+  it('are refused by the kinds that need one, naming the option', () => {
+    expect(() => gradient(lotka(P), { method: 'tsit5', loss, sensitivity: { kind: 'discrete' } })).toThrow(
+      expect.objectContaining({ code: 'InvalidOption' }),
+    );
+  });
+});

@@ -1,0 +1,277 @@
+import { type GradientLoss, gradient, luFactor, luSolveTranspose, OdeonError, type Vec } from '@odeon/ode';
+import { unsupportedPetab } from './errors.ts';
+import { newPointTerm, pointTerm } from './noise.ts';
+import { priorTerm } from './objective.ts';
+import type { PetabModel, ResolvedMeasurement } from './petab-model.ts';
+import { fromScaleDerivative } from './scale.ts';
+import type { SteadyState } from './steady-state.ts';
+
+/** How gradients are computed: forward sensitivities or the (quadrature) adjoint of `@odeon/ode`. */
+export type PetabSensitivity = 'forward' | 'adjoint';
+
+/** Objective value and gradient on the parameter scales. */
+export interface ObjectiveGradient {
+  readonly llh: number;
+  readonly nllh: number;
+  readonly chi2: number;
+  /** nllh − log prior. */
+  readonly objective: number;
+  /** ∂objective/∂θ (estimated parameters on their scales). */
+  readonly grad: Float64Array;
+}
+
+/** Gauss–Newton data of the objective: residual Jacobian rows give the Fisher information. */
+interface RowWork {
+  readonly yAug: Float64Array;
+  readonly pAug: Float64Array;
+  readonly out: Float64Array;
+  readonly v: Float64Array;
+  readonly outY: Float64Array;
+  readonly outP: Float64Array;
+}
+
+/**
+ * The objective (nllh − log prior) and its gradient with respect to the estimated parameters on their
+ * parameter scales: ODE sensitivities by `@odeon/ode`'s `gradient` (forward or adjoint), steady states
+ * (preequilibration and `inf` times) by the implicit function theorem when Newton found a regular steady
+ * state, else by differentiating the integration that reached it; observable and noise parameters,
+ * condition overrides and initial assignments by the chain rule.
+ *
+ * @throws OdeonError `UnsupportedPetabFeature` for models with events (their gradients are not yet
+ *   differentiable here).
+ */
+export function objectiveGradient(
+  model: PetabModel,
+  theta: ArrayLike<number>,
+  sensitivity: PetabSensitivity = 'adjoint',
+): ObjectiveGradient {
+  if (model.sim.events.length > 0)
+    throw unsupportedPetab(
+      'gradients through events',
+      'Gradients of PEtab objectives of models with events are not supported yet.',
+      'Use a gradient-free evaluation (evaluate) or finite differences, or remove the events.',
+    );
+  const values = model.parameterValues(theta);
+  const dValues = new Float64Array(values.length);
+  const sim = model.sim;
+  const n = sim.n;
+  const np = sim.np;
+  const kind = sensitivity === 'forward' ? 'forward' : 'quadrature';
+  const work: RowWork = {
+    yAug: new Float64Array(model.obs.n),
+    pAug: new Float64Array(model.obs.np),
+    out: new Float64Array(model.obs.n),
+    v: new Float64Array(model.obs.n),
+    outY: new Float64Array(model.obs.n),
+    outP: new Float64Array(model.obs.np),
+  };
+  const term = newPointTerm();
+  let nllh = 0;
+  let chi2 = 0;
+  const byExperiment = model.experiments.map(() => [] as ResolvedMeasurement[]);
+  for (const r of model.rows) byExperiment[r.experiment].push(r);
+
+  /** Adds one row's nllh; writes ∂/∂y into dy (added) and explicit ∂/∂p into dp (added), placeholders into dValues. */
+  const row = (
+    r: ResolvedMeasurement,
+    t: number,
+    y: Vec,
+    p: Vec,
+    dy: Vec | undefined,
+    dp: Vec | undefined,
+  ): number => {
+    model.observationState(work.yAug, y);
+    model.observationParams(work.pAug, p, r, values);
+    model.obs.rhs(t, work.yAug, work.pAug, work.out);
+    const idx = model.outputIndex[r.observable];
+    const ob = model.observable(r);
+    pointTerm(
+      term,
+      r.measurement,
+      work.out[idx.observable],
+      work.out[idx.noise],
+      ob.distribution,
+      ob.transformation,
+    );
+    if (dy || dp) {
+      work.v.fill(0);
+      work.v[idx.observable] = term.dSim;
+      work.v[idx.noise] += term.dSigma;
+      model.obs.vjp(t, work.yAug, work.pAug, work.v, work.outY, work.outP);
+      if (dy) for (let i = 0; i < n; i++) dy[i] += work.outY[model.stateMap[i]];
+      if (dp) {
+        const placeholder = new Set<number>();
+        for (const ph of r.placeholders) {
+          placeholder.add(ph.p);
+          if (ph.source.kind === 'table') dValues[ph.source.index] += work.outP[ph.p];
+        }
+        for (let k = 0; k < np; k++) {
+          const q = model.paramMap[k];
+          if (!placeholder.has(q)) dp[k] += work.outP[q];
+        }
+      }
+    }
+    return term.nllh;
+  };
+
+  model.experiments.forEach((x, e) => {
+    const init = model.initial(e, values);
+    const rows = byExperiment[e];
+    const dy0 = new Float64Array(n);
+    const dp = new Float64Array(np);
+    const nt = x.times.length;
+    const rowsAt = Array.from({ length: nt }, () => [] as ResolvedMeasurement[]);
+    const infRows: ResolvedMeasurement[] = [];
+    for (const r of rows) (r.timeIndex < 0 ? infRows : rowsAt[r.timeIndex]).push(r);
+    const tEnd = nt > 0 ? x.times[nt - 1] : 0;
+    if (nt > 0 && tEnd > 0) {
+      const seen = new Uint8Array(nt);
+      const loss: GradientLoss = {
+        value(i, t, y) {
+          let s = 0;
+          const first = seen[i] === 0;
+          seen[i] = 1;
+          for (const r of rowsAt[i]) {
+            s += row(r, t, y, init.p0, undefined, first ? dp : undefined);
+            chi2 += first ? term.chi2 : 0;
+          }
+          return s;
+        },
+        grad(i, t, y, out) {
+          out.fill(0);
+          for (const r of rowsAt[i]) row(r, t, y, init.p0, out, undefined);
+        },
+      };
+      const g = gradient(sim.problem(0, tEnd, { y0: init.y0, p: init.p0 }), {
+        method: 'rodas5p',
+        rtol: model.options.rtol,
+        atol: model.options.atol,
+        saveAt: x.times,
+        loss,
+        sensitivity: { kind },
+      });
+      nllh += g.value;
+      for (let k = 0; k < np; k++) dp[k] += g.dp[k];
+      for (let i = 0; i < n; i++) dy0[i] += g.dy0[i];
+    } else if (nt > 0) {
+      for (const r of rowsAt[0]) {
+        nllh += row(r, 0, init.y0, init.p0, dy0, dp);
+        chi2 += term.chi2;
+      }
+    }
+    if (infRows.length > 0) {
+      const state = model.trajectorySteadyState(init.y0, init.p0);
+      const v = new Float64Array(n);
+      for (const r of infRows) {
+        nllh += row(r, 0, state.y, init.p0, v, dp);
+        chi2 += term.chi2;
+      }
+      steadyStateVjp(model, state, init.y0, init.p0, v, dy0, dp, kind);
+    }
+    // Preequilibration: the non-reinitialised states come from the preequilibration steady state.
+    const dy0Sim = Float64Array.from(dy0);
+    if (init.pre) {
+      const reinit = new Set(model.reinitialized.get(x.condition) ?? []);
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++)
+        if (!reinit.has(i)) {
+          v[i] = dy0[i];
+          dy0Sim[i] = 0;
+        }
+      const dy0Pre = new Float64Array(n);
+      const dpPre = new Float64Array(np);
+      steadyStateVjp(model, init.pre.state, init.pre.y0, init.pre.p, v, dy0Pre, dpPre, kind);
+      chainDeclared(model, x.preequilibration, values, dy0Pre, dpPre, dValues);
+    }
+    chainDeclared(model, x.condition, values, dy0Sim, dp, dValues);
+  });
+
+  const grad = new Float64Array(model.size);
+  model.estimated.forEach((j, i) => {
+    grad[i] = dValues[j] * fromScaleDerivative(theta[i], model.problem.parameters[j].scale);
+  });
+  const prior = priorTerm(model, theta, grad);
+  return { llh: -nllh, nllh, chi2, objective: nllh + prior, grad };
+}
+
+/** dL/d[y0; p] of a condition → dL/d(table values), through the initial assignments. */
+function chainDeclared(
+  model: PetabModel,
+  condition: string,
+  values: Float64Array,
+  dy0: Float64Array,
+  dp: Float64Array,
+  dValues: Float64Array,
+): void {
+  const sim = model.sim;
+  const n = sim.n;
+  const nd = n + sim.np;
+  const recipe = model.recipes.get(condition);
+  if (!recipe) return;
+  const tableEntries = [...recipe].filter(([, s]) => s.kind === 'table');
+  if (tableEntries.length === 0) return;
+  const ij = sim.initialJacobian(model.declared(condition, values), 0);
+  for (const [d, s] of tableEntries) {
+    if (s.kind !== 'table') continue;
+    let acc = 0;
+    for (let row = 0; row < nd; row++) {
+      const w = row < n ? dy0[row] : dp[row - n];
+      if (w !== 0) acc += w * ij[row * nd + d];
+    }
+    dValues[s.index] += acc;
+  }
+}
+
+/**
+ * Adds vᵀ dy_ss/dy0 and vᵀ dy_ss/dp into dy0 and dp: by −vᵀJ⁻¹∂f/∂p for a Newton steady state (regular
+ * Jacobian, independent of y0), else by differentiating the integration over [0, T] that reached it.
+ */
+function steadyStateVjp(
+  model: PetabModel,
+  state: SteadyState,
+  y0: Float64Array,
+  p: Float64Array,
+  v: Float64Array,
+  dy0: Float64Array,
+  dp: Float64Array,
+  kind: 'forward' | 'quadrature',
+): void {
+  const sim = model.sim;
+  const n = sim.n;
+  if (n === 0 || v.every((x) => x === 0)) return;
+  if (state.method === 'newton') {
+    const J = new Float64Array(n * n);
+    sim.jacobian(0, state.y, p, J);
+    const piv = new Int32Array(n);
+    if (luFactor(J, piv, n) === null)
+      throw new OdeonError('SingularMatrix', 'The steady-state Jacobian became singular.', {
+        hint: 'Tighten the steady-state tolerances.',
+      });
+    const w = Float64Array.from(v);
+    luSolveTranspose(w, J, piv, n);
+    const outY = new Float64Array(n);
+    const outP = new Float64Array(sim.np);
+    sim.vjp(0, state.y, p, w, outY, outP);
+    for (let k = 0; k < sim.np; k++) dp[k] -= outP[k];
+    return;
+  }
+  const g = gradient(sim.problem(0, state.time, { y0, p }), {
+    method: 'rodas5p',
+    rtol: model.options.rtol,
+    atol: model.options.atol,
+    saveAt: [state.time],
+    loss: {
+      value: (_i, _t, y) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += v[i] * y[i];
+        return s;
+      },
+      grad: (_i, _t, _y, out) => {
+        out.set(v);
+      },
+    },
+    sensitivity: { kind },
+  });
+  for (let k = 0; k < sim.np; k++) dp[k] += g.dp[k];
+  for (let i = 0; i < n; i++) dy0[i] += g.dy0[i];
+}
