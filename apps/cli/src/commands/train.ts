@@ -17,6 +17,7 @@ import {
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { type CliIo, writeJson } from '../io.ts';
+import { progressReporter } from '../progress.ts';
 import { readTextFile } from './simulate-model.ts';
 
 /**
@@ -122,6 +123,10 @@ export interface TrainCommandResult {
   readonly validation?: Readonly<Record<string, number>>;
   /** Where the trained model was written (relative to the working directory when inside it). */
   readonly output: string;
+  /** The last checkpoint written (resume with `--resume`). */
+  readonly checkpoint: string;
+  /** The signal that stopped the run early (SIGINT, SIGTERM), if any. */
+  readonly interrupted?: string;
   readonly scaledMae: number;
   readonly mse: number;
   readonly wallSeconds: number;
@@ -416,44 +421,51 @@ export async function trainFromConfig(
       },
     );
   }
-  const showProgress = io.isTTY && !options.json;
-  const start = performance.now();
-  const r = await train(objective, model.p, strategy, {
-    seed,
-    datasetSize: trainData.size,
-    groups: parameterGroups(model),
-    ...(valObjective && valData
-      ? {
-          validate: (p: Float64Array) => ({
-            loss: valObjective(p, fullBatch(valData.size, { loss: 'scaledMae' })).loss,
-          }),
-          validateEvery: v?.every ?? 0,
-          ...(v?.patience !== undefined ? { earlyStopping: { patience: v.patience } } : {}),
-        }
-      : {}),
-    ...(options.checkpoint !== undefined
-      ? {
-          checkpointEvery,
-          onCheckpoint: (c: Checkpoint) =>
-            write((options.checkpoint as string).replaceAll('{step}', String(c.step)), JSON.stringify(c)),
-        }
-      : {}),
-    ...(resume !== undefined ? { resume } : {}),
-    ...(showProgress
-      ? {
-          onProgress: (p) => {
-            const width = 30;
-            const filled = Math.round((width * p.step) / p.totalSteps);
-            const val = p.validation?.loss !== undefined ? ` val ${p.validation.loss.toExponential(3)}` : '';
-            const pen = p.metrics?.penalty !== undefined ? ` pen ${p.metrics.penalty.toExponential(2)}` : '';
-            io.stderr(
-              `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.totalSteps} loss ${p.loss.toExponential(3)}${val}${pen} ${p.stepsPerSecond.toFixed(1)} steps/s `,
-            );
-          },
-        }
-      : {}),
+  // Checkpoints are on by default (every 100 steps and at the end, also after an interrupt), into the
+  // run folder unless --checkpoint names a file.
+  const checkpointPath = options.checkpoint ?? join(runDir, 'checkpoint.json');
+  const progress = progressReporter(io, { quiet: options.json === true });
+  const interrupt = { aborted: false, signal: undefined as string | undefined };
+  const unregister = io.onInterrupt?.((signal) => {
+    interrupt.aborted = true;
+    interrupt.signal = signal;
+    io.stderr(`\n${signal}: stopping after this step; writing the model and a checkpoint...\n`);
   });
-  if (showProgress) io.stderr('\n');
+  const start = performance.now();
+  let r: Awaited<ReturnType<typeof train>>;
+  try {
+    r = await train(objective, model.p, strategy, {
+      seed,
+      datasetSize: trainData.size,
+      groups: parameterGroups(model),
+      ...(valObjective && valData
+        ? {
+            validate: (p: Float64Array) => ({
+              loss: valObjective(p, fullBatch(valData.size, { loss: 'scaledMae' })).loss,
+            }),
+            validateEvery: v?.every ?? 0,
+            ...(v?.patience !== undefined ? { earlyStopping: { patience: v.patience } } : {}),
+          }
+        : {}),
+      checkpointEvery,
+      onCheckpoint: (c: Checkpoint) =>
+        write(checkpointPath.replaceAll('{step}', String(c.step)), JSON.stringify(c)),
+      signal: interrupt,
+      ...(resume !== undefined ? { resume } : {}),
+      onProgress: (p) => {
+        const width = 30;
+        const filled = Math.round((width * p.step) / p.totalSteps);
+        const val = p.validation?.loss !== undefined ? ` val ${p.validation.loss.toExponential(3)}` : '';
+        const pen = p.metrics?.penalty !== undefined ? ` pen ${p.metrics.penalty.toExponential(2)}` : '';
+        progress.update(
+          `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.totalSteps} loss ${p.loss.toExponential(3)}${val}${pen} ${p.stepsPerSecond.toFixed(1)} steps/s`,
+        );
+      },
+    });
+  } finally {
+    unregister?.();
+    progress.done();
+  }
   model.setParams(r.params);
   const out =
     options.out ??
@@ -479,6 +491,8 @@ export async function trainFromConfig(
     ...(lastPenalty !== undefined ? { penalty: lastPenalty } : {}),
     ...(r.validation.length > 0 ? { validation: r.validation[r.validation.length - 1].metrics } : {}),
     output: out,
+    checkpoint: checkpointPath.replaceAll('{step}', String(r.steps)),
+    ...(interrupt.signal !== undefined ? { interrupted: interrupt.signal } : {}),
     scaledMae,
     mse,
     wallSeconds,
@@ -499,9 +513,12 @@ export const registerTrain: RegisterCommand = (program: Command, io: CliIo) => {
     )
     .option(
       '--checkpoint <file>',
-      'write checkpoints here ("{step}" in the name keeps one file per checkpoint)',
+      'write checkpoints here (default <run folder>/checkpoint.json; "{step}" in the name keeps one file per checkpoint)',
     )
-    .option('--checkpoint-every <n>', 'steps between checkpoints (default 100; one more at the end)')
+    .option(
+      '--checkpoint-every <n>',
+      'steps between checkpoints (default 100; one more at the end and on Ctrl-C/SIGTERM)',
+    )
     .option('--resume <file>', 'continue bit-for-bit from a checkpoint written by --checkpoint')
     .option('--json', 'print a machine-readable summary (ends with scaledMae, mse and wallSeconds)')
     .addHelpText(
@@ -553,7 +570,12 @@ Config (paths relative to the config file):
         io.stdout(
           `scaled MAE ${r.scaledMae.toExponential(3)}, MSE ${r.mse.toExponential(3)}, ${r.wallSeconds.toFixed(1)} s\n`,
         );
+        if (r.interrupted !== undefined)
+          io.stdout(`interrupted by ${r.interrupted} after step ${r.steps}: the model so far is saved\n`);
         io.stdout(`wrote ${r.output}\n`);
+        io.stdout(
+          `checkpoint ${r.checkpoint} (continue with: odeon train ${configPath} --resume ${r.checkpoint})\n`,
+        );
       },
     );
 };
