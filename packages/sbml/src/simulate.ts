@@ -33,6 +33,8 @@ export interface SimulateOptions {
   readonly atolScaling?: AtolScaling;
   /** Maximum solver steps per segment between events. Default 500 000. */
   readonly maxSteps?: number;
+  /** Step size of the fixed-step methods (`euler`, `midpoint`, `rk4`); required with them. */
+  readonly dt?: number;
   /** Initial state / parameters overriding the model's. */
   readonly y0?: ArrayLike<number>;
   readonly p?: ArrayLike<number>;
@@ -296,7 +298,15 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     const sol = solve(
       // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
       { rhs, jacobian, y0: y, t0: t, t1: tNext },
-      { method: o.method, rtol: o.rtol, atol, dense: true, events: roots, maxSteps: o.maxSteps },
+      {
+        method: o.method,
+        rtol: o.rtol,
+        atol,
+        dense: true,
+        events: roots,
+        maxSteps: o.maxSteps,
+        ...(options.dt !== undefined ? { dt: options.dt } : {}),
+      },
     );
     for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
     const last = sol.t.length - 1;
