@@ -35,6 +35,20 @@ describe('odeon simulate/gradient/fit refuse values that would be silently wrong
     expect(io.out).toBe('');
   });
 
+  it('a truncated XML file says where it ends and which elements are still open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-trunc-'));
+    const xml = readFileSync(case1(), 'utf8');
+    writeFileSync(join(dir, 't.xml'), xml.slice(0, 300));
+    const lines = xml.slice(0, 300).split('\n');
+    const io = capture(dir);
+    expect(await run(['simulate', 't.xml', '--t1', '1'], io)).toBe(1);
+    expect(io.err).toContain(
+      `[SbmlParseError]: The XML ends at line ${lines.length}, column ${lines[lines.length - 1].length + 1}`,
+    );
+    expect(io.err).toContain('<listOfUnits>');
+    expect(io.err).toContain('truncated');
+  });
+
   it('a duration of 1e308 (options or settings file) is a typed error, not INF times', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odeon-huge-'));
     writeFileSync(

@@ -175,6 +175,14 @@ describe('odeon train', () => {
     expect(io.err).toContain(suggestion);
   });
 
+  it('an invalid enum value lists the allowed ones (activation "relu6")', async () => {
+    const io = capture(workdir({ ...CONFIG, model: { ...CONFIG.model, activation: 'relu6' } }));
+    expect(await run(['train', 'config.json'], io)).toBe(2);
+    expect(io.err).toMatch(
+      /model\.activation.*"relu6" is not one of .*tanh.*gelu|model\.activation.*"relu6" is not one of .*gelu.*tanh/,
+    );
+  });
+
   it('rejects a bad config with a usage error naming the field, and a missing file with exit 1', async () => {
     const bad = workdir({ ...CONFIG, strategy: [{ lr: -1, steps: 10 }] });
     const io = capture(bad);

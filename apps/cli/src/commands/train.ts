@@ -1,7 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { type ActivationName, modelFromJson, NeuralODE, type OdeModel, UniversalODE } from '@odeon/neural';
-import { type GradientMethod, OdeonError, rejectUnknownKeys, type SensitivityKind } from '@odeon/ode';
+import {
+  ACTIVATIONS,
+  type ActivationName,
+  modelFromJson,
+  NeuralODE,
+  type OdeModel,
+  UniversalODE,
+} from '@odeon/neural';
+import {
+  didYouMean,
+  type GradientMethod,
+  OdeonError,
+  rejectUnknownKeys,
+  type SensitivityKind,
+} from '@odeon/ode';
 import { type NeuralOdePenaltyOptions, Penalties, type UniversalOdePenaltyOptions } from '@odeon/penalties';
 import {
   type Checkpoint,
@@ -172,6 +185,17 @@ const MODEL_KEYS: Readonly<Record<string, readonly string[]>> = {
 
 /** Unknown keys anywhere in a training config are errors with a "did you mean" (never ignored). */
 function checkConfigKeys(config: TrainConfig): void {
+  const m0 = config.model as { activation?: unknown } | undefined;
+  if (
+    m0 !== null &&
+    typeof m0 === 'object' &&
+    m0.activation !== undefined &&
+    !(ACTIVATIONS as readonly unknown[]).includes(m0.activation)
+  )
+    throw configError(
+      `\`model.activation\` ${JSON.stringify(String(m0.activation).slice(0, 40))} is not one of ${ACTIVATIONS.join(', ')}${didYouMean(String(m0.activation), ACTIVATIONS)}.`,
+      'model.activation',
+    );
   const inConfig = (where: string, obj: unknown, keys: readonly string[]) => {
     if (obj === null || typeof obj !== 'object') return;
     try {
