@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TaskHandler } from '@odeon/ensemble';
 import { OdeonError, type OdeProblem, solve } from '@odeon/ode';
+import { loadModel } from '@odeon/sbml';
 // Renamed on import: linters read a bare `fit(...)` as a focused test.
 import {
   createOptimizer,
@@ -16,7 +17,8 @@ import { cliRunner, type ScaleOptions } from '../cli-pool.ts';
 import type { RegisterCommand } from '../command.ts';
 import { idRecord } from '../id-record.ts';
 import { type CliIo, writeJson } from '../io.ts';
-import { renderSvg, type VegaLiteSpec } from '../plot.ts';
+import { modelTitle } from '../model-title.ts';
+import { renderSvg, seriesColor, type VegaLiteSpec } from '../plot.ts';
 import {
   FIT_LOSSES,
   FIT_METHODS,
@@ -374,7 +376,9 @@ export async function runFit(
   const initialParameters = idRecord(objective.names, (k) => objective.initialTheta[k]);
   const fitted = idRecord(objective.names, (k) => theta[k]);
   if (options.plot !== undefined) {
-    const svg = await renderSvg(fitPlotSpec(problem, data, p, lossCurve, s.initial, s.modelPath));
+    const svg = await renderSvg(
+      fitPlotSpec(problem, data, p, lossCurve, s.initial, modelTitle(loadModel(s.modelText), s.modelPath)),
+    );
     try {
       writeFileSync(resolve(io.cwd, options.plot), svg);
     } catch (cause) {
@@ -449,10 +453,14 @@ function fitPlotSpec(
       // A model that cannot be integrated at the fitted values is plotted without its line.
     }
   }
+  // legend in model order: measurement by measurement, species in the data's column order
+  const seriesOrder = data.measurements.flatMap((m) =>
+    data.species.map((sp) => (data.size > 1 ? `${m.name}: ${sp}` : sp)),
+  );
   const enc = {
     x: { field: 't', type: 'quantitative', title: 'time' },
     y: { field: 'value', type: 'quantitative', title: 'value', scale: { zero: false } },
-    color: { field: 'series', type: 'nominal', title: null },
+    color: seriesColor(seriesOrder),
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

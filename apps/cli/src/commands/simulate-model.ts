@@ -11,6 +11,7 @@ import {
   type TimeCourse,
 } from '@odeon/sbml';
 import { type CliIo, writeJson } from '../io.ts';
+import { modelTitle } from '../model-title.ts';
 import { requireFiniteGrid, requireModelValues } from '../model-values.ts';
 import { timeSeriesSvg } from '../plot.ts';
 import { SIMULATE_DEFAULTS, type SimulateOptions, simulateSettings } from './simulate-options.ts';
@@ -49,7 +50,8 @@ function writeTextFile(io: CliIo, path: string, text: string): void {
  */
 export async function simulateModel(path: string, options: SimulateOptions, io: CliIo): Promise<void> {
   const text = readTextFile(io, path, 'model');
-  const model = compileModel(loadModel(text));
+  const parsed = loadModel(text);
+  const model = compileModel(parsed);
   const d = SIMULATE_DEFAULTS.model;
   const set = simulateSettings(options, {
     method: d.method,
@@ -103,7 +105,7 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
         hint: 'Use --log x, --log y or --log xy.',
       });
     const svg = await timeSeriesSvg(course.times, course.values, course.names, {
-      title: path,
+      title: modelTitle(parsed, path),
       logX: log.includes('x'),
       logY: log.includes('y'),
     });
