@@ -5,10 +5,8 @@ declare module '@odeon/core' {
   interface OdeonErrorContexts {
     /** A command line that does not fit the command. */
     UsageError: OdeonErrorContextBase;
-    /** A file that cannot be read or written. */
-    IoError: OdeonErrorContextBase;
   }
 }
 
 /** The error codes of the `odeon` CLI. */
-export type CliErrorCode = 'UsageError' | 'IoError';
+export type CliErrorCode = 'UsageError';

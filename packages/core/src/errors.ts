@@ -36,6 +36,10 @@ export interface OdeonErrorContextBase {
   readonly dt?: number;
   /** State component at fault. */
   readonly component?: number;
+  /** Row at fault (of a matrix or a table). */
+  readonly row?: number;
+  /** Column at fault: a matrix column index or a table column name. */
+  readonly column?: number | string;
 }
 
 /** The context type of each error code; packages add their codes by declaration merging. */
@@ -50,6 +54,10 @@ export interface OdeonErrorContexts {
   OutOfRange: OdeonErrorContextBase;
   /** Input in a model or data format that cannot be read. */
   ModelFormatError: OdeonErrorContextBase;
+  /** Input beyond the size limits (document, formula depth, model size, problem size). */
+  InputTooLarge: OdeonErrorContextBase;
+  /** A file that cannot be read or written. */
+  IoError: OdeonErrorContextBase;
 }
 
 /** Every error code of the packages in the compilation. */

@@ -17,6 +17,8 @@ declare module '@odeon/core' {
     EventLocationFailed: OdeonErrorContextBase;
     /** A gradient computation failed (forward or backward pass). */
     GradientFailed: OdeonErrorContextBase;
+    /** The user's right-hand side threw (the original error is the `cause`). */
+    RhsFailed: OdeonErrorContextBase;
   }
 }
 
@@ -38,4 +40,5 @@ export type OdeErrorCode =
   | 'RhsFailed'
   | 'SingularMatrix'
   | 'EventLocationFailed'
-  | 'GradientFailed';
+  | 'GradientFailed'
+  | 'RhsFailed';

@@ -9,8 +9,6 @@ declare module '@odeon/core' {
     SbmlSemanticError: OdeonErrorContextBase;
     /** An SBML construct Odeon refuses rather than approximates. */
     UnsupportedSbmlFeature: OdeonErrorContextBase;
-    /** Input beyond the size limits (document, formula depth, model size). */
-    InputTooLarge: OdeonErrorContextBase;
     /** Input that would reach generated code or the XML parser unsafely. */
     UnsafeInput: OdeonErrorContextBase;
   }
@@ -21,5 +19,4 @@ export type SbmlErrorCode =
   | 'SbmlParseError'
   | 'SbmlSemanticError'
   | 'UnsupportedSbmlFeature'
-  | 'InputTooLarge'
   | 'UnsafeInput';
