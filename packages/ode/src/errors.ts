@@ -9,8 +9,6 @@ declare module '@odeon/core' {
     StepSizeTooSmall: OdeonErrorContextBase;
     /** A state component became NaN or infinite. */
     NonFiniteState: OdeonErrorContextBase;
-    /** The user's rhs threw at `t` (while computing `component`); the original is the `cause`. */
-    RhsFailed: OdeonErrorContextBase;
     /** A Newton or Rosenbrock matrix could not be factorised. */
     SingularMatrix: OdeonErrorContextBase;
     /** An event root could not be bracketed or located. */
