@@ -67,3 +67,4 @@ describe('odeon as a process', () => {
     expect(code).toBe(0);
   }, 60_000);
 });
+
