@@ -15,6 +15,7 @@ const steps = [
   // The README's command 1 runs before command 2: the demo must leave the clone unchanged.
   ['demo leaves the clone clean', 'node', ['scripts/check-demo-clean.mjs']],
   ['lint', 'biome', ['check', '.']],
+  ['import graph', 'pnpm', ['run', 'check:imports']],
   ['build', 'turbo', ['run', 'build']],
   ['typecheck', 'turbo', ['run', 'typecheck']],
   ['check:package', 'turbo', ['run', 'check:package']],

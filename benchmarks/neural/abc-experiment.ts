@@ -20,9 +20,9 @@
  * depend on @odeon/neural, so they cannot be used from these packages' tests).
  */
 
-import { RateFlowODE } from '../../packages/neural/src/index.ts';
-import { gradient, solve } from '../../packages/ode/src/index.ts';
-import { Penalties } from '../../packages/penalties/src/index.ts';
+import { RateFlowODE } from '@odeon/neural';
+import { gradient, solve } from '@odeon/ode';
+import { Penalties } from '@odeon/penalties';
 
 /** The true stoichiometry (species × reactions). */
 export const TARGET_S = [

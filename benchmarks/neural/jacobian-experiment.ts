@@ -14,8 +14,8 @@
  * Pure module (no Node built-ins): used by `jacobian-regularisation.ts` (prints the table).
  */
 
-import { NeuralODE } from '../../packages/neural/src/index.ts';
-import { gradient, solve } from '../../packages/ode/src/index.ts';
+import { NeuralODE } from '@odeon/neural';
+import { gradient, solve } from '@odeon/ode';
 import {
   jacobianCondition,
   jacobianFrobenius,
@@ -24,7 +24,7 @@ import {
   Penalties,
   Penalty,
   type PenaltyFn,
-} from '../../packages/penalties/src/index.ts';
+} from '@odeon/penalties';
 
 /** Target systems (2 states). */
 export type JacobianSystem = 'spiral' | 'oscillator' | 'twist' | 'moons';

@@ -22,9 +22,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type MethodName, type SolveOptions, type SolveStats, solve } from '../../packages/ode/src/index.ts';
-import { bruss2d, chain, type ScaleProblem } from '../../packages/ode/src/problems/index.ts';
-import { sharedDir } from '../../packages/testkit/src/index.ts';
+import { type MethodName, type SolveOptions, type SolveStats, solve } from '@odeon/ode';
+import { bruss2d, chain, type ScaleProblem } from '@odeon/ode/problems';
+import { sharedDir } from '@odeon/testkit';
 
 const arg = (name: string, dflt: string): string =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt;

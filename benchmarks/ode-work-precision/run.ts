@@ -17,9 +17,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type MethodName, solve } from '../../packages/ode/src/index.ts';
-import { STANDARD_PROBLEMS, type StandardProblemName } from '../../packages/ode/src/problems/index.ts';
-import { finalErrorVsReference, loadReference, sharedDir } from '../../packages/testkit/src/index.ts';
+import { type MethodName, solve } from '@odeon/ode';
+import { STANDARD_PROBLEMS, type StandardProblemName } from '@odeon/ode/problems';
+import { finalErrorVsReference, loadReference, sharedDir } from '@odeon/testkit';
 
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = QUICK ? 3 : 9;

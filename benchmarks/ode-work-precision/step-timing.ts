@@ -13,9 +13,9 @@
  * slower (JIT and memory layout), so read ratios against an A/A run.
  */
 import { join } from 'node:path';
-import { type MethodName, solve } from '../../packages/ode/src/index.ts';
-import { STANDARD_PROBLEMS, type StandardProblemName } from '../../packages/ode/src/problems/index.ts';
-import { loadReference } from '../../packages/testkit/src/index.ts';
+import { type MethodName, solve } from '@odeon/ode';
+import { STANDARD_PROBLEMS, type StandardProblemName } from '@odeon/ode/problems';
+import { loadReference } from '@odeon/testkit';
 
 const arg = (name: string, dflt: string | undefined) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt;

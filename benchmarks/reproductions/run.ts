@@ -17,9 +17,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedDir } from '@odeon/testkit';
 import type { CliIo } from '../../apps/cli/src/io.ts';
 import { run } from '../../apps/cli/src/main.ts';
-import { sharedDir } from '../../packages/testkit/src/index.ts';
 
 const args = process.argv.slice(2);
 const stepsArg = args.indexOf('--steps');

@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ModelBuilder, writeSbml } from '../../packages/sbml/src/index.ts';
-import { sharedDir } from '../../packages/testkit/src/index.ts';
+import { ModelBuilder, writeSbml } from '@odeon/sbml';
+import { sharedDir } from '@odeon/testkit';
 
 interface Definition {
   name: string;

@@ -3,8 +3,8 @@
  * two reference networks as typed from Hairer & Wanner / the Test Set for IVP Solvers (rober.f, pollu.f).
  * They are the ones `@odeon/ode/problems` ships; p = [k1, k2, ...] in the order of problems.json.
  */
-import type { Vec } from '../../packages/ode/src/index.ts';
-import { POLLU, ROBER } from '../../packages/ode/src/problems/index.ts';
+import type { Vec } from '@odeon/ode';
+import { POLLU, ROBER } from '@odeon/ode/problems';
 
 export const roberRhs = (t: number, y: Vec, p: Vec, dy: Vec): void => ROBER.rhs(t, y, p, dy);
 export const roberJacobian = (t: number, y: Vec, p: Vec, J: Vec): void => ROBER.jacobian?.(t, y, p, J);

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type OdeProblem, solve, type Vec } from '../../packages/ode/src/index.ts';
+import { type OdeProblem, solve, type Vec } from '@odeon/ode';
 import {
   type CompiledModel,
   compareSuiteResults,
@@ -29,13 +29,8 @@ import {
   parseSuiteSettings,
   simulate,
   suiteSolverOptions,
-} from '../../packages/sbml/src/index.ts';
-import {
-  finalErrorVsReference,
-  loadReference,
-  loadSbmlSuiteIndex,
-  sbmlSuiteDir,
-} from '../../packages/testkit/src/index.ts';
+} from '@odeon/sbml';
+import { finalErrorVsReference, loadReference, loadSbmlSuiteIndex, sbmlSuiteDir } from '@odeon/testkit';
 import { polluRhs, roberJacobian, roberRhs } from './hand-written.ts';
 
 const QUICK = process.argv.includes('--quick');

@@ -11,9 +11,9 @@
  *   node --conditions=@odeon/source --import tsx benchmarks/tensor/tensor-bench.ts
  */
 import { cpus } from 'node:os';
-import { toOdeProblem } from '../../packages/neural/src/index.ts';
-import * as T from '../../packages/tensor/src/index.ts';
-import { erf } from '../../packages/tensor/src/internal/erf.ts';
+import { toOdeProblem } from '@odeon/neural';
+import * as T from '@odeon/tensor';
+import { erfScalar as erf } from '@odeon/tensor';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -12,10 +12,10 @@
  *   node --conditions=@odeon/source --import tsx benchmarks/train/epoch-time.ts
  */
 import { cpus } from 'node:os';
-import { NeuralODE } from '../../packages/neural/src/index.ts';
-import type { OdeProblem, SensitivityKind } from '../../packages/ode/src/index.ts';
-import { loadReference } from '../../packages/testkit/src/index.ts';
-import { Dataset, type LossName, odeObjective, Strategy, train } from '../../packages/train/src/index.ts';
+import { NeuralODE } from '@odeon/neural';
+import type { OdeProblem, SensitivityKind } from '@odeon/ode';
+import { loadReference } from '@odeon/testkit';
+import { Dataset, type LossName, odeObjective, Strategy, train } from '@odeon/train';
 
 const WARMUP = 2;
 const EPOCHS = 20;

@@ -8,10 +8,10 @@
  *   node --conditions=@odeon/source --import tsx benchmarks/train/fit-methods.ts
  */
 import { cpus } from 'node:os';
-import { gradient, type OdeProblem } from '../../packages/ode/src/index.ts';
-import { loadReference } from '../../packages/testkit/src/index.ts';
+import { gradient, type OdeProblem } from '@odeon/ode';
+import { loadReference } from '@odeon/testkit';
 // Imported under another name: linters read a bare `fit(...)` as a focused Jasmine test.
-import { Dataset, type FitOptions, fit as fitModel } from '../../packages/train/src/index.ts';
+import { Dataset, type FitOptions, fit as fitModel } from '@odeon/train';
 
 const RUNS = 3;
 type Kind = NonNullable<FitOptions['sensitivity']>;

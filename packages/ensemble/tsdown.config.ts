@@ -5,4 +5,6 @@ import { libraryConfig } from '../../tsdown.shared.ts';
 export default defineConfig({
   ...libraryConfig,
   entry: ['src/index.ts', 'src/queue/index.ts', 'src/worker-entry.ts'],
+  // The queue entry is Node only; its built-ins stay imports.
+  external: [/^node:/],
 });

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { OdeonError } from '@odeon/ode';
+
 /** Where a command writes; injectable so tests capture output without spawning a process. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -46,4 +50,20 @@ export function writeJson(io: CliIo, value: unknown): void {
   io.stdout(
     `${JSON.stringify(value, (_key, v) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v), 2)}\n`,
   );
+}
+
+/** Reads a text file relative to the CLI's working directory, as a typed `IoError` on failure. */
+export function readTextFile(io: CliIo, path: string, what: string): string {
+  try {
+    return readFileSync(resolve(io.cwd, path), 'utf8');
+  } catch (cause) {
+    throw new OdeonError(
+      'IoError',
+      `Cannot read the ${what} ${JSON.stringify(path)}: ${(cause as Error).message}`,
+      {
+        cause,
+        hint: 'Check the path.',
+      },
+    );
+  }
 }

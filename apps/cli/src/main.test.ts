@@ -67,4 +67,3 @@ describe('odeon as a process', () => {
     expect(code).toBe(0);
   }, 60_000);
 });
-

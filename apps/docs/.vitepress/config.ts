@@ -12,6 +12,8 @@ const guides: readonly [string, string][] = [
   ['neural', '@odeon/neural: neural ODEs'],
   ['penalties', '@odeon/penalties: regularisers'],
   ['train', '@odeon/train: data and training'],
+  ['petab', '@odeon/petab: PEtab parameter estimation'],
+  ['ensemble', 'Running many simulations'],
 ];
 
 /** Tutorials, in reading order. */

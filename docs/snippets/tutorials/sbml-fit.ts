@@ -28,8 +28,8 @@ const data = addNoise(new Dataset(['A', 'B'], [{ name: 'experiment', t: times, y
   seed: 5,
 });
 
-// The compiled model is an @odeon/ode problem once it has a time span.
-const problem = { ...compiled, t0: 0, t1: 7.5 };
+// The compiled model gives an @odeon/ode problem for a time span.
+const problem = compiled.problem(0, 7.5);
 const result = fit(problem, data, {
   parameterNames: compiled.paramIds,
   parameters: [

@@ -8,16 +8,18 @@ export {
   sigmoidScalar,
   softplusScalar,
 } from './activations.ts';
+export { BatchedMlpCpu } from './batched-mlp-cpu.ts';
+export { BatchedMlpWasmF32 } from './batched-mlp-wasm.ts';
 export {
-  MLP,
-  MLP_DEFAULTS,
-  type MlpInit,
-  type MlpLayerLayout,
-  type MlpOptions,
-  type MlpSpec,
-  type MlpTree,
-} from './mlp.ts';
+  BATCHED_CROSSOVER_WORK,
+  type BatchedBackend,
+  type BatchedNeuralOdeOptions,
+  batchedNeuralOdeProblem,
+  chooseBatchedBackend,
+} from './batched-neural-ode.ts';
+export { MLP, MLP_DEFAULTS, type MlpOptions, type MlpTree } from './mlp.ts';
 export { MlpKernel } from './mlp-kernel.ts';
+export type { MlpInit, MlpLayerLayout, MlpLayout, MlpSpec } from './mlp-layout.ts';
 export type { ModelJson, ModelKind, ModelProblemOptions, OdeModel, ParamTree } from './model.ts';
 export {
   type EquationScaling,

@@ -8,7 +8,7 @@
  * It evaluates exactly the same formulas as the tensor path (`MLP.apply`), which the tests check.
  */
 import { type ActivationName, activateDerivativeInto, activateInto } from './activations.ts';
-import type { MLP, MlpLayerLayout } from './mlp.ts';
+import type { MlpLayerLayout, MlpLayout } from './mlp-layout.ts';
 
 /**
  * A workspace-owning evaluator of one {@link MLP}. Call `forward` first; `vjp`, `jvp` and `jacobian`
@@ -33,7 +33,7 @@ export class MlpKernel {
   private readonly t0: Float64Array;
   private readonly t1: Float64Array;
 
-  constructor(mlp: MLP) {
+  constructor(mlp: MlpLayout) {
     this.inputs = mlp.spec.inputs;
     this.outputs = mlp.spec.outputs;
     this.layers = mlp.layers;

@@ -6,9 +6,7 @@ import { invalidOption } from '@odeon/ode';
 import { add, matmul, mT, Rng, type Tensor, tensor } from '@odeon/tensor';
 import { type ActivationName, activateTensor, checkActivation } from './activations.ts';
 import { MlpKernel } from './mlp-kernel.ts';
-
-/** Weight initialisation: Glorot/Xavier uniform (tanh, sigmoid, gelu) or He/Kaiming normal (relu family). */
-export type MlpInit = 'glorot' | 'he';
+import type { MlpInit, MlpLayerLayout, MlpLayout, MlpSpec } from './mlp-layout.ts';
 
 /** Options of {@link MLP}. */
 export interface MlpOptions {
@@ -43,29 +41,6 @@ export const MLP_DEFAULTS = {
   seed: 0,
 } as const satisfies Required<Omit<MlpOptions, 'inputs' | 'outputs'>>;
 
-/** The resolved architecture of an MLP (what its JSON form stores). */
-export interface MlpSpec {
-  readonly inputs: number;
-  readonly outputs: number;
-  readonly width: number;
-  readonly depth: number;
-  readonly activation: ActivationName;
-  readonly finalActivation: ActivationName;
-  readonly useFinalBias: boolean;
-  readonly init: MlpInit;
-  readonly seed: number;
-}
-
-/** Position of one affine layer inside the MLP's flat parameter block. */
-export interface MlpLayerLayout {
-  readonly inputs: number;
-  readonly outputs: number;
-  /** Offset of the bias (length `outputs`), or -1 without bias. */
-  readonly biasOffset: number;
-  /** Offset of the row-major weight matrix (`outputs × inputs`). */
-  readonly weightOffset: number;
-}
-
 /** One layer of the parameter tree: `{ bias?: [out], weight: [out, in] }` (y = W x + b). */
 export interface MlpLayerTree {
   readonly bias?: Tensor;
@@ -89,7 +64,7 @@ function positiveInt(option: string, v: unknown, min: number): number {
  * (layers in order; within a layer `bias` then `weight`, row-major), so optimisers, adjoints and the
  * tensor path all see the same vector.
  */
-export class MLP {
+export class MLP implements MlpLayout {
   readonly spec: MlpSpec;
   /** Number of parameters. */
   readonly np: number;

@@ -6,7 +6,8 @@ import { invalidOption, OdeonError, type OdeProblem } from '@odeon/ode';
 import { concat, full, mul, reshape, type Tensor, tensor } from '@odeon/tensor';
 import { base64ToFloat64, float64ToBase64 } from './internal/base64.ts';
 import { intAtLeast, vecOfLength } from './internal/validate.ts';
-import { MLP, type MlpOptions, type MlpSpec, type MlpTree } from './mlp.ts';
+import { MLP, type MlpOptions, type MlpTree } from './mlp.ts';
+import type { MlpSpec } from './mlp-layout.ts';
 import type { ModelJson, ModelProblemOptions, OdeModel, ParamTree } from './model.ts';
 
 /** Hidden-layer options of a model's network (inputs and outputs follow from the model). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { STANDARD_PROBLEMS } from './problems/index.ts';
+import { chain, STANDARD_PROBLEMS } from './problems/index.ts';
 import { solve } from './solve.ts';
 import type { MethodName } from './solve-options.ts';
 
@@ -33,6 +33,7 @@ describe('inner loops allocate nothing', () => {
     ['rodas5p', 'rober'],
     ['rosenbrock23', 'hires'],
     ['auto', 'vdpol'],
+    ['bdf', 'rober'],
   ] as const)('%s on %s: Float64Array allocations do not grow with the number of steps', (method, name) => {
     const prob = STANDARD_PROBLEMS[name];
     const run = (rtol: number) => () =>
@@ -49,6 +50,17 @@ describe('inner loops allocate nothing', () => {
     const stepsLoose = run(1e-4)().stats.steps;
     const stepsTight = run(1e-8)().stats.steps;
     expect(stepsTight).toBeGreaterThan(2 * stepsLoose);
+    expect(tight).toBe(loose);
+  });
+
+  it('bdf with the sparse LU (chain, n = 98): Float64Array allocations do not grow with the number of steps', () => {
+    const prob = chain({ n: 98 });
+    const run = (rtol: number) => () =>
+      solve(prob, { method: 'bdf', rtol, atol: rtol * prob.atolFactor, saveAt: [prob.t0, prob.t1] });
+    run(1e-4)();
+    const loose = countFloat64ArrayAllocations(run(1e-4));
+    const tight = countFloat64ArrayAllocations(run(1e-8));
+    expect(run(1e-8)().stats.steps).toBeGreaterThan(2 * run(1e-4)().stats.steps);
     expect(tight).toBe(loose);
   });
 });

@@ -10,7 +10,7 @@ declare module '@odeon/core' {
     /** A state component became NaN or infinite. */
     NonFiniteState: OdeonErrorContextBase;
     /** A Newton or Rosenbrock matrix could not be factorised. */
-    SingularMatrix: OdeonErrorContextBase;
+    SingularMatrix: OdeonErrorContextBase & { readonly row?: number; readonly column?: number };
     /** An event root could not be bracketed or located. */
     EventLocationFailed: OdeonErrorContextBase;
     /** A gradient computation failed (forward or backward pass). */
@@ -38,5 +38,4 @@ export type OdeErrorCode =
   | 'RhsFailed'
   | 'SingularMatrix'
   | 'EventLocationFailed'
-  | 'GradientFailed'
-  | 'RhsFailed';
+  | 'GradientFailed';

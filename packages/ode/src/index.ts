@@ -8,6 +8,9 @@
  * `internal/integrate.ts` (the driver). Interpolating/quadrature adjoints should use
  * `solve(problem, { dense: true })` and `sol.interpolate`.
  */
+
+export { DenseHistory, type HistorySegment } from './dde/dense-history.ts';
+export { type DdeOptions, type DdeProblem, type DdeSolution, solveDde } from './dde/solve-dde.ts';
 export {
   invalidOption,
   isOdeonError,
@@ -19,6 +22,29 @@ export {
   type OdeonErrorContexts,
 } from './errors.ts';
 export { luFactor, luSolve, luSolveTranspose } from './internal/lu.ts';
+export { BandedLu } from './linalg/banded-lu.ts';
+export { type ColumnColoring, colorColumns } from './linalg/coloring.ts';
+export { detectPattern } from './linalg/detect-pattern.ts';
+export { ColoredFdJacobian } from './linalg/fd-jacobian.ts';
+export {
+  type GmresOptions,
+  type GmresResult,
+  GmresWorkspace,
+  gmres,
+  type MatVec,
+  type Preconditioner,
+} from './linalg/gmres.ts';
+export { minimumDegreeOrder } from './linalg/ordering.ts';
+export { SparseLu, type SparseLuOptions } from './linalg/sparse-lu.ts';
+export {
+  entryIndex,
+  patternFromEntries,
+  patternNnz,
+  type SparsityPattern,
+  transposePattern,
+  validatePattern,
+} from './linalg/sparsity.ts';
+export type { StagePreconditioner } from './linalg/stage-matrix.ts';
 export type { DerivativeReport, DerivativeSource } from './sensitivity/derivatives.ts';
 export { G7_WEIGHTS, GK15, GK15_NODES, GK15_WEIGHTS, gaussKronrod15 } from './sensitivity/gauss-kronrod.ts';
 export { GRADIENT_DEFAULTS, gradient } from './sensitivity/gradient.ts';
@@ -40,6 +66,19 @@ export {
   SOLVE_DEFAULTS,
   type SolveOptions,
 } from './solve-options.ts';
+export {
+  auto,
+  bs3,
+  dop853,
+  dopri5,
+  explicitRk,
+  rodas4,
+  rodas5p,
+  rosenbrock,
+  rosenbrock23,
+  type Solver,
+  tsit5,
+} from './solvers/solver-values.ts';
 export { BS3_TABLEAU } from './solvers/tableaus/bs3.ts';
 export { DOP853_TABLEAU } from './solvers/tableaus/dop853.ts';
 export { DOPRI5_TABLEAU } from './solvers/tableaus/dopri5.ts';
@@ -60,6 +99,7 @@ export type {
   RhsFunction,
   Solution,
   SolveStats,
+  SparseJacobianFunction,
   Vec,
   VjpFunction,
   VjpStateFunction,

@@ -27,11 +27,11 @@ function median(xs: number[]): number {
  * included), the final-time error (the peers' metric) is within 10× of the median peer at that rtol.
  */
 const SUITS: Record<StandardProblemName, Partial<Record<MethodName, 'strict' | 'peer'>>> = {
-  rober: { rodas5p: 'strict', rodas4: 'strict', rosenbrock23: 'peer', auto: 'strict' },
-  pollu: { rodas5p: 'strict', rodas4: 'strict', rosenbrock23: 'strict', auto: 'strict' },
-  hires: { rodas5p: 'strict', rodas4: 'strict', rosenbrock23: 'peer', auto: 'strict' },
-  orego: { rodas5p: 'strict', rodas4: 'peer', rosenbrock23: 'peer', auto: 'strict' },
-  vdpol: { rodas5p: 'strict', rodas4: 'strict', rosenbrock23: 'peer', auto: 'strict' },
+  rober: { bdf: 'strict', rodas5p: 'strict', rodas4: 'strict', rosenbrock23: 'peer', auto: 'strict' },
+  pollu: { bdf: 'strict', rodas5p: 'strict', rodas4: 'strict', rosenbrock23: 'strict', auto: 'strict' },
+  hires: { bdf: 'strict', rodas5p: 'strict', rodas4: 'strict', rosenbrock23: 'peer', auto: 'strict' },
+  orego: { bdf: 'peer', rodas5p: 'strict', rodas4: 'peer', rosenbrock23: 'peer', auto: 'strict' },
+  vdpol: { bdf: 'peer', rodas5p: 'strict', rodas4: 'strict', rosenbrock23: 'peer', auto: 'strict' },
   lotka: {
     tsit5: 'strict',
     dopri5: 'strict',

@@ -1,32 +1,20 @@
-import type { StagePreconditioner } from './linalg/stage-matrix.ts';
-import type { OdeEvent } from './types.ts';
+import type { OdeEvent, StagePreconditioner } from './types.ts';
 
-/** Every method `solve` knows. */
-export const METHODS = [
-  'euler',
-  'midpoint',
-  'rk4',
-  'bs3',
-  'tsit5',
-  'dopri5',
-  'dop853',
-  'rosenbrock23',
-  'rodas4',
-  'rodas5p',
-  'bdf',
-  'auto',
-] as const;
+export { METHODS, type MethodName } from './solvers/method-name.ts';
 
-/** A method name accepted by `solve` (see the README's methods table). */
-export type MethodName = (typeof METHODS)[number];
+import type { MethodName } from './solvers/method-name.ts';
+import type { Solver } from './solvers/solver-values.ts';
 
 /** Fixed-step methods: they need `dt` and do no error control. */
 export const FIXED_STEP_METHODS: readonly MethodName[] = ['euler', 'midpoint', 'rk4'];
 
 /** Options of `solve`. Every field is optional; defaults are in `SOLVE_DEFAULTS`. */
 export interface SolveOptions {
-  /** Integration method; `auto` switches between Tsit5 and Rodas5P on stiffness. Default `auto`. */
-  readonly method?: MethodName;
+  /**
+   * Integration method, by name or as a value (`rodas5p()`, `rosenbrock(tableau)`, `explicitRk(tableau)`);
+   * `auto` switches between Tsit5 and Rodas5P on stiffness. Default `auto`.
+   */
+  readonly method?: MethodName | Solver;
   /** Relative tolerance. Default 1e-6. */
   readonly rtol?: number;
   /** Absolute tolerance, scalar or per component. Default 1e-9. */

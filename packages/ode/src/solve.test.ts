@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isOdeonError } from './errors.ts';
 import { solve } from './solve.ts';
 import type { OdeProblem } from './types.ts';
 
@@ -53,12 +52,7 @@ describe('solve', () => {
       { atol: [1, 2] },
       { method: 'rk4' as const },
     ]) {
-      try {
-        solve(decay, opts);
-        expect.unreachable();
-      } catch (e) {
-        expect(isOdeonError(e, 'InvalidOption')).toBe(true);
-      }
+      expect(() => solve(decay, opts)).toThrowOdeonError('InvalidOption');
     }
   });
 

@@ -12,8 +12,26 @@ import {
   type SolveOptions,
 } from './solve-options.ts';
 import { createStepper } from './solvers/create-stepper.ts';
+import { explicitRk, rosenbrock, type Solver, solverName } from './solvers/solver-values.ts';
 import type { OdeProblem, Solution } from './types.ts';
 import { rejectUnknownKeys } from './unknown-keys.ts';
+
+/** Every key of `SolveOptions` (a misspelt key is an error, not a silent default). */
+const SOLVE_OPTION_KEYS = [
+  'method',
+  'rtol',
+  'atol',
+  'saveAt',
+  'dense',
+  'dt',
+  'dt0',
+  'dtMax',
+  'maxSteps',
+  'tstops',
+  'events',
+  'linearSolver',
+  'preconditioner',
+] as const satisfies readonly (keyof SolveOptions)[];
 
 /**
  * Solves an initial value problem dy/dt = rhs(t, y, p), y(t0) = y0 on [t0, t1] (t1 < t0 integrates
@@ -30,28 +48,14 @@ import { rejectUnknownKeys } from './unknown-keys.ts';
  * @throws OdeonError `InvalidOption` / `InvalidProblem` for bad input, `MaxStepsReached`,
  * `StepSizeTooSmall`, `NonFiniteState` when the integration cannot proceed.
  */
-/** Every key of `SolveOptions` (a misspelt key is an error, not a silent default). */
-const SOLVE_OPTION_KEYS = [
-  'method',
-  'rtol',
-  'atol',
-  'saveAt',
-  'dense',
-  'dt',
-  'dt0',
-  'dtMax',
-  'maxSteps',
-  'tstops',
-  'events',
-] as const satisfies readonly (keyof SolveOptions)[];
-
 export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution {
   rejectUnknownKeys(options, SOLVE_OPTION_KEYS, 'solve options');
   const { ctx, stepper, settings } = prepareSolve(problem, options);
   try {
     return integrate(ctx, stepper, settings);
   } catch (e) {
-    throw withMethodAwareHint(e, options.method ?? SOLVE_DEFAULTS.method);
+    const m = options.method ?? SOLVE_DEFAULTS.method;
+    throw withMethodAwareHint(e, typeof m === 'string' ? m : '');
   }
 }
 
@@ -103,9 +107,8 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     });
   }
 
-  const method = options.method ?? SOLVE_DEFAULTS.method;
-  if (!(METHODS as readonly string[]).includes(method))
-    throw invalidOption('method', method, `one of ${METHODS.join(', ')}`);
+  const solver = resolveSolver(options.method ?? SOLVE_DEFAULTS.method);
+  const method = solverName(solver);
   const rtol = options.rtol ?? SOLVE_DEFAULTS.rtol;
   if (!(rtol > 0 && rtol < 1)) throw invalidOption('rtol', rtol, 'a number in (0, 1)');
   const atol = new Float64Array(n);
@@ -124,7 +127,10 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
   for (let i = 0; i < n; i++)
     if (atol[i] === 0 && rtol === 0) throw invalidOption('atol', 0, 'atol > 0 or rtol > 0');
 
-  const fixed = FIXED_STEP_METHODS.includes(method);
+  const fixed =
+    solver.kind === 'method'
+      ? FIXED_STEP_METHODS.includes(solver.name)
+      : solver.kind === 'explicit-rk' && solver.tableau.e === undefined;
   let dt = Number.NaN;
   if (fixed) {
     if (options.dt === undefined)
@@ -202,8 +208,8 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     y0,
   };
   // large systems: the variable-order BDF with sparse linear algebra (see README, "Large stiff systems")
-  const chosen = method === 'auto' && n >= AUTO_BDF_MIN_N ? 'bdf' : method;
-  const stepper = createStepper(ctx, chosen as MethodName);
+  const chosen: Solver = method === 'auto' && n >= AUTO_BDF_MIN_N ? { kind: 'method', name: 'bdf' } : solver;
+  const stepper = createStepper(ctx, chosen);
   const settings: IntegrateSettings = {
     t0,
     t1,
@@ -219,6 +225,27 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     names: problem.names,
   };
   return { ctx, stepper, settings };
+}
+
+/** A method name or a solver value, validated. */
+function resolveSolver(m: unknown): Solver {
+  if (typeof m === 'string') {
+    if (!(METHODS as readonly string[]).includes(m))
+      throw invalidOption('method', m, `one of ${METHODS.join(', ')}`);
+    return { kind: 'method', name: m as MethodName };
+  }
+  const v = m as Partial<Solver> | null;
+  if (v !== null && typeof v === 'object') {
+    if (v.kind === 'method' && (METHODS as readonly string[]).includes(v.name as string)) return v as Solver;
+    // re-validate tableaus built by hand rather than by rosenbrock()/explicitRk()
+    if (v.kind === 'rosenbrock' && v.tableau !== undefined) return rosenbrock(v.tableau);
+    if (v.kind === 'explicit-rk' && v.tableau !== undefined) return explicitRk(v.tableau);
+  }
+  throw invalidOption(
+    'method',
+    m,
+    `one of ${METHODS.join(', ')}, or a solver value (rodas5p(), rosenbrock(tableau), ...)`,
+  );
 }
 
 /** From this many states on, `auto` uses BDF with sparse linear algebra instead of Tsit5/Rodas5P switching. */

@@ -118,3 +118,13 @@ export interface Solution {
   /** Dense output over the integrated interval (needs `dense: true`). Writes into `out` if given. */
   interpolate(t: number, out?: Float64Array): Float64Array;
 }
+
+/** A user preconditioner: out ≈ P⁻¹ v for P ≈ shift·I + scale·J at (t, y). */
+export type StagePreconditioner = (
+  out: Float64Array,
+  v: Float64Array,
+  t: number,
+  y: Float64Array,
+  scale: number,
+  shift: number,
+) => void;

@@ -6,7 +6,7 @@ declare module '@odeon/core' {
   interface OdeonErrorContexts {
     /** A PEtab file or table entry that is malformed (file, row and column in the context). */
     PetabFormatError: OdeonErrorContextBase & {
-      readonly file?: string;
+      readonly file?: string | undefined;
       readonly row?: number;
       readonly column?: string;
     };

@@ -1,4 +1,13 @@
-import { type GradientLoss, gradient, luFactor, luSolveTranspose, OdeonError, type Vec } from '@odeon/ode';
+import {
+  type GradientLoss,
+  gradient,
+  luFactor,
+  luSolveTranspose,
+  OdeonError,
+  type OdeProblem,
+  type Vec,
+} from '@odeon/ode';
+import { type CompiledModel, modelEvents } from '@odeon/sbml';
 import { unsupportedPetab } from './errors.ts';
 import { newPointTerm, pointTerm } from './noise.ts';
 import { priorTerm } from './objective.ts';
@@ -45,12 +54,7 @@ export function objectiveGradient(
   theta: ArrayLike<number>,
   sensitivity: PetabSensitivity = 'adjoint',
 ): ObjectiveGradient {
-  if (model.sim.events.length > 0)
-    throw unsupportedPetab(
-      'gradients through events',
-      'Gradients of PEtab objectives of models with events are not supported yet.',
-      'Use a gradient-free evaluation (evaluate) or finite differences, or remove the events.',
-    );
+  const withEvents = checkEvents(model);
   const values = model.parameterValues(theta);
   const dValues = new Float64Array(values.length);
   const sim = model.sim;
@@ -142,16 +146,26 @@ export function objectiveGradient(
           for (const r of rowsAt[i]) row(r, t, y, init.p0, out, undefined);
         },
       };
-      const g = gradient(sim.problem(0, tEnd, { y0: init.y0, p: init.p0 }), {
-        method: 'rodas5p',
-        rtol: model.options.rtol,
-        atol: model.options.atol,
-        saveAt: x.times,
-        loss,
-        sensitivity: { kind },
-      });
+      const events = withEvents ? modelEvents(sim, 0, init.y0, init.p0) : undefined;
+      const active = events ? allParams(np) : dependentParams(model, x.condition, values);
+      const g = gradient(
+        events
+          ? sim.problem(0, tEnd, { y0: init.y0, p: init.p0 })
+          : reducedProblem(sim, tEnd, init.y0, init.p0, active),
+        {
+          ...(events ? { events } : {}),
+          method: 'rodas5p',
+          rtol: model.options.rtol,
+          atol: model.options.atol,
+          saveAt: x.times,
+          loss,
+          sensitivity: { kind },
+        },
+      );
       nllh += g.value;
-      for (let k = 0; k < np; k++) dp[k] += g.dp[k];
+      active.forEach((k, j) => {
+        dp[k] += g.dp[j];
+      });
       for (let i = 0; i < n; i++) dy0[i] += g.dy0[i];
     } else if (nt > 0) {
       for (const r of rowsAt[0]) {
@@ -166,7 +180,17 @@ export function objectiveGradient(
         nllh += row(r, 0, state.y, init.p0, v, dp);
         chi2 += term.chi2;
       }
-      steadyStateVjp(model, state, init.y0, init.p0, v, dy0, dp, kind);
+      steadyStateVjp(
+        model,
+        state,
+        init.y0,
+        init.p0,
+        v,
+        dy0,
+        dp,
+        kind,
+        dependentParams(model, x.condition, values),
+      );
     }
     // Preequilibration: the non-reinitialised states come from the preequilibration steady state.
     const dy0Sim = Float64Array.from(dy0);
@@ -180,7 +204,17 @@ export function objectiveGradient(
         }
       const dy0Pre = new Float64Array(n);
       const dpPre = new Float64Array(np);
-      steadyStateVjp(model, init.pre.state, init.pre.y0, init.pre.p, v, dy0Pre, dpPre, kind);
+      steadyStateVjp(
+        model,
+        init.pre.state,
+        init.pre.y0,
+        init.pre.p,
+        v,
+        dy0Pre,
+        dpPre,
+        kind,
+        dependentParams(model, x.preequilibration, values),
+      );
       chainDeclared(model, x.preequilibration, values, dy0Pre, dpPre, dValues);
     }
     chainDeclared(model, x.condition, values, dy0Sim, dp, dValues);
@@ -192,6 +226,87 @@ export function objectiveGradient(
   });
   const prior = priorTerm(model, theta, grad);
   return { llh: -nllh, nllh, chi2, objective: nllh + prior, grad };
+}
+
+const allParams = (np: number): number[] => Array.from({ length: np }, (_, k) => k);
+
+/**
+ * Whether the model's SBML events go into the gradient (as `@odeon/sbml`'s `modelEvents`, which
+ * refuses what it cannot reproduce). Refused here: events with priorities, and assignments to
+ * parameters (observables read the parameters as they were at the start, so they must not jump).
+ */
+function checkEvents(model: PetabModel): boolean {
+  const sim = model.sim;
+  if (sim.events.length === 0) return false;
+  const refuse = (why: string): never => {
+    throw unsupportedPetab(
+      'gradients through events',
+      `Gradients through this model's events are not supported: ${why}.`,
+      'Use evaluate (no gradient), or a model whose events have no delay or priority and assign states only.',
+    );
+  };
+  for (const e of sim.events) if (e.hasPriority) refuse(`event ${e.id} has a priority`);
+  for (const e of model.problem.model.events)
+    for (const a of e.assignments)
+      if (sim.symbols.get(a.variable)?.role !== 'state')
+        refuse(`event ${e.id} assigns ${a.variable}, which is not a state`);
+  return true;
+}
+
+/** Indices of the model parameters of a condition that depend on parameter-table values (through its initial assignments). */
+function dependentParams(model: PetabModel, condition: string, values: Float64Array): number[] {
+  const sim = model.sim;
+  const n = sim.n;
+  const nd = n + sim.np;
+  const recipe = model.recipes.get(condition);
+  if (!recipe) return [];
+  const table = [...recipe].filter(([, s]) => s.kind === 'table').map(([d]) => d);
+  if (table.length === 0) return [];
+  const ij = sim.initialJacobian(model.declared(condition, values), 0);
+  const out: number[] = [];
+  for (let k = 0; k < sim.np; k++) if (table.some((d) => ij[(n + k) * nd + d] !== 0)) out.push(k);
+  return out;
+}
+
+/**
+ * The model's problem with only the parameters in `active` as p (the others fixed at their values), so
+ * forward sensitivities carry only the columns the objective needs.
+ */
+function reducedProblem(
+  sim: CompiledModel,
+  t1: number,
+  y0: Float64Array,
+  p: Float64Array,
+  active: readonly number[],
+): OdeProblem {
+  const full = Float64Array.from(p);
+  const np = sim.np;
+  const n = sim.n;
+  const k = active.length;
+  const jpFull = new Float64Array(n * np);
+  const outPFull = new Float64Array(np);
+  const load = (pr: Vec): Float64Array => {
+    for (let j = 0; j < k; j++) full[active[j]] = pr[j];
+    return full;
+  };
+  return {
+    rhs: (t, y, pr, dydt) => sim.rhs(t, y, load(pr), dydt),
+    jacobian: (t, y, pr, J) => sim.jacobian(t, y, load(pr), J),
+    jvp: (t, y, pr, u, out) => sim.jvp(t, y, load(pr), u, out),
+    paramJacobian: (t, y, pr, Jp) => {
+      sim.paramJacobian(t, y, load(pr), jpFull);
+      for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) Jp[i * k + j] = jpFull[i * np + active[j]];
+    },
+    vjp: (t, y, pr, v, outY, outP) => {
+      sim.vjp(t, y, load(pr), v, outY, outPFull);
+      for (let j = 0; j < k; j++) outP[j] = outPFull[active[j]];
+    },
+    y0,
+    p: Float64Array.from(active, (a) => p[a]),
+    t0: 0,
+    t1,
+    names: sim.stateIds,
+  };
 }
 
 /** dL/d[y0; p] of a condition → dL/d(table values), through the initial assignments. */
@@ -235,6 +350,7 @@ function steadyStateVjp(
   dy0: Float64Array,
   dp: Float64Array,
   kind: 'forward' | 'quadrature',
+  active: readonly number[],
 ): void {
   const sim = model.sim;
   const n = sim.n;
@@ -255,7 +371,7 @@ function steadyStateVjp(
     for (let k = 0; k < sim.np; k++) dp[k] -= outP[k];
     return;
   }
-  const g = gradient(sim.problem(0, state.time, { y0, p }), {
+  const g = gradient(reducedProblem(sim, state.time, y0, p, active), {
     method: 'rodas5p',
     rtol: model.options.rtol,
     atol: model.options.atol,
@@ -272,6 +388,8 @@ function steadyStateVjp(
     },
     sensitivity: { kind },
   });
-  for (let k = 0; k < sim.np; k++) dp[k] += g.dp[k];
+  active.forEach((k, j) => {
+    dp[k] += g.dp[j];
+  });
   for (let i = 0; i < n; i++) dy0[i] += g.dy0[i];
 }

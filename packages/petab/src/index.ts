@@ -1,6 +1,7 @@
 // Public API of @odeon/petab: explicit named re-exports only (see README.md).
 export { type AugmentedModels, augmentModels, type ConditionTarget } from './augment.ts';
 export { type PetabLocation, petabFormatError, unsupportedPetab } from './errors.ts';
+export { fisherInformation } from './fisher.ts';
 export { type ObjectiveGradient, objectiveGradient, type PetabSensitivity } from './gradient.ts';
 export {
   type MultistartOptions,

@@ -70,3 +70,16 @@ describe('multistart and profiles', () => {
     expect(pr.ci95[1]).toBeGreaterThanOrEqual(theta[k1]);
   });
 });
+
+describe('trust region with the Gauss–Newton Hessian', () => {
+  it('reaches the L-BFGS optimum (or better) from the same starts and converges', async () => {
+    const model = compileProblem(await loadProblem(join(suite, '0014', '_0014.yaml')));
+    const { localOptimize } = await import('./optimize.ts');
+    for (const x0 of latinHypercubeStarts(model, 3, 5)) {
+      const a = localOptimize(model, x0, { optimizer: 'lbfgs' });
+      const b = localOptimize(model, x0, { optimizer: 'trust-region' });
+      expect(b.objective).toBeLessThanOrEqual(a.objective + 1e-4);
+      expect(b.converged).toBe(true);
+    }
+  });
+});

@@ -13,7 +13,10 @@ export type ValueSource =
 
 /** Options of {@link compileProblem}. */
 export interface CompileProblemOptions {
-  /** Integration tolerances (default rtol 1e-8, atol 1e-12). */
+  /**
+   * Integration tolerances (default rtol 1e-8, atol 1e-12). States are amounts, so `atol` is scaled by
+   * the smallest compartment size below 1: error control then acts on concentrations at `atol`.
+   */
   readonly rtol?: number;
   readonly atol?: number;
   /** Steady-state options (preequilibration and `inf` time points). */
@@ -109,7 +112,10 @@ export class PetabModel {
 
   constructor(problem: PetabProblem, options: CompileProblemOptions = {}) {
     this.problem = problem;
-    this.options = { ...COMPILE_PROBLEM_DEFAULTS, ...options };
+    const sizes = problem.model.compartments.map((c) => c.size).filter((v) => v > 0 && Number.isFinite(v));
+    const volume = Math.min(1, ...sizes);
+    const atol = (options.atol ?? COMPILE_PROBLEM_DEFAULTS.atol) * volume;
+    this.options = { ...COMPILE_PROBLEM_DEFAULTS, ...options, atol };
     this.models = augmentModels(problem);
     this.sim = compileModel(this.models.simulation, { compartmentsAsParameters: true });
     this.obs = compileModel(this.models.observation, { compartmentsAsParameters: true });

@@ -1,4 +1,4 @@
-import { isOdeonError } from '@odeon/ode';
+import { isOdeonError, OdeonError } from '@odeon/ode';
 import { type MathExpr, mathSymbols, parseFormula } from '@odeon/sbml';
 import { petabFormatError } from './errors.ts';
 import { isNumberCell, parseNumberCell, requireColumns, type TsvTable } from './tsv.ts';
@@ -114,9 +114,42 @@ function optional(text: string): string | undefined {
   return text === '' ? undefined : text;
 }
 
+const LOG_CALL = '__petab_log';
+
+/** PEtab (sympy) reads `log(x, b)` as the base-b logarithm of x: rewrite the parsed call into SBML's `log(b, x)`. */
+function petabLogs(expr: MathExpr): MathExpr {
+  switch (expr.type) {
+    case 'call': {
+      const args = expr.args.map(petabLogs);
+      if (expr.name !== LOG_CALL) return { ...expr, args };
+      if (args.length === 1) return { type: 'apply', op: 'ln', args };
+      if (args.length === 2) return { type: 'apply', op: 'log', args: [args[1], args[0]] };
+      throw new OdeonError('ModelFormatError', `log takes one or two arguments, got ${args.length}.`, {
+        hint: 'Write log(x) or log(x, base).',
+      });
+    }
+    case 'apply':
+      return { ...expr, args: expr.args.map(petabLogs) };
+    case 'piecewise':
+      return {
+        type: 'piecewise',
+        pieces: expr.pieces.map((q) => ({ value: petabLogs(q.value), condition: petabLogs(q.condition) })),
+        ...(expr.otherwise === undefined ? {} : { otherwise: petabLogs(expr.otherwise) }),
+      };
+    default:
+      return expr;
+  }
+}
+
+/** Parses a PEtab formula: `**` is a power as `^`, and `log(x, b)` is sympy's base-b logarithm. */
+export function parsePetabFormula(text: string, element: string): MathExpr {
+  const rewritten = text.replace(/\*\*/g, '^').replace(/\blog\s*\(/g, `${LOG_CALL}(`);
+  return petabLogs(parseFormula(rewritten, element));
+}
+
 function formula(text: string, where: { file: string; row: number; column: string }): MathExpr {
   try {
-    return parseFormula(text, `${where.file} row ${where.row} ${where.column}`);
+    return parsePetabFormula(text, `${where.file} row ${where.row} ${where.column}`);
   } catch (error) {
     if (isOdeonError(error))
       throw petabFormatError(where, error.message, 'Write an infix formula over model and table ids.');

@@ -37,18 +37,18 @@ function caught(f: () => unknown): unknown {
 }
 
 describe('bad or partial models give typed errors', () => {
-  it('a comp model importing an external file without a resolver (or with a missing file) is an IoError', () => {
+  it('a comp model importing an external file without a resolver (or with a missing file) is SbmlExternalModelMissing', () => {
     const c = loadSbmlSuiteCase('01165', 'sbml-suite-extended');
     expect(
       isOdeonError(
         caught(() => parseSbml(c.sbml)),
-        'IoError',
+        'SbmlExternalModelMissing',
       ),
     ).toBe(true);
     expect(
       isOdeonError(
         caught(() => parseSbml(c.sbml, { resolveExternal: () => undefined })),
-        'IoError',
+        'SbmlExternalModelMissing',
       ),
     ).toBe(true);
     const flat = parseSbml(c.sbml, { resolveExternal: (f) => readFileSync(join(c.dir, f), 'utf8') });

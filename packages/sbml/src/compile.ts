@@ -10,6 +10,10 @@ import {
   type KernelTarget,
 } from './internal/program.ts';
 import type { Model } from './model.ts';
+import { type SparseDerivatives, sparseDerivatives } from './sparse-jacobian.ts';
+
+/** From this many states on, `problem()` carries the sparse Jacobian (and `simulate` uses BDF on it). */
+export const SPARSE_MIN_STATES = 200;
 
 /** How generated kernels are executed. */
 export type CompileBackend = 'auto' | 'codegen' | 'interpreter';
@@ -78,6 +82,33 @@ export interface CompiledModel {
    * without hasOnlySubstanceUnits), else undefined. `simulate` scales the absolute tolerance with it.
    */
   readonly stateCompartments: readonly (string | undefined)[];
+  /**
+   * `csymbol delay` terms (count 0 when none): term i is read from p[np + i], which a simulator fills
+   * with `values` evaluated on the solution history at t − `lags`. `simulate` does this.
+   */
+  readonly delays: {
+    readonly count: number;
+    /** Writes the lag of every delay term at (t, y, p). */
+    readonly lags: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+    /** Writes the delayed expression of every term, evaluated at a past (t, y, p). */
+    readonly values: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+    /** The same before t0, where the model rests at its initial values (rateOf is 0). */
+    readonly valuesBefore: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+  };
+  /**
+   * Fast reactions (rapid equilibrium, count 0 when none): `rhs` leaves them out; `simulate` keeps
+   * their rates at 0 (see `FastEquilibrium`).
+   */
+  readonly fast: {
+    readonly count: number;
+    readonly ids: readonly string[];
+    /** Rates (amount/time) of the fast reactions at (t, y, p). */
+    readonly rates: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+    /** ∂rates/∂y, row-major count × n. */
+    readonly jacobian: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+    /** Change of each state per unit rate, row-major count × n (row j: reaction j). */
+    readonly columns: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+  };
   /** Ids stored in y or p that the model uses but never gives a value (`simulate` refuses them unless y0/p set them). */
   readonly missingValues: readonly string[];
   /** Initial state at the model's declared values (initial assignments applied). */
@@ -95,6 +126,8 @@ export interface CompiledModel {
   readonly jacobian: (t: number, y: Vec, p: Vec, J: Vec) => void;
   /** Analytic ∂f/∂p, row-major n×np (columns outside `sensitivities` are zero). */
   readonly paramJacobian: (t: number, y: Vec, p: Vec, Jp: Vec) => void;
+  /** ∂f/∂y and ∂f/∂p as CSR patterns of their structural non-zeros and kernels writing only those. */
+  readonly sparse: SparseDerivatives;
   /** outY = vᵀ∂f/∂y, outP = vᵀ∂f/∂p. */
   readonly vjp: (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec) => void;
   /** out = (∂f/∂y) u. */
@@ -272,6 +305,13 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       false,
     ),
   };
+  const sparse = sparseDerivatives(
+    make,
+    n,
+    np,
+    jy.map((e) => ({ i: e.i, col: e.j, node: e.node })),
+    jp.map((e) => ({ i: e.i, col: e.k, node: e.node })),
+  );
   const rhsK = make(rhsSpec);
   const jacK = make(jacSpec);
   const pjacK = make(pjacSpec);
@@ -428,6 +468,34 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     });
   }
 
+  const one = (nodes: readonly NodeId[]) => {
+    const k = make({
+      outputs: 1,
+      weighted: false,
+      zero: [],
+      targets: nodes.map((node, index) => ({ array: 0, index, terms: [{ w: -1, node }] })),
+    });
+    return (out: Float64Array, t: number, y: Vec, p: Vec): Float64Array => {
+      k(t, y, p, out);
+      return out;
+    };
+  };
+  const fastJac: NodeId[] = [];
+  for (const rate of sys.fast.rates) for (let i = 0; i < n; i++) fastJac.push(dag.diff(rate, dag.y(i)));
+  const fast: CompiledModel['fast'] = {
+    count: sys.fast.ids.length,
+    ids: sys.fast.ids,
+    rates: one(sys.fast.rates),
+    jacobian: one(fastJac),
+    columns: one(sys.fast.columns.flat()),
+  };
+  const delays: CompiledModel['delays'] = {
+    count: sys.delays.length,
+    lags: one(sys.delays.map((x) => x.lag)),
+    values: one(sys.delays.map((x) => x.value)),
+    valuesBefore: one(sys.delays.map((x) => x.before)),
+  };
+
   let sources: CompiledModel['sources'] | undefined;
   const compiled: CompiledModel = {
     n,
@@ -440,6 +508,8 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       return info?.stores === 'amount' && sp && !sp.hasOnlySubstanceUnits ? sp.compartment : undefined;
     }),
     missingValues: sys.missingValues,
+    delays,
+    fast,
     y0: init.y0,
     p: init.p,
     declared: sys.declared,
@@ -448,23 +518,50 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     rhs,
     jacobian,
     paramJacobian,
+    sparse,
     vjp,
     jvp,
     events,
     discontinuities,
     backend: factory.used(),
-    problem: (t0, t1, overrides = {}) => ({
-      rhs,
-      jacobian,
-      paramJacobian,
-      vjp,
-      jvp,
-      y0: overrides.y0 ?? compiled.y0,
-      p: overrides.p ?? compiled.p,
-      t0,
-      t1,
-      names: sys.stateIds,
-    }),
+    problem: (t0, t1, overrides = {}) => {
+      if (sys.fast.ids.length > 0)
+        throw new OdeonError(
+          'UnsupportedSbmlFeature',
+          'The model has fast reactions: it is a differential-algebraic system, not an ODE problem.',
+          {
+            feature: 'fastReaction',
+            element: sys.fast.ids[0],
+            hint: 'Simulate it with simulate(); gradients through fast reactions are not supported yet.',
+          },
+        );
+      if (sys.delays.length > 0)
+        throw new OdeonError(
+          'UnsupportedSbmlFeature',
+          'The model uses csymbol delay: it is a delay-differential system, not an ODE problem.',
+          {
+            feature: 'csymbol delay',
+            element: 'problem',
+            hint: 'Simulate it with simulate(); gradients through delays are not supported yet.',
+          },
+        );
+      return {
+        rhs,
+        jacobian,
+        paramJacobian,
+        vjp,
+        jvp,
+        // large models: the stiff solvers work on the structural non-zeros only
+        ...(n >= SPARSE_MIN_STATES
+          ? { jacobianSparsity: sparse.jacobianSparsity, sparseJacobian: sparse.sparseJacobian }
+          : {}),
+        y0: overrides.y0 ?? compiled.y0,
+        p: overrides.p ?? compiled.p,
+        t0,
+        t1,
+        names: sys.stateIds,
+      };
+    },
     observer,
     // Generated on first access (inspection and audits only).
     get sources() {

@@ -11,6 +11,8 @@ declare module '@odeon/core' {
     UnsupportedSbmlFeature: OdeonErrorContextBase;
     /** Input that would reach generated code or the XML parser unsafely. */
     UnsafeInput: OdeonErrorContextBase;
+    /** A comp `externalModelDefinition` whose file cannot be read (no resolver, or the resolver has none). */
+    SbmlExternalModelMissing: OdeonErrorContextBase;
   }
 }
 
@@ -19,4 +21,5 @@ export type SbmlErrorCode =
   | 'SbmlParseError'
   | 'SbmlSemanticError'
   | 'UnsupportedSbmlFeature'
-  | 'UnsafeInput';
+  | 'UnsafeInput'
+  | 'SbmlExternalModelMissing';

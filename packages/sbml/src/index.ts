@@ -22,10 +22,12 @@ export {
   type CompileOptions,
   compileModel,
   type ObservableKind,
+  SPARSE_MIN_STATES,
 } from './compile.ts';
 export { describeModel, type ModelSummary } from './describe.ts';
 export type { SbmlErrorCode } from './errors.ts';
 export { parseFormula } from './formula.ts';
+export type { ExternalModelResolver } from './internal/comp-flatten.ts';
 export { loadModel } from './load.ts';
 export type {
   Compartment,
@@ -46,6 +48,7 @@ export { modelEvents, problemWithEvents } from './ode-events.ts';
 export { type ParseSbmlOptions, parseSbml } from './sbml-reader.ts';
 export { writeMathML, writeSbml } from './sbml-writer.ts';
 export { type SimulateOptions, simulate, type TimeCourse } from './simulate.ts';
+export type { DerivativeEntry, SparseDerivatives } from './sparse-jacobian.ts';
 export {
   compareSuiteResults,
   formatSuiteCsv,

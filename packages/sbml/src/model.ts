@@ -104,6 +104,8 @@ export interface Reaction {
   /** Rate in substance per time (SBML kinetic law); absent means a rate of zero. */
   readonly kineticLaw?: MathExpr;
   readonly localParameters: readonly LocalParameter[];
+  /** SBML Level 2 / L3V1 `fast`: the reaction is at rapid equilibrium (its rate is 0 on the slow time scale). */
+  readonly fast?: boolean;
 }
 
 /** An initial assignment: `symbol` starts at `math`, kept as a function of the parameters so gradients flow through it. */

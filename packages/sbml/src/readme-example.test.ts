@@ -1,7 +1,11 @@
-// The example of README.md, verbatim between the markers, with assertions outside them.
+// The example of README.md (included from the regions below by `pnpm readme:sync`), with assertions
+// outside them.
+// biome-ignore-all assist/source/organizeImports: the imports region holds only the README's imports
+// #region imports
 import { solve } from '@odeon/ode';
+import { compileModel, ModelBuilder, parseSbml, simulate, writeSbml } from '@odeon/sbml';
+// #endregion imports
 import { expect, it } from 'vitest';
-import { compileModel, ModelBuilder, parseSbml, simulate, writeSbml } from './index.ts';
 
 it('README example runs and gives the analytic answer', () => {
   // #region readme

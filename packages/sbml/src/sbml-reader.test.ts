@@ -56,11 +56,9 @@ describe('parseSbml: unsafe and malformed input', () => {
   });
   it('records unsupported features with their element ids and refuses them at compile time', () => {
     const m = parseSbml(
-      doc(
-        '<listOfCompartments><compartment id="C" size="1" constant="true"/></listOfCompartments><listOfSpecies><species id="A" compartment="C" initialAmount="1" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/></listOfSpecies><listOfReactions><reaction id="r1" reversible="false" fast="true"><listOfReactants><speciesReference species="A" stoichiometry="1" constant="true"/></listOfReactants></reaction></listOfReactions>',
-      ),
+      '<?xml version="1.0"?>\n<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:fbc="http://www.sbml.org/sbml/level3/version1/fbc/version2" level="3" version="1" fbc:required="false"><model/></sbml>',
     );
-    expect(m.unsupported).toEqual([{ feature: 'fastReaction', element: 'r1' }]);
+    expect(m.unsupported).toEqual([{ feature: 'package:fbc', element: 'sbml' }]);
     expect(codeOf(() => compileModel(m))).toBe('UnsupportedSbmlFeature');
   });
   const algebraic = (math: string) =>

@@ -1,5 +1,5 @@
 import { OdeonError } from '@odeon/ode';
-import { type MathExpr, walkMath } from './ast.ts';
+import type { MathExpr } from './ast.ts';
 import { type ExternalModelResolver, flattenComp } from './internal/comp-flatten.ts';
 import { readLambda, readMath } from './mathml.ts';
 import type {
@@ -145,12 +145,7 @@ class Reader {
     if (!el) return undefined;
     const m = child(el, 'math');
     if (!m) return undefined;
-    const expr = readMath(m, element);
-    walkMath(expr, (n) => {
-      if (n.type === 'apply' && n.op === 'delay')
-        this.unsupported.push({ feature: 'csymbol delay', element });
-    });
-    return expr;
+    return readMath(m, element);
   }
 
   optionalName(el: XmlElement): { name?: string } {
@@ -169,10 +164,6 @@ class Reader {
       const m = child(f, 'math');
       if (!m) return []; // L3V2: a function definition without MathML is unusable; calls to it are errors.
       const lambda = readLambda(m, id);
-      walkMath(lambda.body, (n) => {
-        if (n.type === 'apply' && n.op === 'delay')
-          this.unsupported.push({ feature: 'csymbol delay', element: id });
-      });
       return [{ id, ...this.optionalName(f), params: lambda.params, body: lambda.body }];
     });
     const compartments: Compartment[] = listItems(el, 'listOfCompartments', 'compartment').map((c) => {
@@ -283,7 +274,7 @@ class Reader {
 
   reaction(r: XmlElement): Reaction {
     const id = this.id(r, 'reaction');
-    if (this.bool(r, 'fast', false, id)) this.unsupported.push({ feature: 'fastReaction', element: id });
+    const fast = this.bool(r, 'fast', false, id);
     const kl = child(r, 'kineticLaw');
     const localParameters: LocalParameter[] = [];
     if (kl) {
@@ -311,6 +302,7 @@ class Reader {
       ),
       ...(kineticLaw ? { kineticLaw } : {}),
       localParameters,
+      ...(fast ? { fast } : {}),
     };
   }
 

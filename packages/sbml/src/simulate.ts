@@ -1,6 +1,8 @@
 import { type MethodName, type OdeEvent, OdeonError, type SolveStats, solve, type Vec } from '@odeon/ode';
-import type { CompiledModel, ObservableKind } from './compile.ts';
+import { type CompiledModel, type ObservableKind, SPARSE_MIN_STATES } from './compile.ts';
+import { DelayTerms } from './internal/delay-terms.ts';
 import { EventQueue } from './internal/event-queue.ts';
+import { FastEquilibrium } from './internal/fast-equilibrium.ts';
 import { type AtolScaling, stateTolerances } from './tolerances.ts';
 
 /** Options of {@link simulate}. */
@@ -124,7 +126,10 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   const init = model.initialize(model.declared, t0);
   const y = new Float64Array(n);
   y.set(options.y0 !== undefined ? Float64Array.from(options.y0) : init.y0);
-  const p = options.p !== undefined ? Float64Array.from(options.p) : init.p;
+  const pModel = options.p !== undefined ? Float64Array.from(options.p) : init.p;
+  // Delay terms live after the parameters (p[np + i]); `delays.fill` sets them from the history.
+  const p = new Float64Array(pModel.length + model.delays.count);
+  p.set(pModel);
   for (const id of model.missingValues) {
     const k = model.stateIds.indexOf(id);
     const v = k >= 0 ? y[k] : p[model.paramIds.indexOf(id)];
@@ -135,6 +140,13 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
       });
   }
   const atol = stateTolerances(model, o.atol, o.atolScaling, t0, y, p);
+  const delays = new DelayTerms(model, t0, y, p, options.y0 === undefined && options.p === undefined);
+  const fill = (t: number, yy: Vec): void => {
+    if (delays.count > 0) delays.fill(t, yy, p);
+  };
+  fill(t0, y);
+  const fast = new FastEquilibrium(model);
+  if (fast.count > 0) fast.equilibrate(t0, y, p);
   const modelRhs = model.rhs;
   const modelJac = model.jacobian;
   const rhs =
@@ -142,13 +154,32 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
       ? (_t: number, _y: Vec, _p: Vec, dydt: Vec): void => {
           dydt[0] = 0;
         }
-      : (t: number, yy: Vec, _p: Vec, dydt: Vec): void => modelRhs(t, yy, p, dydt);
+      : (t: number, yy: Vec, _p: Vec, dydt: Vec): void => {
+          fill(t, yy);
+          modelRhs(t, yy, p, dydt);
+          if (fast.count > 0) fast.project(dydt, t, yy, p);
+        };
   const jacobian =
     model.n === 0
       ? (_t: number, _y: Vec, _p: Vec, J: Vec): void => {
           J[0] = 0;
         }
-      : (t: number, yy: Vec, _p: Vec, J: Vec): void => modelJac(t, yy, p, J);
+      : (t: number, yy: Vec, _p: Vec, J: Vec): void => {
+          fill(t, yy);
+          modelJac(t, yy, p, J);
+        };
+
+  // large models: BDF on the sparse Jacobian (structural non-zeros only), unless a method is given
+  const large = model.n >= SPARSE_MIN_STATES;
+  const method = options.method ?? (large ? 'bdf' : o.method);
+  const modelSparse = model.sparse;
+  const sparse = large
+    ? {
+        jacobianSparsity: modelSparse.jacobianSparsity,
+        sparseJacobian: (t: number, yy: Vec, _p: Vec, v: Vec): void =>
+          modelSparse.sparseJacobian(t, yy, p, v),
+      }
+    : {};
 
   const evs = model.events;
   const ne = evs.length;
@@ -171,12 +202,21 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   evs.forEach((e, i) => {
     for (let k = 0; k < e.roots; k++)
       roots.push({
-        condition: (t: number, yy: Vec) => e.rootValues(atomBuf[i], t, yy, p)[k],
+        condition: (t: number, yy: Vec) => {
+          fill(t, yy);
+          return e.rootValues(atomBuf[i], t, yy, p)[k];
+        },
         terminal: true,
       });
   });
   for (const g of model.discontinuities)
-    roots.push({ condition: (t: number, yy: Vec) => g(t, yy, p), terminal: true });
+    roots.push({
+      condition: (t: number, yy: Vec) => {
+        fill(t, yy);
+        return g(t, yy, p);
+      },
+      terminal: true,
+    });
 
   // The trigger "at or just after" (t, y): where an atom is exactly zero the relation is on its boundary,
   // so the trigger is also evaluated a tiny step along the flow, and counts as true if either holds.
@@ -185,6 +225,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   const nudgeH = 1e-10 * Math.max(Math.abs(t1 - t0), Math.abs(t0), Math.abs(t1), 1e-300);
   const triggerAt = (i: number, t: number): { now: boolean; after: boolean } => {
     const e = evs[i];
+    fill(t, y);
     const now = e.header(queue.header, t, y, p)[0] !== 0;
     if (e.roots === 0) return { now, after: now };
     const atoms = e.rootValues(atomBuf[i], t, y, p);
@@ -192,9 +233,11 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     for (let k = 0; k < atoms.length; k++) if (atoms[k] === 0) boundary = true;
     if (!boundary) return { now, after: now };
     rhs(t, y, p, f);
-    const h = nudgeH * Math.max(1, Math.abs(t));
+    const h = nudgeH;
     for (let j = 0; j < n; j++) yNudge[j] = y[j] + h * f[j];
+    fill(t + h, yNudge);
     const after = e.header(queue.header, t + h, yNudge, p)[0] !== 0;
+    fill(t, y);
     return { now, after };
   };
   /** Re-evaluates every trigger (true if true now or just after); returns the events that rose. */
@@ -227,6 +270,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
         continue;
       }
       const e = evs[job.event];
+      fill(t, y);
       const vals = job.values ?? e.values(new Float64Array(e.size), t, y, p);
       e.apply(vals, t, y, p);
       fired.push({ t, id: e.id });
@@ -245,7 +289,9 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     const limit = inclusive ? tEnd + near(tEnd) : tEnd - near(tEnd);
     while (outPtr < times.length && (times[outPtr] < limit || (inclusive && times[outPtr] <= limit))) {
       const tau = times[outPtr];
-      observe(row, tau, state(tau), p);
+      const at = state(tau);
+      fill(tau, at);
+      observe(row, tau, at, p);
       values.set(row, outPtr * m);
       outPtr++;
     }
@@ -257,10 +303,15 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     const firedBefore = fired.length;
     const rising = update(t);
     executeDue(t);
+    if (fired.length > firedBefore) {
+      delays.breakpoint(t, y, p);
+      if (fast.count > 0) fast.equilibrate(t, y, p);
+    }
     if (rising.length > 0 && fired.length > firedBefore)
       while (outPtr < times.length && times[outPtr] <= t + near(t)) {
         const tau = times[outPtr];
         const before = rising.some((i) => evs[i].header(queue.header, tau, yPre, pPre)[0] === 0);
+        fill(tau, before ? yPre : y);
         observe(row, tau, before ? yPre : y, before ? pPre : p);
         values.set(row, outPtr * m);
         outPtr++;
@@ -294,12 +345,17 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
           hint: 'Events or discontinuities fire too often; check the triggers.',
         },
       );
-    const tNext = Math.min(t1, queue.nextTime(t));
+    // Method of steps: a segment never reaches past the smallest delay, nor across a propagated breakpoint.
+    let tNext = Math.min(t1, queue.nextTime(t), delays.stepLimit(t, y, p));
+    if (t1 - tNext <= 1e-12 * Math.max(1, Math.abs(t1))) tNext = t1;
     const sol = solve(
       // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
-      { rhs, jacobian, y0: y, t0: t, t1: tNext },
+      // The projected right-hand side of fast reactions has no analytic Jacobian: the solver differentiates it.
+      fast.count > 0
+        ? { rhs, y0: y, t0: t, t1: tNext }
+        : { rhs, jacobian, ...sparse, y0: y, t0: t, t1: tNext },
       {
-        method: o.method,
+        method,
         rtol: o.rtol,
         atol,
         dense: true,
@@ -311,6 +367,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
     const last = sol.t.length - 1;
     const tEnd = sol.status === 'terminated' ? sol.t[last] : tNext;
+    if (delays.count > 0) delays.record(t, tEnd, (tau, out) => sol.interpolate(tau, out), p);
     emitUpTo(tEnd, false, (tau) => sol.interpolate(tau, tmp));
     for (let i = 0; i < n; i++) y[i] = sol.y[last * n + i];
     stalls = tEnd <= t ? stalls + 1 : 0;

@@ -8,9 +8,9 @@
  * (`jvp-rules.ts`): one sweep, no graph, levels keep nested jvps apart.
  */
 import { OdeonError } from '@odeon/core';
+import { backward } from './backward.ts';
 import { fromValues, onesLike, zerosLike } from './creation.ts';
 import {
-  backward,
   copyTangents,
   forwardLevel,
   inTransform,
@@ -21,6 +21,7 @@ import {
 } from './engine.ts';
 import { shapesEqual } from './internal/shape.ts';
 import { activeRecorder } from './internal/trace-state.ts';
+import { jvpRules } from './jvp-rules.ts';
 import { reshape, stack } from './ops-shape.ts';
 import { Tensor } from './tensor.ts';
 import { type Tree, treeFromLeaves, treeLeaves } from './tree.ts';
@@ -126,7 +127,7 @@ export function jvp<X extends Tree, Y extends Tree>(f: (x: X) => Y, x: X, tangen
         'ShapeMismatch',
         `jvp: tangent leaf ${i} has shape [${vl[i].shape.join(',')}], input [${xl[i].shape.join(',')}].`,
       );
-  return forwardLevel((level) => {
+  return forwardLevel(jvpRules, (level) => {
     const y = f(
       treeFromLeaves(
         x,

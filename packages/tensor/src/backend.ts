@@ -23,3 +23,15 @@ export interface Backend<Storage = unknown> {
   /** Optional: release storage (wasm frees tfjs memory). */
   release?(data: Storage): void;
 }
+
+/** Options of `initBackend`. */
+export interface InitBackendOptions {
+  /**
+   * wasm only: where the `.wasm` binaries are served from, passed to tfjs's `setWasmPaths` (a URL
+   * prefix ending in `/`, or a map of file names to URLs). Needed in browsers/bundlers unless the
+   * binaries sit next to the bundled script; not needed in Node.
+   */
+  readonly wasmPaths?: string | { readonly [file: string]: string };
+  /** wasm only: number of threads when the threaded binary is usable (browsers with cross-origin isolation). */
+  readonly threads?: number;
+}

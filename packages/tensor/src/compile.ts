@@ -48,7 +48,7 @@ export function compile(
     }
     return s;
   };
-  const recorder: TapeRecorder = {
+  const recorder: TapeRecorder<Tensor> = {
     record(op, inputs, attrs, outShape, out) {
       const ins = inputs.map(slotFor);
       if (op === 'reshape' || op === 'identity') {

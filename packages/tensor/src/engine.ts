@@ -1,18 +1,13 @@
 /**
  * The one differentiation engine. `apply` runs a primitive on the inputs' backend and, when any input
- * is being differentiated, records a graph node. `backward` walks the graph in reverse with the rules
- * of `rules.ts`, which are written in differentiable ops: with `createGraph` the backward pass is
- * itself recorded, which is what makes grad-of-grad and grad-of-vjp work.
+ * is being differentiated, records a graph node (walked in reverse by `backward.ts`) and propagates
+ * forward-mode tangents with the rule table its `forwardLevel` was given.
  */
 import { OdeonError } from '@odeon/core';
 import type { Backend } from './backend.ts';
 import { cpuBackend } from './backends/cpu-backend.ts';
-import type { GraphNode } from './internal/graph.ts';
-import { shapesEqual } from './internal/shape.ts';
 import { activeRecorder } from './internal/trace-state.ts';
-import { jvpRules } from './jvp-rules.ts';
-import { rules } from './rules.ts';
-import { Tensor } from './tensor.ts';
+import { type GraphNode, Tensor } from './tensor.ts';
 import type { BackendName, OpAttrs, OpName, Shape } from './types.ts';
 
 let nextNodeId = 1;
@@ -89,9 +84,23 @@ export function apply<K extends OpName>(
 // is computed by its rule with only the levels outside L active, so tangents of tangents (nested
 // jvp) are tracked at the outer levels and perturbations of different jvps never mix.
 
+/**
+ * A tangent rule as the engine calls it; `jvp-rules.ts` holds the typed table. The table is passed in
+ * by `forwardLevel` (from `autodiff.ts`) rather than imported, because the rules are written with the
+ * ops, which call `apply`.
+ */
+export type TangentRule = (
+  tangents: readonly (Tensor | null)[],
+  inputs: readonly Tensor[],
+  out: Tensor,
+  attrs: never,
+) => Tensor | null;
+export type TangentRules = { readonly [K in OpName]: TangentRule };
+
 const tangents = new WeakMap<Tensor, Map<number, Tensor>>();
 let levels: number[] = [];
 let nextLevel = 1;
+let tangentRules: TangentRules | null = null;
 
 function propagateTangents(op: OpName, inputs: readonly Tensor[], attrs: unknown, out: Tensor): void {
   const saved = levels;
@@ -107,7 +116,7 @@ function propagateTangents(op: OpName, inputs: readonly Tensor[], attrs: unknown
       }
       if (!any) continue;
       levels = saved.slice(0, li);
-      const rule = jvpRules[op] as (
+      const rule = (tangentRules as TangentRules)[op] as (
         ts: readonly (Tensor | null)[],
         xs: readonly Tensor[],
         y: Tensor,
@@ -144,15 +153,18 @@ export function withTangent(x: Tensor, level: number, t: Tensor): Tensor {
   return d;
 }
 
-/** @internal Runs `body` inside a fresh forward-mode level. */
-export function forwardLevel<T>(body: (level: number) => T): T {
+/** @internal Runs `body` inside a fresh forward-mode level whose tangents follow `rules`. */
+export function forwardLevel<T>(rules: TangentRules, body: (level: number) => T): T {
   const level = nextLevel++;
   const saved = levels;
+  const savedRules = tangentRules;
   levels = [...saved, level];
+  tangentRules = rules;
   try {
     return body(level);
   } finally {
     levels = saved;
+    tangentRules = savedRules;
   }
 }
 
@@ -201,102 +213,14 @@ export function noGrad<T>(body: () => T): T {
   }
 }
 
-/**
- * @internal Reverse pass: cotangents of `targets` given `seeds` for `roots`. Returns `null` for a
- * target the roots do not depend on.
- */
-export function backward(
-  roots: readonly Tensor[],
-  seeds: readonly Tensor[],
-  targets: readonly Tensor[],
-  createGraph: boolean,
-): (Tensor | null)[] {
-  let minId = Number.POSITIVE_INFINITY;
-  const targetNodes = new Set<GraphNode>();
-  for (const t of targets) {
-    if (t.node === null) throw new Error('internal: backward target is not tracked');
-    targetNodes.add(t.node);
-    if (t.node.id < minId) minId = t.node.id;
-  }
-  // Iterative post-order DFS restricted to nodes at least as new as the oldest target.
-  const order: GraphNode[] = [];
-  const visited = new Set<GraphNode>();
-  const stack: { node: GraphNode; next: number }[] = [];
-  for (const r of roots) {
-    if (r.node === null || r.node.id < minId || visited.has(r.node)) continue;
-    visited.add(r.node);
-    stack.push({ node: r.node, next: 0 });
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const inputs = targetNodes.has(top.node) ? [] : top.node.inputs;
-      if (top.next < inputs.length) {
-        const child = inputs[top.next++].node;
-        if (child !== null && child.id >= minId && !visited.has(child)) {
-          visited.add(child);
-          stack.push({ node: child, next: 0 });
-        }
-      } else {
-        order.push(top.node);
-        stack.pop();
-      }
-    }
-  }
-  const cot = new Map<GraphNode, Tensor>();
-  const body = () => {
-    for (let i = 0; i < roots.length; i++) {
-      const r = roots[i];
-      if (r.node === null || r.node.id < minId) continue;
-      if (!shapesEqual(seeds[i].shape, r.shape))
-        throw new OdeonError(
-          'ShapeMismatch',
-          `Cotangent shape [${seeds[i].shape.join(',')}] does not match output shape [${r.shape.join(',')}].`,
-        );
-      accumulate(cot, r.node, seeds[i]);
-    }
-    for (let k = order.length - 1; k >= 0; k--) {
-      const node = order[k];
-      if (targetNodes.has(node)) continue;
-      const g = cot.get(node);
-      if (g === undefined) continue;
-      cot.delete(node);
-      const needs = node.inputs.map((x) => x.node !== null && x.node.id >= minId);
-      const rule = rules[node.op] as RuleFn;
-      const grads = rule(g, node.inputs, node.out as Tensor, node.attrs, needs);
-      for (let i = 0; i < node.inputs.length; i++) {
-        const gi = grads[i];
-        const child = node.inputs[i].node;
-        if (gi != null && needs[i] && child !== null) accumulate(cot, child, gi);
-      }
-    }
-    return targets.map((t) => cot.get(t.node as GraphNode) ?? null);
-  };
-  return createGraph ? inTransformRecording(body) : noGrad(body);
-}
-
-type RuleFn = (
-  g: Tensor,
-  inputs: readonly Tensor[],
-  out: Tensor,
-  attrs: unknown,
-  needs: readonly boolean[],
-) => readonly (Tensor | null)[];
-
-function inTransformRecording<T>(body: () => T): T {
+/** @internal Runs `body` recording the autodiff graph (a backward pass that must itself be differentiable). */
+export function withRecording<T>(body: () => T): T {
   const prev = recording;
   recording = true;
   try {
     return body();
   } finally {
     recording = prev;
-  }
-}
-
-function accumulate(cot: Map<GraphNode, Tensor>, node: GraphNode, g: Tensor): void {
-  const prev = cot.get(node);
-  if (prev === undefined) cot.set(node, g);
-  else {
-    const out = node.out as Tensor;
-    cot.set(node, apply('add', [prev, g], {}, out.shape));
   }
 }
 

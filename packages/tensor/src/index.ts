@@ -14,7 +14,7 @@ export {
   valueAndGrad,
   vjp,
 } from './autodiff.ts';
-export type { Backend } from './backend.ts';
+export type { Backend, InitBackendOptions } from './backend.ts';
 export { type CompiledFunction, compile } from './compile.ts';
 export {
   type CreationOptions,
@@ -39,7 +39,7 @@ export { getBackend, noGrad, setBackend, tidy } from './engine.ts';
  * `@odeon/neural`'s MLP) compute exactly the same GELU as the tensor path.
  */
 export type { TensorErrorCode } from './errors.ts';
-export { type InitBackendOptions, initBackend, isBackendReady } from './init-backend.ts';
+export { initBackend, isBackendReady } from './init-backend.ts';
 export { erf as erfScalar } from './internal/erf.ts';
 export { type JvpRule, jvpRules } from './jvp-rules.ts';
 export {

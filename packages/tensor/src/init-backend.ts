@@ -3,20 +3,9 @@
  * tfjs-core and tfjs-backend-wasm on first use (dynamic import, so cpu-only users never load them).
  */
 import { invalidOption, OdeonError } from '@odeon/core';
+import type { InitBackendOptions } from './backend.ts';
 import { backendImpl, registerBackend } from './engine.ts';
 import type { BackendName } from './types.ts';
-
-/** Options of `initBackend`. */
-export interface InitBackendOptions {
-  /**
-   * wasm only: where the `.wasm` binaries are served from, passed to tfjs's `setWasmPaths` (a URL
-   * prefix ending in `/`, or a map of file names to URLs). Needed in browsers/bundlers unless the
-   * binaries sit next to the bundled script; not needed in Node.
-   */
-  readonly wasmPaths?: string | { readonly [file: string]: string };
-  /** wasm only: number of threads when the threaded binary is usable (browsers with cross-origin isolation). */
-  readonly threads?: number;
-}
 
 const pending = new Map<BackendName, Promise<void>>();
 

@@ -1,11 +1,17 @@
+// The example of README.md (included from the regions below by `pnpm readme:sync`), with assertions
+// outside them.
+// biome-ignore-all assist/source/organizeImports: the imports region holds only the README's imports
+// #region imports
+import { grad, jvp, matmul, randn, sumSquares, type Tensor, tanh, tensor, vjp } from '@odeon/tensor';
+// #endregion imports
 import type {} from '@odeon/testkit/setup';
 import { expect, it } from 'vitest';
-import { grad, jvp, matmul, randn, sum, sumSquares, tanh, tensor, vjp } from './index.ts';
+import { sum } from './index.ts';
 
-// The README's example, verbatim apart from the assertions.
-it('README example: vjp, jvp, grad of a vjp, and an OdeProblem', () => {
+it('README example: vjp, jvp, grad of a vjp', () => {
+  // #region readme
   const W = randn([3, 3], { seed: 1 });
-  const f = (y: ReturnType<typeof tensor>) => tanh(matmul(W, y)); // a vector field
+  const f = (y: Tensor) => tanh(matmul(W, y)); // a vector field
   const y = tensor([0.1, -0.2, 0.3]);
 
   const { value, vjp: pullback } = vjp(f, y); // reverse mode
@@ -13,8 +19,9 @@ it('README example: vjp, jvp, grad of a vjp, and an OdeProblem', () => {
   const { tangent } = jvp(f, y, tensor([0, 1, 0])); // forward mode: ∂f/∂y · u
 
   // A Jacobian-norm penalty ‖vᵀ ∂f/∂y‖² and its gradient (second order: grad of a vjp).
-  const penalty = (y: ReturnType<typeof tensor>) => sumSquares(vjp(f, y).vjp(tensor([1, 1, 1])));
+  const penalty = (y: Tensor) => sumSquares(vjp(f, y).vjp(tensor([1, 1, 1])));
   const g = grad(penalty)(y);
+  // #endregion readme
 
   const w = W.toFloat64();
   const yv = [0.1, -0.2, 0.3];

@@ -1,9 +1,21 @@
 import { OdeonError } from '@odeon/core';
 import type { Backend } from './backend.ts';
-import type { GraphNode } from './internal/graph.ts';
 import { sizeOf } from './internal/shape.ts';
 import { traceReadGuard } from './internal/trace-state.ts';
-import type { BackendName, DType, Shape } from './types.ts';
+import type { BackendName, DType, OpName, Shape } from './types.ts';
+
+/**
+ * A node of the reverse-mode graph. Ids increase monotonically, so a node created before a
+ * differentiated input cannot depend on it: backward passes skip every node older than their inputs.
+ */
+export interface GraphNode {
+  readonly id: number;
+  readonly op: OpName;
+  readonly inputs: readonly Tensor[];
+  readonly attrs: unknown;
+  /** The tensor this node produced (set right after construction). */
+  out: Tensor | null;
+}
 
 /**
  * An immutable n-dimensional array on one backend. Create tensors with `tensor`, `zeros`, `ones`,

@@ -29,12 +29,10 @@ export {
   loadSbmlSuiteIndex,
   parseSuiteNumber,
   parseSuiteResults,
-  parseSuiteSettings,
   type SbmlSuiteCase,
   type SbmlSuiteCaseEntry,
   type SbmlSuiteIndex,
   type SbmlSuiteName,
-  type SbmlSuiteSettings,
   sbmlSuiteDir,
 } from './sbml-suite.ts';
 export { repoRoot, sharedDir } from './shared-dir.ts';

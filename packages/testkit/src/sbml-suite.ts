@@ -2,17 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDir } from './shared-dir.ts';
 
-export interface SbmlSuiteSettings {
-  readonly start: number;
-  readonly duration: number;
-  readonly steps: number;
-  readonly variables: readonly string[];
-  readonly absolute: number;
-  readonly relative: number;
-  readonly amount: readonly string[];
-  readonly concentration: readonly string[];
-}
-
 export interface SbmlSuiteCaseEntry {
   readonly id: string;
   readonly dir: string;
@@ -37,7 +26,6 @@ export interface SbmlSuiteCase {
   /** Absolute path of the case folder. */
   readonly dir: string;
   readonly sbml: string;
-  readonly settings: SbmlSuiteSettings;
   readonly results: { readonly header: readonly string[]; readonly rows: readonly (readonly number[])[] };
 }
 
@@ -60,33 +48,7 @@ export function loadSbmlSuiteCase(id: string, suite: SbmlSuiteName = 'sbml-suite
     entry,
     dir,
     sbml: readFileSync(join(dir, entry.sbml), 'utf8'),
-    settings: parseSuiteSettings(readFileSync(join(dir, entry.settingsFile), 'utf8')),
     results: parseSuiteResults(readFileSync(join(dir, entry.resultsFile), 'utf8')),
-  };
-}
-
-/** Parses an SBML Test Suite `NNNNN-settings.txt`. */
-export function parseSuiteSettings(text: string): SbmlSuiteSettings {
-  const fields = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*([A-Za-z]+)\s*:(.*)$/.exec(line);
-    if (m) fields.set(m[1].toLowerCase(), m[2].trim());
-  }
-  const list = (k: string) =>
-    (fields.get(k) ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0);
-  const num = (k: string) => Number(fields.get(k) ?? Number.NaN);
-  return {
-    start: num('start'),
-    duration: num('duration'),
-    steps: num('steps'),
-    variables: list('variables'),
-    absolute: num('absolute'),
-    relative: num('relative'),
-    amount: list('amount'),
-    concentration: list('concentration'),
   };
 }
 

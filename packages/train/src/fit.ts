@@ -12,6 +12,7 @@ import {
 import { type Dataset, truncatedLength } from './dataset.ts';
 import { datasetError } from './internal/errors.ts';
 import { idRecord } from './internal/id-record.ts';
+import { isSolverFailure } from './internal/solver-failures.ts';
 import { createLoss, type Loss, type LossSpec } from './losses.ts';
 import { LBFGS_CONVERGED, Lbfgs, type LbfgsOptions, type LbfgsReason } from './optimizers/lbfgs.ts';
 import type { ValueAndGrad } from './optimizers/line-search.ts';
@@ -146,15 +147,6 @@ const FIT_DEFAULTS = {
   atol: 1e-10,
   sensitivity: 'forward',
 } as const satisfies Partial<Required<FitOptions>>;
-
-/** Errors that mean "the model cannot be integrated at these parameters" (treated as an infinite loss). */
-const SOLVER_FAILURES = new Set([
-  'MaxStepsReached',
-  'StepSizeTooSmall',
-  'NonFiniteState',
-  'SingularMatrix',
-  'GradientFailed',
-]);
 
 /** Builds the objective of a fit (also used by `fit` itself); validates everything once. */
 export function fitObjective(problem: OdeProblem, dataset: Dataset, options: FitOptions): FitObjective {
@@ -305,7 +297,7 @@ export function fitObjective(problem: OdeProblem, dataset: Dataset, options: Fit
         value += r.value;
         for (let k = 0; k < dp.length; k++) dp[k] += r.dp[k];
       } catch (e) {
-        if (isOdeonError(e) && SOLVER_FAILURES.has(e.code)) {
+        if (isSolverFailure(e)) {
           return { value: Number.POSITIVE_INFINITY, grad: grad.fill(Number.NaN) };
         }
         throw e;

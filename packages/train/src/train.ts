@@ -1,5 +1,5 @@
 import { Rng } from '@odeon/core';
-import { invalidOption, isOdeonError, OdeonError, type OdeonErrorCode } from '@odeon/ode';
+import { invalidOption, OdeonError } from '@odeon/ode';
 import { assertCheckpoint, type Checkpoint, type StepRecord, type ValidationRecord } from './checkpoint.ts';
 import {
   decodeArray,
@@ -8,6 +8,7 @@ import {
   encodeNumber,
   type JsonNumber,
 } from './internal/json-numbers.ts';
+import { isSolverFailure } from './internal/solver-failures.ts';
 import type { LossSpec } from './losses.ts';
 import { clipByNorm, norm2, rescaleToNorm } from './optimizers/clip.ts';
 import { createOptimizer, type Optimizer } from './optimizers/optimizer.ts';
@@ -139,15 +140,6 @@ export interface TrainResult {
   /** Best monitored validation value and its step, if early stopping was configured. */
   readonly best: { readonly value: number; readonly step: number } | undefined;
 }
-
-/** Errors of an objective that mean "the model cannot be integrated at these parameters". */
-const SOLVER_FAILURES = new Set<OdeonErrorCode>([
-  'MaxStepsReached',
-  'StepSizeTooSmall',
-  'NonFiniteState',
-  'SingularMatrix',
-  'GradientFailed',
-]);
 
 function defaultClock(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
@@ -456,7 +448,7 @@ export async function train<P>(
       try {
         r = await objective(x.slice(), batch);
       } catch (e) {
-        if (isOdeonError(e) && SOLVER_FAILURES.has(e.code)) {
+        if (isSolverFailure(e)) {
           throw new OdeonError(
             'TrainingDiverged',
             `Training diverged at step ${step} (stage ${s}): the model could not be integrated (${e.code}: ${e.message})`,

@@ -125,7 +125,7 @@ describe.skipIf(!hasRedisServer())('odeon worker and --redis (redis-server on 12
         rows.push(`e1,${t},${a},${1 - a}`);
       }
       writeFileSync(join(dir, 'data.csv'), `${rows.join('\n')}\n`);
-      const fit = async (extra: string[]) => {
+      const fitJson = async (extra: string[]) => {
         const io = capture(dir);
         const args = ['fit', 'model.json', 'data.csv', '--params', 'kf,kr', '--multi-start', '3', '--json'];
         expect(await run([...args, ...extra], io), io.err).toBe(0);
@@ -133,9 +133,9 @@ describe.skipIf(!hasRedisServer())('odeon worker and --redis (redis-server on 12
         delete out.wallSeconds;
         return out;
       };
-      const fitLocal = await fit([]);
+      const fitLocal = await fitJson([]);
       expect(fitLocal.parameters.kf).toBeCloseTo(1.3, 4);
-      expect(await fit(['--redis', redis.url, '--results', 'fit.jsonl'])).toEqual(fitLocal);
+      expect(await fitJson(['--redis', redis.url, '--results', 'fit.jsonl'])).toEqual(fitLocal);
     } finally {
       stop();
       const ran = await worker;

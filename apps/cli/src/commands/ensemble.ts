@@ -12,8 +12,7 @@ import { METHODS, type MethodName, OdeonError } from '@odeon/ode';
 import type { Command } from 'commander';
 import { cliRunner, parseWorkers, type ScaleOptions } from '../cli-pool.ts';
 import type { RegisterCommand } from '../command.ts';
-import { type CliIo, writeJson } from '../io.ts';
-import { readTextFile } from './simulate-model.ts';
+import { type CliIo, readTextFile, writeJson } from '../io.ts';
 
 /** Options of `odeon ensemble` (strings as commander passes them). */
 export interface EnsembleCommandOptions extends ScaleOptions {

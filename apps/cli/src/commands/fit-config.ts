@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { didYouMean, OdeonError } from '@odeon/ode';
 import type { LossName, TransformKind } from '@odeon/train';
 import type { CliIo } from '../io.ts';
-import { readTextFile } from './simulate-model.ts';
+import { readTextFile } from '../io.ts';
 
 /** Losses of `odeon fit`: the elementwise means of @odeon/train plus the root of the sum of squares. */
 export type FitLossName = LossName | 'sqrtSumOfSquares';

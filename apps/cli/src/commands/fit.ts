@@ -16,7 +16,7 @@ import type { Command } from 'commander';
 import { cliRunner, type ScaleOptions } from '../cli-pool.ts';
 import type { RegisterCommand } from '../command.ts';
 import { idRecord } from '../id-record.ts';
-import { type CliIo, writeJson } from '../io.ts';
+import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { modelTitle } from '../model-title.ts';
 import { renderSvg, seriesColor, type VegaLiteSpec } from '../plot.ts';
 import {
@@ -30,7 +30,6 @@ import {
 } from './fit-config.ts';
 import { fitMultiStart, fitStartTask, fitStartTasks } from './fit-multistart.ts';
 import { prepareFit } from './fit-prepare.ts';
-import { readTextFile } from './simulate-model.ts';
 
 /** Options of `odeon fit` (strings as commander passes them). */
 export interface FitCommandOptions extends ScaleOptions {

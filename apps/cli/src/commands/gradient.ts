@@ -4,12 +4,20 @@ import { compileModel, loadModel, problemWithEvents } from '@odeon/sbml';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { idRecord } from '../id-record.ts';
-import { type CliIo, writeJson } from '../io.ts';
+import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { requireModelValues } from '../model-values.ts';
-import { readTextFile } from './simulate-model.ts';
 
 const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
-const METHODS: readonly GradientMethod[] = ['rodas5p', 'rodas4', 'dopri5'];
+const METHODS: readonly GradientMethod[] = [
+  'rodas5p',
+  'rodas4',
+  'dopri5',
+  'tsit5',
+  'bs3',
+  'dop853',
+  'rosenbrock23',
+  'auto',
+];
 
 export interface GradientCommandOptions {
   readonly problem?: string;

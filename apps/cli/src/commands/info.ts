@@ -2,8 +2,7 @@ import { isOdeonError } from '@odeon/ode';
 import { compileModel, describeModel, loadModel, type ModelSummary } from '@odeon/sbml';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
-import { type CliIo, writeJson } from '../io.ts';
-import { readTextFile } from './simulate-model.ts';
+import { type CliIo, readTextFile, writeJson } from '../io.ts';
 
 /** What `odeon info` reports: the model summary plus the compiled system's size or why it cannot compile. */
 export interface InfoResult extends ModelSummary {

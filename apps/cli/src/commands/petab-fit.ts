@@ -23,7 +23,24 @@ interface FitCliOptions extends PetabCommonOptions {
   readonly seed?: string;
   readonly sensitivity?: string;
   readonly maxIterations?: string;
+  readonly optimizer?: string;
   readonly out?: string;
+}
+
+function optimizerOf(text: string | undefined): 'lbfgs' | 'trust-region' {
+  if (text === undefined) return 'lbfgs';
+  if (text !== 'lbfgs' && text !== 'trust-region')
+    throw new OdeonError(
+      'InvalidOption',
+      `--optimizer must be lbfgs or trust-region, got ${JSON.stringify(text)}.`,
+      {
+        option: 'optimizer',
+        value: text,
+        allowed: 'lbfgs, trust-region',
+        hint: 'Give --optimizer lbfgs or --optimizer trust-region.',
+      },
+    );
+  return text;
 }
 
 function integer(name: string, text: string | undefined, fallback: number, min: number): number {
@@ -114,6 +131,7 @@ export async function petabFit(
       starts: count,
       seed,
       sensitivity: sensitivityOf(options.sensitivity),
+      optimizer: optimizerOf(options.optimizer),
       maxIterations: integer('max-iterations', options.maxIterations, 500, 1),
       done,
       onResult: (r) => {
@@ -209,7 +227,11 @@ export function registerPetabFit(petab: Command, io: CliIo, common: (c: Command)
     .option('--starts <n>', 'number of starts (default 50)')
     .option('--seed <n>', 'seed of the start design (default 1)')
     .option('--sensitivity <kind>', 'adjoint (default) or forward')
-    .option('--max-iterations <n>', 'L-BFGS iterations per start (default 500)')
+    .option('--max-iterations <n>', 'iterations per start (default 500)')
+    .option(
+      '--optimizer <name>',
+      'lbfgs (default) or trust-region (Gauss–Newton Hessian from forward sensitivities)',
+    )
     .option('--out <dir>', 'save starts.jsonl (resumable), best-parameters.tsv, waterfall.svg, fitted.svg')
     .action(async (path: string, options: FitCliOptions) => {
       const r = await petabFit(io, path, options);

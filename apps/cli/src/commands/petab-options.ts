@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { OdeonError } from '@odeon/ode';
 import { loadProblem, type PetabProblem, parseTsv } from '@odeon/petab';
 import type { CliIo } from '../io.ts';
-import { readTextFile } from './simulate-model.ts';
+import { readTextFile } from '../io.ts';
 
 /** Options shared by the `odeon petab` subcommands. */
 export interface PetabCommonOptions {
@@ -35,12 +35,13 @@ function positiveNumber(name: string, text: string | undefined, fallback: number
  */
 export async function loadPetab(io: CliIo, path: string, options: PetabCommonOptions): Promise<PetabProblem> {
   const problem = await loadProblem(resolve(io.cwd, path));
-  if (options.parameters === undefined) return problem;
-  const table = parseTsv(readTextFile(io, options.parameters, 'parameter values'), options.parameters);
+  const file = options.parameters;
+  if (file === undefined) return problem;
+  const table = parseTsv(readTextFile(io, file, 'parameter values'), file);
   const column = table.columns.includes('value') ? 'value' : 'nominalValue';
   if (!table.columns.includes('parameterId') || !table.columns.includes(column))
-    throw new OdeonError('PetabFormatError', `${options.parameters}: needs columns parameterId and value.`, {
-      file: options.parameters,
+    throw new OdeonError('PetabFormatError', `${file}: needs columns parameterId and value.`, {
+      file,
       hint: 'Give a TSV with a parameterId column and a value (or nominalValue) column on the linear scale.',
     });
   const values = new Map<string, number>();
@@ -48,16 +49,12 @@ export async function loadPetab(io: CliIo, path: string, options: PetabCommonOpt
     const id = r.parameterId;
     const v = Number(r[column]);
     if (!problem.parameters.some((p) => p.id === id) || !Number.isFinite(v))
-      throw new OdeonError(
-        'PetabFormatError',
-        `${options.parameters}, row ${i + 1}: unknown parameter or bad value.`,
-        {
-          file: options.parameters,
-          row: i + 1,
-          column: Number.isFinite(v) ? 'parameterId' : column,
-          hint: 'Name parameters of the parameter table and give finite linear-scale values.',
-        },
-      );
+      throw new OdeonError('PetabFormatError', `${file}, row ${i + 1}: unknown parameter or bad value.`, {
+        ...(file === undefined ? {} : { file }),
+        row: i + 1,
+        column: Number.isFinite(v) ? 'parameterId' : column,
+        hint: 'Name parameters of the parameter table and give finite linear-scale values.',
+      });
     values.set(id, v);
   });
   return {

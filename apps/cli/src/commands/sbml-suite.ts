@@ -14,8 +14,7 @@ import {
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
-import { type CliIo, writeJson } from '../io.ts';
-import { readTextFile } from './simulate-model.ts';
+import { type CliIo, readTextFile, writeJson } from '../io.ts';
 
 /** The outcome of one suite case. */
 export interface SuiteCaseResult {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OdeonError } from '@odeon/ode';
 import {
@@ -10,27 +10,11 @@ import {
   simulateForSettings,
   type TimeCourse,
 } from '@odeon/sbml';
-import { type CliIo, writeJson } from '../io.ts';
+import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { modelTitle } from '../model-title.ts';
 import { requireFiniteGrid, requireModelValues } from '../model-values.ts';
 import { timeSeriesSvg } from '../plot.ts';
 import { SIMULATE_DEFAULTS, type SimulateOptions, simulateSettings } from './simulate-options.ts';
-
-/** Reads a text file relative to the CLI's working directory, as a typed `IoError` on failure. */
-export function readTextFile(io: CliIo, path: string, what: string): string {
-  try {
-    return readFileSync(resolve(io.cwd, path), 'utf8');
-  } catch (cause) {
-    throw new OdeonError(
-      'IoError',
-      `Cannot read the ${what} ${JSON.stringify(path)}: ${(cause as Error).message}`,
-      {
-        cause,
-        hint: 'Check the path.',
-      },
-    );
-  }
-}
 
 function writeTextFile(io: CliIo, path: string, text: string): void {
   try {

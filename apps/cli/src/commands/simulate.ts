@@ -172,7 +172,10 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo) =
     )
     .argument('[model]', 'model file (SBML); omit to use --problem')
     .option('--problem <name>', `bundled problem: ${STANDARD_PROBLEM_NAMES.join(', ')}`)
-    .option('--method <name>', `integration method: ${METHODS.join(', ')} (default rodas5p)`)
+    .option(
+      '--method <name>',
+      `integration method: ${METHODS.join(', ')} (default rodas5p; models with ≥ 200 states: bdf on their sparse Jacobian)`,
+    )
     .option(
       '--rtol <x>',
       `relative tolerance (default ${SIMULATE_DEFAULTS.problem.rtol} with --problem, ${SIMULATE_DEFAULTS.model.rtol} for model files)`,

@@ -130,4 +130,19 @@ describe('odeon train: universal-ode models, their penalty preset and penaltySta
     expect(final[thetaAt]).toBe(after40[thetaAt]);
     expect(Array.from(final.subarray(0, thetaAt))).not.toEqual(after40.slice(0, thetaAt));
   });
+
+  it('refuses a mechanism with events (UnsupportedSbmlFeature naming the event), never trains without them', async () => {
+    const dir = workdir();
+    writeFileSync(
+      join(dir, 'mechanism.json'),
+      JSON.stringify({
+        ...MECHANISM,
+        events: [{ id: 'redose', trigger: 'time >= 2', assignments: { A: '1' } }],
+      }),
+    );
+    const io = capture(dir);
+    expect(await run(['train', 'config.json', '--json'], io)).toBe(1);
+    expect(io.err).toContain('UnsupportedSbmlFeature');
+    expect(io.err).toContain('redose');
+  });
 });

@@ -29,9 +29,9 @@ import {
 } from '@odeon/train';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
-import { type CliIo, writeJson } from '../io.ts';
+import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { progressReporter } from '../progress.ts';
-import { readTextFile } from './simulate-model.ts';
+import { trainSweep } from './train-sweep.ts';
 
 /**
  * `odeon train config.json`: the configuration file (paths relative to it).
@@ -278,7 +278,7 @@ function buildUniversal(config: TrainConfig, data: Dataset, base: string, io: Cl
   if (cm.events.length > 0 || cm.discontinuities.length > 0) {
     throw new OdeonError(
       'UnsupportedSbmlFeature',
-      `The mechanism has ${cm.events.length} event(s) and ${cm.discontinuities.length} piecewise switch(es), which a universal ODE does not carry into training yet.`,
+      `The mechanism has ${cm.events.length} event(s)${cm.events.length > 0 ? ` (${cm.events.map((e) => e.id).join(', ')})` : ''} and ${cm.discontinuities.length} piecewise switch(es), which a universal ODE does not carry into training yet.`,
       {
         feature: cm.events.length > 0 ? 'event' : 'piecewise',
         element: cm.events[0]?.id ?? c.mechanism,
@@ -545,9 +545,23 @@ export const registerTrain: RegisterCommand = (program: Command, io: CliIo) => {
     )
     .option('--resume <file>', 'continue bit-for-bit from a checkpoint written by --checkpoint')
     .option('--json', 'print a machine-readable summary (ends with scaledMae, mse and wallSeconds)')
+    .option(
+      '--sweep <file>',
+      'train once per member of a sweep: {"grid": {"strategy.0.lr": [...], ...}} or {"list": [...]}',
+    )
+    .option('--workers <k>', 'with --sweep: train members on k worker threads')
+    .option('--redis <url>', 'with --sweep: train members on `odeon worker`s through Redis')
+    .option('--results <file>', 'with --sweep --redis: results file, resumed on a rerun')
+    .option('--timeout <s>', 'with --sweep --redis: give up after this many seconds (default 86400)')
     .addHelpText(
       'after',
       `
+Sweeps: --sweep sweep.json trains the config once per member, member k into <run folder>/sweep-<name>/<k>/;
+  { "grid": { "strategy.0.lr": [0.01, 0.001], "model.width": [4, 8], "seed": [1, 2] } }  (every combination)
+  { "list": [ { "model.width": 4 }, { "model.width": 8, "strategy.0.steps": 500 } ] }
+  Each member is a task with its files by value (--workers K threads, --redis URL machines): the same
+  models whatever the number of workers. The report ranks members by validation (else training) scaled MAE.
+
 Config (paths relative to the config file):
   {
     "data": "data.csv",                       measurement,time,<species>...
@@ -580,8 +594,30 @@ Config (paths relative to the config file):
           checkpointEvery?: string;
           resume?: string;
           json?: boolean;
+          sweep?: string;
+          workers?: string;
+          redis?: string;
+          results?: string;
+          timeout?: string;
         },
       ) => {
+        if (options.sweep !== undefined) {
+          const runDir = defaultRunDir(configPath, io.cwd);
+          const sweep = await trainSweep(configPath, options.sweep, options, io, trainFromConfig, runDir);
+          if (options.json) writeJson(io, sweep);
+          else
+            for (const m of sweep.members)
+              io.stdout(
+                `${m.index === sweep.best ? '*' : ' '} ${m.index} ${JSON.stringify(m.overrides)}: scaled MAE ${m.result.scaledMae.toExponential(3)}${m.result.validation?.scaledMae !== undefined ? `, validation ${m.result.validation.scaledMae.toExponential(3)}` : ''} -> ${m.result.output}\n`,
+              );
+          return;
+        }
+        for (const flag of ['workers', 'redis', 'results', 'timeout'] as const)
+          if (options[flag] !== undefined)
+            throw new OdeonError('UsageError', `--${flag} goes with --sweep.`, {
+              option: flag,
+              hint: 'See `odeon train --help`.',
+            });
         const r = await trainFromConfig(configPath, options, io);
         if (options.json) {
           writeJson(io, r);

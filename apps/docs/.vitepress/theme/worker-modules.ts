@@ -10,6 +10,7 @@ export const workerModules: Readonly<Record<string, () => Promise<unknown>>> = {
   '@odeon/neural': () => import('@odeon/neural'),
   '@odeon/penalties': () => import('@odeon/penalties'),
   '@odeon/train': () => import('@odeon/train'),
+  '@odeon/ensemble': loadEnsemble,
 };
 
 const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
@@ -26,6 +27,28 @@ async function loadTensor(): Promise<unknown> {
   const initBackend: typeof tensor.initBackend = (name, options = {}) =>
     tensor.initBackend(name, name === 'wasm' ? { wasmPaths: tfjsWasmPaths, ...options } : options);
   return { ...tensor, initBackend };
+}
+
+/**
+ * `@odeon/ensemble`, whose pools in the browser run the package's worker bundled by Vite (a module
+ * Web Worker started from the snippet's own worker). In Node, pools use worker threads as usual.
+ */
+async function loadEnsemble(): Promise<unknown> {
+  const ensemble = await import('@odeon/ensemble');
+  if (!inWorker) return ensemble;
+  const { default: script } = await import('./ensemble-worker.ts?worker&url');
+  const createPool: typeof ensemble.createPool = (options = {}) =>
+    ensemble.createPool({ script: new URL(script, self.location.href), workerType: 'web', ...options });
+  const runEnsemble: typeof ensemble.runEnsemble = async (options) => {
+    if (options.pool !== undefined || (options.workers ?? 0) === 0) return ensemble.runEnsemble(options);
+    const pool = createPool({ workers: options.workers ?? 0 });
+    try {
+      return await ensemble.runEnsemble({ ...options, pool });
+    } finally {
+      await pool.close();
+    }
+  };
+  return { ...ensemble, createPool, runEnsemble };
 }
 
 /**

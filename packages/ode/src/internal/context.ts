@@ -1,5 +1,4 @@
 import type { SparsityPattern } from '../linalg/sparsity.ts';
-import type { StagePreconditioner } from '../linalg/stage-matrix.ts';
 import type {
   JacobianFunction,
   JvpFunction,
@@ -7,6 +6,7 @@ import type {
   RhsFunction,
   SolveStats,
   SparseJacobianFunction,
+  StagePreconditioner,
 } from '../types.ts';
 
 /** What every stepper of one solve shares: the problem, tolerances and work counters. */

@@ -65,8 +65,9 @@ export function createStageMatrix(ctx: SolverContext, y0: Float64Array): StageMa
 
 function dense(ctx: SolverContext): StageMatrix {
   if (ctx.n > DENSE_MAX_N)
-    throw new OdeonError('InputTooLarge', `A dense ${ctx.n}×${ctx.n} iteration matrix is too large.`, {
+    throw new OdeonError('InvalidOption', `A dense ${ctx.n}×${ctx.n} iteration matrix is too large.`, {
       option: 'linearSolver',
+      value: 'dense',
       hint: 'Give the problem a jacobianSparsity (or use linearSolver "sparse" / "gmres").',
     });
   return new DenseStageMatrix(ctx);

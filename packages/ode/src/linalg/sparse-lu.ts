@@ -116,6 +116,11 @@ export class SparseLu {
       let amax = -1;
       for (let p = top; p < n; p++) {
         const i = xi[p];
+        // a NaN or infinity enters in this column (earlier columns were finite): report it here
+        if (!Number.isFinite(x[i])) {
+          for (let r = top; r < n; r++) x[xi[r]] = 0;
+          throw this.singular(k, col, i);
+        }
         if (pinv[i] < 0) {
           const a = Math.abs(x[i]);
           if (a > amax) {
@@ -127,7 +132,10 @@ export class SparseLu {
           ux[unz++] = x[i];
         }
       }
-      if (ipiv < 0 || !(amax > 0) || !Number.isFinite(amax)) throw this.singular(k, col, ipiv);
+      if (ipiv < 0 || !(amax > 0)) {
+        for (let r = top; r < n; r++) x[xi[r]] = 0;
+        throw this.singular(k, col, -1);
+      }
       if (pinv[col] < 0 && Math.abs(x[col]) >= tol * amax && x[col] !== 0) ipiv = col;
       const pivot = x[ipiv];
       ui[unz] = k;
@@ -176,21 +184,22 @@ export class SparseLu {
       x[k] = 0;
       ux[uEnd] = pivot;
       const lEnd = lp[k + 1];
-      let amax = Math.abs(pivot);
-      for (let r = lp[k] + 1; r < lEnd; r++) {
-        const a = Math.abs(x[li[r]]);
-        if (a > amax) amax = a;
-      }
-      if (!(Math.abs(pivot) >= tol * amax) || pivot === 0 || !Number.isFinite(amax)) {
-        for (let r = lp[k] + 1; r < lEnd; r++) x[li[r]] = 0;
-        this.factored = false;
-        return false;
-      }
+      // scale the column of L and test the pivot against it in one pass (KLU's threshold test)
       const inv = 1 / pivot;
+      let amax = 0;
+      let sum = 0; // NaN or ∞ anywhere in the column shows here
       for (let r = lp[k] + 1; r < lEnd; r++) {
         const i = li[r];
-        lx[r] = x[i] * inv;
+        const v = x[i];
+        const a = v < 0 ? -v : v;
+        if (a > amax) amax = a;
+        sum += a;
+        lx[r] = v * inv;
         x[i] = 0;
+      }
+      if (!(Math.abs(pivot) >= tol * amax) || pivot === 0 || !Number.isFinite(sum)) {
+        this.factored = false;
+        return false;
       }
     }
     return true;
@@ -283,7 +292,9 @@ export class SparseLu {
     this.factored = false;
     return new OdeonError(
       'SingularMatrix',
-      `The sparse matrix is singular: column ${col} has no nonzero pivot at elimination step ${k}.`,
+      row >= 0
+        ? `The sparse matrix has a non-finite entry in column ${col}, row ${row} (elimination step ${k}).`
+        : `The sparse matrix is singular: column ${col} has no nonzero pivot at elimination step ${k}.`,
       {
         column: col,
         ...(row >= 0 ? { row } : {}),

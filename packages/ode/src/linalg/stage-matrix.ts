@@ -1,8 +1,8 @@
-import { OdeonError } from '../errors.ts';
+import { isOdeonError, OdeonError } from '../errors.ts';
 import type { SolverContext } from '../internal/context.ts';
 import { fdJacobian } from '../internal/jacobian.ts';
 import { luFactor, luSolve, luSolveTranspose } from '../internal/lu.ts';
-import type { SparseJacobianFunction } from '../types.ts';
+import type { SparseJacobianFunction, StagePreconditioner } from '../types.ts';
 import { BandedLu } from './banded-lu.ts';
 import { ColoredFdJacobian } from './fd-jacobian.ts';
 import { GmresWorkspace, gmres, type Preconditioner } from './gmres.ts';
@@ -188,14 +188,20 @@ class SparseJacobianValues {
           for (let q = rowPtr[i]; q < rowPtr[i + 1]; q++) if (colIdx[q] === j) inRow = true;
           if (!inRow) cand.push(j);
         }
-        const inPattern: number[] = [];
-        for (let q = rowPtr[i]; q < rowPtr[i + 1]; q++) if (delta[colIdx[q]] !== 0) inPattern.push(colIdx[q]);
-        const column =
-          inPattern.length === 0 && cand.length === 1
-            ? cand[0]
-            : inPattern.length === 1
-              ? inPattern[0]
-              : undefined;
+        // locate the column: perturb the columns of colour c one at a time (error path only)
+        let column: number | undefined;
+        for (let k = coloring.start[c]; k < coloring.start[c + 1] && column === undefined; k++) {
+          const j = coloring.columns[k];
+          ytmp.set(y);
+          ytmp[j] = y[j] + delta[j];
+          this.ctx.rhs(t, ytmp, this.ctx.p, f1);
+          const dfj = f1[i] - f0[i];
+          let a = 0;
+          for (let q = rowPtr[i]; q < rowPtr[i + 1]; q++) if (colIdx[q] === j) a = vals[q] * delta[j];
+          if (Math.abs(dfj - a) > 0.1 * Math.max(Math.abs(dfj), Math.abs(a)) + 1e4 * Number.EPSILON * mag[i])
+            column = j;
+        }
+        void cand;
         throw new OdeonError(
           'InvalidProblem',
           `sparseJacobian disagrees with a finite difference of the right-hand side in row ${i}${column === undefined ? '' : `, column ${column}`} at t = ${t} (difference ${df.toPrecision(4)}, Jacobian predicts ${pred[i].toPrecision(4)}).`,
@@ -220,7 +226,7 @@ export class SparseStageMatrix implements StageMatrix {
   private readonly map: Int32Array;
   private readonly diag: Int32Array;
   private readonly lu: SparseLu;
-  private lastError: OdeonError | undefined;
+  private lastError: OdeonError<'SingularMatrix'> | undefined;
 
   constructor(
     private readonly ctx: SolverContext,
@@ -257,7 +263,7 @@ export class SparseStageMatrix implements StageMatrix {
       this.lu.factor(wValues);
       return true;
     } catch (e) {
-      if (e instanceof OdeonError && e.code === 'SingularMatrix') {
+      if (isOdeonError(e, 'SingularMatrix')) {
         this.lastError = e;
         return false;
       }
@@ -297,7 +303,7 @@ export class BandedStageMatrix implements StageMatrix {
   readonly kind = 'banded';
   readonly jac: SparseJacobianValues;
   readonly band: BandedLu;
-  private lastError: OdeonError | undefined;
+  private lastError: OdeonError<'SingularMatrix'> | undefined;
 
   constructor(
     private readonly ctx: SolverContext,
@@ -327,7 +333,7 @@ export class BandedStageMatrix implements StageMatrix {
       band.factor();
       return true;
     } catch (e) {
-      if (e instanceof OdeonError && e.code === 'SingularMatrix') {
+      if (isOdeonError(e, 'SingularMatrix')) {
         this.lastError = e;
         return false;
       }
@@ -368,16 +374,6 @@ export function bandwidths(p: SparsityPattern): { ml: number; mu: number } {
     }
   return { ml, mu };
 }
-
-/** A user preconditioner: out ≈ P⁻¹ v for P ≈ shift·I + scale·J at (t, y). */
-export type StagePreconditioner = (
-  out: Float64Array,
-  v: Float64Array,
-  t: number,
-  y: Float64Array,
-  scale: number,
-  shift: number,
-) => void;
 
 /**
  * Matrix-free W: GMRES on (shift·I + scale·J) x = b with J·v from `ctx.jvp` or a forward difference

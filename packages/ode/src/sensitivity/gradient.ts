@@ -3,6 +3,7 @@
  * initial state y0) of a loss on an ODE solution, by one of five sensitivity methods.
  */
 import { invalidOption, OdeonError } from '../errors.ts';
+import type { Solver } from '../solvers/solver-values.ts';
 import type { OdeProblem } from '../types.ts';
 import { Derivatives } from './derivatives.ts';
 import { type GradientContext, integratorOf } from './internal/context.ts';
@@ -110,7 +111,13 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
   const sens: SensitivityOptions = options.sensitivity ?? GRADIENT_DEFAULTS.sensitivity;
   if (!KINDS.includes(sens.kind))
     throw invalidOption('sensitivity.kind', sens.kind, KINDS.map((k) => `'${k}'`).join(' | '));
-  const method = options.method ?? GRADIENT_DEFAULTS.method;
+  const methodIn: unknown = options.method ?? GRADIENT_DEFAULTS.method;
+  // a solver value of a built-in method stands for its name; tableau methods have no gradient steppers
+  const method = (
+    typeof methodIn === 'object' && methodIn !== null && (methodIn as Solver).kind === 'method'
+      ? (methodIn as { name: string }).name
+      : methodIn
+  ) as GradientMethod;
   if (!METHODS.includes(method))
     throw invalidOption('method', method, METHODS.map((k) => `'${k}'`).join(' | '));
   if (!OWN_STEPPERS.includes(method) && sens.kind !== 'quadrature' && sens.kind !== 'backsolve') {

@@ -114,6 +114,20 @@ describe('bouncing ball (state event, affect on y through a parameter)', () => {
     // the free-fall answer (events ignored) would be −12.5
     expect(Math.abs(g.dp[0] + 12.5)).toBeGreaterThan(1);
   });
+
+  it.each(['tsit5', 'dop853', 'auto'] as const)('%s with quadrature: the same gradient', (method) => {
+    const g = gradient(ball([10, 0], [9.81, 0.8]), {
+      events,
+      method,
+      saveAt: [5],
+      rtol: 1e-10,
+      atol: 1e-12,
+      loss: linear([1, 0]),
+      sensitivity: { kind: 'quadrature' },
+    });
+    expectClose(g.dp, fd.dp, 1e-5, 1e-6);
+    expectClose(g.dy0, fd.dy0, 1e-5, 1e-6);
+  });
 });
 
 describe('terminal event (the stopping time depends on p)', () => {

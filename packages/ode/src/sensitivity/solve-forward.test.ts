@@ -93,3 +93,46 @@ describe('methods without a gradient stepper of their own', () => {
     );
   });
 });
+
+describe.each(['rodas5p', 'rodas4'] as const)('discrete with %s', (method) => {
+  it('takes solve’s steps and differentiates solve’s output (value bit-equal, dL/dp as FD of solve)', () => {
+    const opts = { method, rtol: 1e-8, atol: 1e-10, saveAt: times } as const;
+    const sol = solve(lotka(P), opts);
+    for (const checkpoints of [Number.POSITIVE_INFINITY, undefined]) {
+      const g = gradient(lotka(P), {
+        ...opts,
+        loss,
+        sensitivity: { kind: 'discrete', ...(checkpoints === undefined ? {} : { checkpoints }) },
+      });
+      const f = g.stats.forward;
+      expect([f.steps, f.acceptedSteps, f.rejectedSteps, f.rhsEvals, f.luFactorizations]).toEqual([
+        sol.stats.steps,
+        sol.stats.acceptedSteps,
+        sol.stats.rejectedSteps,
+        sol.stats.rhsEvals,
+        sol.stats.luFactorizations,
+      ]);
+      let value = 0;
+      for (let i = 0; i < times.length; i++) value += sol.y[2 * i] + 2 * sol.y[2 * i + 1];
+      expect(g.value).toBe(value);
+      // central differences of solve at the same options: the step sequence changes with p only at
+      // the tolerance's level, so they agree to about rtol
+      const L = (p: number[]) => {
+        const s = solve(lotka(p), opts);
+        let v = 0;
+        for (let i = 0; i < times.length; i++) v += s.y[2 * i] + 2 * s.y[2 * i + 1];
+        return v;
+      };
+      for (let j = 0; j < 4; j++) {
+        const h = 1e-5;
+        const a = P.slice();
+        a[j] += h;
+        const b = P.slice();
+        b[j] -= h;
+        expect(Math.abs(g.dp[j] - (L(a) - L(b)) / (2 * h))).toBeLessThan(
+          1e-4 * Math.max(1, Math.abs(g.dp[j])),
+        );
+      }
+    }
+  });
+});

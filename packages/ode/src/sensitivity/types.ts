@@ -1,5 +1,6 @@
 /** Public types of `gradient()`. */
 import type { MethodName } from '../solve-options.ts';
+import type { Solver } from '../solvers/solver-values.ts';
 import type { OdeEvent, SolveStats, Vec } from '../types.ts';
 import type { DerivativeReport } from './derivatives.ts';
 
@@ -7,10 +8,10 @@ import type { DerivativeReport } from './derivatives.ts';
 export type SensitivityKind = 'quadrature' | 'interpolating' | 'backsolve' | 'forward' | 'discrete';
 
 /**
- * The integrator of `gradient`: every adaptive method of `solve`. The forward pass of `quadrature` and
- * `backsolve` is `solve` itself with this method; their backward solve, and the whole of `forward`,
- * `interpolating` and `discrete`, run the gradient code's steppers, which exist for `rodas5p`, `rodas4`
- * and `dopri5` (the other methods are accepted by `quadrature` and `backsolve` only).
+ * The integrator of `gradient`: every adaptive method of `solve`. The forward pass of `quadrature`,
+ * `backsolve` and `discrete` (Rosenbrock) is `solve` itself with this method; the backward solves, and
+ * `forward`, `interpolating` and `discrete` with `dopri5`, run the gradient code's steppers, which exist
+ * for `rodas5p`, `rodas4` and `dopri5` (the other methods are accepted by `quadrature` and `backsolve`).
  */
 export type GradientMethod = Exclude<MethodName, 'euler' | 'midpoint' | 'rk4'>;
 
@@ -50,7 +51,7 @@ export interface SensitivityOptions {
 /** Options of `gradient`: integrator, tolerances, observation times, the loss and the sensitivity method. */
 export interface GradientOptions {
   /** Integrator (default `rodas5p`), for the forward solve and every backward or sensitivity solve. */
-  readonly method?: GradientMethod;
+  readonly method?: GradientMethod | Solver;
   readonly rtol?: number;
   /** Absolute tolerance, scalar or per component (as `solve`). */
   readonly atol?: number | ArrayLike<number>;

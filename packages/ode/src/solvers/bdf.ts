@@ -1,7 +1,8 @@
+import { OdeonError } from '../errors.ts';
 import type { SolverContext } from '../internal/context.ts';
 import { weightedNorm } from '../internal/norm.ts';
 import type { Stepper } from '../internal/stepper.ts';
-import type { StageMatrix } from '../linalg/stage-matrix.ts';
+import type { StageMatrixSystem } from '../internal/system.ts';
 
 /** Highest order. */
 export const BDF_MAX_ORDER = 5;
@@ -53,7 +54,7 @@ export class BdfStepper implements Stepper {
   /** Set when W could not be factorised in the last attempt. */
   singular = false;
   private readonly ctx: SolverContext;
-  private readonly W: StageMatrix;
+  private readonly sys: StageMatrixSystem;
   private readonly n: number;
   private readonly D: Float64Array;
   private readonly Dtmp: Float64Array;
@@ -85,12 +86,15 @@ export class BdfStepper implements Stepper {
   private lastErr = 0;
   private proposed = 1;
   private singularStreak = 0;
+  /** The point of the current Jacobian. */
+  private jT = Number.NaN;
+  private readonly jY: Float64Array;
   private luAge = 0;
   private crate = 1;
 
-  constructor(ctx: SolverContext, W: StageMatrix, options: BdfOptions = {}) {
+  constructor(ctx: SolverContext, sys: StageMatrixSystem, options: BdfOptions = {}) {
     this.ctx = ctx;
-    this.W = W;
+    this.sys = sys;
     const n = ctx.n;
     this.n = n;
     this.f0 = new Float64Array(n);
@@ -102,6 +106,7 @@ export class BdfStepper implements Stepper {
     this.dy = new Float64Array(n);
     this.f = new Float64Array(n);
     this.fPred = new Float64Array(n);
+    this.jY = new Float64Array(n);
     this.errv = new Float64Array(n);
     const kappa = options.formula === 'bdf' ? [0, 0, 0, 0, 0, 0] : NDF_KAPPA;
     this.gamma = new Float64Array(BDF_MAX_ORDER + 2);
@@ -128,10 +133,8 @@ export class BdfStepper implements Stepper {
 
   reset(t: number, y: Float64Array, f0?: Float64Array): void {
     if (f0 !== undefined) this.f0.set(f0);
-    else {
-      this.ctx.rhs(t, y, this.ctx.p, this.f0);
-      this.ctx.stats.rhsEvals++;
-    }
+    else this.sys.rhs(t, y, this.f0);
+    this.sys.invalidate?.();
     this.D.fill(0);
     this.D.set(y);
     this.order = 1;
@@ -179,10 +182,11 @@ export class BdfStepper implements Stepper {
     const tolDcon = NEWTON_COEF / this.errorConst[order];
     for (;;) {
       if (this.jacStale) {
-        ctx.rhs(tNew, yPredict, ctx.p, fPred);
-        ctx.stats.rhsEvals++;
+        this.sys.rhs(tNew, yPredict, fPred);
         predEvaluated = true;
-        this.W.evaluate(tNew, yPredict, fPred);
+        this.sys.invalidate?.();
+        this.jT = tNew;
+        this.jY.set(yPredict);
         this.jacStale = false;
         this.jacCurrent = true;
         this.jacAge = 0;
@@ -190,9 +194,10 @@ export class BdfStepper implements Stepper {
       }
       let ratio = c / this.cFactored;
       if (!(Math.abs(ratio - 1) <= MAX_GAMMA_CHANGE) || this.luAge >= LU_MAX_AGE) {
-        if (!this.W.factor(-c, 1)) {
+        // W' = I/c − J at the point of the Jacobian; (I − cJ)⁻¹ = W'⁻¹/c
+        if (!this.sys.prepare(this.jT, this.jY, 1 / c, predEvaluated ? fPred : undefined)) {
           // h shrinks 4× per failure: after this many in a row W is singular for every h (a bad Jacobian)
-          if (++this.singularStreak >= 12) throw this.W.singularError(t, h);
+          if (++this.singularStreak >= 12) throw this.singularError(t, h);
           this.singular = true;
           this.cFactored = Number.NaN;
           this.newtonFailed = true;
@@ -205,7 +210,7 @@ export class BdfStepper implements Stepper {
         ratio = 1;
       }
       // with W factorised for c_old, the corrections of (I − cJ) are approximated by 2/(1 + c/c_old)·W⁻¹r
-      const corr = ratio === 1 ? 1 : 2 / (1 + ratio);
+      const corr = (ratio === 1 ? 1 : 2 / (1 + ratio)) / this.cFactored;
       d.fill(0);
       yNew.set(yPredict);
       let delOld = Number.NaN;
@@ -224,8 +229,8 @@ export class BdfStepper implements Stepper {
           dy[i] = v;
         }
         if (!finite) break;
-        this.W.solve(dy);
-        if (corr !== 1) for (let i = 0; i < n; i++) dy[i] *= corr;
+        this.sys.solve(dy);
+        for (let i = 0; i < n; i++) dy[i] *= corr;
         const del = weightedNorm(dy, yPredict, rtol, atol, n);
         if (!Number.isFinite(del)) break;
         for (let i = 0; i < n; i++) {
@@ -327,9 +332,23 @@ export class BdfStepper implements Stepper {
     return h * Math.max(MIN_FACTOR, safety * err ** (-1 / (this.order + 1)));
   }
 
-  /** The iteration matrix in use (for the gradient code and tests). */
-  get stageMatrix(): StageMatrix {
-    return this.W;
+  /** The system this stepper advances. */
+  get system(): StageMatrixSystem {
+    return this.sys;
+  }
+
+  private singularError(t: number, h: number): OdeonError {
+    const s = this.sys as Partial<{ singularError(t: number, dt: number): OdeonError }>;
+    if (s.singularError !== undefined) return s.singularError(t, h);
+    return new OdeonError(
+      'SingularMatrix',
+      `The iteration matrix I − hγJ is singular at t = ${t} for every step size tried.`,
+      {
+        t,
+        dt: h,
+        hint: 'Check the Jacobian (NaN or infinite entries?).',
+      },
+    );
   }
 
   denseData(

@@ -1,12 +1,13 @@
 import type { SolverContext } from '../internal/context.ts';
 import type { Stepper } from '../internal/stepper.ts';
-import { createStageMatrix } from '../linalg/select-stage-matrix.ts';
-import type { MethodName } from '../solve-options.ts';
+import { createProblemSystem } from '../linalg/stage-matrix-system.ts';
 import { AutoSwitchStepper } from './auto-switch.ts';
 import { BdfStepper } from './bdf.ts';
 import { ExplicitRkStepper } from './explicit-rk.ts';
+import type { MethodName } from './method-name.ts';
 import { RosenbrockStepper } from './rosenbrock.ts';
 import { Rosenbrock23Stepper } from './rosenbrock23.ts';
+import type { Solver } from './solver-values.ts';
 import { BS3_TABLEAU } from './tableaus/bs3.ts';
 import { DOP853_TABLEAU } from './tableaus/dop853.ts';
 import { DOPRI5_TABLEAU } from './tableaus/dopri5.ts';
@@ -16,7 +17,13 @@ import { RODAS5P_TABLEAU } from './tableaus/rodas5p.ts';
 import { TSIT5_TABLEAU } from './tableaus/tsit5.ts';
 
 /** Builds the stepper of a method (workspaces allocated here, once per solve). */
-export function createStepper(ctx: SolverContext, method: MethodName): Stepper {
+export function createStepper(ctx: SolverContext, solver: MethodName | Solver): Stepper {
+  if (typeof solver !== 'string') {
+    if (solver.kind === 'rosenbrock') return new RosenbrockStepper(ctx, solver.tableau);
+    if (solver.kind === 'explicit-rk') return new ExplicitRkStepper(ctx, solver.tableau, 'hermite');
+    return createStepper(ctx, solver.name);
+  }
+  const method = solver;
   switch (method) {
     case 'euler':
       return new ExplicitRkStepper(ctx, EULER_TABLEAU, 'hermite');
@@ -35,11 +42,11 @@ export function createStepper(ctx: SolverContext, method: MethodName): Stepper {
     case 'rosenbrock23':
       return new Rosenbrock23Stepper(ctx);
     case 'rodas4':
-      return new RosenbrockStepper(ctx, RODAS4_TABLEAU);
+      return new RosenbrockStepper(ctx, RODAS4_TABLEAU, createProblemSystem(ctx));
     case 'rodas5p':
-      return new RosenbrockStepper(ctx, RODAS5P_TABLEAU);
+      return new RosenbrockStepper(ctx, RODAS5P_TABLEAU, createProblemSystem(ctx));
     case 'bdf':
-      return new BdfStepper(ctx, createStageMatrix(ctx, ctx.y0 ?? new Float64Array(ctx.n)));
+      return new BdfStepper(ctx, createProblemSystem(ctx));
     case 'auto':
       return new AutoSwitchStepper(ctx);
   }

@@ -95,7 +95,7 @@ export function flattenComp(
         const text = resolve?.(source);
         if (text === undefined)
           throw new OdeonError(
-            'IoError',
+            'SbmlExternalModelMissing',
             `The external model file ${JSON.stringify(source.slice(0, 200))} cannot be read.`,
             {
               element: ref,

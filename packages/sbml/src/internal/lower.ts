@@ -85,6 +85,21 @@ export interface LoweredSystem {
    * right-hand side, a rule or an event uses them (local parameters as `reaction.local`).
    */
   readonly missingValues: readonly string[];
+  /**
+   * `delay(value, lag)` terms: each reads p[np + i], which the simulator fills with `value` evaluated on
+   * the solution history at t − lag; before t0 it reads `before` (the same with rateOf = 0: the model
+   * rests at its initial values).
+   */
+  readonly delays: readonly { readonly value: NodeId; readonly lag: NodeId; readonly before: NodeId }[];
+  /**
+   * Fast reactions (rapid equilibrium): their rates (amount/time), which must vanish, and the change of
+   * every state per unit of each one's rate (`columns[j][i]`). `rhs` leaves them out.
+   */
+  readonly fast: {
+    readonly ids: readonly string[];
+    readonly rates: readonly NodeId[];
+    readonly columns: readonly (readonly NodeId[])[];
+  };
 }
 
 function semantic(message: string, element: string, hint: string): OdeonError {
@@ -131,6 +146,10 @@ class Lowering {
   readonly inProgress = new Set<string>();
   readonly rhsMemo = new Map<number, NodeId>();
   readonly rhsProgress = new Set<number>();
+  readonly delays: { value: NodeId; lag: NodeId; before: NodeId }[] = [];
+  /** While lowering the pre-t0 form of a delayed expression: rateOf is 0 there. */
+  rateOfIsZero = false;
+  readonly delayMemo = new Map<string, NodeId>();
 
   constructor(
     readonly model: Model,
@@ -300,6 +319,7 @@ class Lowering {
     const n = this.stateIds.length;
     const rhs: NodeId[] = [];
     for (let i = 0; i < n; i++) rhs.push(this.rhsOf(i));
+    const fast = this.fastReactions();
     const events = this.model.events.map((e) => this.lowerEvent(e));
     // Touch every assigned symbol and reaction so cycles are reported even when nothing uses them.
     for (const [id, info] of this.symbols)
@@ -329,7 +349,29 @@ class Lowering {
       model: this.model,
       species: this.species,
       missingValues,
+      delays: this.delays,
+      fast,
     };
+  }
+
+  /** Rates and stoichiometric columns of the fast reactions (columns in the state's own units, like rhs). */
+  fastReactions(): LoweredSystem['fast'] {
+    const d = this.dag;
+    const list = this.model.reactions.filter((r) => r.fast);
+    const columns = list.map((r) =>
+      this.stateIds.map((id) => {
+        const info = this.symbols.get(id) as SymbolInfo;
+        const s = this.species.get(id);
+        if (!s || this.rateRules.has(id) || info.stores !== 'amount') return d.const(0);
+        const terms: NodeId[] = [];
+        for (const sr of r.reactants) if (sr.species === id) terms.push(d.neg(this.stoichiometry(sr, false)));
+        for (const sr of r.products) if (sr.species === id) terms.push(this.stoichiometry(sr, false));
+        const cf = s.conversionFactor ?? this.model.conversionFactor;
+        const col = d.add(terms);
+        return cf === undefined ? col : d.mul([col, this.value(cf)]);
+      }),
+    );
+    return { ids: list.map((r) => r.id), rates: list.map((r) => this.value(r.id)), columns };
   }
 
   /** Stored symbols without any value that the dynamics, rules or events read. */
@@ -582,6 +624,7 @@ class Lowering {
         // Only reactions that change this species: another reaction's rate may use rateOf(id).
         if (!r.reactants.some((sr) => sr.species === id) && !r.products.some((sr) => sr.species === id))
           continue;
+        if (r.fast) continue;
         const rate = this.value(r.id);
         for (const sr of r.reactants)
           if (sr.species === id) terms.push(d.neg(d.mul([this.stoichiometry(sr, false), rate])));
@@ -839,6 +882,7 @@ class Lowering {
           element,
           'Write rateOf(<ci> id </ci>).',
         );
+      if (this.rateOfIsZero) return d.const(0);
       // A local parameter (or function argument) shadows the global symbol: differentiate what it stands for.
       const local = scope.get(a.name);
       if (local !== undefined) {
@@ -862,6 +906,23 @@ class Lowering {
           : this.timeDerivative(this.value(a.name));
       // In initial values, the rate at t0: the RHS graph evaluated at the initial state and parameters.
       return init ? this.toInit(rate) : rate;
+    }
+    if (op === 'delay') {
+      // Before t0 the history is the initial state, so initial values see the undelayed value.
+      if (init) return L(args[0]);
+      const value = L(args[0]);
+      const lag = L(args[1]);
+      const key = `${value}:${lag}`;
+      const memo = this.delayMemo.get(key);
+      if (memo !== undefined) return memo;
+      const slot = d.p(this.paramIds.length + this.delays.length);
+      const outer = this.rateOfIsZero;
+      this.rateOfIsZero = true;
+      const before = L(args[0]);
+      this.rateOfIsZero = outer;
+      this.delays.push({ value, lag, before });
+      this.delayMemo.set(key, slot);
+      return slot;
     }
     const x = args.map(L);
     const un = (o: DagOp) => d.op(o, [x[0]]);

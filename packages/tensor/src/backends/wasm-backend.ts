@@ -8,8 +8,8 @@
  * `.wasm` binaries must be served: pass `initBackend('wasm', { wasmPaths })` (see README).
  */
 import type * as TF from '@tensorflow/tfjs-core';
-import type { Backend } from '../backend.ts';
-import type { InitBackendOptions } from '../init-backend.ts';
+import type { Backend, InitBackendOptions } from '../backend.ts';
+
 import type { OpName, Shape } from '../types.ts';
 import { type TfContext, type TfKernelName, type WasmKernel, wasmKernels } from './wasm-kernels.ts';
 

@@ -1,14 +1,16 @@
 import { OdeonError } from '@odeon/core';
-import type { Tensor } from '../tensor.ts';
 import type { OpName, Shape } from '../types.ts';
 
-/** Receives every primitive executed while a function is being compiled (see `compile.ts`). */
-export interface TapeRecorder {
-  record(op: OpName, inputs: readonly Tensor[], attrs: unknown, outShape: Shape, out: Tensor): void;
+/**
+ * Receives every primitive executed while a function is being compiled (see `compile.ts`). Generic in
+ * the tensor type `X` so this module does not import `tensor.ts` (which imports the read guard).
+ */
+export interface TapeRecorder<X = unknown> {
+  record(op: OpName, inputs: readonly X[], attrs: unknown, outShape: Shape, out: X): void;
   /** `alias` holds the same values as `source` (no kernel ran). */
-  alias(alias: Tensor, source: Tensor): void;
+  alias(alias: X, source: X): void;
   /** True if `t` depends on a traced input (its values are not known at compile time). */
-  isTraced(t: Tensor): boolean;
+  isTraced(t: X): boolean;
 }
 
 let recorder: TapeRecorder | null = null;
@@ -28,7 +30,7 @@ export function withRecorder<T>(r: TapeRecorder, body: () => T): T {
 }
 
 /** Reading traced values would bake them into the compiled tape: refuse loudly. */
-export function traceReadGuard(t: Tensor): void {
+export function traceReadGuard(t: unknown): void {
   if (recorder?.isTraced(t))
     throw new OdeonError(
       'InvalidProblem',

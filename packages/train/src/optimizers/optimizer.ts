@@ -81,7 +81,6 @@ function checkNonNeg(name: string, v: number): number {
   return v;
 }
 
-/** Validates an optimiser spec, filling in defaults (throws `InvalidOption` naming the field). */
 /** The keys each optimizer kind takes (anything else is an error, not a silent default). */
 const OPTIMIZER_KEYS = {
   adam: ['kind', 'beta1', 'beta2', 'eps'],
@@ -90,6 +89,7 @@ const OPTIMIZER_KEYS = {
   sgd: ['kind', 'momentum'],
 } as const;
 
+/** Validates an optimiser spec, filling in defaults (throws `InvalidOption` naming the field). */
 export function resolveOptimizerSpec(spec: OptimizerSpec): Required<OptimizerSpec> {
   if (spec === null || typeof spec !== 'object') {
     throw invalidOption('optimizer', spec, '{ kind: "adam" | "adamw" | "adabelief" | "sgd", ... }');

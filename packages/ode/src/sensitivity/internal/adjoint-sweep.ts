@@ -13,9 +13,9 @@
 import type { Vec } from '../../types.ts';
 import { GK7, GK15, type GkRule } from '../gauss-kronrod.ts';
 import { type GradientContext, makeStepper } from './context.ts';
-import type { Trajectory } from './solve-forward.ts';
 import { integrate } from './integrate.ts';
 import { DenseLu } from './lu.ts';
+import type { Trajectory } from './solve-forward.ts';
 import type { Stepper } from './stepper.ts';
 import { evalDense } from './stepper.ts';
 import type { StiffSystem } from './system.ts';
@@ -237,14 +237,7 @@ export class AdjointSweeper {
   }
 
   /** vᵀ∂f/∂p at θ of the backward step (λ from its dense output, y from the trajectory) into `vp`. */
-  private nodeVjp(
-    traj: Trajectory,
-    block: Vec,
-    tHigh: number,
-    s: number,
-    h: number,
-    theta: number,
-  ): void {
+  private nodeVjp(traj: Trajectory, block: Vec, tHigh: number, s: number, h: number, theta: number): void {
     const { ctx, lam, y, vp } = this;
     evalDense(lam, this.stepper.kind, block, 0, ctx.n, theta);
     const t = tHigh - (s + theta * h);

@@ -31,6 +31,7 @@ export function integratorOf(method: GradientMethod): Integrator {
       return 'rodas5p';
   }
 }
+
 import { Dopri5Stepper } from './dopri5.ts';
 import { RosenbrockStepper } from './rosenbrock.ts';
 import type { DenseKind, Stepper } from './stepper.ts';

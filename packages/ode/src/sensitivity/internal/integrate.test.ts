@@ -27,11 +27,14 @@ function ctxFor(problem: ReturnType<typeof lotkaProblem>): GradientContext {
     loss: { value: () => 0, grad: () => {} },
     integral: undefined,
     method: 'rodas4',
+    integrator: 'rodas4',
     rtol: 1e-8,
-    atol: 1e-8,
+    atol: new Float64Array(y0.length).fill(1e-8),
     adjointRtol: 1e-8,
     adjointAtol: 1e-8,
     maxSteps: 1e6,
+    dt0: Number.NaN,
+    dtMax: Number.POSITIVE_INFINITY,
     checkpoints: undefined,
     deriv: new Derivatives(problem, p, y0.length),
   };
@@ -114,6 +117,7 @@ describe('self-contained integrators', () => {
         },
         prepare: (t, _y, c) => {
           w = c - Math.cos(t);
+          return true;
         },
         solve: (x) => {
           x[0] /= w;

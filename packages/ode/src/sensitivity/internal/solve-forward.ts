@@ -5,9 +5,11 @@
  * solution's own `interpolate`, which the adjoint sweep reads y(t) from.
  */
 import { integrate } from '../../internal/integrate.ts';
+import type { Stepper } from '../../internal/stepper.ts';
 import { prepareSolve } from '../../solve.ts';
-import type { MethodName } from '../../solve-options.ts';
-import type { Solution, SolveStats, Vec } from '../../types.ts';
+import type { MethodName, SolveOptions } from '../../solve-options.ts';
+import type { RosenbrockStepper } from '../../solvers/rosenbrock.ts';
+import type { OdeProblem, Solution, SolveStats, Vec } from '../../types.ts';
 import { GK15 } from '../gauss-kronrod.ts';
 import type { GradientContext } from './context.ts';
 
@@ -30,38 +32,50 @@ export interface SolveForwardResult {
   readonly trajectory: Trajectory;
 }
 
-export function solveForward(ctx: GradientContext, dense: boolean): SolveForwardResult {
-  const { n, obsT, loss, integral } = ctx;
+/** solve's stepper for the gradient's options (replays of solve's steps), with its work counters. */
+export function solveStepper(ctx: GradientContext): RosenbrockStepper & { readonly stats: SolveStats } {
+  const prepared = prepareSolve(problemOf(ctx), solveOptionsOf(ctx, false));
+  const st = prepared.stepper as RosenbrockStepper;
+  return Object.assign(st, { stats: prepared.ctx.stats });
+}
+
+function problemOf(ctx: GradientContext): OdeProblem {
   const { events: _events, ...problem } = ctx.problem;
+  return { ...problem, y0: ctx.y0, p: ctx.p, t0: ctx.t0, t1: ctx.t1 };
+}
+
+function solveOptionsOf(ctx: GradientContext, dense: boolean): SolveOptions {
+  return {
+    method: ctx.method as MethodName,
+    rtol: ctx.rtol,
+    atol: ctx.atol,
+    saveAt: ctx.obsT,
+    dense,
+    maxSteps: ctx.maxSteps,
+    ...(Number.isNaN(ctx.dt0) ? {} : { dt0: ctx.dt0 }),
+    ...(Number.isFinite(ctx.dtMax) ? { dtMax: ctx.dtMax } : {}),
+  };
+}
+
+export function solveForward(
+  ctx: GradientContext,
+  dense: boolean,
+  onStep?: (stepper: Stepper, t: number, h: number, y: Vec) => void,
+): SolveForwardResult {
+  const { n, obsT, loss, integral } = ctx;
   const keepDense = dense || integral !== undefined;
-  const prepared = prepareSolve(
-    { ...problem, y0: ctx.y0, p: ctx.p, t0: ctx.t0, t1: ctx.t1 },
-    {
-      method: ctx.method as MethodName,
-      rtol: ctx.rtol,
-      atol: ctx.atol,
-      saveAt: obsT,
-      dense: keepDense,
-      maxSteps: ctx.maxSteps,
-      ...(Number.isNaN(ctx.dt0) ? {} : { dt0: ctx.dt0 }),
-      ...(Number.isFinite(ctx.dtMax) ? { dtMax: ctx.dtMax } : {}),
-    },
-  );
+  const prepared = prepareSolve(problemOf(ctx), solveOptionsOf(ctx, keepDense));
   const starts: number[] = [];
   const sizes: number[] = [];
-  const sol = integrate(
-    prepared.ctx,
-    prepared.stepper,
-    prepared.settings,
-    integral === undefined
-      ? {}
-      : {
-          onStep: (_s, t, h) => {
-            starts.push(t);
-            sizes.push(h);
-          },
-        },
-  );
+  const sol = integrate(prepared.ctx, prepared.stepper, prepared.settings, {
+    onStep: (stepper, t, h, y) => {
+      if (integral !== undefined) {
+        starts.push(t);
+        sizes.push(h);
+      }
+      onStep?.(stepper, t, h, y);
+    },
+  });
   const obsY = sol.y;
   let value = 0;
   const yq = new Float64Array(n);

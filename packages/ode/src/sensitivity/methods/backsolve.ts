@@ -16,9 +16,9 @@ import type { GradientContext } from '../internal/context.ts';
 import { isStiff, makeStepper } from '../internal/context.ts';
 import { directionStep } from '../internal/direction-step.ts';
 import { addLossGradient, defaultAdjointAtol } from '../internal/forward-pass.ts';
-import { solveForward } from '../internal/solve-forward.ts';
 import { integrate } from '../internal/integrate.ts';
 import { DenseLu } from '../internal/lu.ts';
+import { solveForward } from '../internal/solve-forward.ts';
 import type { StiffSystem } from '../internal/system.ts';
 import type { MethodResult } from './method-result.ts';
 

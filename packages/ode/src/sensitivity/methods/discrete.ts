@@ -24,6 +24,7 @@
 
 import { emptyStats } from '../../internal/context.ts';
 import { GrowableF64 } from '../../internal/growable.ts';
+import type { RosenbrockStepper } from '../../solvers/rosenbrock.ts';
 import { RODAS4_TABLEAU } from '../../solvers/tableaus/rodas4.ts';
 import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
 import type { Vec } from '../../types.ts';
@@ -33,6 +34,7 @@ import { type GradientContext, isStiff, makeStepper, ProblemSystem } from '../in
 import { Dopri5Reverser } from '../internal/dopri5-reverser.ts';
 import { addLossGradient, forwardPass } from '../internal/forward-pass.ts';
 import { RosenbrockReverser } from '../internal/rosenbrock-reverser.ts';
+import { solveForward, solveStepper } from '../internal/solve-forward.ts';
 import type { StepReverser } from '../internal/step-reverser.ts';
 import { addStats } from '../internal/system.ts';
 import type { MethodResult } from './method-result.ts';
@@ -70,18 +72,24 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
   const store = new CheckpointStore((steps) => cap ?? Math.ceil(Math.sqrt(2 * steps)));
   // Rosenbrock interpolants are linear in the stages: step across observations, as `solve` does
   const interpolate = interpolatesObservations(ctx);
-  const fwd = forwardPass(ctx, {
-    stepper,
-    interpolateObservations: interpolate,
-    onStep: (t, h, y) => {
-      if (keepAll) {
-        states.pushVec(y as Float64Array, n);
-        stages.pushVec(stepper.copyStages(stageBuf) as Float64Array, sd);
-      } else store.offer(tStarts.length, t, y, h);
-      tStarts.push(t);
-      hs.push(h);
-    },
-  });
+  const record = (t: number, h: number, y: Vec, k: Vec) => {
+    if (keepAll) {
+      states.pushVec(y as Float64Array, n);
+      stages.pushVec(k as Float64Array, sd);
+    } else store.offer(tStarts.length, t, y, h);
+    tStarts.push(t);
+    hs.push(h);
+  };
+  // Rosenbrock: the forward pass is solve's own (same steps, y(t_i) from its interpolant, which is
+  // linear in the stages the reverser differentiates); a frozen step sequence replays on the gradient
+  // code's stepper
+  const fwd = viaSolve(ctx)
+    ? solveForward(ctx, false, (st, t, h, y) => record(t, h, y, (st as RosenbrockStepper).k))
+    : forwardPass(ctx, {
+        stepper,
+        interpolateObservations: interpolate,
+        onStep: (t, h, y) => record(t, h, y, stepper.copyStages(stageBuf)),
+      });
   const N = tStarts.length;
   const rev = makeReverser(ctx, fwd.obsY);
   const ybar = new Float64Array(n);
@@ -135,14 +143,26 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
     let segY = new Float64Array(0);
     let segK = new Float64Array(0);
     /** Replays steps a … b−1 from y (written into `yCur`); with `keep`, stores their states and stages. */
+    // solve's forward steps replay on solve's stepper (deterministic: the stored stages come back bit
+    // for bit); a frozen sequence on the gradient code's
+    const mainReplay = viaSolve(ctx) ? solveStepper(ctx) : undefined;
     const replaySteps = (a: number, b: number, y: Vec, keep: boolean): void => {
       replay.reset();
       yCur.set(y);
       if (keep) segY.set(y, 0);
       for (let k = a; k < b; k++) {
-        replay.step(tStarts.data[k], yCur, hs.data[k], yNext, err);
+        const t = tStarts.data[k];
+        let stagesK: Vec;
+        if (mainReplay !== undefined) {
+          mainReplay.reset(t, yCur);
+          mainReplay.step(t, hs.data[k], yCur, yNext);
+          stagesK = mainReplay.k;
+        } else {
+          replay.step(t, yCur, hs.data[k], yNext, err);
+          stagesK = replay.copyStages(stageBuf);
+        }
         if (keep) {
-          segK.set(replay.copyStages(stageBuf), (k - a) * sd);
+          segK.set(stagesK, (k - a) * sd);
           segY.set(yNext, (k - a + 1) * n);
         }
         replay.accept();
@@ -175,6 +195,7 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
       maxDepth = Math.max(maxDepth, depth);
     }
     addStats(backward, replay.stats);
+    if (mainReplay !== undefined) addStats(backward, mainReplay.stats);
   }
   while (i >= 0) addLossGradient(ctx, i--, fwd.obsY, ybar, work, yi);
   backward.steps += N;
@@ -204,9 +225,19 @@ function interpolatesObservations(ctx: GradientContext): boolean {
   return isStiff(ctx.integrator);
 }
 
+/** True when `discrete`'s forward pass is `solve`'s (Rosenbrock methods, no frozen step sequence). */
+function viaSolve(ctx: GradientContext): boolean {
+  return isStiff(ctx.integrator) && ctx.fixedSteps === undefined;
+}
+
 /** The accepted step sequence of the forward solve (for replay-based checks of `discrete`). */
 export function discreteStepSequence(ctx: GradientContext): Float64Array {
   const hs: number[] = [];
-  forwardPass(ctx, { interpolateObservations: interpolatesObservations(ctx), onStep: (_t, h) => hs.push(h) });
+  if (viaSolve(ctx)) solveForward(ctx, false, (_st, _t, h) => hs.push(h));
+  else
+    forwardPass(ctx, {
+      interpolateObservations: interpolatesObservations(ctx),
+      onStep: (_t, h) => hs.push(h),
+    });
   return Float64Array.from(hs);
 }

@@ -1,0 +1,103 @@
+/**
+ * Time per objective (full simulation of every condition) and per gradient (forward sensitivities and
+ * adjoint) of PEtab problems: the suite's v1 cases with preequilibration and the most data, the
+ * examples/petab-egf-akt problem (6 states, 180 points, preequilibration), and a MAPK problem built
+ * on BIOMD0000000009 (22 states, 3 conditions, 120 points; initial concentrations estimated through
+ * the condition table). AMICI's figures from its CI (issue 15) are printed beside them.
+ *
+ *   pnpm tsx --conditions=@odeon/source benchmarks/petab/run.ts
+ */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  compileProblem,
+  evaluate,
+  loadProblem,
+  objectiveGradient,
+  type PetabModel,
+  readProblem,
+} from '@odeon/petab';
+import { sharedDir } from '@odeon/testkit';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function median(f: () => void, runs: number): number {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    f();
+    t.push(performance.now() - s);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)];
+}
+
+function mapkProblem() {
+  const sbml = readFileSync(join(sharedDir(), 'biomodels', 'BIOMD0000000009.xml'), 'utf8');
+  const totals = ['E2', 'KKK', 'KK', 'K', 'KPase', 'KKPase'];
+  const times = Array.from({ length: 20 }, (_, i) => 5 * (i + 1));
+  const meas = ['observableId\tsimulationConditionId\ttime\tmeasurement'];
+  for (const c of ['low', 'mid', 'high'])
+    for (const t of times) for (const o of ['obs_K_PP', 'obs_KK_PP']) meas.push(`${o}\t${c}\t${t}\t0.5`);
+  const files: Record<string, string> = {
+    'model.xml': sbml,
+    'conditions.tsv': `conditionId\tE1\t${totals.join('\t')}\nlow\t1e-5\t${totals.map((s) => `${s}_0`).join('\t')}\nmid\t3e-5\t${totals.map((s) => `${s}_0`).join('\t')}\nhigh\t1e-4\t${totals.map((s) => `${s}_0`).join('\t')}\n`,
+    'observables.tsv':
+      'observableId\tobservableFormula\tobservableTransformation\tnoiseFormula\nobs_K_PP\ts_K * PP_K / (K + P_K + PP_K + 1e-6)\tlin\t0.05\nobs_KK_PP\ts_KK * PP_KK\tlin\t0.1\n',
+    'measurements.tsv': `${meas.join('\n')}\n`,
+    'parameters.tsv': [
+      'parameterId\tparameterScale\tlowerBound\tupperBound\tnominalValue\testimate',
+      'E2_0\tlog10\t1e-5\t1e-2\t3e-4\t1',
+      'KKK_0\tlog10\t1e-4\t1e-1\t3e-3\t1',
+      'KK_0\tlog10\t1e-2\t10\t1.2\t1',
+      'K_0\tlog10\t1e-2\t10\t1.2\t1',
+      'KPase_0\tlog10\t1e-3\t1\t0.12\t1',
+      'KKPase_0\tlog10\t1e-5\t1e-2\t3e-4\t1',
+      's_K\tlog10\t0.1\t10\t1\t1',
+      's_KK\tlog10\t0.1\t10\t1\t1',
+    ].join('\n'),
+    'problem.yaml':
+      'format_version: 1\nparameter_file: parameters.tsv\nproblems:\n- sbml_files: [model.xml]\n  condition_files: [conditions.tsv]\n  measurement_files: [measurements.tsv]\n  observable_files: [observables.tsv]\n',
+  };
+  return readProblem(files['problem.yaml'], (n) => files[n] as string, 'mapk.yaml');
+}
+
+const cases: [string, () => Promise<PetabModel>][] = [
+  [
+    'suite v1 0009 (preeq)',
+    async () => compileProblem(await loadProblem(join(sharedDir(), 'petab-suite/v1.0.0/0009/_0009.yaml'))),
+  ],
+  [
+    'suite v1 0018 (preeq, rate rules)',
+    async () => compileProblem(await loadProblem(join(sharedDir(), 'petab-suite/v1.0.0/0018/_0018.yaml'))),
+  ],
+  [
+    'egf-akt (6 states, 180 pts)',
+    async () => compileProblem(await loadProblem(join(here, '../../examples/petab-egf-akt/problem.yaml'))),
+  ],
+  ['MAPK BIOMD9 (22 states, 120 pts)', async () => compileProblem(mapkProblem())],
+];
+
+console.log(
+  `Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores); median of 5 runs, rtol 1e-8, atol 1e-12`,
+);
+console.log(
+  '| problem | states | points | estimated | llh | objective ms | forward gradient ms | adjoint gradient ms |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const [name, make] of cases) {
+  const model = await make();
+  const theta = model.nominal();
+  const ev = evaluate(model, theta);
+  const tObj = median(() => evaluate(model, theta), 5);
+  const tFwd = median(() => objectiveGradient(model, theta, 'forward'), 5);
+  const tAdj = median(() => objectiveGradient(model, theta, 'adjoint'), 5);
+  console.log(
+    `| ${name} | ${model.sim.n} | ${model.rows.length} | ${model.size} | ${ev.llh.toPrecision(8)} | ${tObj.toFixed(2)} | ${tFwd.toFixed(2)} | ${tAdj.toFixed(2)} |`,
+  );
+}
+console.log(
+  '| AMICI (CVODES), published problems of 10–30 states (issue 15) | 10–30 | | | | 5–50 | 50–3500 (forward) | |',
+);

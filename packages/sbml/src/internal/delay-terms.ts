@@ -1,0 +1,111 @@
+import { DenseHistory, OdeonError, type Vec } from '@odeon/ode';
+import type { CompiledModel } from '../compile.ts';
+
+/** Generations of propagated derivative discontinuities (t0 + k·lag, event + k·lag) that stop the integrator. */
+const BREAKPOINT_GENERATIONS = 5;
+
+/**
+ * `csymbol delay` by the method of steps: the solution history is the dense output of every integrated
+ * segment (`DenseHistory` from `@odeon/ode`, with the parameters of each segment); `fill` evaluates each
+ * delayed expression at t − lag on it and writes the values into p[np + i]. Segments are kept within the
+ * smallest lag, and stop at the discontinuities the initial time and events propagate (b + k·lag).
+ * Before t0 the history is the model's initial values at that time.
+ */
+export class DelayTerms {
+  readonly count: number;
+  private readonly np: number;
+  private readonly history: DenseHistory<Float64Array>;
+  private readonly lagBuf: Float64Array;
+  private readonly valBuf: Float64Array;
+  private readonly past: Float64Array;
+  private breaks: { t: number; generation: number }[] = [];
+
+  constructor(
+    private readonly model: CompiledModel,
+    t0: number,
+    y0: Vec,
+    p: Vec,
+    fromModel: boolean,
+  ) {
+    this.count = model.delays.count;
+    this.np = p.length - this.count;
+    this.lagBuf = new Float64Array(this.count);
+    this.valBuf = new Float64Array(this.count);
+    this.past = new Float64Array(y0.length);
+    const yInit = Float64Array.from(y0);
+    const pInit = Float64Array.from(p);
+    const pPast = Float64Array.from(p);
+    // Before t0 the model is at its initial values, evaluated at that earlier time (an initial assignment
+    // may depend on time); with y0/p given by the caller, at those.
+    this.history = new DenseHistory(t0, (t, out) => {
+      if (t === t0 || !fromModel) {
+        out.set(yInit);
+        return pInit;
+      }
+      const init = model.initialize(model.declared, t);
+      if (model.n > 0) out.set(init.y0);
+      pPast.set(init.p);
+      return pPast;
+    });
+    if (this.count > 0) this.breakpoint(t0, y0, p);
+  }
+
+  private lags(t: number, y: Vec, p: Vec): Float64Array {
+    const lags = this.model.delays.lags(this.lagBuf, t, y, p);
+    for (let i = 0; i < this.count; i++)
+      if (!(lags[i] >= 0 && Number.isFinite(lags[i])))
+        throw new OdeonError('SbmlSemanticError', `A delay evaluates to ${lags[i]} at t = ${t}.`, {
+          element: 'csymbol delay',
+          t,
+          hint: 'Delays must be finite numbers ≥ 0.',
+        });
+    return lags;
+  }
+
+  /** Writes every delayed value at (t, y) into p[np + i]. */
+  fill(t: number, y: Vec, p: Vec): void {
+    const lags = this.lags(t, y, p);
+    const d = this.model.delays;
+    for (let i = 0; i < this.count; i++) {
+      const lag = lags[i];
+      if (lag === 0) {
+        p[this.np + i] = d.values(this.valBuf, t, y, p)[i];
+        continue;
+      }
+      const tPast = t - lag;
+      const pPast = this.history.at(this.past, tPast);
+      const values = tPast < this.history.t0 ? d.valuesBefore : d.values;
+      p[this.np + i] = values(this.valBuf, tPast, this.past, pPast)[i];
+    }
+  }
+
+  /** The farthest time the next segment may reach from t. */
+  stepLimit(t: number, y: Vec, p: Vec): number {
+    if (this.count === 0) return Number.POSITIVE_INFINITY;
+    const lags = this.lags(t, y, p);
+    let limit = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.count; i++) if (lags[i] > 0) limit = Math.min(limit, t + lags[i]);
+    const tol = 1e-12 * Math.max(1, Math.abs(t));
+    for (const b of this.breaks) if (b.t > t + tol) limit = Math.min(limit, b.t);
+    return limit;
+  }
+
+  /** A discontinuity at t (the start, or an event): it propagates to t + lag, t + 2·lag, ... */
+  breakpoint(t: number, y: Vec, p: Vec, generation = 0): void {
+    if (generation >= BREAKPOINT_GENERATIONS) return;
+    const lags = this.lags(t, y, p);
+    for (let i = 0; i < this.count; i++)
+      if (lags[i] > 0) this.breaks.push({ t: t + lags[i], generation: generation + 1 });
+  }
+
+  /** Stores an integrated segment and propagates the breakpoints it reached. */
+  record(ta: number, tb: number, interpolate: (t: number, out: Float64Array) => Float64Array, p: Vec): void {
+    this.history.push({ ta, tb, interpolate, tag: Float64Array.from(p) });
+    const tol = 1e-12 * Math.max(1, Math.abs(tb));
+    const reached = this.breaks.filter((b) => b.t <= tb + tol);
+    if (reached.length === 0) return;
+    this.breaks = this.breaks.filter((b) => b.t > tb + tol);
+    const y = interpolate(tb, new Float64Array(this.past.length));
+    for (const b of reached) this.breakpoint(b.t, y, p, b.generation);
+  }
+}
