@@ -19,6 +19,8 @@ const steps = [
   ['build', 'turbo', ['run', 'build']],
   ['typecheck', 'turbo', ['run', 'typecheck']],
   ['check:package', 'turbo', ['run', 'check:package']],
+  // every package installs from its packed tarball with plain npm (workspace ranges rewritten)
+  ['packed tarballs install with npm', 'node', ['scripts/check-packed-install.mjs']],
   ['tests', 'vitest', ['run']],
 ];
 // The browser tests apt-get install Debian's Chromium (~440 MB) when it is missing; ODEON_SKIP_E2E=1 skips them.

@@ -146,7 +146,9 @@ export function trainAbcStart(options: AbcOptions & { readonly startSeed: number
     seed: options.startSeed,
   });
   const flux = options.flux ?? options.structure;
+  // alpha 0: only the terms named here (the preset's default-on terms stay off)
   const penalties = Penalties.forRateFlow({
+    alpha: 0,
     integerAlpha: options.structure ? (options.integerAlpha ?? ABC_DEFAULTS.integerAlpha) : 0,
     bipolarAlpha: options.structure ? (options.bipolarAlpha ?? ABC_DEFAULTS.bipolarAlpha) : 0,
     fluxAlpha: flux ? (options.fluxAlpha ?? ABC_DEFAULTS.fluxAlpha) : 0,

@@ -10,14 +10,38 @@ export interface CliIo {
   readonly isTTY: boolean;
   /** Working directory for relative paths. */
   readonly cwd: string;
+  /**
+   * Calls `handler` on the first SIGINT/SIGTERM while long work runs (a second one ends the process
+   * as usual); returns the function that unregisters it. Absent: no signal handling (tests inject one).
+   */
+  readonly onInterrupt?: (handler: (signal: string) => void) => () => void;
 }
 
+let epipeGuard = false;
+
 export function processIo(): CliIo {
+  if (!epipeGuard) {
+    epipeGuard = true;
+    // `odeon ... --json | head`: the reader closed the pipe; stop quietly instead of a stack trace.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stdout.isTTY) && process.env.CI !== 'true',
     cwd: process.cwd(),
+    onInterrupt: (handler) => {
+      const h = (signal: NodeJS.Signals) => handler(signal);
+      process.once('SIGINT', h);
+      process.once('SIGTERM', h);
+      return () => {
+        process.off('SIGINT', h);
+        process.off('SIGTERM', h);
+      };
+    },
   };
 }
 

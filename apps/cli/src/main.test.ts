@@ -37,3 +37,33 @@ describe('odeon CLI', () => {
     expect(io.out + io.err).toContain('Usage: odeon');
   });
 });
+
+describe('odeon as a process', () => {
+  it('`--json | head` exits quietly when the reader closes the pipe (EPIPE)', async () => {
+    const { spawn } = await import('node:child_process');
+    const root = new URL('../../../', import.meta.url).pathname;
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@odeon/source',
+        '--import',
+        'tsx',
+        'apps/cli/src/bin.ts',
+        'simulate',
+        '--problem',
+        'rober',
+        '--steps',
+        '200000',
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((done) => child.on('close', done));
+    expect(err).toBe('');
+    expect(code).toBe(0);
+  }, 60_000);
+});

@@ -20,6 +20,67 @@ export interface TimeSeriesPlotOptions {
 export type VegaLiteSpec = Record<string, unknown>;
 
 /**
+ * 20 colours that stay distinct from each other (Trubetskoy's list of 20 distinct colours), so a
+ * model with up to 20 species (POLLU has 20) never reuses a colour; more series cycle.
+ */
+export const SERIES_COLORS = [
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+  '#bfef45',
+  '#fabed4',
+  '#469990',
+  '#dcbeff',
+  '#9a6324',
+  '#000075',
+  '#800000',
+  '#aaffc3',
+  '#808000',
+  '#ffd8b1',
+  '#a9a9a9',
+  '#ffe119',
+  '#000000',
+] as const;
+
+/** Colour encoding for `series`: the legend in the given (model) order, one distinct colour each. */
+export function seriesColor(names: readonly string[]): Record<string, unknown> {
+  return {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    sort: [...names],
+    scale: { domain: [...names], range: names.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]) },
+  };
+}
+
+/**
+ * An axis whose every tick carries a label in one format: decades (1e-5, 1e-4, ...) on a log axis,
+ * shortest round numbers (~g) on a linear one.
+ */
+export function axisFor(values: readonly number[], log: boolean): Record<string, unknown> {
+  if (!log) return { format: '.6~g', labelOverlap: false, tickCount: 6 };
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v > 0) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (!(hi >= lo)) return { format: '.0e' };
+  const a = Math.floor(Math.log10(lo));
+  const b = Math.ceil(Math.log10(hi));
+  const step = Math.max(1, Math.ceil((b - a) / 10));
+  const ticks: number[] = [];
+  for (let e = a; e <= b; e += step) ticks.push(10 ** e);
+  return { format: '.0e', values: ticks, labelOverlap: false };
+}
+
+/**
  * Builds a Vega-Lite line chart of `y` (row-major, t.length × names.length) against `t`, one colour per
  * component. Returns plain JSON (embed it in a page, or render it with `renderSvg`).
  */
@@ -53,14 +114,22 @@ export function timeSeriesSpec(
         type: 'quantitative',
         title: options.xLabel ?? 'time',
         scale: options.logX === true ? { type: 'log' } : { zero: false },
+        axis: axisFor(
+          values.map((d) => d.t),
+          options.logX === true,
+        ),
       },
       y: {
         field: 'value',
         type: 'quantitative',
         title: options.yLabel ?? 'value',
         scale: options.logY === true ? { type: 'log' } : { zero: false },
+        axis: axisFor(
+          values.map((d) => d.value),
+          options.logY === true,
+        ),
       },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: seriesColor(names),
     },
   };
 }

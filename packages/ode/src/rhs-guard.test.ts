@@ -48,3 +48,32 @@ describe('an rhs that throws', () => {
     ).toThrow(own);
   });
 });
+
+describe('solver hints', () => {
+  const blowUp = {
+    rhs: (_t: number, y: Float64Array, _p: Float64Array, d: Float64Array) => {
+      d[0] = y[0] * y[0];
+    },
+    y0: [1],
+    t0: 0,
+    t1: 2,
+  };
+  const hintOf = (method: 'rodas5p' | 'auto' | 'tsit5') => {
+    try {
+      solve(blowUp, { method });
+    } catch (e) {
+      return String((e as OdeonError).context.hint);
+    }
+    throw new Error('expected the blow-up at t = 1 to fail');
+  };
+
+  it.each(['rodas5p', 'auto'] as const)('never suggest the stiff method already in use (%s)', (method) => {
+    const hint = hintOf(method);
+    expect(hint).not.toMatch(/try a stiff method|try method|\("rodas5p"\)/);
+    expect(hint).toContain(`"${method}" already handles stiffness`);
+  });
+
+  it('still suggest a stiff method to an explicit one', () => {
+    expect(hintOf('tsit5')).toMatch(/stiff/);
+  });
+});

@@ -1,4 +1,4 @@
-import { invalidOption, OdeonError } from './errors.ts';
+import { invalidOption, isOdeonError, OdeonError } from './errors.ts';
 import { emptyStats, type SolverContext } from './internal/context.ts';
 import { type IntegrateSettings, integrate } from './internal/integrate.ts';
 import type { Stepper } from './internal/stepper.ts';
@@ -51,7 +51,28 @@ const SOLVE_OPTION_KEYS = [
 export function solve(problem: OdeProblem, options: SolveOptions = {}): Solution {
   rejectUnknownKeys(options, SOLVE_OPTION_KEYS, 'solve options');
   const { ctx, stepper, settings } = prepareSolve(problem, options);
-  return integrate(ctx, stepper, settings);
+  try {
+    return integrate(ctx, stepper, settings);
+  } catch (e) {
+    const m = options.method ?? SOLVE_DEFAULTS.method;
+    throw withMethodAwareHint(e, typeof m === 'string' ? m : '');
+  }
+}
+
+/** Methods that already handle stiffness: a hint must not suggest switching to one of them. */
+const STIFF_CAPABLE = new Set<string>(['rodas5p', 'rodas4', 'rosenbrock23', 'bdf', 'auto']);
+
+/** A solver error whose hint suggests a stiff method when one is in use gets a hint that does not. */
+function withMethodAwareHint(e: unknown, method: string): unknown {
+  if (!isOdeonError(e) || !STIFF_CAPABLE.has(method)) return e;
+  const hint = e.context.hint;
+  if (typeof hint !== 'string' || !/stiff|rodas5p/.test(hint)) return e;
+  const base = e.message.endsWith(` ${hint}`) ? e.message.slice(0, -hint.length - 1) : e.message;
+  const next =
+    e.code === 'MaxStepsReached'
+      ? `Method "${method}" already handles stiffness: raise maxSteps, loosen the tolerances, or check the model for fast oscillations.`
+      : `Method "${method}" already handles stiffness: check the model for a blow-up, a discontinuity or a singularity near this time (events or tstops mark discontinuities).`;
+  return new OdeonError(e.code, base, { ...e.context, hint: next });
 }
 
 /** What `solve` runs: the validated context, the method's stepper and the driver's settings. */

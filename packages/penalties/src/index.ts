@@ -13,6 +13,8 @@ export {
   Penalties,
   type PenaltyEvaluation,
   type PenaltyGradient,
+  PRESET_DEFAULT_ALPHA,
+  RATE_FLOW_DEFAULT_ALPHA,
   type RateFlowPenaltyOptions,
   type UniversalOdePenaltyOptions,
 } from './penalties.ts';

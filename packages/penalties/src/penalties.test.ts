@@ -106,12 +106,62 @@ describe('Penalties presets: gradchecks on random models', () => {
   });
 });
 
+describe("the seed's (Catalax) weight semantics", () => {
+  const weights = (p: Penalties) => Object.fromEntries(p.penalties.map((q) => [q.name, q.alpha]));
+
+  it('for_rateflow(alpha=0.1, density_alpha=0.05): density 0.05, the other default terms 0.1', () => {
+    expect(weights(Penalties.forRateFlow({ alpha: 0.1, densityAlpha: 0.05 }))).toEqual({
+      density: 0.05,
+      bipolar: 0.1,
+      integer: 0.1,
+      duplicateReactions: 0.1,
+      sparsity: 0.1,
+      l2: 0.1,
+    });
+    // the preset alpha is each term's default weight (0.1 by default), not a multiplier on top
+    expect(weights(Penalties.forRateFlow())).toEqual(weights(Penalties.forRateFlow({ alpha: 0.1 })));
+    expect(Penalties.forRateFlow({ alpha: 0.3, densityAlpha: 2 }).alpha).toBe(1);
+    // conservation and flux only when given
+    expect(weights(Penalties.forRateFlow({ conservationAlpha: 5 })).conservation).toBe(5);
+    const model = randomRateFlow(11);
+    const e = Penalties.forRateFlow({ alpha: 0.1, densityAlpha: 0.05 }).evaluate(model);
+    expect(e.byName.density).toBeCloseTo(0.05 * e.terms.density, 14);
+    expect(e.byName.bipolar).toBeCloseTo(0.1 * e.terms.bipolar, 14);
+  });
+
+  it('the neural and universal presets switch their l2 terms on at 1e-3, l1 terms only when given', () => {
+    expect(weights(Penalties.forNeuralOde())).toEqual({ l2: 1e-3 });
+    expect(weights(Penalties.forNeuralOde({ l1Alpha: 0.2 }))).toEqual({ l2: 1e-3, l1: 0.2 });
+    expect(weights(Penalties.forUniversalOde())).toEqual({ l2Gate: 1e-3, l2Residual: 1e-3, l2Mlp: 1e-3 });
+    expect(weights(Penalties.forUniversalOde({ l1ResidualAlpha: 0.1, l2MlpAlpha: 0 }))).toEqual({
+      l2Gate: 1e-3,
+      l2Residual: 1e-3,
+      l1Residual: 0.1,
+    });
+  });
+
+  it('updateAlpha replaces weights: named ones get theirs, the others the new alpha', () => {
+    const pen = Penalties.forNeuralOde({ l1Alpha: 0.2 });
+    expect(weights(pen.updateAlpha(0.5))).toEqual({ l2: 0.5, l1: 0.5 });
+    expect(weights(pen.updateAlpha(0.5, { l1: 0.01 }))).toEqual({ l2: 0.5, l1: 0.01 });
+    expect(weights(pen.updateAlpha(undefined, { l1: 0.01 }))).toEqual({ l2: 1e-3, l1: 0.01 });
+    expect(pen.updateAlpha(0.5).alpha).toBe(1);
+  });
+
+  it('a misspelt knob is an error with a suggestion, not a term left at its default', () => {
+    expect(() => Penalties.forRateFlow({ densityAlfa: 0.05 } as never)).toThrow(
+      /did you mean "densityAlpha"/,
+    );
+    expect(() => Penalties.forNeuralOde({ l2alpha: 0 } as never)).toThrow(/did you mean "l2Alpha"/);
+  });
+});
+
 describe('the zero-alpha rule and the collection API', () => {
   it('zero or missing alphas leave terms out; alpha 0 turns the whole collection off', () => {
-    expect(Penalties.forRateFlow({ densityAlpha: 0, bipolarAlpha: 1 }).names).toEqual(['bipolar']);
-    expect(Penalties.forNeuralOde({}).names).toEqual([]);
+    expect(Penalties.forRateFlow({ alpha: 0, densityAlpha: 0, bipolarAlpha: 1 }).names).toEqual(['bipolar']);
+    expect(Penalties.forNeuralOde({ l2Alpha: 0 }).names).toEqual([]);
     const model = randomRateFlow(5);
-    const pen = Penalties.forRateFlow({ bipolarAlpha: 1, sparsityAlpha: 1, integerAlpha: 1 });
+    const pen = Penalties.forRateFlow({ alpha: 0, bipolarAlpha: 1, sparsityAlpha: 1, integerAlpha: 1 });
     const off = pen.updateAlpha(undefined, { sparsity: 0 });
     expect(Object.keys(off.evaluate(model).byName)).toEqual(['bipolar', 'integer']);
     expect(off.evaluate(model).total).toBeCloseTo(
@@ -128,14 +178,15 @@ describe('the zero-alpha rule and the collection API', () => {
 
   it('updateAlpha, add and remove return new collections; the breakdown sums to the total', () => {
     const model = randomRateFlow(6);
-    const a = Penalties.forRateFlow({ sparsityAlpha: 1, integerAlpha: 1 });
+    const a = Penalties.forRateFlow({ alpha: 0, sparsityAlpha: 1, integerAlpha: 1 });
     const b = a.updateAlpha(2, { integer: 3 });
     expect(a.alpha).toBe(1);
-    expect(b.alpha).toBe(2);
+    expect(b.alpha).toBe(1);
     expect(b.get('integer')?.alpha).toBe(3);
+    expect(b.get('sparsity')?.alpha).toBe(2);
     const ea = a.evaluate(model);
     const eb = b.evaluate(model);
-    expect(eb.byName.integer).toBeCloseTo(6 * ea.byName.integer, 12);
+    expect(eb.byName.integer).toBeCloseTo(3 * ea.byName.integer, 12);
     expect(eb.byName.sparsity).toBeCloseTo(2 * ea.byName.sparsity, 12);
     expect(eb.total).toBeCloseTo(eb.byName.integer + eb.byName.sparsity, 12);
     const c = b.remove('sparsity');

@@ -1,7 +1,7 @@
 /** The `Penalties` collection: weighted sum, per-term breakdown, gradients, and presets. */
 
 import type { OdeModel, ParamTree } from '@odeon/neural';
-import { OdeonError } from '@odeon/ode';
+import { didYouMean, OdeonError, rejectUnknownKeys } from '@odeon/ode';
 import { add, flatten, mul, scalar, type Tensor, valueAndGrad } from '@odeon/tensor';
 import { checkAlpha, Penalty, type PenaltyContext, type PenaltyOptions } from './penalty.ts';
 import {
@@ -31,15 +31,22 @@ export interface PenaltyGradient extends PenaltyEvaluation {
   readonly grad: Float64Array;
 }
 
-/** Knobs of {@link Penalties.forNeuralOde}. */
+/**
+ * Knobs of {@link Penalties.forNeuralOde} (Catalax `for_neural_ode`): `l2` is on with weight 1e-3
+ * unless given, `l1` is off unless given; 0 turns a term off.
+ */
 export interface NeuralOdePenaltyOptions {
   readonly l2Alpha?: number;
   readonly l1Alpha?: number;
 }
 
-/** Knobs of {@link Penalties.forRateFlow}. */
+/**
+ * Knobs of {@link Penalties.forRateFlow} (Catalax `for_rateflow`): `alpha` is the default weight of
+ * each term; a term's own alpha overrides it (0 turns it off). `density`, `bipolar`, `integer`,
+ * `duplicateReactions`, `sparsity` and `l2` are on by default; `conservation` and `flux` only when given.
+ */
 export interface RateFlowPenaltyOptions {
-  /** Global multiplier of the collection. Default 1. */
+  /** The default weight of every default-on term. Default 0.1. */
   readonly alpha?: number;
   readonly densityAlpha?: number;
   readonly bipolarAlpha?: number;
@@ -52,7 +59,11 @@ export interface RateFlowPenaltyOptions {
   readonly l2Alpha?: number;
 }
 
-/** Knobs of {@link Penalties.forUniversalOde}. */
+/**
+ * Knobs of {@link Penalties.forUniversalOde} (Catalax `for_universal_ode`): the l2 terms (`l2Gate`,
+ * `l2Residual`, `l2Mlp`) are on with weight 1e-3 unless given, the l1 terms off unless given; 0 turns a
+ * term off.
+ */
 export interface UniversalOdePenaltyOptions {
   readonly l2GateAlpha?: number;
   readonly l1GateAlpha?: number;
@@ -62,27 +73,41 @@ export interface UniversalOdePenaltyOptions {
   readonly l1MlpAlpha?: number;
 }
 
-/** Builds a collection from (name, fn, alpha) triples, dropping zero or missing alphas. */
+/**
+ * Builds a collection from (name, fn, given alpha, default alpha) entries: a term gets its given
+ * alpha, else its default (undefined: off); a weight of 0 leaves it out.
+ */
 function preset(
-  entries: readonly (readonly [string, PenaltyOptions['fn'], number | undefined])[],
-  alpha = 1,
+  entries: readonly (readonly [string, PenaltyOptions['fn'], number | undefined, number | undefined])[],
 ): Penalties {
   const list: Penalty[] = [];
-  for (const [name, fn, a] of entries) {
+  for (const [name, fn, given, fallback] of entries) {
+    const a = given ?? fallback;
     if (a === undefined) continue;
     if (checkAlpha(`${name}Alpha`, a) > 0) list.push(new Penalty({ name, fn, alpha: a }));
   }
-  return new Penalties(list, alpha);
+  return new Penalties(list);
+}
+
+/** Catalax's default weight of the terms the neural and universal presets switch on. */
+export const PRESET_DEFAULT_ALPHA = 1e-3;
+/** Catalax's default `alpha` of the rate-flow preset (the weight of each default-on term). */
+export const RATE_FLOW_DEFAULT_ALPHA = 0.1;
+
+/** Rejects unknown preset knobs (a misspelt knob is an error, not a term left at its default). */
+function checkKnobs(options: object, allowed: readonly string[], preset: string): void {
+  rejectUnknownKeys(options, allowed, `${preset} options`);
 }
 
 /**
- * An immutable collection of weighted penalties: total = alpha · Σ_i α_i · term_i(tree, model, context).
+ * An immutable collection of weighted penalties: total = scale · Σ_i α_i · term_i(tree, model, context).
  * `add`, `remove` and `updateAlpha` return new collections. Penalties with α = 0 are skipped (not even
- * evaluated).
+ * evaluated). `scale` (the constructor's second argument, default 1) multiplies every term; the presets
+ * leave it at 1 and put their alphas on the terms, as Catalax does.
  */
 export class Penalties {
   readonly penalties: readonly Penalty[];
-  /** Global multiplier. */
+  /** Multiplier of the whole collection (default 1; the presets and `updateAlpha` leave it as is). */
   readonly alpha: number;
 
   constructor(penalties: readonly Penalty[] = [], alpha = 1) {
@@ -130,20 +155,28 @@ export class Penalties {
   }
 
   /**
-   * A collection with the global multiplier set to `alpha` (unchanged when undefined) and the weights of
-   * the named penalties set to `perName[name]` (0 turns one off). Unknown names throw `InvalidOption`.
+   * A collection whose weights are replaced (Catalax `update_alpha`): a penalty named in `perName` gets
+   * `perName[name]`, every other penalty gets `alpha` (unchanged when undefined); 0 turns one off.
+   * Unknown names throw `InvalidOption`. The collection's `scale` is unchanged.
    */
   updateAlpha(alpha?: number, perName: Readonly<Record<string, number>> = {}): Penalties {
-    for (const name of Object.keys(perName))
-      if (!this.get(name))
-        throw new OdeonError('InvalidOption', `No penalty named ${name}.`, {
+    for (const key of Object.keys(perName))
+      if (!this.get(key))
+        throw new OdeonError('InvalidOption', `No penalty named ${key}${didYouMean(key, this.names)}.`, {
           option: 'perName',
-          value: name,
+          value: key,
           allowed: this.names.join(', '),
         });
+    if (alpha !== undefined) checkAlpha('alpha', alpha);
     return new Penalties(
-      this.penalties.map((p) => (name(p) in perName ? p.withAlpha(perName[p.name]) : p)),
-      alpha === undefined ? this.alpha : alpha,
+      this.penalties.map((p) =>
+        Object.hasOwn(perName, p.name)
+          ? p.withAlpha(perName[p.name])
+          : alpha !== undefined
+            ? p.withAlpha(alpha)
+            : p,
+      ),
+      this.alpha,
     );
   }
 
@@ -204,13 +237,14 @@ export class Penalties {
   }
 
   /**
-   * NeuralODE preset: `l2` = Σ W² and `l1` = Σ |W| over the network's weight matrices (biases excluded).
-   * A zero or missing alpha leaves a term out.
+   * NeuralODE preset: `l2` = Σ W² (on, weight 1e-3 unless given) and `l1` = Σ |W| (off unless given)
+   * over the network's weight matrices (biases excluded). A zero alpha leaves a term out.
    */
   static forNeuralOde(options: NeuralOdePenaltyOptions = {}): Penalties {
+    checkKnobs(options, ['l2Alpha', 'l1Alpha'], 'forNeuralOde');
     return preset([
-      ['l2', l2Weights, options.l2Alpha],
-      ['l1', l1Weights, options.l1Alpha],
+      ['l2', l2Weights, options.l2Alpha, PRESET_DEFAULT_ALPHA],
+      ['l1', l1Weights, options.l1Alpha, undefined],
     ]);
   }
 
@@ -218,41 +252,59 @@ export class Penalties {
    * RateFlowODE preset (terms on S, species × reactions; see the README for the exact formulas):
    * `density` (few reactions per species), `bipolar` (each reaction consumes and produces), `integer`
    * (stoichiometries near integers), `conservation` (‖M·S‖²), `duplicateReactions` (no two columns of S
-   * alike), `sparsity` (Σ|S|), `l2` (network weights). `alpha` multiplies them all.
+   * alike), `sparsity` (Σ|S|), `l2` (network weights), `flux` (needs states). `alpha` (default 0.1) is
+   * the weight of every term that is on by default and not given its own; `conservation` and `flux`
+   * are on only when given. `forRateFlow({ alpha: 0.1, densityAlpha: 0.05 })` weighs density 0.05 and
+   * bipolar, integer, duplicateReactions, sparsity and l2 0.1 (Catalax `for_rateflow`).
    */
   static forRateFlow(options: RateFlowPenaltyOptions = {}): Penalties {
-    return preset(
+    checkKnobs(
+      options,
       [
-        ['density', densityPenalty(), options.densityAlpha],
-        ['bipolar', bipolarPenalty(), options.bipolarAlpha],
-        ['integer', integerPenalty, options.integerAlpha],
-        ['conservation', conservationPenalty, options.conservationAlpha],
-        ['duplicateReactions', duplicateReactionsPenalty(), options.duplicateReactionsAlpha],
-        ['sparsity', sparsityPenalty, options.sparsityAlpha],
-        ['flux', fluxPenalty, options.fluxAlpha],
-        ['l2', l2Weights, options.l2Alpha],
+        'alpha',
+        'densityAlpha',
+        'bipolarAlpha',
+        'integerAlpha',
+        'conservationAlpha',
+        'duplicateReactionsAlpha',
+        'sparsityAlpha',
+        'fluxAlpha',
+        'l2Alpha',
       ],
-      options.alpha ?? 1,
+      'forRateFlow',
     );
+    const a = checkAlpha('alpha', options.alpha ?? RATE_FLOW_DEFAULT_ALPHA);
+    return preset([
+      ['density', densityPenalty(), options.densityAlpha, a],
+      ['bipolar', bipolarPenalty(), options.bipolarAlpha, a],
+      ['integer', integerPenalty, options.integerAlpha, a],
+      ['conservation', conservationPenalty, options.conservationAlpha, undefined],
+      ['duplicateReactions', duplicateReactionsPenalty(), options.duplicateReactionsAlpha, a],
+      ['sparsity', sparsityPenalty, options.sparsityAlpha, a],
+      ['flux', fluxPenalty, options.fluxAlpha, undefined],
+      ['l2', l2Weights, options.l2Alpha, a],
+    ]);
   }
 
   /**
    * UniversalODE preset: `l2Gate`/`l1Gate` on G, `l2Residual`/`l1Residual` on the residual
    * softplus(α)⊙σ(G·y)⊙MLP(y) at `context.states` (default: the initial state), `l2Mlp`/`l1Mlp` on the
-   * residual network's weights.
+   * residual network's weights. The l2 terms are on with weight 1e-3 unless given, the l1 terms off
+   * unless given (Catalax `for_universal_ode`).
    */
   static forUniversalOde(options: UniversalOdePenaltyOptions = {}): Penalties {
+    checkKnobs(
+      options,
+      ['l2GateAlpha', 'l1GateAlpha', 'l2ResidualAlpha', 'l1ResidualAlpha', 'l2MlpAlpha', 'l1MlpAlpha'],
+      'forUniversalOde',
+    );
     return preset([
-      ['l2Gate', l2Gate, options.l2GateAlpha],
-      ['l1Gate', l1Gate, options.l1GateAlpha],
-      ['l2Residual', l2Residual, options.l2ResidualAlpha],
-      ['l1Residual', l1Residual, options.l1ResidualAlpha],
-      ['l2Mlp', l2Weights, options.l2MlpAlpha],
-      ['l1Mlp', l1Weights, options.l1MlpAlpha],
+      ['l2Gate', l2Gate, options.l2GateAlpha, PRESET_DEFAULT_ALPHA],
+      ['l1Gate', l1Gate, options.l1GateAlpha, undefined],
+      ['l2Residual', l2Residual, options.l2ResidualAlpha, PRESET_DEFAULT_ALPHA],
+      ['l1Residual', l1Residual, options.l1ResidualAlpha, undefined],
+      ['l2Mlp', l2Weights, options.l2MlpAlpha, PRESET_DEFAULT_ALPHA],
+      ['l1Mlp', l1Weights, options.l1MlpAlpha, undefined],
     ]);
   }
-}
-
-function name(p: Penalty): string {
-  return p.name;
 }

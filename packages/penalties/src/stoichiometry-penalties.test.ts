@@ -171,7 +171,7 @@ describe('stoichiometry penalties', () => {
     const { grad } = pen.valueAndGrad(m, { states });
     expect(Math.abs(grad[0])).toBeGreaterThan(0);
     expect(() => pen.evaluate(m)).toThrow(expect.objectContaining({ code: 'InvalidOption' }));
-    expect(Penalties.forRateFlow({ fluxAlpha: 2 }).evaluate(m, { states }).total).toBeCloseTo(
+    expect(Penalties.forRateFlow({ alpha: 0, fluxAlpha: 2 }).evaluate(m, { states }).total).toBeCloseTo(
       2 * expected,
       12,
     );

@@ -35,6 +35,8 @@ export interface SimulateOptions {
   readonly atolScaling?: AtolScaling;
   /** Maximum solver steps per segment between events. Default 500 000. */
   readonly maxSteps?: number;
+  /** Step size of the fixed-step methods (`euler`, `midpoint`, `rk4`); required with them. */
+  readonly dt?: number;
   /** Initial state / parameters overriding the model's. */
   readonly y0?: ArrayLike<number>;
   readonly p?: ArrayLike<number>;
@@ -352,7 +354,15 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
       fast.count > 0
         ? { rhs, y0: y, t0: t, t1: tNext }
         : { rhs, jacobian, ...sparse, y0: y, t0: t, t1: tNext },
-      { method, rtol: o.rtol, atol, dense: true, events: roots, maxSteps: o.maxSteps },
+      {
+        method,
+        rtol: o.rtol,
+        atol,
+        dense: true,
+        events: roots,
+        maxSteps: o.maxSteps,
+        ...(options.dt !== undefined ? { dt: options.dt } : {}),
+      },
     );
     for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
     const last = sol.t.length - 1;

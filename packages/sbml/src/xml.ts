@@ -58,6 +58,32 @@ export function parseXml(text: string, limits: XmlLimits = {}): XmlElement {
       },
     );
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  if (valid !== true && /^Invalid '\[/.test(valid.err.msg)) {
+    // The validator lists the tags still open at the end of the text: the file is cut short.
+    let open: string[] = [];
+    try {
+      open = (JSON.parse(valid.err.msg.slice(9, valid.err.msg.lastIndexOf(']') + 1)) as unknown[]).map((t) =>
+        String(t).trim().slice(0, 40),
+      );
+    } catch {
+      /* keep the generic message */
+    }
+    const lines = text.split('\n');
+    const line = lines.length;
+    const col = lines[line - 1].length + 1;
+    throw new OdeonError(
+      'SbmlParseError',
+      `The XML ends at line ${line}, column ${col} with ${open.length} element(s) still open${
+        open.length > 0
+          ? ` (${open
+              .slice(-4)
+              .map((t) => `<${t}>`)
+              .join(' > ')})`
+          : ''
+      }: the file looks truncated.`,
+      { value: { line, col }, hint: 'Check that the whole file was written or downloaded.' },
+    );
+  }
   if (valid !== true)
     throw new OdeonError(
       'SbmlParseError',

@@ -223,6 +223,65 @@ describe('temporal dropout', () => {
     }
   });
 
+  it('masks time points as the seed does: one m_t shared by every series and species, t = 0 kept', () => {
+    const n = 2;
+    const nt = 12;
+    const terms = [0, 1, 2].map((b) => ({
+      pred: Float64Array.from({ length: nt * n }, (_, k) => 1 + b + 0.1 * k),
+      target: new Float64Array(nt * n),
+    }));
+    const rng = Rng.fromSeed(41);
+    let dropped = 0;
+    for (let draw = 0; draw < 50; draw++) {
+      const r = batchLoss(mse, n, terms, { p: 0.5, rng });
+      for (let i = 0; i < nt; i++) {
+        const kept = r.grads[0][i * n] !== 0;
+        if (i === 0) expect(kept).toBe(true);
+        if (!kept) dropped++;
+        for (const g of r.grads) for (let j = 0; j < n; j++) expect(g[i * n + j] !== 0).toBe(kept);
+      }
+      // normalisation `kept`: the mean of ρ over the kept entries of every series and species
+      let sum = 0;
+      let count = 0;
+      for (const t of terms)
+        for (let i = 0; i < nt; i++)
+          if (r.grads[0][i * n] !== 0)
+            for (let j = 0; j < n; j++) {
+              sum += t.pred[i * n + j] ** 2;
+              count++;
+            }
+      expect(r.value).toBeCloseTo(sum / count, 12);
+      expect(r.keptPoints).toBe((count / n / terms.length) * terms.length);
+    }
+    expect(dropped).toBeGreaterThan(100);
+    // the previous form stays available: one mask per series, which then differ
+    const perSeries = batchLoss(mse, n, terms, { p: 0.5, rng: Rng.fromSeed(41), per: 'series' });
+    const pattern = (g: Float64Array) => Array.from({ length: nt }, (_, i) => g[i * n] !== 0);
+    expect(pattern(perSeries.grads[1])).not.toEqual(pattern(perSeries.grads[0]));
+  });
+
+  it('shared masks: normalise "expected" is unbiased for the undropped loss over several series', () => {
+    const terms = [
+      { pred: Float64Array.of(0, 0.5, -1, 2, 1.5, -0.5), target: new Float64Array(6) },
+      { pred: Float64Array.of(1, -2, 0.3, 0.7, 2.5, -1), target: new Float64Array(6) },
+    ];
+    const full = batchLoss(mse, 2, terms).value;
+    for (const p of [0.2, 0.6]) {
+      const rng = Rng.fromSeed(43);
+      const N = 40_000;
+      let s = 0;
+      let s2 = 0;
+      for (let k = 0; k < N; k++) {
+        const v = batchLoss(mse, 2, terms, { p, rng, normalise: 'expected' }).value;
+        s += v;
+        s2 += v * v;
+      }
+      const mean = s / N;
+      const se = Math.sqrt((s2 / N - mean * mean) / N);
+      expect(Math.abs(mean - full)).toBeLessThan(5 * se);
+    }
+  });
+
   it('is reproducible from the seed', () => {
     const terms = [
       { pred: Float64Array.from({ length: 30 }, (_, i) => Math.sin(i)), target: new Float64Array(30) },

@@ -128,13 +128,17 @@ export interface LossTerm {
 }
 
 /**
- * Temporal dropout (issue 8): every time point after the first is kept with probability `1 − p`
- * (the initial point is always kept), independently per series and per evaluation, drawn from `rng`.
+ * Temporal dropout (the seed's, Catalax): each time point after the first is kept with probability
+ * `1 − p` (the initial point is always kept), one mask m_t per time index shared by every series of the
+ * batch and every species (`per: 'time'`, default), drawn afresh at each evaluation from `rng`;
+ * `per: 'series'` draws one mask per series instead.
  */
 export interface TemporalDropout {
   /** Drop probability p ∈ [0, 1). */
   readonly p: number;
   readonly rng: Rng;
+  /** One mask per time index shared by all series (`time`, default) or one per series (`series`). */
+  readonly per?: 'time' | 'series';
   /**
    * `kept` (default, as specified): the loss is the mean over the kept points, i.e. divided by
    * (kept points × batch × states), so its scale does not depend on p.
@@ -190,6 +194,12 @@ export function batchLoss(
   let observedAll = 0;
   let keptPoints = 0;
   const invKeep = 1 / (1 - p);
+  const per = dropout?.per ?? 'time';
+  if (per !== 'time' && per !== 'series') throw invalidOption('per', per, '"time" or "series"');
+  let longest = 0;
+  for (const term of terms) longest = Math.max(longest, Math.floor(term.target.length / n));
+  const shared = new Uint8Array(longest).fill(1);
+  if (dropout !== undefined && per === 'time') temporalDropoutMask(shared, dropout.rng, p);
   for (const term of terms) {
     const { pred, target } = term;
     if (pred.length !== target.length || target.length % n !== 0) {
@@ -200,9 +210,10 @@ export function batchLoss(
       );
     }
     const nt = target.length / n;
-    const mask = new Uint8Array(nt);
-    if (dropout !== undefined) temporalDropoutMask(mask, dropout.rng, p);
-    else mask.fill(1);
+    const mask =
+      dropout !== undefined && per === 'series'
+        ? temporalDropoutMask(new Uint8Array(nt), dropout.rng, p)
+        : shared.subarray(0, nt);
     const g = new Float64Array(pred.length);
     for (let i = 0; i < nt; i++) {
       const kept = mask[i] === 1;

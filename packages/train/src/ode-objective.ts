@@ -43,6 +43,12 @@ export interface OdeObjectiveOptions<P = unknown> {
   /** Temporal-dropout normalisation (see `TemporalDropout.normalise`); default `kept`. */
   readonly normalise?: 'kept' | 'expected';
   /**
+   * Temporal-dropout masks (see `TemporalDropout.per`): `time` (default, the seed's form) draws one
+   * mask m_t per time index shared by every measurement of the batch and every species; `series`
+   * draws one per measurement.
+   */
+  readonly dropoutMask?: 'time' | 'series';
+  /**
    * Penalties of a stage (`stage.penalties`) evaluated at the parameters, e.g. an adapter around an
    * `@odeon/penalties` collection. Called once per step; `undefined` adds nothing.
    */
@@ -90,6 +96,9 @@ export function odeObjective<P = unknown>(
     }
     stateOf[j] = i;
   }
+  const dropoutMask = options.dropoutMask ?? 'time';
+  if (dropoutMask !== 'time' && dropoutMask !== 'series')
+    throw invalidOption('dropoutMask', dropoutMask, '"time" or "series"');
   const normalise = options.normalise ?? 'kept';
   if (normalise !== 'kept' && normalise !== 'expected') {
     throw invalidOption('normalise', normalise, '"kept" or "expected"');
@@ -113,12 +122,18 @@ export function odeObjective<P = unknown>(
     }
     const loss = lossFor(batch.stage);
     const p = batch.dropout;
-    // Masks first (in batch order, as batchLoss draws them), then the normaliser, then the solves.
-    const plan = Array.from(batch.indices, (mi) => {
+    // Masks first (as batchLoss draws them), then the normaliser, then the solves.
+    const lengths = Array.from(batch.indices, (mi) => {
       const m = dataset.measurements[mi];
-      const nt = batch.length >= 1 ? m.t.length : truncatedLength(m.t.length, batch.length);
-      const keep = new Uint8Array(nt).fill(1);
-      if (p > 0) temporalDropoutMask(keep, batch.rng, p);
+      return batch.length >= 1 ? m.t.length : truncatedLength(m.t.length, batch.length);
+    });
+    const shared = new Uint8Array(Math.max(0, ...lengths)).fill(1);
+    if (p > 0 && dropoutMask === 'time') temporalDropoutMask(shared, batch.rng, p);
+    const plan = Array.from(batch.indices, (mi, b) => {
+      const m = dataset.measurements[mi];
+      const nt = lengths[b];
+      let keep: Uint8Array = shared.subarray(0, nt);
+      if (p > 0 && dropoutMask === 'series') keep = temporalDropoutMask(new Uint8Array(nt), batch.rng, p);
       return { m, nt, keep };
     });
     let denom = 0;

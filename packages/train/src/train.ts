@@ -249,6 +249,13 @@ function allFinite(a: ArrayLike<number>): boolean {
  *
  * Same seed, objective and strategy give bit-identical results, also across a checkpoint/resume.
  */
+/** Node's setImmediate where it exists (no 1 ms clamp), else setTimeout(0) (browsers). */
+const timers = globalThis as unknown as {
+  setImmediate?: (f: () => void) => void;
+  setTimeout: (f: () => void, ms: number) => void;
+};
+const nextMacrotask: (f: () => void) => void = timers.setImmediate ?? ((f) => timers.setTimeout(f, 0));
+
 export async function train<P>(
   objective: Objective<P>,
   params: ArrayLike<number>,
@@ -419,9 +426,13 @@ export async function train<P>(
     const mask = trainedMask(np, stage.train, options.groups, s);
     const g = new Float64Array(np);
     for (let k = step - stageStart; k < stage.steps; k++) {
-      if (options.signal?.aborted) {
-        reason = 'aborted';
-        break outer;
+      if (options.signal !== undefined) {
+        // let a signal handler (Ctrl-C) run: it can only set `aborted` from a macrotask
+        await new Promise<void>((done) => nextMacrotask(done));
+        if (options.signal.aborted) {
+          reason = 'aborted';
+          break outer;
+        }
       }
       const batch: Batch<P> = {
         indices: selectBatch(seed, step, datasetSize, stage.batchSize),

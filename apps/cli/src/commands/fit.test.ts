@@ -201,6 +201,27 @@ describe('odeon fit config.json', () => {
     expect(readFileSync(join(dir, 'fit.svg'), 'utf8')).toMatch(/^<svg/);
   });
 
+  it('Ctrl-C (SIGINT) during a first-order fit stops it with the best parameters so far and the plot', async () => {
+    const dir = workdir();
+    const config = writeConfig(dir, { params: 'all', optimizer: { kind: 'adam', lr: 0.05, steps: 10_000 } });
+    const io = Object.assign(capture(dir), {
+      // the signal arrives 300 ms into the fit
+      onInterrupt: (h: (signal: string) => void) => {
+        const timer = setTimeout(() => h('SIGINT'), 300);
+        return () => clearTimeout(timer);
+      },
+    });
+    expect(await run(['fit', config, '--json', '--plot', 'fit.svg'], io)).toBe(0);
+    const r = JSON.parse(io.out);
+    expect(r.interrupted).toBe('SIGINT');
+    expect(r.reason).toBe('interrupted');
+    expect(r.iterations).toBeLessThan(10_000);
+    expect(r.finalLoss).toBe(Math.min(...r.lossCurve));
+    expect(readFileSync(join(dir, 'fit.svg'), 'utf8')).toMatch(/^<svg/);
+    const best = JSON.parse(readFileSync(join(dir, 'fit.best.json'), 'utf8'));
+    expect(Object.keys(best.parameters)).toEqual(['k1', 'k2']);
+  });
+
   it('sqrtSumOfSquares is sqrt(Σ r²) of the analytic solution; Adam lowers it', async () => {
     const dir = workdir();
     const config = writeConfig(dir, {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TaskHandler } from '@odeon/ensemble';
 import { OdeonError, type OdeProblem, solve } from '@odeon/ode';
+import { loadModel } from '@odeon/sbml';
 // Renamed on import: linters read a bare `fit(...)` as a focused test.
 import {
   createOptimizer,
@@ -16,7 +17,8 @@ import { cliRunner, type ScaleOptions } from '../cli-pool.ts';
 import type { RegisterCommand } from '../command.ts';
 import { idRecord } from '../id-record.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
-import { renderSvg, type VegaLiteSpec } from '../plot.ts';
+import { modelTitle } from '../model-title.ts';
+import { renderSvg, seriesColor, type VegaLiteSpec } from '../plot.ts';
 import {
   FIT_LOSSES,
   FIT_METHODS,
@@ -71,6 +73,8 @@ export interface FitCommandResult {
   /** The loss at each iteration (L-BFGS) or before each step and at the end (first-order). */
   readonly lossCurve: readonly number[];
   readonly plot?: string;
+  /** The signal (SIGINT, SIGTERM) that stopped the fit early; the parameters are the best so far. */
+  readonly interrupted?: string;
   readonly initialLoss: number;
   readonly finalLoss: number;
   readonly wallSeconds: number;
@@ -231,6 +235,30 @@ export async function runFit(
   };
   const start = performance.now();
   const objective = fitObjective(problem, data, fitOptions);
+  // Long fits lose nothing: the best parameters so far go to a file (at most once a second), and a
+  // first-order fit stops cleanly on Ctrl-C/SIGTERM with its plot.
+  const bestFile =
+    options.plot !== undefined ? `${options.plot.replace(/\.svg$/i, '')}.best.json` : undefined;
+  let best: { value: number; theta: Float64Array; iteration: number } = {
+    value: Number.POSITIVE_INFINITY,
+    theta: objective.initialTheta.slice(),
+    iteration: 0,
+  };
+  let lastSaved = 0;
+  const keepBest = (value: number, u: Float64Array, iteration: number) => {
+    if (!(value < best.value)) return;
+    best = { value, theta: objective.toTheta(u), iteration };
+    const now = performance.now();
+    if (bestFile !== undefined && now - lastSaved > 1000) {
+      lastSaved = now;
+      writeFileSync(
+        resolve(io.cwd, bestFile),
+        `${JSON.stringify({ loss: report(value), iteration, parameters: idRecord(objective.names, (k) => best.theta[k]) })}\n`,
+      );
+    }
+  };
+  const interrupt = { signal: undefined as string | undefined };
+  let unregister: (() => void) | undefined;
   // sqrtSumOfSquares: L = sqrt(N·mse) over the N observed values, a monotone map of the mse.
   const N = objective.observed;
   const report = (mean: number) => (rootSum ? Math.sqrt(N * mean) : mean);
@@ -279,6 +307,8 @@ export async function runFit(
           onIteration: (info) => {
             lossCurve.push(report(info.value));
             progress('iteration', info.iteration, report(info.value));
+            keepBest(info.value, info.x, info.iteration);
+            return interrupt.signal === undefined;
           },
         },
       });
@@ -297,6 +327,14 @@ export async function runFit(
     const opt = createOptimizer(spec as OptimizerSpec, u.length);
     const grad = new Float64Array(u.length);
     finalLoss = Number.NaN;
+    let stoppedAt: number | undefined;
+    // A first-order fit yields between steps, so Ctrl-C/SIGTERM stops it cleanly with its plot. (A
+    // synchronous L-BFGS run cannot see a signal until it ends: Ctrl-C ends it at once, and the best
+    // parameters so far are in the .best.json file beside --plot.)
+    unregister = io.onInterrupt?.((signal) => {
+      interrupt.signal = signal;
+      io.stderr(`\n${signal}: stopping; writing the best parameters so far and the plot...\n`);
+    });
     for (let k = 0; k <= steps; k++) {
       const r = objective.evaluate(u);
       const value = report(r.value);
@@ -310,25 +348,36 @@ export async function runFit(
       lossCurve.push(value);
       progress('step', k, value);
       finalLoss = value;
+      keepBest(r.value, u, k);
       if (k === steps) break;
+      // let a Ctrl-C/SIGTERM handler run between steps
+      await new Promise((done) => setImmediate(done));
+      if (interrupt.signal !== undefined) {
+        stoppedAt = k;
+        break;
+      }
       // d sqrt(N·m)/du = N·dm/du / (2 sqrt(N·m))
       const scale = rootSum ? (value > 0 ? N / (2 * value) : 0) : 1;
       for (let j = 0; j < u.length; j++) grad[j] = r.grad[j] * scale;
       opt.update(u, grad, lr);
     }
-    theta = objective.toTheta(u);
+    theta = stoppedAt === undefined ? objective.toTheta(u) : best.theta;
+    if (stoppedAt !== undefined) finalLoss = report(best.value);
     p = objective.fullParams(theta);
     converged = false; // a fixed number of first-order steps checks no convergence criterion
-    reason = 'steps';
-    iterations = steps;
-    evaluations = steps + 1;
+    reason = stoppedAt === undefined ? 'steps' : 'interrupted';
+    iterations = stoppedAt ?? steps;
+    evaluations = iterations + 1;
   }
+  unregister?.();
   const wallSeconds = (performance.now() - start) / 1000;
   if (io.isTTY && !options.json) io.stderr('\n');
   const initialParameters = idRecord(objective.names, (k) => objective.initialTheta[k]);
   const fitted = idRecord(objective.names, (k) => theta[k]);
   if (options.plot !== undefined) {
-    const svg = await renderSvg(fitPlotSpec(problem, data, p, lossCurve, s.initial, s.modelPath));
+    const svg = await renderSvg(
+      fitPlotSpec(problem, data, p, lossCurve, s.initial, modelTitle(loadModel(s.modelText), s.modelPath)),
+    );
     try {
       writeFileSync(resolve(io.cwd, options.plot), svg);
     } catch (cause) {
@@ -359,6 +408,7 @@ export async function runFit(
     sensitivity: s.sensitivity,
     lossCurve,
     ...(options.plot !== undefined ? { plot: options.plot } : {}),
+    ...(interrupt.signal !== undefined ? { interrupted: interrupt.signal } : {}),
     initialLoss,
     finalLoss,
     wallSeconds,
@@ -402,10 +452,14 @@ function fitPlotSpec(
       // A model that cannot be integrated at the fitted values is plotted without its line.
     }
   }
+  // legend in model order: measurement by measurement, species in the data's column order
+  const seriesOrder = data.measurements.flatMap((m) =>
+    data.species.map((sp) => (data.size > 1 ? `${m.name}: ${sp}` : sp)),
+  );
   const enc = {
     x: { field: 't', type: 'quantitative', title: 'time' },
     y: { field: 'value', type: 'quantitative', title: 'value', scale: { zero: false } },
-    color: { field: 'series', type: 'nominal', title: null },
+    color: seriesColor(seriesOrder),
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -518,6 +572,8 @@ minimises the equivalent mse and reports L. Unknown keys are errors.
       io.stdout(
         `loss (${r.loss}) ${r.initialLoss.toExponential(3)} -> ${r.finalLoss.toExponential(3)}; ${how}, ${r.evaluations} evaluations, ${r.wallSeconds.toFixed(2)} s\n`,
       );
+      if (r.interrupted !== undefined)
+        io.stdout(`interrupted by ${r.interrupted}: the parameters above are the best so far\n`);
       if (r.plot !== undefined) io.stdout(`wrote ${r.plot}\n`);
     });
 };

@@ -35,6 +35,31 @@ describe('odeon simulate/gradient/fit refuse values that would be silently wrong
     expect(io.out).toBe('');
   });
 
+  it("plots are titled with the model's name, not the file path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-title-'));
+    const model = join(sharedDir(), 'biomodels', 'BIOMD0000000145.xml');
+    expect(await run(['simulate', model, '--t1', '1', '--steps', '5', '--plot', 'p.svg'], capture(dir))).toBe(
+      0,
+    );
+    const svg = readFileSync(join(dir, 'p.svg'), 'utf8');
+    expect(svg).toContain('Wang2007');
+    expect(svg).not.toContain('biomodels');
+  });
+
+  it('a truncated XML file says where it ends and which elements are still open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-trunc-'));
+    const xml = readFileSync(case1(), 'utf8');
+    writeFileSync(join(dir, 't.xml'), xml.slice(0, 300));
+    const lines = xml.slice(0, 300).split('\n');
+    const io = capture(dir);
+    expect(await run(['simulate', 't.xml', '--t1', '1'], io)).toBe(1);
+    expect(io.err).toContain(
+      `[SbmlParseError]: The XML ends at line ${lines.length}, column ${lines[lines.length - 1].length + 1}`,
+    );
+    expect(io.err).toContain('<listOfUnits>');
+    expect(io.err).toContain('truncated');
+  });
+
   it('a duration of 1e308 (options or settings file) is a typed error, not INF times', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odeon-huge-'));
     writeFileSync(

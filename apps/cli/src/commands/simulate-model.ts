@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { METHODS, type MethodName, OdeonError } from '@odeon/ode';
+import { OdeonError } from '@odeon/ode';
 import {
   compileModel,
   formatSuiteCsv,
@@ -11,9 +11,10 @@ import {
   type TimeCourse,
 } from '@odeon/sbml';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
+import { modelTitle } from '../model-title.ts';
 import { requireFiniteGrid, requireModelValues } from '../model-values.ts';
 import { timeSeriesSvg } from '../plot.ts';
-import type { SimulateOptions } from './simulate-options.ts';
+import { SIMULATE_DEFAULTS, type SimulateOptions, simulateSettings } from './simulate-options.ts';
 
 function writeTextFile(io: CliIo, path: string, text: string): void {
   try {
@@ -26,29 +27,6 @@ function writeTextFile(io: CliIo, path: string, text: string): void {
   }
 }
 
-/** Reads a numeric option given as a number or a command-line string; `InvalidOption` when malformed. */
-function numberOption(
-  value: unknown,
-  name: string,
-  ok: (x: number) => boolean,
-  allowed: string,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const x = typeof value === 'number' ? value : Number(String(value).trim());
-  if (String(value).trim() === '' || !ok(x))
-    throw new OdeonError(
-      'InvalidOption',
-      `Invalid --${name}: ${JSON.stringify(String(value).slice(0, 40))}.`,
-      {
-        option: name,
-        value,
-        allowed,
-        hint: `Give --${name} as ${allowed}.`,
-      },
-    );
-  return x;
-}
-
 /**
  * `odeon simulate model.xml ...`: simulates an SBML (or Odeon JSON) model. With `--settings` it follows an
  * SBML Test Suite settings file and writes the suite's CSV layout; otherwise it reports every species over
@@ -56,24 +34,20 @@ function numberOption(
  */
 export async function simulateModel(path: string, options: SimulateOptions, io: CliIo): Promise<void> {
   const text = readTextFile(io, path, 'model');
-  const model = compileModel(loadModel(text));
-  let method: MethodName | undefined;
-  if (options.method !== undefined) {
-    if (!(METHODS as readonly string[]).includes(options.method))
-      throw new OdeonError('InvalidOption', `Unknown method ${JSON.stringify(options.method)}.`, {
-        option: 'method',
-        value: options.method,
-        allowed: METHODS.join(', '),
-        hint: `Use one of ${METHODS.join(', ')}.`,
-      });
-    method = options.method as MethodName;
-  }
-  const rtol = numberOption(options.rtol, 'rtol', (x) => x > 0 && x < 1, 'a number in (0, 1)');
-  const atol = numberOption(options.atol, 'atol', (x) => x > 0, 'a number > 0');
+  const parsed = loadModel(text);
+  const model = compileModel(parsed);
+  const d = SIMULATE_DEFAULTS.model;
+  const set = simulateSettings(options, {
+    method: d.method,
+    rtol: d.rtol,
+    atol: d.atol,
+    t0: d.t0,
+    steps: d.steps,
+  });
   const tol = {
-    ...(method !== undefined ? { method } : {}),
-    ...(rtol !== undefined ? { rtol } : {}),
-    ...(atol !== undefined ? { atol } : {}),
+    method: set.method,
+    rtol: set.rtol,
+    ...(set.atol !== undefined ? { atol: set.atol } : {}),
   };
   let course: TimeCourse;
   if (options.settings !== undefined) {
@@ -86,22 +60,12 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
         });
     requireFiniteGrid(settings.start, settings.start + settings.duration, settings.steps, 'duration');
     requireModelValues(model, settings.start, path);
-    course = simulateForSettings(model, settings, tol);
+    course = simulateForSettings(model, settings, {
+      ...tol,
+      ...(set.dt !== undefined ? { dt: set.dt } : {}),
+    });
   } else {
-    const t0 = numberOption(options.t0, 't0', Number.isFinite, 'a finite number') ?? 0;
-    const t1 = numberOption(
-      options.t1,
-      't1',
-      (x) => Number.isFinite(x) && x > t0,
-      'a finite number after t0',
-    );
-    const steps =
-      numberOption(
-        options.steps,
-        'steps',
-        (x) => Number.isInteger(x) && x > 0 && x <= 10_000_000,
-        'an integer in [1, 1e7]',
-      ) ?? 100;
+    const { t0, t1, steps } = set;
     if (t1 === undefined)
       throw new OdeonError(
         'UsageError',
@@ -113,7 +77,7 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
       );
     requireFiniteGrid(t0, t1, steps, 't1');
     requireModelValues(model, t0, path);
-    course = simulate(model, { rtol: 1e-8, atol: 1e-12, ...tol, t0, t1, steps });
+    course = simulate(model, { ...tol, t0, t1, steps, ...(set.dt !== undefined ? { dt: set.dt } : {}) });
   }
   const csv = formatSuiteCsv(course);
   if (options.out !== undefined) writeTextFile(io, options.out, csv);
@@ -125,7 +89,7 @@ export async function simulateModel(path: string, options: SimulateOptions, io: 
         hint: 'Use --log x, --log y or --log xy.',
       });
     const svg = await timeSeriesSvg(course.times, course.values, course.names, {
-      title: path,
+      title: modelTitle(parsed, path),
       logX: log.includes('x'),
       logY: log.includes('y'),
     });

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finalErrorVsReference, loadReference } from '@odeon/testkit';
+import { finalErrorVsReference, loadReference, sbmlSuiteDir } from '@odeon/testkit';
+import type {} from '@odeon/testkit/setup';
 import { describe, expect, it } from 'vitest';
 import { captureIo as capture } from '../capture-io.ts';
 import { run } from '../main.ts';
@@ -73,5 +74,49 @@ describe('odeon simulate --problem', () => {
     expect(await run(['simulate', '--problem', 'rober', '--rtol', 'abc'], io)).toBe(2);
     io = capture(process.cwd());
     expect(await run(['simulate'], io)).toBe(2);
+  });
+});
+
+describe('odeon simulate: --problem and model files validate the same way', () => {
+  const model = () => join(sbmlSuiteDir(), 'cases', '00001', '00001-sbml-l3v2.xml');
+  it.each([
+    [['--atol', '0'], 2, /InvalidOption.*--atol/],
+    [['--t0', '5', '--t1', '1'], 2, /InvalidOption.*--t1/],
+    [['--method', 'bogus'], 2, /InvalidOption.*one of euler, .*rodas5p/],
+    [['--rtol', '2'], 2, /InvalidOption.*--rtol/],
+    [['--dt', '0.1'], 2, /InvalidOption.*only with a fixed-step method/],
+    [['--steps', '1'], 0, /^$/],
+  ])('%j gives the same outcome for both forms', async (args, code, err) => {
+    const a = capture();
+    const b = capture();
+    expect(await run(['simulate', '--problem', 'lotka', '--t1', '1', ...args, '--json'], a)).toBe(code);
+    expect(await run(['simulate', model(), '--t1', '1', ...args, '--json'], b)).toBe(code);
+    expect(a.err).toMatch(err);
+    expect(b.err).toMatch(err);
+  });
+
+  it('fixed-step methods work on model files (--dt): rk4 matches the analytic S1(t) = 1.5e-4·e^(−t)', async () => {
+    const io = capture();
+    expect(
+      await run(
+        ['simulate', model(), '--t1', '2', '--steps', '4', '--method', 'rk4', '--dt', '0.01', '--json'],
+        io,
+      ),
+    ).toBe(0);
+    const r = JSON.parse(io.out);
+    const n = r.names.length;
+    const s1 = r.names.indexOf('S1');
+    r.times.forEach((t: number, k: number) => {
+      expect(r.values[k * n + s1]).toBeAllclose(1.5e-4 * Math.exp(-t), { rtol: 1e-8 });
+    });
+  });
+
+  it('--help shows the defaults each form uses', async () => {
+    const io = capture();
+    expect(await run(['simulate', '--help'], io)).toBe(0);
+    const help = io.out.replace(/\s+/g, ' ');
+    expect(help).toContain('1e-8 for model files');
+    expect(help).toContain('1e-12 for model files');
+    expect(help).toContain('--dt');
   });
 });

@@ -8,7 +8,7 @@ import { idRecord } from '../id-record.ts';
 import { type CliIo, writeJson } from '../io.ts';
 import { timeSeriesSvg } from '../plot.ts';
 import { simulateModel } from './simulate-model.ts';
-import type { SimulateOptions } from './simulate-options.ts';
+import { SIMULATE_DEFAULTS, type SimulateOptions, simulateSettings } from './simulate-options.ts';
 
 /** What `odeon simulate --problem` computed (also its `--json` output, plus the saved states). */
 export interface SimulateResult {
@@ -30,18 +30,10 @@ function usage(message: string, option: string): OdeonError {
   return new OdeonError('UsageError', message, { option, hint: 'See `odeon simulate --help`.' });
 }
 
-function parseNumber(value: string | number | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  const x = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(x))
-    throw usage(`--${option} must be a number (got ${JSON.stringify(value)}).`, option);
-  return x;
-}
-
 /** Output times: log-spaced for ROBER (its dynamics span ten decades), else evenly spaced. */
 function outputTimes(prob: StandardProblem, t0: number, t1: number, steps: number): Float64Array {
   const t = new Float64Array(steps + 1);
-  if (prob.name === 'rober' && t0 === 0 && t1 > 1e-5) {
+  if (prob.name === 'rober' && t0 === 0 && t1 > 1e-5 && steps >= 2) {
     t[0] = 0;
     const a = Math.log10(1e-5);
     const b = Math.log10(t1);
@@ -59,19 +51,20 @@ export function simulateProblem(options: SimulateOptions): SimulateResult {
   const name = options.problem;
   if (name === undefined) throw usage('Give --problem <name> or a model file.', 'problem');
   const prob = getStandardProblem(name);
-  const method = (options.method ?? 'rodas5p') as MethodName;
-  if (!(METHODS as readonly string[]).includes(method)) {
-    throw usage(`Unknown --method ${JSON.stringify(method)}; use one of ${METHODS.join(', ')}.`, 'method');
-  }
-  const rtol = parseNumber(options.rtol, 'rtol') ?? 1e-6;
-  const atol = parseNumber(options.atol, 'atol') ?? rtol * prob.atolFactor;
-  const t0 = parseNumber(options.t0, 't0') ?? prob.t0;
-  const t1 = parseNumber(options.t1, 't1') ?? prob.t1;
-  const steps = parseNumber(options.steps, 'steps') ?? 200;
-  if (!(Number.isInteger(steps) && steps >= 2)) throw usage('--steps must be an integer ≥ 2.', 'steps');
+  const d = SIMULATE_DEFAULTS.problem;
+  const set = simulateSettings(options, {
+    method: d.method,
+    rtol: d.rtol,
+    t0: prob.t0,
+    t1: prob.t1,
+    steps: d.steps,
+  });
+  const { method, rtol, t0 } = set;
+  const t1 = set.t1 ?? prob.t1;
+  const steps = set.steps;
+  const atol = set.atol ?? rtol * prob.atolFactor;
   const saveAt = outputTimes(prob, t0, t1, steps);
-  const dt =
-    method === 'euler' || method === 'midpoint' || method === 'rk4' ? (t1 - t0) / (steps * 100) : undefined;
+  const dt = set.dt;
   const start = performance.now();
   const sol = solve(
     { ...prob, t0, t1 },
@@ -183,11 +176,24 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo) =
       '--method <name>',
       `integration method: ${METHODS.join(', ')} (default rodas5p; models with ≥ 200 states: bdf on their sparse Jacobian)`,
     )
-    .option('--rtol <x>', 'relative tolerance (default 1e-6)')
-    .option('--atol <x>', "absolute tolerance (default rtol × the problem's atol factor)")
-    .option('--t0 <t>', 'start time (default: the problem’s)')
-    .option('--t1 <t>', 'end time (default: the problem’s)')
-    .option('--steps <n>', 'number of output intervals (default 200)')
+    .option(
+      '--rtol <x>',
+      `relative tolerance (default ${SIMULATE_DEFAULTS.problem.rtol} with --problem, ${SIMULATE_DEFAULTS.model.rtol} for model files)`,
+    )
+    .option(
+      '--atol <x>',
+      `absolute tolerance (default rtol × the problem's atol factor with --problem, ${SIMULATE_DEFAULTS.model.atol} for model files)`,
+    )
+    .option('--t0 <t>', 'start time (default: the problem’s; 0 for model files)')
+    .option('--t1 <t>', 'end time (default: the problem’s; required for model files without --settings)')
+    .option(
+      '--steps <n>',
+      `number of output intervals (default ${SIMULATE_DEFAULTS.problem.steps} with --problem, ${SIMULATE_DEFAULTS.model.steps} for model files)`,
+    )
+    .option(
+      '--dt <h>',
+      `step size of the fixed-step methods (euler, midpoint, rk4; default (t1 − t0)/(${SIMULATE_DEFAULTS.fixedStepsPerInterval} × steps))`,
+    )
     .option('--settings <file>', 'SBML Test Suite settings file (model files only)')
     .option('--out <file>', 'write the time course as CSV')
     .option('--plot <file>', 'write an SVG plot of the time course')

@@ -86,6 +86,57 @@ describe('odeon train', () => {
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'data.csv']);
   });
 
+  it('Ctrl-C (SIGINT) stops after the current step, writes the model and a checkpoint, and says how to resume', async () => {
+    const dir = workdir();
+    let interrupt: ((signal: string) => void) | undefined;
+    let unregistered = false;
+    const base = capture(dir);
+    const io = Object.assign(base, {
+      isTTY: true,
+      stderr: (t: string) => {
+        base.err += t;
+        if (/\] 20\/150 /.test(t)) interrupt?.('SIGINT');
+      },
+      onInterrupt: (h: (signal: string) => void) => {
+        interrupt = h;
+        return () => {
+          unregistered = true;
+        };
+      },
+    });
+    expect(await run(['train', 'config.json'], io)).toBe(0);
+    expect(unregistered).toBe(true);
+    const m = /interrupted by SIGINT after step (\d+)/.exec(io.out);
+    expect(m).not.toBeNull();
+    const step = Number(m![1]);
+    expect(step).toBeGreaterThanOrEqual(20);
+    expect(step).toBeLessThan(150);
+    expect(modelFromJson(readFileSync(join(dir, 'model.json'), 'utf8')).np).toBeGreaterThan(0);
+    const ck = join('out', 'train', `${basename(dir)}-config`, 'checkpoint.json');
+    expect(io.out).toContain(`--resume ${ck}`);
+    expect(JSON.parse(readFileSync(join(dir, ck), 'utf8')).step).toBe(step);
+    // ...and the run continues from it to the end
+    const io2 = capture(dir);
+    expect(await run(['train', 'config.json', '--json', '--resume', ck, '--out', 'm2.json'], io2)).toBe(0);
+    expect(JSON.parse(io2.out).steps).toBe(150);
+  });
+
+  it('off a terminal, progress is a line on stderr every few seconds (not with --json)', async () => {
+    const { progressReporter } = await import('../progress.ts');
+    const io = capture(process.cwd());
+    const p = progressReporter(io, { everySeconds: 0.001 });
+    p.update('step 1');
+    await new Promise((r) => setTimeout(r, 5));
+    p.update('step 2');
+    p.done();
+    expect(io.err).toBe('step 2\n');
+    const quiet = capture(process.cwd());
+    const q = progressReporter(quiet, { quiet: true, everySeconds: 0.001 });
+    await new Promise((r) => setTimeout(r, 5));
+    q.update('x');
+    expect(quiet.err).toBe('');
+  });
+
   it('applies per-stage NeuralODE penalties from the config (L2 shrinks the weights)', async () => {
     const run1 = async (l2Alpha: number) => {
       const cfg = { ...CONFIG, strategy: [{ ...CONFIG.strategy[0], penalties: { l2Alpha } }] };
@@ -122,6 +173,14 @@ describe('odeon train', () => {
     expect(io.err).toContain('[InvalidOption]');
     expect(io.err).toContain(key);
     expect(io.err).toContain(suggestion);
+  });
+
+  it('an invalid enum value lists the allowed ones (activation "relu6")', async () => {
+    const io = capture(workdir({ ...CONFIG, model: { ...CONFIG.model, activation: 'relu6' } }));
+    expect(await run(['train', 'config.json'], io)).toBe(2);
+    expect(io.err).toMatch(
+      /model\.activation.*"relu6" is not one of .*tanh.*gelu|model\.activation.*"relu6" is not one of .*gelu.*tanh/,
+    );
   });
 
   it('rejects a bad config with a usage error naming the field, and a missing file with exit 1', async () => {

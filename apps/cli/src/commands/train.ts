@@ -1,7 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { type ActivationName, modelFromJson, NeuralODE, type OdeModel, UniversalODE } from '@odeon/neural';
-import { type GradientMethod, OdeonError, rejectUnknownKeys, type SensitivityKind } from '@odeon/ode';
+import {
+  ACTIVATIONS,
+  type ActivationName,
+  modelFromJson,
+  NeuralODE,
+  type OdeModel,
+  UniversalODE,
+} from '@odeon/neural';
+import {
+  didYouMean,
+  type GradientMethod,
+  OdeonError,
+  rejectUnknownKeys,
+  type SensitivityKind,
+} from '@odeon/ode';
 import { type NeuralOdePenaltyOptions, Penalties, type UniversalOdePenaltyOptions } from '@odeon/penalties';
 import {
   type Checkpoint,
@@ -17,6 +30,7 @@ import {
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
+import { progressReporter } from '../progress.ts';
 import { trainSweep } from './train-sweep.ts';
 
 /**
@@ -90,6 +104,11 @@ export interface TrainConfig {
    */
   readonly penaltyStates?: 'initial' | 'data';
   /**
+   * Temporal-dropout masks (a stage's `dropout`): `time` (default, the seed's form: one mask per time
+   * point shared by every measurement and species) or `series` (one mask per measurement).
+   */
+  readonly dropoutMask?: 'time' | 'series';
+  /**
    * Where to write the trained model (JSON), relative to the config file. Without it (and without
    * `--out`) the model goes to the run folder (`--out-dir`, default `out/train/<folder>-<config>/`
    * under the working directory), so a run never overwrites files beside the config.
@@ -117,6 +136,10 @@ export interface TrainCommandResult {
   readonly validation?: Readonly<Record<string, number>>;
   /** Where the trained model was written (relative to the working directory when inside it). */
   readonly output: string;
+  /** The last checkpoint written (resume with `--resume`). */
+  readonly checkpoint: string;
+  /** The signal that stopped the run early (SIGINT, SIGTERM), if any. */
+  readonly interrupted?: string;
   readonly scaledMae: number;
   readonly mse: number;
   readonly wallSeconds: number;
@@ -140,6 +163,7 @@ const CONFIG_KEYS = [
   'validation',
   'strategy',
   'penaltyStates',
+  'dropoutMask',
   'output',
   'description',
 ] as const satisfies readonly (keyof TrainConfig | 'description')[];
@@ -161,6 +185,17 @@ const MODEL_KEYS: Readonly<Record<string, readonly string[]>> = {
 
 /** Unknown keys anywhere in a training config are errors with a "did you mean" (never ignored). */
 function checkConfigKeys(config: TrainConfig): void {
+  const m0 = config.model as { activation?: unknown } | undefined;
+  if (
+    m0 !== null &&
+    typeof m0 === 'object' &&
+    m0.activation !== undefined &&
+    !(ACTIVATIONS as readonly unknown[]).includes(m0.activation)
+  )
+    throw configError(
+      `\`model.activation\` ${JSON.stringify(String(m0.activation).slice(0, 40))} is not one of ${ACTIVATIONS.join(', ')}${didYouMean(String(m0.activation), ACTIVATIONS)}.`,
+      'model.activation',
+    );
   const inConfig = (where: string, obj: unknown, keys: readonly string[]) => {
     if (obj === null || typeof obj !== 'object') return;
     try {
@@ -354,6 +389,8 @@ export async function trainFromConfig(
     ...(config.rtol !== undefined ? { rtol: config.rtol } : {}),
     ...(config.atol !== undefined ? { atol: config.atol } : {}),
   };
+  if (config.dropoutMask !== undefined && config.dropoutMask !== 'time' && config.dropoutMask !== 'series')
+    throw configError('`dropoutMask` must be "time" or "series".', 'dropoutMask');
   const presets = new Map<object, Penalties>();
   const states = penaltyStatesOf(trainData, config.penaltyStates);
   const penalty = (p: Float64Array, stage: { readonly penalties: PenaltyKnobs | undefined }) => {
@@ -368,7 +405,11 @@ export async function trainFromConfig(
     const r = pens.valueAndGrad(model, { params: p, ...(states !== undefined ? { states } : {}) });
     return { value: r.total, grad: r.grad, byName: r.byName };
   };
-  const objective = odeObjective<PenaltyKnobs>(problem, trainData, { ...solver, penalty });
+  const objective = odeObjective<PenaltyKnobs>(problem, trainData, {
+    ...solver,
+    penalty,
+    ...(config.dropoutMask !== undefined ? { dropoutMask: config.dropoutMask } : {}),
+  });
   const valObjective = valData ? odeObjective(problem, valData, solver) : undefined;
   const fullObjective = odeObjective(problem, all, solver);
   let resume: Checkpoint | undefined;
@@ -404,44 +445,51 @@ export async function trainFromConfig(
       },
     );
   }
-  const showProgress = io.isTTY && !options.json;
-  const start = performance.now();
-  const r = await train(objective, model.p, strategy, {
-    seed,
-    datasetSize: trainData.size,
-    groups: parameterGroups(model),
-    ...(valObjective && valData
-      ? {
-          validate: (p: Float64Array) => ({
-            loss: valObjective(p, fullBatch(valData.size, { loss: 'scaledMae' })).loss,
-          }),
-          validateEvery: v?.every ?? 0,
-          ...(v?.patience !== undefined ? { earlyStopping: { patience: v.patience } } : {}),
-        }
-      : {}),
-    ...(options.checkpoint !== undefined
-      ? {
-          checkpointEvery,
-          onCheckpoint: (c: Checkpoint) =>
-            write((options.checkpoint as string).replaceAll('{step}', String(c.step)), JSON.stringify(c)),
-        }
-      : {}),
-    ...(resume !== undefined ? { resume } : {}),
-    ...(showProgress
-      ? {
-          onProgress: (p) => {
-            const width = 30;
-            const filled = Math.round((width * p.step) / p.totalSteps);
-            const val = p.validation?.loss !== undefined ? ` val ${p.validation.loss.toExponential(3)}` : '';
-            const pen = p.metrics?.penalty !== undefined ? ` pen ${p.metrics.penalty.toExponential(2)}` : '';
-            io.stderr(
-              `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.totalSteps} loss ${p.loss.toExponential(3)}${val}${pen} ${p.stepsPerSecond.toFixed(1)} steps/s `,
-            );
-          },
-        }
-      : {}),
+  // Checkpoints are on by default (every 100 steps and at the end, also after an interrupt), into the
+  // run folder unless --checkpoint names a file.
+  const checkpointPath = options.checkpoint ?? join(runDir, 'checkpoint.json');
+  const progress = progressReporter(io, { quiet: options.json === true });
+  const interrupt = { aborted: false, signal: undefined as string | undefined };
+  const unregister = io.onInterrupt?.((signal) => {
+    interrupt.aborted = true;
+    interrupt.signal = signal;
+    io.stderr(`\n${signal}: stopping after this step; writing the model and a checkpoint...\n`);
   });
-  if (showProgress) io.stderr('\n');
+  const start = performance.now();
+  let r: Awaited<ReturnType<typeof train>>;
+  try {
+    r = await train(objective, model.p, strategy, {
+      seed,
+      datasetSize: trainData.size,
+      groups: parameterGroups(model),
+      ...(valObjective && valData
+        ? {
+            validate: (p: Float64Array) => ({
+              loss: valObjective(p, fullBatch(valData.size, { loss: 'scaledMae' })).loss,
+            }),
+            validateEvery: v?.every ?? 0,
+            ...(v?.patience !== undefined ? { earlyStopping: { patience: v.patience } } : {}),
+          }
+        : {}),
+      checkpointEvery,
+      onCheckpoint: (c: Checkpoint) =>
+        write(checkpointPath.replaceAll('{step}', String(c.step)), JSON.stringify(c)),
+      signal: interrupt,
+      ...(resume !== undefined ? { resume } : {}),
+      onProgress: (p) => {
+        const width = 30;
+        const filled = Math.round((width * p.step) / p.totalSteps);
+        const val = p.validation?.loss !== undefined ? ` val ${p.validation.loss.toExponential(3)}` : '';
+        const pen = p.metrics?.penalty !== undefined ? ` pen ${p.metrics.penalty.toExponential(2)}` : '';
+        progress.update(
+          `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.totalSteps} loss ${p.loss.toExponential(3)}${val}${pen} ${p.stepsPerSecond.toFixed(1)} steps/s`,
+        );
+      },
+    });
+  } finally {
+    unregister?.();
+    progress.done();
+  }
   model.setParams(r.params);
   const out =
     options.out ??
@@ -467,6 +515,8 @@ export async function trainFromConfig(
     ...(lastPenalty !== undefined ? { penalty: lastPenalty } : {}),
     ...(r.validation.length > 0 ? { validation: r.validation[r.validation.length - 1].metrics } : {}),
     output: out,
+    checkpoint: checkpointPath.replaceAll('{step}', String(r.steps)),
+    ...(interrupt.signal !== undefined ? { interrupted: interrupt.signal } : {}),
     scaledMae,
     mse,
     wallSeconds,
@@ -487,9 +537,12 @@ export const registerTrain: RegisterCommand = (program: Command, io: CliIo) => {
     )
     .option(
       '--checkpoint <file>',
-      'write checkpoints here ("{step}" in the name keeps one file per checkpoint)',
+      'write checkpoints here (default <run folder>/checkpoint.json; "{step}" in the name keeps one file per checkpoint)',
     )
-    .option('--checkpoint-every <n>', 'steps between checkpoints (default 100; one more at the end)')
+    .option(
+      '--checkpoint-every <n>',
+      'steps between checkpoints (default 100; one more at the end and on Ctrl-C/SIGTERM)',
+    )
     .option('--resume <file>', 'continue bit-for-bit from a checkpoint written by --checkpoint')
     .option('--json', 'print a machine-readable summary (ends with scaledMae, mse and wallSeconds)')
     .option(
@@ -517,6 +570,8 @@ Config (paths relative to the config file):
                   "width": 8, "depth": 2, "activation": "tanh" }   (mechanism + gated neural residual)
              or { "load": "model.json" },
     "penaltyStates": "initial",               where state penalties are evaluated (initial | data)
+    "dropoutMask": "time",                    dropout masks: one per time point shared by all
+                                              measurements and species (time) or per measurement (series)
     "seed": 1, "sensitivity": "quadrature", "method": "rodas5p", "rtol": 1e-6, "atol": 1e-8,
     "validation": { "fraction": 0.2, "by": "point", "every": 100, "patience": 5 },
     "strategy": [ { "lr": 0.005, "steps": 2000, "loss": "scaledMae", "length": 1, "dropout": 0,
@@ -575,7 +630,12 @@ Config (paths relative to the config file):
         io.stdout(
           `scaled MAE ${r.scaledMae.toExponential(3)}, MSE ${r.mse.toExponential(3)}, ${r.wallSeconds.toFixed(1)} s\n`,
         );
+        if (r.interrupted !== undefined)
+          io.stdout(`interrupted by ${r.interrupted} after step ${r.steps}: the model so far is saved\n`);
         io.stdout(`wrote ${r.output}\n`);
+        io.stdout(
+          `checkpoint ${r.checkpoint} (continue with: odeon train ${configPath} --resume ${r.checkpoint})\n`,
+        );
       },
     );
 };

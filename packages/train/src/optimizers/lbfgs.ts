@@ -40,6 +40,8 @@ export interface LbfgsOptions {
     readonly iteration: number;
     readonly value: number;
     readonly gradNorm: number;
+    /** The current iterate (do not modify; copy it to keep it). */
+    readonly x: Float64Array;
   }) => unknown;
 }
 
@@ -256,7 +258,12 @@ export class Lbfgs {
         this.y.shift();
       }
     }
-    const cont = o.onIteration({ iteration: this.iteration, value: this.value, gradNorm: norm2(this.grad) });
+    const cont = o.onIteration({
+      iteration: this.iteration,
+      value: this.value,
+      gradNorm: norm2(this.grad),
+      x: this.x,
+    });
     if (cont === false) return (this.lastReason = 'stoppedByCallback');
     if (Math.abs(fOld - this.value) <= o.fTol * Math.max(Math.abs(fOld), Math.abs(this.value))) {
       return (this.lastReason = 'functionTolerance');
