@@ -25,7 +25,12 @@ const learned = network([
 ]); // what a half-trained model might hold
 
 // The penalties of Kim et al.-style stoichiometry discovery, weighted.
-const penalties = Penalties.forRateFlow({ alpha: 0, integerAlpha: 1, bipolarAlpha: 1, conservationAlpha: 10 });
+const penalties = Penalties.forRateFlow({
+  alpha: 0,
+  integerAlpha: 1,
+  bipolarAlpha: 1,
+  conservationAlpha: 10,
+});
 for (const [name, model] of [
   ['A → B → C', exact],
   ['learned', learned],

@@ -23,7 +23,12 @@ const data = starts.map(([a0, b0, c0]) => times.flatMap((t) => abc(a0, b0, c0, t
 const states = [...starts.flat(), ...data.flat()];
 
 // Flux parsimony during the whole run; integer + bipolar only after the fit (their α ramps from 0).
-const penalties = Penalties.forRateFlow({ alpha: 0, fluxAlpha: 1e-2, integerAlpha: 3e-3, bipolarAlpha: 3e-2 });
+const penalties = Penalties.forRateFlow({
+  alpha: 0,
+  fluxAlpha: 1e-2,
+  integerAlpha: 3e-3,
+  bipolarAlpha: 3e-2,
+});
 const STEPS = 1500;
 const FIT = 600; // steps fitted with the data and the flux penalty only
 const RAMP = 450; // steps over which integer and bipolar reach full weight

@@ -44,7 +44,6 @@ export {
   transposePattern,
   validatePattern,
 } from './linalg/sparsity.ts';
-export type { StagePreconditioner } from './types.ts';
 export type { DerivativeReport, DerivativeSource } from './sensitivity/derivatives.ts';
 export { G7_WEIGHTS, GK15, GK15_NODES, GK15_WEIGHTS, gaussKronrod15 } from './sensitivity/gauss-kronrod.ts';
 export { GRADIENT_DEFAULTS, gradient } from './sensitivity/gradient.ts';
@@ -100,6 +99,7 @@ export type {
   Solution,
   SolveStats,
   SparseJacobianFunction,
+  StagePreconditioner,
   Vec,
   VjpFunction,
   VjpStateFunction,
