@@ -4,8 +4,8 @@
  *
  *   npx tsx --conditions=@odeon/source benchmarks/ode-scale/memory.ts [--N 128] [--t1 1.1] [--rtol 1e-4]
  */
-import { solve } from '../../packages/ode/src/index.ts';
-import { bruss2d } from '../../packages/ode/src/problems/index.ts';
+import { solve } from '@odeon/ode';
+import { bruss2d } from '@odeon/ode/problems';
 
 const arg = (name: string, dflt: string): string =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt;
