@@ -66,6 +66,10 @@ export type OdeonErrorCode = keyof OdeonErrorContexts & string;
 /** The context carried by an error of code `C` (of any code by default). */
 export type OdeonErrorContext<C extends OdeonErrorCode = OdeonErrorCode> = OdeonErrorContexts[C];
 
+/**
+ * An error Odeon raises on purpose: a `code`, the typed context of that code (what was at fault) and a
+ * message that ends with the context's `hint` (what to do).
+ */
 export class OdeonError<C extends OdeonErrorCode = OdeonErrorCode> extends Error {
   override readonly name = 'OdeonError';
   readonly code: C;

@@ -24,6 +24,7 @@ export interface LocalOptimizeOptions {
   readonly fixed?: readonly number[];
 }
 
+/** Defaults of one local optimisation of a multistart fit. */
 export const LOCAL_OPTIMIZE_DEFAULTS = {
   optimizer: 'lbfgs',
   sensitivity: 'adjoint',

@@ -25,6 +25,7 @@ export interface CompileProblemOptions {
   readonly maxSteps?: number;
 }
 
+/** Defaults of compiling a PEtab problem (solver tolerances and settings). */
 export const COMPILE_PROBLEM_DEFAULTS = {
   rtol: 1e-8,
   atol: 1e-12,

@@ -15,6 +15,7 @@ export interface SteadyStateOptions {
   readonly solverAtol?: number;
 }
 
+/** Defaults of the steady-state search (preequilibration and `inf` time points). */
 export const STEADY_STATE_DEFAULTS = {
   rtol: 1e-8,
   atol: 1e-12,

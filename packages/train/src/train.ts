@@ -236,6 +236,13 @@ function allFinite(a: ArrayLike<number>): boolean {
   return true;
 }
 
+/** Node's setImmediate where it exists (no 1 ms clamp), else setTimeout(0) (browsers). */
+const timers = globalThis as unknown as {
+  setImmediate?: (f: () => void) => void;
+  setTimeout: (f: () => void, ms: number) => void;
+};
+const nextMacrotask: (f: () => void) => void = timers.setImmediate ?? ((f) => timers.setTimeout(f, 0));
+
 /**
  * The generic training loop. Runs the stages of `strategy` on `objective` (any model: the
  * objective maps parameters and a batch to a loss and its gradient), starting from `params`
@@ -249,13 +256,6 @@ function allFinite(a: ArrayLike<number>): boolean {
  *
  * Same seed, objective and strategy give bit-identical results, also across a checkpoint/resume.
  */
-/** Node's setImmediate where it exists (no 1 ms clamp), else setTimeout(0) (browsers). */
-const timers = globalThis as unknown as {
-  setImmediate?: (f: () => void) => void;
-  setTimeout: (f: () => void, ms: number) => void;
-};
-const nextMacrotask: (f: () => void) => void = timers.setImmediate ?? ((f) => timers.setTimeout(f, 0));
-
 export async function train<P>(
   objective: Objective<P>,
   params: ArrayLike<number>,

@@ -4,12 +4,15 @@
  * for the packages it imports.
  */
 export const workerModules: Readonly<Record<string, () => Promise<unknown>>> = {
+  '@odeon/core': () => import('@odeon/core'),
   '@odeon/ode': () => import('@odeon/ode'),
+  '@odeon/ode/problems': () => import('@odeon/ode/problems'),
   '@odeon/tensor': loadTensor,
   '@odeon/sbml': () => import('@odeon/sbml'),
   '@odeon/neural': () => import('@odeon/neural'),
   '@odeon/penalties': () => import('@odeon/penalties'),
   '@odeon/train': () => import('@odeon/train'),
+  '@odeon/petab': () => import('@odeon/petab'),
   '@odeon/ensemble': loadEnsemble,
 };
 
