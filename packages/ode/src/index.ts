@@ -46,7 +46,7 @@ export {
 } from './linalg/sparsity.ts';
 export type { DerivativeReport, DerivativeSource } from './sensitivity/derivatives.ts';
 export { G7_WEIGHTS, GK15, GK15_NODES, GK15_WEIGHTS, gaussKronrod15 } from './sensitivity/gauss-kronrod.ts';
-export { GRADIENT_DEFAULTS, gradient } from './sensitivity/gradient.ts';
+export { GRADIENT_DEFAULTS, GRADIENT_METHODS, gradient, SENSITIVITY_KINDS } from './sensitivity/gradient.ts';
 export type {
   GradientLoss,
   GradientMethod,

@@ -1,4 +1,12 @@
-import { type GradientMethod, gradient, OdeonError, type OdeProblem, type SensitivityKind } from '@odeon/ode';
+import {
+  GRADIENT_METHODS,
+  type GradientMethod,
+  gradient,
+  OdeonError,
+  type OdeProblem,
+  SENSITIVITY_KINDS,
+  type SensitivityKind,
+} from '@odeon/ode';
 import { getStandardProblem, STANDARD_PROBLEM_NAMES, type StandardProblem } from '@odeon/ode/problems';
 import { compileModel, loadModel, problemWithEvents } from '@odeon/sbml';
 import type { Command } from 'commander';
@@ -7,17 +15,8 @@ import { idRecord } from '../id-record.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { requireModelValues } from '../model-values.ts';
 
-const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
-const METHODS: readonly GradientMethod[] = [
-  'rodas5p',
-  'rodas4',
-  'dopri5',
-  'tsit5',
-  'bs3',
-  'dop853',
-  'rosenbrock23',
-  'auto',
-];
+const KINDS = SENSITIVITY_KINDS;
+const METHODS = GRADIENT_METHODS;
 
 export interface GradientCommandOptions {
   readonly problem?: string;

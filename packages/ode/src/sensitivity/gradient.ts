@@ -37,8 +37,16 @@ export const GRADIENT_DEFAULTS = {
   sensitivity: { kind: SensitivityKind };
 };
 
-const KINDS: readonly SensitivityKind[] = ['quadrature', 'interpolating', 'backsolve', 'forward', 'discrete'];
-const METHODS: readonly GradientMethod[] = [
+/** Every sensitivity kind `gradient` takes. */
+export const SENSITIVITY_KINDS: readonly SensitivityKind[] = [
+  'quadrature',
+  'interpolating',
+  'backsolve',
+  'forward',
+  'discrete',
+];
+/** Every integrator name `gradient` takes (solver values are accepted too). */
+export const GRADIENT_METHODS: readonly GradientMethod[] = [
   'rodas5p',
   'rodas4',
   'dopri5',
@@ -109,8 +117,8 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
     throw invalidOption('integral', options.integral, 'an object with value(t, y) and grad(t, y, out)');
   }
   const sens: SensitivityOptions = options.sensitivity ?? GRADIENT_DEFAULTS.sensitivity;
-  if (!KINDS.includes(sens.kind))
-    throw invalidOption('sensitivity.kind', sens.kind, KINDS.map((k) => `'${k}'`).join(' | '));
+  if (!SENSITIVITY_KINDS.includes(sens.kind))
+    throw invalidOption('sensitivity.kind', sens.kind, SENSITIVITY_KINDS.map((k) => `'${k}'`).join(' | '));
   const methodIn: unknown = options.method ?? GRADIENT_DEFAULTS.method;
   // a solver value of a built-in method stands for its name; tableau methods have no gradient steppers
   const method = (
@@ -118,8 +126,8 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
       ? (methodIn as { name: string }).name
       : methodIn
   ) as GradientMethod;
-  if (!METHODS.includes(method))
-    throw invalidOption('method', method, METHODS.map((k) => `'${k}'`).join(' | '));
+  if (!GRADIENT_METHODS.includes(method))
+    throw invalidOption('method', method, GRADIENT_METHODS.map((k) => `'${k}'`).join(' | '));
   if (!OWN_STEPPERS.includes(method) && sens.kind !== 'quadrature' && sens.kind !== 'backsolve') {
     throw invalidOption(
       'method',
