@@ -1,4 +1,5 @@
 import { invalidOption } from '../errors.ts';
+import { emptyStats } from '../internal/context.ts';
 import { solve } from '../solve.ts';
 import type { SolveOptions } from '../solve-options.ts';
 import type { SolveStats, Vec } from '../types.ts';
@@ -94,16 +95,7 @@ export function solveDde(problem: DdeProblem, options: DdeOptions = {}): DdeSolu
     for (let j = 0; j < lags.length; j++) history.at(lagged[j], t - lags[j]);
     problem.rhs(t, y, lagged, pp, dydt);
   };
-  const stats: SolveStats = {
-    rhsEvals: 0,
-    jacobianEvals: 0,
-    luFactorizations: 0,
-    linearSolves: 0,
-    steps: 0,
-    acceptedSteps: 0,
-    rejectedSteps: 0,
-    stiffnessSwitches: 0,
-  };
+  const stats: SolveStats = emptyStats();
   const ends: number[] = [t0];
   const y = Float64Array.from(yStart);
   let t = t0;
