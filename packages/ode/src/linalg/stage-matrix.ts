@@ -263,11 +263,8 @@ export class SparseStageMatrix implements StageMatrix {
       this.lu.factor(wValues);
       return true;
     } catch (e) {
-      if (isOdeonError(e, 'SingularMatrix')) {
-        this.lastError = e;
-        return false;
-      }
-      throw e;
+      this.lastError = singularOrRethrow(e);
+      return false;
     }
   }
 
@@ -333,11 +330,8 @@ export class BandedStageMatrix implements StageMatrix {
       band.factor();
       return true;
     } catch (e) {
-      if (isOdeonError(e, 'SingularMatrix')) {
-        this.lastError = e;
-        return false;
-      }
-      throw e;
+      this.lastError = singularOrRethrow(e);
+      return false;
     }
   }
 
@@ -360,6 +354,12 @@ export class BandedStageMatrix implements StageMatrix {
       hint: 'Check the Jacobian (NaN or infinite entries?) near this column.',
     });
   }
+}
+
+/** A factorisation's `SingularMatrix` error, kept for `singularError`; any other error is rethrown. */
+function singularOrRethrow(e: unknown): OdeonError<'SingularMatrix'> {
+  if (isOdeonError(e, 'SingularMatrix')) return e;
+  throw e;
 }
 
 /** Lower and upper bandwidths of a pattern. */
