@@ -52,6 +52,13 @@ export class SparseLu {
   private readonly pstack: Int32Array;
   private readonly mark: Int32Array;
   private stamp = 0;
+  // supernodal plan of `refactor` (built by `factor`): the last column of each column's supernode, and
+  // per column k the runs of U(:, k) inside one supernode (first row, last row, offset in ux)
+  private readonly snEnd: Int32Array;
+  private readonly segPtr: Int32Array;
+  private segF: Int32Array;
+  private segE: Int32Array;
+  private segU: Int32Array;
   /** A factorisation is available. */
   factored = false;
 
@@ -75,6 +82,11 @@ export class SparseLu {
     this.stack = new Int32Array(n);
     this.pstack = new Int32Array(n);
     this.mark = new Int32Array(n).fill(-1);
+    this.snEnd = new Int32Array(n);
+    this.segPtr = new Int32Array(n + 1);
+    this.segF = new Int32Array(n);
+    this.segE = new Int32Array(n);
+    this.segU = new Int32Array(n);
   }
 
   /** Stored entries of L and U (with both diagonals). */
@@ -156,7 +168,56 @@ export class SparseLu {
     this.up[n] = unz;
     // L's row indices in pivot order, so that refactor and the solves work in factor coordinates
     for (let p = 0; p < lnz; p++) this.li[p] = pinv[this.li[p]];
+    this.plan();
     this.factored = true;
+  }
+
+  /**
+   * Sorts the rows of every column of L and U and finds the supernodes: maximal runs of columns j..s
+   * with L(:, j) = {j+1} ∪ L(:, j+1), so each column of a supernode holds the rows up to its end
+   * contiguously, then the supernode's common rows below. Then splits each U(:, k) into runs of
+   * consecutive rows of one supernode, which `refactor` applies four columns at a time.
+   */
+  private plan(): void {
+    const { n, lp, li, lx, up, ui, ux, snEnd, segPtr } = this;
+    for (let k = 0; k < n; k++) {
+      sortColumn(li, lx, lp[k] + 1, lp[k + 1], this.x);
+      sortColumn(ui, ux, up[k], up[k + 1] - 1, this.x);
+    }
+    snEnd[n - 1] = n - 1;
+    for (let k = n - 2; k >= 0; k--) {
+      const a = lp[k];
+      const b = lp[k + 1];
+      let same = b - a === lp[k + 2] - b + 1 && li[a + 1] === k + 1;
+      for (let t = 2; same && a + t < b; t++) if (li[a + t] !== li[b + t - 1]) same = false;
+      snEnd[k] = same ? snEnd[k + 1] : k;
+    }
+    let ns = 0;
+    for (let k = 0; k < n; k++) {
+      segPtr[k] = ns;
+      const end = up[k + 1] - 1;
+      for (let p = up[k]; p < end; p++) {
+        const i = ui[p];
+        if (p > up[k] && i === ui[p - 1] + 1 && snEnd[i] === snEnd[i - 1]) {
+          this.segE[ns - 1] = i;
+          continue;
+        }
+        if (ns === this.segF.length) this.growSegments();
+        this.segF[ns] = i;
+        this.segE[ns] = i;
+        this.segU[ns++] = p;
+      }
+    }
+    segPtr[n] = ns;
+  }
+
+  private growSegments(): void {
+    const cap = 2 * this.segF.length;
+    for (const key of ['segF', 'segE', 'segU'] as const) {
+      const a = new Int32Array(cap);
+      a.set(this[key]);
+      this[key] = a;
+    }
   }
 
   /**
@@ -166,19 +227,60 @@ export class SparseLu {
    */
   refactor(values: Float64Array): boolean {
     if (!this.factored) return false;
-    const { n, colPtr, rowIdx, q, pinv, x, lp, li, lx, up, ui, ux, tol } = this;
+    const { n, colPtr, rowIdx, q, pinv, x, lp, li, lx, up, ux, tol, snEnd, segPtr, segF, segE, segU } = this;
     for (let k = 0; k < n; k++) {
       const col = q[k];
       for (let p = colPtr[col]; p < colPtr[col + 1]; p++) x[pinv[rowIdx[p]]] = values[p];
       const uEnd = up[k + 1] - 1;
-      for (let p = up[k]; p < uEnd; p++) {
-        const j = ui[p];
-        const xj = x[j];
-        ux[p] = xj;
-        x[j] = 0;
-        if (xj === 0) continue;
-        const end = lp[j + 1];
-        for (let r = lp[j] + 1; r < end; r++) x[li[r]] -= lx[r] * xj;
+      // U(:, k) run by run: rows f..e of one supernode ending at s (column j of it holds rows
+      // j+1..s at lp[j]+1.., then the supernode's common rows below s)
+      for (let g = segPtr[k]; g < segPtr[k + 1]; g++) {
+        const f = segF[g];
+        const e = segE[g];
+        const s = snEnd[f];
+        let j = f;
+        for (; j + 3 <= e; j += 4) {
+          const p0 = lp[j];
+          const p1 = lp[j + 1];
+          const p2 = lp[j + 2];
+          const p3 = lp[j + 3];
+          const a0 = x[j];
+          const a1 = x[j + 1] - lx[p0 + 1] * a0;
+          const a2 = x[j + 2] - lx[p0 + 2] * a0 - lx[p1 + 1] * a1;
+          const a3 = x[j + 3] - lx[p0 + 3] * a0 - lx[p1 + 2] * a1 - lx[p2 + 1] * a2;
+          x[j + 1] = a1;
+          x[j + 2] = a2;
+          x[j + 3] = a3;
+          // rows j+4..s (contiguous), then the common rows
+          const m = s - j - 3;
+          const b0 = p0 + 4;
+          const b1 = p1 + 3;
+          const b2 = p2 + 2;
+          const b3 = p3 + 1;
+          const r = j + 4;
+          for (let t = 0; t < m; t++)
+            x[r + t] -= lx[b0 + t] * a0 + lx[b1 + t] * a1 + lx[b2 + t] * a2 + lx[b3 + t] * a3;
+          const c0 = b0 + m;
+          const c1 = b1 + m;
+          const c2 = b2 + m;
+          const c3 = b3 + m;
+          const cn = p1 - c0;
+          for (let t = 0; t < cn; t++) {
+            const i = li[c0 + t];
+            x[i] -= lx[c0 + t] * a0 + lx[c1 + t] * a1 + lx[c2 + t] * a2 + lx[c3 + t] * a3;
+          }
+        }
+        for (; j <= e; j++) {
+          const xj = x[j];
+          if (xj === 0) continue;
+          const end = lp[j + 1];
+          for (let r = lp[j] + 1; r < end; r++) x[li[r]] -= lx[r] * xj;
+        }
+        const u = segU[g] - f;
+        for (let i = f; i <= e; i++) {
+          ux[u + i] = x[i];
+          x[i] = 0;
+        }
       }
       const pivot = x[k];
       x[k] = 0;
@@ -321,5 +423,33 @@ export class SparseLu {
     ux.set(this.ux);
     this.ui = ui;
     this.ux = ux;
+  }
+}
+
+/**
+ * Sorts idx[from..to) ascending, carrying val along; `work` is a zeroed scratch vector indexed by idx
+ * (left zeroed). Insertion sort for short runs, a typed-array sort for long ones.
+ */
+function sortColumn(idx: Int32Array, val: Float64Array, from: number, to: number, work: Float64Array): void {
+  if (to - from > 32) {
+    for (let a = from; a < to; a++) work[idx[a]] = val[a];
+    idx.subarray(from, to).sort();
+    for (let a = from; a < to; a++) {
+      val[a] = work[idx[a]];
+      work[idx[a]] = 0;
+    }
+    return;
+  }
+  for (let a = from + 1; a < to; a++) {
+    const i = idx[a];
+    const v = val[a];
+    let b = a - 1;
+    while (b >= from && idx[b] > i) {
+      idx[b + 1] = idx[b];
+      val[b + 1] = val[b];
+      b--;
+    }
+    idx[b + 1] = i;
+    val[b + 1] = v;
   }
 }
