@@ -279,6 +279,59 @@ describe('sparse LU (KLU-style)', () => {
     }
   });
 
+  it('orders any pattern as a permutation, dense rows last (approximate minimum degree)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 120 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 4 * n }),
+              fc.array(fc.nat(n - 1), { maxLength: 3 }),
+            ),
+          ),
+        ([n, entries, denseRows]) => {
+          const rows = entries.map((e) => e[0]);
+          const cols = entries.map((e) => e[1]);
+          for (const r of denseRows)
+            for (let j = 0; j < n; j++) {
+              rows.push(r);
+              cols.push(j);
+            }
+          const order = minimumDegreeOrder(patternFromEntries(n, rows, cols));
+          expect(order.length).toBe(n);
+          expect(new Set(order).size).toBe(n);
+          for (const k of order) expect(k >= 0 && k < n).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('orders a dense row last: an arrow matrix factorises without fill', () => {
+    const n = 400;
+    const rows: number[] = [];
+    const cols: number[] = [];
+    for (let i = 0; i < n; i++)
+      for (const j of [0, i - 1, i, i + 1])
+        if (j >= 0 && j < n) {
+          rows.push(i, j);
+          cols.push(j, i);
+        }
+    const pattern = patternFromEntries(n, rows, cols);
+    const order = minimumDegreeOrder(pattern);
+    expect(order[n - 1]).toBe(0);
+    const values = new Float64Array(pattern.rowPtr[n]);
+    for (let i = 0; i < n; i++)
+      for (let p = pattern.rowPtr[i]; p < pattern.rowPtr[i + 1]; p++)
+        values[p] = pattern.colIdx[p] === i ? 4 : -1 / (1 + (i % 3));
+    const lu = new SparseLu(pattern, { order });
+    lu.factor(values);
+    // tridiagonal + arrow: L and U hold the pattern's entries and no more (plus the two diagonals)
+    expect(lu.factorNnz).toBeLessThanOrEqual(pattern.rowPtr[n] + n);
+  });
+
   it('keeps the fill of a 2-D 5-point grid well below dense (minimum degree)', () => {
     const N = 20;
     const n = N * N;
