@@ -20,12 +20,15 @@ const SPARSE_LU_DEFAULTS = { pivotTolerance: 1e-3 } as const;
  * given in compressed sparse columns (`SparsityPattern` read column-wise: `rowPtr` = column pointers,
  * `colIdx` = row indices; a CSR pattern passed here therefore describes Aᵀ, see `solveTranspose`).
  *
- * - `constructor`: symbolic analysis once per pattern (the fill-reducing column order, workspaces).
- * - `factor(values)`: left-looking Gilbert–Peierls factorisation P·A·Q = L·U with threshold partial
- *   pivoting (the diagonal is preferred, so the symmetric fill-reducing order survives).
- * - `refactor(values)`: numeric refactorisation with the pivot sequence and the L/U patterns of the
- *   last `factor` (no graph search, no allocation); returns false when a pivot fails the threshold
- *   test, and the caller calls `factor` again.
+ * - `constructor`: the fill-reducing column order (approximate minimum degree of A + Aᵀ), workspaces.
+ * - `factor(values)`: first the diagonal pivots on the symbolic (elimination-tree) structure of
+ *   Q(A + Aᵀ)Qᵀ; when a diagonal pivot fails the threshold test, a left-looking Gilbert–Peierls
+ *   factorisation P·A·Q = L·U with threshold partial pivoting (the diagonal preferred, so the
+ *   symmetric fill-reducing order survives).
+ * - `refactor(values)`: numeric refactorisation on the pivot sequence and the L/U patterns of the last
+ *   `factor` (no graph search, no allocation). Supernodal: columns of L with nested patterns form
+ *   supernodes, and each run of U(:, k) inside one is applied four columns at a time on contiguous
+ *   rows. Returns false when a pivot fails the threshold test; the caller calls `factor` then.
  * - `solve(x)` (A x = b) and `solveTranspose(x)` (Aᵀ x = b), in place.
  *
  * Singular matrices raise `SingularMatrix` with the column (and the row) at fault.
@@ -99,6 +102,104 @@ export class SparseLu {
    * pattern's order. Throws `SingularMatrix` when a column has no usable pivot.
    */
   factor(values: Float64Array): void {
+    // first the diagonal pivots on the symbolic structure of A + Aᵀ (no search); partial pivoting
+    // only when a diagonal pivot fails the threshold test
+    this.symbolicDiagonal();
+    if (this.refactor(values)) return;
+    this.factorPivoting(values);
+  }
+
+  /**
+   * The structure of L and U for diagonal pivots: the Cholesky pattern of Q(A + Aᵀ)Qᵀ from its
+   * elimination tree (row k of L, = column k of U, is the union of the tree paths from the entries of
+   * row k), a superset of the LU pattern of QᵀAQ without row exchanges. O(nnz(L)), no numerics.
+   */
+  private symbolicDiagonal(): void {
+    const { n, colPtr, rowIdx, q, pinv, mark } = this;
+    const qinv = this.xi;
+    for (let k = 0; k < n; k++) qinv[q[k]] = k;
+    // the lower triangle of Q(A + Aᵀ)Qᵀ by rows: entries (k, j), j < k (duplicates are harmless)
+    const cnt = this.stack;
+    cnt.fill(0);
+    for (let c = 0; c < n; c++)
+      for (let p = colPtr[c]; p < colPtr[c + 1]; p++) {
+        const i = qinv[rowIdx[p]];
+        const k = qinv[c];
+        if (i !== k) cnt[Math.max(i, k)]++;
+      }
+    const rp = this.segPtr;
+    rp[0] = 0;
+    for (let k = 0; k < n; k++) rp[k + 1] = rp[k] + cnt[k];
+    if (this.segF.length < rp[n]) this.growSegments(rp[n]);
+    const rj = this.segF;
+    for (let k = 0; k < n; k++) cnt[k] = rp[k];
+    for (let c = 0; c < n; c++)
+      for (let p = colPtr[c]; p < colPtr[c + 1]; p++) {
+        const i = qinv[rowIdx[p]];
+        const k = qinv[c];
+        if (i > k) rj[cnt[i]++] = k;
+        else if (k > i) rj[cnt[k]++] = i;
+      }
+    // elimination tree (Liu, with path compression through `ancestor`)
+    const parent = this.pstack;
+    const ancestor = cnt;
+    for (let k = 0; k < n; k++) {
+      parent[k] = -1;
+      ancestor[k] = -1;
+      for (let p = rp[k]; p < rp[k + 1]; p++) {
+        let j = rj[p];
+        while (j !== -1 && j < k) {
+          const next = ancestor[j];
+          ancestor[j] = k;
+          if (next === -1) parent[j] = k;
+          j = next;
+        }
+      }
+    }
+    // U(:, k) = row k of L: the tree paths from each j up to k; L's column counts on the way
+    const lcount = ancestor;
+    lcount.fill(1);
+    let unz = 0;
+    mark.fill(-1);
+    for (let k = 0; k < n; k++) {
+      this.up[k] = unz;
+      mark[k] = k;
+      for (let p = rp[k]; p < rp[k + 1]; p++)
+        for (let j = rj[p]; mark[j] !== k; j = parent[j]) {
+          mark[j] = k;
+          if (unz === this.ui.length) this.growU(unz + n);
+          this.ui[unz++] = j;
+          lcount[j]++;
+        }
+      this.ui.subarray(this.up[k], unz).sort();
+      if (unz === this.ui.length) this.growU(unz + n);
+      this.ui[unz++] = k;
+    }
+    this.up[n] = unz;
+    let lnz = 0;
+    for (let j = 0; j < n; j++) {
+      this.lp[j] = lnz;
+      lnz += lcount[j];
+    }
+    this.lp[n] = lnz;
+    if (lnz > this.li.length) this.growL(lnz);
+    const { lp, li, up, ui } = this;
+    const fillPos = lcount;
+    for (let j = 0; j < n; j++) {
+      li[lp[j]] = j;
+      fillPos[j] = lp[j] + 1;
+    }
+    // column k of U lists the columns j whose L(:, j) has row k; k ascending keeps L's rows sorted
+    for (let k = 0; k < n; k++) for (let p = up[k]; p < up[k + 1] - 1; p++) li[fillPos[ui[p]]++] = k;
+    for (let k = 0; k < n; k++) pinv[q[k]] = k;
+    mark.fill(-1);
+    this.stamp = 0;
+    this.plan();
+    this.factored = true;
+  }
+
+  /** The full factorisation with threshold partial pivoting (Gilbert–Peierls with a DFS per column). */
+  private factorPivoting(values: Float64Array): void {
     const { n, colPtr, rowIdx, q, pinv, x, xi, tol } = this;
     pinv.fill(-1);
     let lnz = 0;
@@ -202,7 +303,7 @@ export class SparseLu {
           this.segE[ns - 1] = i;
           continue;
         }
-        if (ns === this.segF.length) this.growSegments();
+        if (ns === this.segF.length) this.growSegments(2 * ns);
         this.segF[ns] = i;
         this.segE[ns] = i;
         this.segU[ns++] = p;
@@ -211,8 +312,8 @@ export class SparseLu {
     segPtr[n] = ns;
   }
 
-  private growSegments(): void {
-    const cap = 2 * this.segF.length;
+  /** Grows segF, segE and segU together to at least `cap` entries. */
+  private growSegments(cap: number): void {
     for (const key of ['segF', 'segE', 'segU'] as const) {
       const a = new Int32Array(cap);
       a.set(this[key]);
