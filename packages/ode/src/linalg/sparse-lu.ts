@@ -27,7 +27,7 @@ const SPARSE_LU_DEFAULTS = { pivotTolerance: 1e-3 } as const;
  *   symmetric fill-reducing order survives).
  * - `refactor(values)`: numeric refactorisation on the pivot sequence and the L/U patterns of the last
  *   `factor` (no graph search, no allocation). Supernodal: columns of L with nested patterns form
- *   supernodes, and each run of U(:, k) inside one is applied four columns at a time on contiguous
+ *   supernodes, and each run of U(:, k) inside one is applied eight or four columns at a time on contiguous
  *   rows. Returns false when a pivot fails the threshold test; the caller calls `factor` then.
  * - `solve(x)` (A x = b) and `solveTranspose(x)` (Aᵀ x = b), in place.
  *
@@ -58,6 +58,7 @@ export class SparseLu {
   // supernodal plan of `refactor` (built by `factor`): the last column of each column's supernode, and
   // per column k the runs of U(:, k) inside one supernode (first row, last row, offset in ux)
   private readonly snEnd: Int32Array;
+  private readonly snStart: Int32Array;
   private readonly segPtr: Int32Array;
   private segF: Int32Array;
   private segE: Int32Array;
@@ -86,6 +87,7 @@ export class SparseLu {
     this.pstack = new Int32Array(n);
     this.mark = new Int32Array(n).fill(-1);
     this.snEnd = new Int32Array(n);
+    this.snStart = new Int32Array(n);
     this.segPtr = new Int32Array(n + 1);
     this.segF = new Int32Array(n);
     this.segE = new Int32Array(n);
@@ -277,7 +279,7 @@ export class SparseLu {
    * Sorts the rows of every column of L and U and finds the supernodes: maximal runs of columns j..s
    * with L(:, j) = {j+1} ∪ L(:, j+1), so each column of a supernode holds the rows up to its end
    * contiguously, then the supernode's common rows below. Then splits each U(:, k) into runs of
-   * consecutive rows of one supernode, which `refactor` applies four columns at a time.
+   * consecutive rows of one supernode, which `refactor` applies eight or four columns at a time.
    */
   private plan(): void {
     const { n, lp, li, lx, up, ui, ux, snEnd, segPtr } = this;
@@ -293,6 +295,8 @@ export class SparseLu {
       for (let t = 2; same && a + t < b; t++) if (li[a + t] !== li[b + t - 1]) same = false;
       snEnd[k] = same ? snEnd[k + 1] : k;
     }
+    for (let k = 0; k < n; k++)
+      this.snStart[k] = k > 0 && snEnd[k - 1] === snEnd[k] ? this.snStart[k - 1] : k;
     let ns = 0;
     for (let k = 0; k < n; k++) {
       segPtr[k] = ns;
@@ -340,6 +344,93 @@ export class SparseLu {
         const e = segE[g];
         const s = snEnd[f];
         let j = f;
+        for (; j + 7 <= e; j += 8) {
+          const p0 = lp[j];
+          const p1 = lp[j + 1];
+          const p2 = lp[j + 2];
+          const p3 = lp[j + 3];
+          const p4 = lp[j + 4];
+          const p5 = lp[j + 5];
+          const p6 = lp[j + 6];
+          const p7 = lp[j + 7];
+          const a0 = x[j];
+          const a1 = x[j + 1] - lx[p0 + 1] * a0;
+          const a2 = x[j + 2] - lx[p0 + 2] * a0 - lx[p1 + 1] * a1;
+          const a3 = x[j + 3] - lx[p0 + 3] * a0 - lx[p1 + 2] * a1 - lx[p2 + 1] * a2;
+          const a4 = x[j + 4] - lx[p0 + 4] * a0 - lx[p1 + 3] * a1 - lx[p2 + 2] * a2 - lx[p3 + 1] * a3;
+          const a5 =
+            x[j + 5] -
+            lx[p0 + 5] * a0 -
+            lx[p1 + 4] * a1 -
+            lx[p2 + 3] * a2 -
+            lx[p3 + 2] * a3 -
+            lx[p4 + 1] * a4;
+          const a6 =
+            x[j + 6] -
+            lx[p0 + 6] * a0 -
+            lx[p1 + 5] * a1 -
+            lx[p2 + 4] * a2 -
+            lx[p3 + 3] * a3 -
+            lx[p4 + 2] * a4 -
+            lx[p5 + 1] * a5;
+          const a7 =
+            x[j + 7] -
+            lx[p0 + 7] * a0 -
+            lx[p1 + 6] * a1 -
+            lx[p2 + 5] * a2 -
+            lx[p3 + 4] * a3 -
+            lx[p4 + 3] * a4 -
+            lx[p5 + 2] * a5 -
+            lx[p6 + 1] * a6;
+          x[j + 1] = a1;
+          x[j + 2] = a2;
+          x[j + 3] = a3;
+          x[j + 4] = a4;
+          x[j + 5] = a5;
+          x[j + 6] = a6;
+          x[j + 7] = a7;
+          const m = s - j - 7;
+          const b0 = p0 + 8;
+          const b1 = p1 + 7;
+          const b2 = p2 + 6;
+          const b3 = p3 + 5;
+          const b4 = p4 + 4;
+          const b5 = p5 + 3;
+          const b6 = p6 + 2;
+          const b7 = p7 + 1;
+          const r = j + 8;
+          for (let t = 0; t < m; t++)
+            x[r + t] -=
+              lx[b0 + t] * a0 +
+              lx[b1 + t] * a1 +
+              lx[b2 + t] * a2 +
+              lx[b3 + t] * a3 +
+              lx[b4 + t] * a4 +
+              lx[b5 + t] * a5 +
+              lx[b6 + t] * a6 +
+              lx[b7 + t] * a7;
+          const c0 = b0 + m;
+          const c1 = b1 + m;
+          const c2 = b2 + m;
+          const c3 = b3 + m;
+          const c4 = b4 + m;
+          const c5 = b5 + m;
+          const c6 = b6 + m;
+          const c7 = b7 + m;
+          const cn = p1 - c0;
+          for (let t = 0; t < cn; t++) {
+            const i = li[c0 + t];
+            x[i] -=
+              lx[c0 + t] * a0 +
+              lx[c1 + t] * a1 +
+              lx[c2 + t] * a2 +
+              lx[c3 + t] * a3 +
+              lx[c4 + t] * a4 +
+              lx[c5 + t] * a5 +
+              lx[c6 + t] * a6 +
+              lx[c7 + t] * a7;
+          }
+        }
         for (; j + 3 <= e; j += 4) {
           const p0 = lp[j];
           const p1 = lp[j + 1];
@@ -435,20 +526,61 @@ export class SparseLu {
 
   /** Solves Aᵀ x = b in place (`x` holds b on entry). */
   solveTranspose(x: Float64Array): Float64Array {
-    const { n, q, pinv, lp, li, lx, up, ui, ux } = this;
+    const { n, q, pinv, lp, li, lx, up, ux, snStart, segPtr, segF, segE, segU } = this;
     const w = this.x;
     for (let k = 0; k < n; k++) w[k] = x[q[k]];
+    // Uᵀ forward, U(:, k) run by run (contiguous rows of w)
     for (let k = 0; k < n; k++) {
-      const end = up[k + 1] - 1;
       let s = w[k];
-      for (let r = up[k]; r < end; r++) s -= ux[r] * w[ui[r]];
-      w[k] = s / ux[end];
+      for (let g = segPtr[k]; g < segPtr[k + 1]; g++) {
+        const e = segE[g];
+        const u = segU[g] - segF[g];
+        for (let i = segF[g]; i <= e; i++) s -= ux[u + i] * w[i];
+      }
+      w[k] = s / ux[up[k + 1] - 1];
     }
-    for (let k = n - 1; k >= 0; k--) {
-      const end = lp[k + 1];
-      let s = w[k];
-      for (let r = lp[k] + 1; r < end; r++) s -= lx[r] * w[li[r]];
-      w[k] = s;
+    // Lᵀ backward, supernode by supernode: the common rows below (gathered once for four columns),
+    // then the triangle inside
+    for (let s1 = n - 1; s1 >= 0; ) {
+      const s0 = snStart[s1];
+      const rs = lp[s1] + 1;
+      const m = lp[s1 + 1] - rs;
+      let j = s1;
+      for (; j - 3 >= s0; j -= 4) {
+        const c0 = lp[j] + 1;
+        const c1 = lp[j - 1] + 2;
+        const c2 = lp[j - 2] + 3;
+        const c3 = lp[j - 3] + 4;
+        const o = s1 - j;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let t = 0; t < m; t++) {
+          const v = w[li[rs + t]];
+          a0 += lx[c0 + o + t] * v;
+          a1 += lx[c1 + o + t] * v;
+          a2 += lx[c2 + o + t] * v;
+          a3 += lx[c3 + o + t] * v;
+        }
+        w[j] -= a0;
+        w[j - 1] -= a1;
+        w[j - 2] -= a2;
+        w[j - 3] -= a3;
+      }
+      for (; j >= s0; j--) {
+        const c = lp[j] + (s1 - j) + 1;
+        let a = 0;
+        for (let t = 0; t < m; t++) a += lx[c + t] * w[li[rs + t]];
+        w[j] -= a;
+      }
+      for (let jj = s1 - 1; jj >= s0; jj--) {
+        const p = lp[jj] - jj;
+        let a = 0;
+        for (let i = jj + 1; i <= s1; i++) a += lx[p + i] * w[i];
+        w[jj] -= a;
+      }
+      s1 = s0 - 1;
     }
     for (let i = 0; i < n; i++) x[i] = w[pinv[i]];
     w.fill(0);
