@@ -1,6 +1,7 @@
 import { OdeonError, type OdeProblem, type Vec } from '@odeon/ode';
 import type { Dag, NodeId } from './internal/dag.ts';
-import { type LoweredSystem, lowerModel, type SymbolInfo } from './internal/lower.ts';
+import { lowerModel } from './internal/lower.ts';
+import type { LoweredSystem, SymbolInfo } from './internal/lowered-system.ts';
 import {
   compileKernel,
   generateKernelSource,
