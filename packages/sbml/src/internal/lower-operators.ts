@@ -1,17 +1,18 @@
 import { OdeonError } from '@odeon/ode';
-import type { Dag, DagOp, NodeId } from './dag.ts';
+import type { Dag } from './dag.ts';
+import type { NodeId, OperatorOp } from './dag-ops.ts';
 
 /** A MathML operator applied to already lowered arguments, as DAG nodes. */
 export function lowerOperator(op: string, x: readonly NodeId[], d: Dag, element: string): NodeId {
-  const un = (o: DagOp) => d.op(o, [x[0]]);
-  const inv = (o: DagOp) => d.op(o, [d.div(d.const(1), x[0])]);
-  const chain = (o: DagOp): NodeId => {
+  const un = (o: OperatorOp) => d.op(o, [x[0]]);
+  const inv = (o: OperatorOp) => d.op(o, [d.div(d.const(1), x[0])]);
+  const chain = (o: OperatorOp): NodeId => {
     if (x.length < 2) return d.const(1);
     const parts: NodeId[] = [];
     for (let i = 0; i + 1 < x.length; i++) parts.push(d.op(o, [x[i], x[i + 1]]));
     return parts.reduce((a, b) => d.op('and', [a, b]));
   };
-  const fold = (o: DagOp, empty: number): NodeId =>
+  const fold = (o: OperatorOp, empty: number): NodeId =>
     x.length === 0 ? d.const(empty) : x.map((v) => d.truth(v)).reduce((a, b) => d.op(o, [a, b]));
   switch (op) {
     case 'plus':
@@ -41,7 +42,7 @@ export function lowerOperator(op: string, x: readonly NodeId[], d: Dag, element:
     case 'sinh':
     case 'cosh':
     case 'tanh':
-      return un(op as DagOp);
+      return un(op as OperatorOp);
     case 'ceiling':
       return un('ceil');
     case 'sec':
