@@ -12,6 +12,7 @@ import { unsupportedPetab } from './errors.ts';
 import { newPointTerm, pointTerm } from './noise.ts';
 import { priorTerm } from './objective.ts';
 import type { PetabModel, ResolvedMeasurement } from './petab-model.ts';
+import { forEachRowSensitivity, refuseUndifferentiable } from './row-sensitivities.ts';
 import { fromScaleDerivative } from './scale.ts';
 import type { SteadyState } from './steady-state.ts';
 
@@ -54,7 +55,9 @@ export function objectiveGradient(
   theta: ArrayLike<number>,
   sensitivity: PetabSensitivity = 'adjoint',
 ): ObjectiveGradient {
+  refuseUndifferentiable(model);
   const withEvents = checkEvents(model);
+  if (sensitivity === 'forward' && !withEvents) return forwardObjectiveGradient(model, theta);
   const values = model.parameterValues(theta);
   const dValues = new Float64Array(values.length);
   const sim = model.sim;
@@ -156,7 +159,7 @@ export function objectiveGradient(
           ...(events ? { events } : {}),
           method: 'rodas5p',
           rtol: model.options.rtol,
-          atol: model.options.atol,
+          atol: model.stateTolerances(init.y0, init.p0),
           saveAt: x.times,
           loss,
           sensitivity: { kind },
@@ -223,6 +226,26 @@ export function objectiveGradient(
   const grad = new Float64Array(model.size);
   model.estimated.forEach((j, i) => {
     grad[i] = dValues[j] * fromScaleDerivative(theta[i], model.problem.parameters[j].scale);
+  });
+  const prior = priorTerm(model, theta, grad);
+  return { llh: -nllh, nllh, chi2, objective: nllh + prior, grad };
+}
+
+/**
+ * The objective and its gradient from forward sensitivities with respect to θ (models without events):
+ * per row, ∂nllh/∂μ ∇μ + ∂nllh/∂σ ∇σ (see `forEachRowSensitivity`).
+ */
+function forwardObjectiveGradient(model: PetabModel, theta: ArrayLike<number>): ObjectiveGradient {
+  const grad = new Float64Array(model.size);
+  const term = newPointTerm();
+  let nllh = 0;
+  let chi2 = 0;
+  forEachRowSensitivity(model, theta, ({ row, mu, sigma, gMu, gSigma }) => {
+    const ob = model.observable(row);
+    pointTerm(term, row.measurement, mu, sigma, ob.distribution, ob.transformation);
+    nllh += term.nllh;
+    chi2 += term.chi2;
+    for (let i = 0; i < grad.length; i++) grad[i] += term.dSim * gMu[i] + term.dSigma * gSigma[i];
   });
   const prior = priorTerm(model, theta, grad);
   return { llh: -nllh, nllh, chi2, objective: nllh + prior, grad };
@@ -374,7 +397,7 @@ function steadyStateVjp(
   const g = gradient(reducedProblem(sim, state.time, y0, p, active), {
     method: 'rodas5p',
     rtol: model.options.rtol,
-    atol: model.options.atol,
+    atol: model.stateTolerances(y0, p),
     saveAt: [state.time],
     loss: {
       value: (_i, _t, y) => {
