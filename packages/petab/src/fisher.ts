@@ -1,6 +1,6 @@
 import { unsupportedPetab } from './errors.ts';
 import type { PetabModel } from './petab-model.ts';
-import { forEachRowSensitivity } from './row-sensitivities.ts';
+import { forEachRowSensitivity, type RowSensitivity } from './row-sensitivities.ts';
 
 /**
  * The Fisher information matrix of the likelihood at θ (k × k, row-major, k estimated parameters on
@@ -20,16 +20,21 @@ export function fisherInformation(model: PetabModel, theta: ArrayLike<number>): 
       'Fisher information of models with events is not supported yet.',
       'Remove the events or use a gradient-based optimiser without the Gauss–Newton Hessian.',
     );
-  const k = model.size;
-  const fim = new Float64Array(k * k);
-  forEachRowSensitivity(model, theta, ({ row, mu, sigma, gMu, gSigma }) => {
-    const ob = model.observable(row);
-    const dt = ob.transformation === 'lin' ? 1 : ob.transformation === 'log' ? 1 / mu : 1 / (mu * Math.LN10);
-    const wSigma = ob.distribution === 'normal' ? 2 : 1;
-    const s2 = sigma * sigma;
-    for (let a = 0; a < k; a++)
-      for (let b = 0; b < k; b++)
-        fim[a * k + b] += (dt * dt * gMu[a] * gMu[b] + wSigma * gSigma[a] * gSigma[b]) / s2;
-  });
+  const fim = new Float64Array(model.size * model.size);
+  forEachRowSensitivity(model, theta, (r) => addFisherTerm(fim, model, r));
+  return fim;
+}
+
+/** Adds one row's Gauss–Newton term to `fim` (k × k). */
+export function addFisherTerm(fim: Float64Array, model: PetabModel, r: RowSensitivity): Float64Array {
+  const { row, mu, sigma, gMu, gSigma } = r;
+  const k = gMu.length;
+  const ob = model.observable(row);
+  const dt = ob.transformation === 'lin' ? 1 : ob.transformation === 'log' ? 1 / mu : 1 / (mu * Math.LN10);
+  const wSigma = ob.distribution === 'normal' ? 2 : 1;
+  const s2 = sigma * sigma;
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++)
+      fim[a * k + b] += (dt * dt * gMu[a] * gMu[b] + wSigma * gSigma[a] * gSigma[b]) / s2;
   return fim;
 }

@@ -9,6 +9,7 @@ import {
 } from '@odeon/ode';
 import { type CompiledModel, modelEvents } from '@odeon/sbml';
 import { unsupportedPetab } from './errors.ts';
+import { addFisherTerm } from './fisher.ts';
 import { newPointTerm, pointTerm } from './noise.ts';
 import { priorTerm } from './objective.ts';
 import type { PetabModel, ResolvedMeasurement } from './petab-model.ts';
@@ -233,19 +234,26 @@ export function objectiveGradient(
 
 /**
  * The objective and its gradient from forward sensitivities with respect to θ (models without events):
- * per row, ∂nllh/∂μ ∇μ + ∂nllh/∂σ ∇σ (see `forEachRowSensitivity`).
+ * per row, ∂nllh/∂μ ∇μ + ∂nllh/∂σ ∇σ (see `forEachRowSensitivity`). With `fim` (k × k, zeroed), the
+ * Fisher information is accumulated from the same sensitivities (see `fisherInformation`).
  */
-function forwardObjectiveGradient(model: PetabModel, theta: ArrayLike<number>): ObjectiveGradient {
+export function forwardObjectiveGradient(
+  model: PetabModel,
+  theta: ArrayLike<number>,
+  fim?: Float64Array,
+): ObjectiveGradient {
   const grad = new Float64Array(model.size);
   const term = newPointTerm();
   let nllh = 0;
   let chi2 = 0;
-  forEachRowSensitivity(model, theta, ({ row, mu, sigma, gMu, gSigma }) => {
+  forEachRowSensitivity(model, theta, (r) => {
+    const { row, mu, sigma, gMu, gSigma } = r;
     const ob = model.observable(row);
     pointTerm(term, row.measurement, mu, sigma, ob.distribution, ob.transformation);
     nllh += term.nllh;
     chi2 += term.chi2;
     for (let i = 0; i < grad.length; i++) grad[i] += term.dSim * gMu[i] + term.dSigma * gSigma[i];
+    if (fim) addFisherTerm(fim, model, r);
   });
   const prior = priorTerm(model, theta, grad);
   return { llh: -nllh, nllh, chi2, objective: nllh + prior, grad };
