@@ -44,7 +44,7 @@ const cases: [string, () => Promise<PetabModel>][] = [
 ];
 
 console.log(
-  `Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores); median of 5 runs, rtol 1e-8, atol 1e-12`,
+  `Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores); median of 5 runs, rtol ${COMPILE_PROBLEM_DEFAULTS.rtol}, atol ${COMPILE_PROBLEM_DEFAULTS.atol}`,
 );
 console.log(
   '| problem | states | points | estimated | llh | objective ms | forward gradient ms | adjoint gradient ms |',
