@@ -38,6 +38,7 @@ function sensitivityProblem(
   dp: Float64Array,
   k: number,
   z0: Float64Array,
+  t0: number,
   t1: number,
 ): OdeProblem {
   const n = sim.n;
@@ -78,14 +79,14 @@ function sensitivityProblem(
     jacobianSparsity: { n: N, rowPtr, colIdx: colIdx.subarray(0, w) },
     y0: z0,
     p: new Float64Array(0),
-    t0: 0,
+    t0,
     t1,
   };
 }
 
 /**
  * Integrates y and S = ∂y/∂θ (n × k, row-major) from (y0, s0) at constant p with ∂p/∂θ = dp (np × k) and
- * returns them at `times` (sorted, ≥ 0). Only the directions with a non-zero s0 or dp column are
+ * returns them at `times` (sorted, ≥ t0). Only the directions with a non-zero s0 or dp column are
  * integrated; the others stay zero.
  */
 export function integrateSensitivities(
@@ -95,6 +96,7 @@ export function integrateSensitivities(
   s0: Float64Array,
   dp: Float64Array,
   k: number,
+  t0: number,
   times: Float64Array,
 ): SensitivityTrajectory {
   const sim = model.sim;
@@ -119,13 +121,13 @@ export function integrateSensitivities(
   });
   const dpa = new Float64Array(np * ka);
   for (let q = 0; q < np; q++) for (let j = 0; j < ka; j++) dpa[q * ka + j] = dp[q * k + active[j]];
-  const t1 = nt > 0 ? times[nt - 1] : 0;
+  const t1 = nt > 0 ? times[nt - 1] : t0;
   let rows: (i: number) => Float64Array = () => z0;
-  if (n > 0 && t1 > 0) {
+  if (n > 0 && t1 > t0) {
     const atolY = model.stateTolerances(y0, p);
     const atol = new Float64Array(N);
     for (let b = 0; b <= ka; b++) atol.set(atolY, b * n);
-    const sol = solve(sensitivityProblem(sim, p, dpa, ka, z0, t1), {
+    const sol = solve(sensitivityProblem(sim, p, dpa, ka, z0, t0, t1), {
       method: 'bdf',
       rtol: model.options.rtol,
       atol,
@@ -164,7 +166,7 @@ export function steadyStateSensitivity(
   const n = sim.n;
   const np = sim.np;
   if (state.method !== 'newton')
-    return integrateSensitivities(model, y0, p, s0, dp, k, Float64Array.of(state.time)).S;
+    return integrateSensitivities(model, y0, p, s0, dp, k, 0, Float64Array.of(state.time)).S;
   const J = new Float64Array(n * n);
   const Jp = new Float64Array(n * np);
   sim.jacobian(0, state.y, p, J);
@@ -204,6 +206,7 @@ export function initialSensitivity(
   condition: string,
   values: Float64Array,
   dValue: Float64Array,
+  t0 = 0,
 ): Float64Array {
   const sim = model.sim;
   const nd = sim.n + sim.np;
@@ -218,7 +221,7 @@ export function initialSensitivity(
     if (i !== undefined) entries.push([d, i]);
   }
   if (entries.length === 0) return out;
-  const ij = sim.initialJacobian(model.declared(condition, values), 0);
+  const ij = sim.initialJacobian(model.declared(condition, values), t0);
   for (let r = 0; r < nd; r++)
     for (const [d, i] of entries) {
       const a = ij[r * nd + d];
@@ -241,7 +244,7 @@ export function experimentSensitivities(
   const k = model.size;
   const x = model.experiments[e];
   const init = model.initial(e, values);
-  const ds = initialSensitivity(model, x.condition, values, dValue);
+  const ds = initialSensitivity(model, x.condition, values, dValue, x.t0);
   let s0: Float64Array = ds.slice(0, n * k);
   const dp = ds.slice(n * k);
   if (init.pre) {
@@ -259,7 +262,7 @@ export function experimentSensitivities(
       sPre.set(s0.subarray(r * k, (r + 1) * k), r * k);
     s0 = sPre;
   }
-  const trajectory = integrateSensitivities(model, init.y0, init.p0, s0, dp, k, x.times);
+  const trajectory = integrateSensitivities(model, init.y0, init.p0, s0, dp, k, x.t0, x.times);
   if (!x.steadyState) return { init, trajectory, dp };
   const inf = model.trajectorySteadyState(init.y0, init.p0);
   const sInf = steadyStateSensitivity(model, inf, init.y0, init.p0, s0, dp, k);

@@ -40,6 +40,8 @@ export const COMPILE_PROBLEM_DEFAULTS = {
 export interface Experiment {
   readonly preequilibration: string;
   readonly condition: string;
+  /** Start time of the simulation (PEtab 2; 0 in PEtab 1). */
+  readonly t0: number;
   /** Finite output times (sorted, unique). */
   readonly times: Float64Array;
   /** Whether some measurement is at steady state (`inf`). */
@@ -182,15 +184,16 @@ export class PetabModel {
     // Experiments and rows.
     const expIndex = new Map<string, number>();
     const expTimes: number[][] = [];
-    const exps: { pre: string; cond: string; inf: boolean }[] = [];
+    const exps: { pre: string; cond: string; t0: number; inf: boolean }[] = [];
     const obsIndex = new Map(problem.observables.map((o, i) => [o.id, i]));
     for (const m of problem.measurements) {
-      const key = `${m.preequilibrationConditionId}\u0000${m.simulationConditionId}`;
+      const t0 = m.startTime ?? 0;
+      const key = `${m.preequilibrationConditionId}\u0000${m.simulationConditionId}\u0000${t0}`;
       let e = expIndex.get(key);
       if (e === undefined) {
         e = exps.length;
         expIndex.set(key, e);
-        exps.push({ pre: m.preequilibrationConditionId, cond: m.simulationConditionId, inf: false });
+        exps.push({ pre: m.preequilibrationConditionId, cond: m.simulationConditionId, t0, inf: false });
         expTimes.push([]);
       }
       if (Number.isFinite(m.time)) expTimes[e].push(m.time);
@@ -199,6 +202,7 @@ export class PetabModel {
     const experiments = exps.map((x, e) => ({
       preequilibration: x.pre,
       condition: x.cond,
+      t0: x.t0,
       times: Float64Array.from([...new Set(expTimes[e])].sort((a, b) => a - b)),
       steadyState: x.inf,
     }));
@@ -212,7 +216,9 @@ export class PetabModel {
       );
     const phIndex = (id: string): number => this.paramMap[simParam.get(id) as number];
     this.rows = problem.measurements.map((m) => {
-      const e = expIndex.get(`${m.preequilibrationConditionId}\u0000${m.simulationConditionId}`) as number;
+      const e = expIndex.get(
+        `${m.preequilibrationConditionId}\u0000${m.simulationConditionId}\u0000${m.startTime ?? 0}`,
+      ) as number;
       const o = obsIndex.get(m.observableId) as number;
       const ob = problem.observables[o];
       const placeholders = [
@@ -274,7 +280,7 @@ export class PetabModel {
   /** Initial state and parameters of an experiment (after preequilibration, if any). */
   initial(e: number, values: Float64Array): InitialState {
     const x = this.experiments[e];
-    const init = this.sim.initialize(this.declared(x.condition, values), 0);
+    const init = this.sim.initialize(this.declared(x.condition, values), x.t0);
     if (x.preequilibration === '') return { y0: init.y0, p0: init.p };
     const pre = this.sim.initialize(this.declared(x.preequilibration, values), 0);
     const state = steadyState(this.sim, pre.y0, pre.p, this.steadyOptions(pre.y0, pre.p));
@@ -320,8 +326,8 @@ export class PetabModel {
     if (nt > 0 && this.plain) {
       // No events, delays or fast reactions: the solver's own output at the measurement times.
       const t1 = x.times[nt - 1];
-      if (t1 > 0 && n > 0) {
-        const sol = solve(this.sim.problem(0, t1, { y0, p: p0 }), {
+      if (t1 > x.t0 && n > 0) {
+        const sol = solve(this.sim.problem(x.t0, t1, { y0, p: p0 }), {
           method: 'bdf',
           rtol: this.options.rtol,
           atol: this.stateTolerances(y0, p0),
@@ -334,7 +340,7 @@ export class PetabModel {
       for (let i = 0; i < nt; i++) p.set(p0, i * np);
     } else if (nt > 0) {
       const tc = simulate(this.sim, {
-        t0: 0,
+        t0: x.t0,
         t1: x.times[nt - 1],
         times: x.times,
         y0,
