@@ -184,7 +184,10 @@ describe('BDF with sparse linear algebra against shared/peers/scale references',
 
   it('weighs Jacobian refreshes by the factorisation cost: a 2-D grid refreshes J only with due refactorisations, a chain every 10 steps', () => {
     const grid = bruss2d({ N: 12 });
-    const g = solve({ ...grid, t1: 1 }, { method: 'bdf', rtol: 1e-6, atol: 1e-6 * grid.atolFactor, saveAt: [1] });
+    const g = solve(
+      { ...grid, t1: 1 },
+      { method: 'bdf', rtol: 1e-6, atol: 1e-6 * grid.atolFactor, saveAt: [1] },
+    );
     // expensive LU (fill of a 2-D grid): fewer J than one per 10 steps, and never more J than LU
     expect(g.stats.jacobianEvals).toBeLessThan(g.stats.acceptedSteps / 10);
     expect(g.stats.jacobianEvals).toBeLessThanOrEqual(g.stats.luFactorizations);
