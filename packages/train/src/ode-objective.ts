@@ -24,11 +24,9 @@ export interface OdeObjectiveOptions<P = unknown> {
   /** Initial state of each measurement: from the data (default; NaN entries from the model) or the model. */
   readonly initialConditions?: 'data' | 'model';
   /**
-   * Sensitivity method; default `discrete`: reverse mode through the solver's own steps, the exact
-   * gradient of the computed solution, cost independent of the number of parameters with backward
-   * work = the forward steps (2–3× a solve where the continuous adjoint needs 10–25×: few steps, many
-   * observations; about the same as `quadrature` on a trained stiff neural ODE). `forward` suits few
-   * parameters; `quadrature` for the continuous adjoint.
+   * Sensitivity method; default `discrete`: reverse mode through the solver's own steps (the exact
+   * gradient of the computed solution; one backward sweep whatever the number of parameters).
+   * `forward` suits few parameters; `quadrature` is the continuous adjoint.
    */
   readonly sensitivity?: SensitivityKind;
   /** Integrator; default the engine's. */
