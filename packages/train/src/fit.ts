@@ -138,10 +138,11 @@ const FIT_DEFAULTS = {
   sensitivity: 'forward',
 } as const satisfies Partial<Required<FitOptions>>;
 
-/** Builds the objective of a fit (also used by `fit` itself); validates everything once. */
-export function fitObjective(problem: OdeProblem, dataset: Dataset, options: FitOptions): FitObjective {
-  const o = { ...FIT_DEFAULTS, ...options };
-  const p0 = Float64Array.from(problem.p ?? []);
+/** The fitted parameters of `options.parameters`: their indices in p, names, transforms and starting values. */
+function fitParameters(
+  options: FitOptions,
+  p0: Float64Array,
+): { indices: number[]; names: string[]; transforms: ParamTransform[]; initialTheta: number[] } {
   const pnames = options.parameterNames;
   if (pnames !== undefined && pnames.length !== p0.length) {
     throw invalidOption('parameterNames', pnames, `${p0.length} names (one per entry of problem.p)`);
@@ -197,6 +198,14 @@ export function fitObjective(problem: OdeProblem, dataset: Dataset, options: Fit
     transforms.push(tr);
     initialTheta.push(init);
   }
+  return { indices, names, transforms, initialTheta };
+}
+
+/** Builds the objective of a fit (also used by `fit` itself); validates everything once. */
+export function fitObjective(problem: OdeProblem, dataset: Dataset, options: FitOptions): FitObjective {
+  const o = { ...FIT_DEFAULTS, ...options };
+  const p0 = Float64Array.from(problem.p ?? []);
+  const { indices, names, transforms, initialTheta } = fitParameters(options, p0);
   const measurementLoss = new MeasurementLoss(
     problem,
     dataset,
