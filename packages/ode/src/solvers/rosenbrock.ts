@@ -120,7 +120,7 @@ export class RosenbrockStepper implements Stepper {
       yNew[m] = acc;
       err[m] = ea;
     }
-    return errorNorm(err, y, yNew, ctx.rtol, ctx.atol, n);
+    return errorNorm(err, y, yNew, ctx.rtol, ctx.atol, sys.errSize);
   }
 
   private singularStep(): number {
