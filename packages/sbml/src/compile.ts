@@ -111,6 +111,11 @@ export interface CompiledModel {
     /** Change of each state per unit rate, row-major count × n (row j: reaction j). */
     readonly columns: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
   };
+  /**
+   * The diagonal mass matrix of `M y′ = rhs` when the model has algebraic states (variables of algebraic
+   * rules not affine in them: their rows are 0 = rule, their entries 0), else undefined (an ODE).
+   */
+  readonly massMatrix: Float64Array | undefined;
   /** Ids stored in y or p that the model uses but never gives a value (`simulate` refuses them unless y0/p set them). */
   readonly missingValues: readonly string[];
   /** Initial state at the model's declared values (initial assignments applied). */
@@ -245,6 +250,12 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     valuesBefore: one(sys.delays.map((x) => x.before)),
   };
 
+  let massMatrix: Float64Array | undefined;
+  if (sys.algebraicStates.length > 0) {
+    massMatrix = new Float64Array(n).fill(1);
+    for (const i of sys.algebraicStates) massMatrix[i] = 0;
+  }
+
   let sources: CompiledModel['sources'] | undefined;
   const compiled: CompiledModel = {
     n,
@@ -257,6 +268,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       return info?.stores === 'amount' && sp && !sp.hasOnlySubstanceUnits ? sp.compartment : undefined;
     }),
     missingValues: sys.missingValues,
+    massMatrix,
     delays,
     fast,
     y0: init.y0,
@@ -290,6 +302,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
         t0,
         t1,
         names: sys.stateIds,
+        ...(massMatrix === undefined ? {} : { massMatrix }),
       };
     },
     observer,

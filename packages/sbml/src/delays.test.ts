@@ -35,7 +35,14 @@ function thrown(fn: () => unknown): unknown {
 }
 
 const run = (xml: string) =>
-  simulate(compileModel(parseSbml(xml)), { t0: 0, t1: 2, steps: 4, rtol: 1e-10, atol: 1e-12, variables: ['y'] });
+  simulate(compileModel(parseSbml(xml)), {
+    t0: 0,
+    t1: 2,
+    steps: 4,
+    rtol: 1e-10,
+    atol: 1e-12,
+    variables: ['y'],
+  });
 const yAt = (c: ReturnType<typeof run>, t: number) =>
   c.values[c.times.findIndex((x) => Math.abs(x - t) < 1e-12)];
 
