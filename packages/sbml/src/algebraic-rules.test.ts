@@ -1,8 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gradient, isOdeonError, solve } from '@odeon/ode';
+import { loadSbmlSuiteCase, loadSbmlSuiteIndex, type SbmlSuiteName } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from './compile.ts';
 import { parseSbml } from './sbml-reader.ts';
 import { simulate } from './simulate.ts';
+import {
+  compareSuiteResults,
+  formatSuiteCsv,
+  parseSuiteCsv,
+  parseSuiteSettings,
+  simulateSuiteCase,
+} from './suite.ts';
+
+const SUITES = ['sbml-suite', 'sbml-suite-extended'] as const satisfies readonly SbmlSuiteName[];
+/** Every sample case whose model has an algebraic rule. */
+const ALGEBRAIC_CASES = SUITES.flatMap((suite) =>
+  loadSbmlSuiteIndex(suite)
+    .cases.filter((c) => loadSbmlSuiteCase(c.id, suite).sbml.includes('<algebraicRule'))
+    .map((c) => [suite, c.id] as const),
+);
 
 const M = 'http://www.w3.org/1998/Math/MathML';
 const ci = (x: string) => `<ci>${x}</ci>`;
@@ -168,4 +186,64 @@ describe('algebraic rules not affine in their variable: an index-1 DAE', () => {
     }
     expect(isOdeonError(e, 'UnsupportedSbmlFeature') && e.context.feature).toBe('rateOf');
   });
+
+  it('an initial amount from a concentration in a compartment a nonlinear rule determines sees its solved size', () => {
+    // 0 = V³ − 8 (V = 2, declared 1); S starts at concentration 3, amount 6
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2"><model id="m">
+  <listOfCompartments><compartment id="V" size="1" constant="false"/></listOfCompartments>
+  <listOfSpecies><species id="S" compartment="V" initialConcentration="3" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/></listOfSpecies>
+  <listOfParameters><parameter id="k" value="0.5" constant="true"/></listOfParameters>
+  <listOfRules><algebraicRule><math xmlns="${M}">${ap('minus', ap('power', ci('V'), cn(3)), cn(8))}</math></algebraicRule></listOfRules>
+  <listOfReactions><reaction id="R" reversible="false"><listOfReactants><speciesReference species="S" stoichiometry="1" constant="true"/></listOfReactants>
+    <kineticLaw><math xmlns="${M}">${ap('times', ci('k'), ci('S'), ci('V'))}</math></kineticLaw></reaction></listOfReactions>
+</model></sbml>`;
+    const m = compileModel(parseSbml(xml));
+    const course = simulate(m, {
+      t1: 1,
+      steps: 1,
+      variables: ['V', 'S'],
+      kinds: ['auto', 'amount'],
+      rtol: 1e-10,
+      atol: 1e-12,
+    });
+    expect(at(course, 'V', 0)).toBeCloseTo(2, 10);
+    expect(at(course, 'S', 0)).toBeCloseTo(6, 9);
+    expect(at(course, 'S', 1)).toBeCloseTo(6 * Math.exp(-0.5), 8);
+  });
+
+  it('the samples hold the algebraic-rule cases', () => {
+    expect(ALGEBRAIC_CASES.length).toBeGreaterThanOrEqual(11);
+  });
+
+  it.each(ALGEBRAIC_CASES)(
+    '%s %s with every algebraic rule g written as g + g³ (same roots, not affine) still passes',
+    (suite, id) => {
+      const c = loadSbmlSuiteCase(id, suite);
+      const sbml = c.sbml.replace(
+        /(<algebraicRule[^>]*>\s*<math[^>]*>)([\s\S]*?)(<\/math>)/g,
+        (_m, head: string, inner: string, tail: string) =>
+          `${head}<apply><plus/>${inner}<apply><power/>${inner}<cn>3</cn></apply></apply>${tail}`,
+      );
+      expect(sbml).not.toBe(c.sbml);
+      const settings = parseSuiteSettings(readFileSync(join(c.dir, c.entry.settingsFile), 'utf8'));
+      const course = simulateSuiteCase(
+        sbml,
+        settings,
+        {},
+        {
+          resolveExternal: (source) => readFileSync(join(c.dir, source), 'utf8'),
+        },
+      );
+      const expected = parseSuiteCsv(readFileSync(join(c.dir, c.entry.resultsFile), 'utf8'));
+      const cmp = compareSuiteResults(
+        expected,
+        parseSuiteCsv(formatSuiteCsv(course)),
+        settings.absolute,
+        settings.relative,
+      );
+      expect(cmp.missing).toEqual([]);
+      expect(cmp.pass).toBe(true);
+    },
+  );
 });

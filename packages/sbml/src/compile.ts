@@ -1,4 +1,5 @@
 import { OdeonError, type OdeProblem, type Vec } from '@odeon/ode';
+import { algebraicInitialize } from './internal/algebraic-init.ts';
 import type { Dag, NodeId } from './internal/dag.ts';
 import { derivativeSpecs, sensitivityIndices } from './internal/derivative-specs.ts';
 import { initialValues } from './internal/initial-values.ts';
@@ -228,7 +229,16 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
   const paramJacobian = make(specs.paramJacobian) as (t: number, y: Vec, p: Vec, Jp: Vec) => void;
   const vjp = make(specs.vjp) as (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec) => void;
   const jvp = make(specs.jvp) as (t: number, y: Vec, p: Vec, u: Vec, out: Vec) => void;
-  const { initialize, initialJacobian } = initialValues(sys);
+  const raw = initialValues(sys);
+  const { initialJacobian } = raw;
+  // nonlinear algebraic rules: initial values that depend on an algebraic state see its consistent value
+  const initialize = algebraicInitialize(
+    raw.initialize,
+    rhs,
+    sys.algebraicStates,
+    sys.stateIds,
+    sys.declared,
+  );
   const init = initialize();
   const observer = makeObserver(sys, make);
   const events = sys.events.map((e) => compileEvent(sys, e, make, observer));

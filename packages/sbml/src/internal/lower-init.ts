@@ -1,4 +1,3 @@
-import { OdeonError } from '@odeon/ode';
 import type { MathExpr } from '../ast.ts';
 import type { NodeId } from './dag.ts';
 import { type LowerContext, semantic } from './lower-context.ts';
@@ -15,19 +14,8 @@ export function initValue(cx: LowerContext, id: string): NodeId {
   const d = cx.initDag;
   let node: NodeId;
   const ia = cx.initialAssignments.get(id);
-  if (cx.dae.has(id) && cx.inProgress.size > 1)
-    throw new OdeonError(
-      'UnsupportedSbmlFeature',
-      `An initial value depends on ${id}, which a nonlinear algebraic rule determines.`,
-      {
-        feature: 'algebraicRule',
-        element: id,
-        hint: 'Odeon solves nonlinear algebraic rules at t0 after the other initial values; write that initial value without it.',
-      },
-    );
+  // an algebraic state's initial value is its declared slot: a guess that `initialize` solves for
   if (cx.algebraic.has(id) && !cx.dae.has(id)) node = cx.solveAlgebraic(id, true);
-  else if (cx.dae.has(id) && ia === undefined && Number.isNaN(cx.declaredY[info.index]))
-    node = d.const(1); // no value given: a starting guess for the consistent initialisation
   else if (ia !== undefined) node = cx.lower(ia, new Map(), true, `initial assignment ${id}`);
   else if (info.role === 'reaction') node = cx.reactionRate(id, true);
   else if (info.role === 'constant') node = d.const(info.constantValue as number);

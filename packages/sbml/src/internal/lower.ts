@@ -119,7 +119,11 @@ class Lowering implements LowerContext {
       initDag: this.initDag,
       initY,
       initP,
-      declared: Float64Array.from([...this.declaredY, ...this.declaredP]),
+      // an algebraic state without a value starts its consistent initialisation from 1
+      declared: Float64Array.from([
+        ...this.declaredY.map((v, i) => (this.dae.has(this.stateIds[i]) && Number.isNaN(v) ? 1 : v)),
+        ...this.declaredP,
+      ]),
       model: this.model,
       species: this.species,
       missingValues,
