@@ -246,4 +246,15 @@ describe('algebraic rules not affine in their variable: an index-1 DAE', () => {
       expect(cmp.pass).toBe(true);
     },
   );
+
+  it('simulate with a method that cannot take algebraic states is an InvalidOption naming them', () => {
+    let e: unknown;
+    try {
+      simulate(compileModel(parseSbml(model(CUBIC))), { t1: 1, method: 'tsit5' });
+    } catch (err) {
+      e = err;
+    }
+    expect(isOdeonError(e, 'InvalidOption') && e.context.option).toBe('method');
+    expect(String(e)).toMatch(/algebraic states \(x\)/);
+  });
 });

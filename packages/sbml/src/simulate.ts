@@ -200,6 +200,17 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   // large models: BDF on the sparse Jacobian (structural non-zeros only), unless a method is given
   const large = model.n >= SPARSE_MIN_STATES;
   const method = options.method ?? (large && massMatrix === undefined ? 'bdf' : o.method);
+  if (massMatrix !== undefined && method !== 'rodas5p' && method !== 'rodas4' && method !== 'auto')
+    throw new OdeonError(
+      'InvalidOption',
+      `Method "${method}" cannot simulate this model: it has algebraic states (${model.stateIds.filter((_, i) => massMatrix[i] === 0).join(', ')}), determined by nonlinear algebraic rules.`,
+      {
+        option: 'method',
+        value: method,
+        allowed: 'rodas5p, rodas4, auto',
+        hint: 'Use method "rodas5p" (the default) or "rodas4": Rosenbrock methods for index-1 DAEs.',
+      },
+    );
   const modelSparse = model.sparse;
   const sparse = large
     ? {
