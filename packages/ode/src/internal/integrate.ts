@@ -603,7 +603,9 @@ function initialStep(
   }
   d0 = Math.sqrt(d0 / m);
   d1 = Math.sqrt(d1 / m);
-  let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
+  // Hairer's guess: 1 % of the state's size per step. A state within its tolerance (d0 < 1: zero, or tiny
+  // against atol) has no such size; 0.01·d0/d1 would then be ~1e-17 and stall, so the interval sets h0.
+  let h0 = d0 < 1 || d1 < 1e-5 ? 1e-6 * span : (0.01 * d0) / d1;
   h0 = Math.min(h0, span, dtMax);
   const y1 = new Float64Array(n);
   const f1 = new Float64Array(n);
@@ -623,7 +625,9 @@ function initialStep(
       : (0.01 / dm) ** (1 / (stepper.order + 1));
   let h = Math.min(100 * h0, h1, span, dtMax);
   if (!(h > 0)) h = Math.min(1e-6, span);
-  return dir * h;
+  // floor: a step the time variable can resolve (CVODE's lower bound, 100·ε·max(|t0|, |t1|))
+  const floor = 100 * EPS * Math.max(Math.abs(t), Math.abs(t + dir * span));
+  return dir * Math.min(Math.max(h, floor), span);
 }
 
 function checkFinite(v: Float64Array, t: number, what: string, names: readonly string[] | undefined): void {

@@ -99,6 +99,15 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
   }
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', options, 'an options object');
+  if (problem.massMatrix !== undefined)
+    throw new OdeonError(
+      'InvalidProblem',
+      'gradient does not differentiate DAEs (a problem with a `massMatrix`).',
+      {
+        option: 'massMatrix',
+        hint: 'Solve it with solve(); for gradients, write the model as an ODE (eliminate the algebraic variables).',
+      },
+    );
   const y0 = toVec('y0', problem.y0);
   if (y0.length === 0) throw new OdeonError('InvalidProblem', '`y0` is empty.', { element: 'y0' });
   const p = toVec('p', problem.p);
