@@ -411,7 +411,11 @@ describe('gradient: discrete adjoint of Rosenbrock steps (Rodas5P, Rodas4)', () 
     });
     // √(2N) checkpoints: a record budget of one step
     const r = discreteGradient(gradientContext(problem, { ...base, sensitivity: { kind: 'discrete' } }), 1);
-    const sqrt = { dp: r.dp, dy0: r.dy0, stats: { checkpoints: r.checkpoints, storedStates: r.storedStates } };
+    const sqrt = {
+      dp: r.dp,
+      dy0: r.dy0,
+      stats: { checkpoints: r.checkpoints, storedStates: r.storedStates },
+    };
     const four = gradient(problem, { ...base, sensitivity: { kind: 'discrete', checkpoints: 4 } });
     const N = all.stats.forwardSteps;
     expect(all.stats.checkpoints).toBe(N);
