@@ -129,12 +129,15 @@ export function discreteGradient(ctx: GradientContext, recordBudget = DISCRETE_R
       states.pushVec(y as Float64Array, n);
       stages.pushVec(k, sd);
       if (!forced && states.length + stages.length > recordBudget) {
+        // over budget: checkpoints from the records so far, then from the steps to come
         recording = false;
+        for (let j = 0; j < tStarts.length; j++)
+          store.offer(j, tStarts.data[j], states.data.subarray(j * n, (j + 1) * n), hs.data[j]);
         states.length = 0;
         stages.length = 0;
       }
     }
-    if (!forced) store.offer(tStarts.length, t, y, h);
+    if (!recording) store.offer(tStarts.length, t, y, h);
     tStarts.push(t);
     hs.push(h);
   });
