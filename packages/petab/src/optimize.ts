@@ -8,11 +8,11 @@ import { trustRegion } from './trust-region.ts';
 /** Options of {@link localOptimize}. */
 export interface LocalOptimizeOptions {
   /**
-   * `lbfgs` (default): `@odeon/train`'s L-BFGS on a logistic reparametrisation of the box;
-   * `trust-region`: box-constrained trust region with the Gauss–Newton (Fisher information) Hessian.
+   * `trust-region` (default): box-constrained trust region with the Gauss–Newton (Fisher information)
+   * Hessian; `lbfgs`: `@odeon/train`'s L-BFGS on a logistic reparametrisation of the box.
    */
   readonly optimizer?: 'lbfgs' | 'trust-region';
-  /** Sensitivity method of the gradient. Default `adjoint`. */
+  /** Sensitivity method of the gradient. Default `forward`. */
   readonly sensitivity?: PetabSensitivity;
   /** L-BFGS iterations. Default 500. */
   readonly maxIterations?: number;
@@ -26,8 +26,8 @@ export interface LocalOptimizeOptions {
 
 /** Defaults of one local optimisation of a multistart fit. */
 export const LOCAL_OPTIMIZE_DEFAULTS = {
-  optimizer: 'lbfgs',
-  sensitivity: 'adjoint',
+  optimizer: 'trust-region',
+  sensitivity: 'forward',
   maxIterations: 500,
   gradTol: 1e-5,
   fTol: 1e-10,
