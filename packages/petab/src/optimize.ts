@@ -115,7 +115,11 @@ export function localOptimize(
       wallMs: performance.now() - started,
     };
   }
-  const r = minimizeLbfgs(f, u0, { maxIterations: o.maxIterations, gradTol: o.gradTol, fTol: o.fTol });
+  // `minimizeLbfgs` tests its gradient relative to max(|f|, |f₀|): divide by |f₀| so that gradTol stays
+  // an absolute bound on the gradient in the unconstrained variables, as documented.
+  const f0 = f(Float64Array.from(u0)).value;
+  const gradTol = Number.isFinite(f0) ? o.gradTol / Math.max(1, Math.abs(f0)) : o.gradTol;
+  const r = minimizeLbfgs(f, u0, { maxIterations: o.maxIterations, gradTol, fTol: o.fTol });
   if (!Number.isFinite(r.value))
     throw new OdeonError('TrainingDiverged', 'The objective is not finite at the start point.', {
       hint: 'Check the start point, bounds and model; simulations failed there.',
@@ -124,7 +128,7 @@ export function localOptimize(
     theta: toTheta(r.x),
     objective: r.value,
     iterations: r.iterations,
-    evaluations: r.evaluations,
+    evaluations: r.evaluations + 1,
     converged: r.converged,
     reason: r.reason,
     wallMs: performance.now() - started,
