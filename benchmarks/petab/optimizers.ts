@@ -24,9 +24,15 @@ const runs = (['lbfgs', 'trust-region'] as const).map((optimizer) => {
   const r = multistart(model, { starts, seed, optimizer, sensitivity: 'forward' });
   return { optimizer, ranked: r.ranked, wallS: (performance.now() - t) / 1000 };
 });
-const best = Math.min(...runs.flatMap((r) => r.ranked.map((s) => s.result?.objective ?? Number.POSITIVE_INFINITY)));
-console.log(`egf-akt, ${starts} Latin-hypercube starts (seed ${seed}), forward sensitivities; best objective over both: ${best.toFixed(4)}`);
-console.log('| optimizer | best objective | starts within 0.01 of best | converged | median evaluations | total evaluations | median s/start | total s |');
+const best = Math.min(
+  ...runs.flatMap((r) => r.ranked.map((s) => s.result?.objective ?? Number.POSITIVE_INFINITY)),
+);
+console.log(
+  `egf-akt, ${starts} Latin-hypercube starts (seed ${seed}), forward sensitivities; best objective over both: ${best.toFixed(4)}`,
+);
+console.log(
+  '| optimizer | best objective | starts within 0.01 of best | converged | median evaluations | total evaluations | median s/start | total s |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const { optimizer, ranked, wallS } of runs) {
   const ok = ranked.flatMap((s) => (s.result ? [s.result] : []));
