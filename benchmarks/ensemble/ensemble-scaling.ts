@@ -1,101 +1,211 @@
 /**
  * Speed-up against the number of workers (worker threads, @odeon/ensemble's workerpool pool):
- *  1. a 1 000-member ensemble of BIOMD0000000145 (calcium oscillations, 24 parameters; k2 and k3
- *     log-normal ±20 %), t ∈ [0, 20], 41 outputs, rodas5p; the pool is started and warmed once per
- *     worker count (thread start-up, which includes tsx compiling the sources in a checkout, is
- *     printed separately);
- *  2. a 64-start L-BFGS fit (`odeon fit --multi-start 64 --workers K`) of kf, kr of A ⇌ B.
- * Prints wall time (median of `REPS` runs), speed-up against one worker and against this thread, and
- * checks that every worker count gave bit-identical results. Not a test: timings depend on the load.
+ *  1. ensembles of BIOMD0000000145 (calcium oscillations, 24 parameters; k2 and k3 log-normal ±20 %),
+ *     t ∈ [0, 20], 41 outputs, rodas5p: the issue's 1 000 members, and a larger one (default 8 000);
+ *  2. a 64-start L-BFGS fit (`odeon fit --multi-start 64 --workers K`) of kf, kr of A ⇌ B (the CLI
+ *     starts its pool per command, so its start-up is inside every run, as a user sees it).
+ * Per worker count it prints the pool start-up (threads up and answering) and the first ensemble task
+ * (model compile) apart from the runs; for each run the wall time, the CPU time of the whole process,
+ * of this thread and of each worker thread (Linux /proc; threads started with the pool), the tasks and
+ * members per task. The first run (cold JIT in fresh workers) is shown beside the median of the rest.
+ * Every worker count must give bit-identical statistics and fit results.
  *
- *   node --conditions=@odeon/source --import tsx benchmarks/ensemble/ensemble-scaling.ts [members] [reps]
+ * On a loaded machine wall times say little; the CPU columns still do: "CPU speed-up bound" is this
+ * thread's CPU ÷ the busiest worker's CPU, which the wall speed-up approaches on idle cores.
+ *
+ * From sources (workers run tsx over the sources):
+ *   node --conditions=@odeon/source --import tsx benchmarks/ensemble/ensemble-scaling.ts [members] [reps] [large]
+ * As users run it (main thread and workers on the built dist JS):
+ *   npx turbo run build --filter=@odeon/cli... && node --import tsx benchmarks/ensemble/ensemble-scaling.ts
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPool, runEnsemble, sampleMembers } from '@odeon/ensemble';
+import { createPool, runEnsemble, sampleMembers, type TaskRunner } from '@odeon/ensemble';
+import { compileModel, loadModel } from '@odeon/sbml';
 import { captureIo } from '../../apps/cli/src/capture-io.ts';
-import { run } from '../../apps/cli/src/main.ts';
 
 const MEMBERS = Number(process.argv[2] ?? 1000);
-const REPS = Number(process.argv[3] ?? 3);
+const REPS = Math.max(1, Number(process.argv[3] ?? 3));
+const LARGE = Number(process.argv[4] ?? 8000);
 const WORKERS = [0, 1, 2, 4];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const root = new URL('../../', import.meta.url).pathname;
-const modelText = readFileSync(join(root, 'examples/sbml-gradient-descent/BIOMD0000000145.xml'), 'utf8');
+const fromSource = import.meta.resolve('@odeon/ensemble').endsWith('.ts');
+const cliMain = fromSource ? 'apps/cli/src/main.ts' : 'apps/cli/dist/main.js';
+if (!existsSync(join(root, cliMain))) throw new Error(`${cliMain} is missing: build the CLI first.`);
+const { run } = (await import(join(root, cliMain))) as typeof import('../../apps/cli/src/main.ts');
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const f2 = (x: number) => x.toFixed(2);
+
+// CPU seconds of each live thread of this process (utime + stime, in clock ticks of 10 ms).
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+const processCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const mainTid = String(process.pid);
 
 console.log(
-  `# @odeon/ensemble scaling — ${cpus()[0]?.model ?? '?'} × ${cpus().length}, Node ${process.version}`,
+  `# @odeon/ensemble scaling — ${cpus()[0]?.model ?? '?'} × ${cpus().length}, Node ${process.version}, ` +
+    `${fromSource ? 'from sources (workers run tsx)' : 'built dist JS'}, load average ${loadavg()
+      .map(f2)
+      .join(' ')}`,
 );
-console.log('(this machine is shared with other sessions: compare ratios within one run)\n');
+console.log('(wall times depend on the other load; compare CPU columns and ratios within one run)\n');
 
-const members = sampleMembers({
-  count: MEMBERS,
-  seed: 1,
-  p: { k2: { dist: 'lognormal', median: 1, sigma: 0.2 }, k3: { dist: 'lognormal', median: 1, sigma: 0.2 } },
-});
-// Scale the sampled factors by the model's own values: members set absolute values.
-const { compileModel, loadModel } = await import('@odeon/sbml');
+const modelText = readFileSync(join(root, 'examples/sbml-gradient-descent/BIOMD0000000145.xml'), 'utf8');
 const compiled = compileModel(loadModel(modelText));
 const base = (id: string) => compiled.p[compiled.paramIds.indexOf(id)];
-const scaled = members.map((m) => {
-  const p = m.p as Record<string, number>;
-  return { p: { k2: base('k2') * p.k2, k3: base('k3') * p.k3 } };
-});
 const saveAt = Array.from({ length: 41 }, (_, i) => i * 0.5);
+const problem = { kind: 'model', text: modelText } as const;
 
-console.log(`## Ensemble: ${MEMBERS} members of BIOMD0000000145, t1 = 20`);
-console.log(
-  '| workers | wall s (median) | speed-up vs 1 worker | vs this thread | pool start-up s | failed members |',
-);
-console.log('|---|---|---|---|---|---|');
-let reference: Float64Array | undefined;
-const ensembleTimes = new Map<number, number>();
-const startup = new Map<number, number>();
-let failedMembers = 0;
-for (const workers of WORKERS) {
-  const t0 = performance.now();
-  const pool = createPool({ workers });
-  // Warm-up: every worker compiles the model once (a task per worker).
-  await runEnsemble({
-    problem: { kind: 'model', text: modelText },
-    members: scaled.slice(0, Math.max(1, workers)),
-    t1: 1,
-    saveAt: [0, 1],
-    pool,
-    chunkSize: 1,
+function ensembleMembers(count: number) {
+  const members = sampleMembers({
+    count,
+    seed: 1,
+    p: { k2: { dist: 'lognormal', median: 1, sigma: 0.2 }, k3: { dist: 'lognormal', median: 1, sigma: 0.2 } },
   });
-  startup.set(workers, (performance.now() - t0) / 1000);
-  const times: number[] = [];
-  for (let r = 0; r < REPS; r++) {
-    const t = performance.now();
-    const out = await runEnsemble({
-      problem: { kind: 'model', text: modelText },
-      members: scaled,
-      t1: 20,
-      saveAt,
-      method: 'rodas5p',
-      rtol: 1e-6,
-      atol: 1e-9,
+  // Members set absolute values: the sampled factors times the model's own.
+  return members.map((m) => {
+    const p = m.p as Record<string, number>;
+    return { p: { k2: base('k2') * p.k2, k3: base('k3') * p.k3 } };
+  });
+}
+
+interface RunFigures {
+  wall: number;
+  cpu: number;
+  mainCpu: number;
+  workerCpu: number[];
+  tasks: number;
+  busyMs: number;
+}
+
+/** A runner that counts tasks and the workers' own time on them. */
+function counting(pool: TaskRunner, figures: { tasks: number; busyMs: number }): TaskRunner {
+  return {
+    workers: pool.workers,
+    close: () => pool.close(),
+    run: async (task) => {
+      const reply = await pool.run(task);
+      figures.tasks++;
+      if (reply.ok) figures.busyMs += (reply.output as { ms?: number }).ms ?? 0;
+      return reply;
+    },
+  };
+}
+
+async function ensembleTable(count: number): Promise<void> {
+  const members = ensembleMembers(count);
+  console.log(`## Ensemble: ${count} members of BIOMD0000000145, t1 = 20, rodas5p, 41 outputs`);
+  console.log(
+    '| workers | start-up s | first task s | wall s, 1st run | wall s, median | vs 1 worker | vs this thread | CPU s (process) | CPU s this thread | CPU s per worker | CPU speed-up bound | tasks | members/task | this thread CPU ms/task | extra CPU s vs this thread |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  let reference: Float64Array | undefined;
+  const wall = new Map<number, number>();
+  let cpu0 = Number.NaN;
+  const rows: string[] = [];
+  for (const workers of WORKERS) {
+    const before = new Set(threadCpu().keys());
+    let t = performance.now();
+    const pool = createPool({ workers });
+    await Promise.all(Array.from({ length: workers }, () => pool.run({ name: 'pool.ping', input: {} })));
+    const startup = (performance.now() - t) / 1000;
+    const workerTids = [...threadCpu().keys()].filter((tid) => !before.has(tid));
+    // First task of each worker: it compiles the model once (then keeps it by content hash).
+    t = performance.now();
+    await runEnsemble({
+      problem,
+      members: members.slice(0, Math.max(1, workers)),
+      t1: 1,
+      saveAt: [0, 1],
       pool,
     });
-    times.push((performance.now() - t) / 1000);
-    failedMembers = out.stats.status.failed;
-    if (reference === undefined) reference = out.stats.mean;
-    else if (!out.stats.mean.every((v, i) => Object.is(v, (reference as Float64Array)[i])))
-      throw new Error(`workers ${workers}: statistics differ`);
+    const first = (performance.now() - t) / 1000;
+    const runs: RunFigures[] = [];
+    for (let r = 0; r < REPS; r++) {
+      const figures = { tasks: 0, busyMs: 0 };
+      const c0 = processCpu();
+      const th0 = threadCpu();
+      t = performance.now();
+      const out = await runEnsemble({
+        problem,
+        members,
+        t1: 20,
+        saveAt,
+        method: 'rodas5p',
+        rtol: 1e-6,
+        atol: 1e-9,
+        pool: counting(pool, figures),
+      });
+      const w = (performance.now() - t) / 1000;
+      const th1 = threadCpu();
+      const delta = (tid: string) => (th1.get(tid) ?? 0) - (th0.get(tid) ?? 0);
+      runs.push({
+        wall: w,
+        cpu: processCpu() - c0,
+        mainCpu: delta(mainTid),
+        // The pool's threads by CPU, busiest first (Node may start helper threads beside them).
+        workerCpu: workerTids
+          .map(delta)
+          .sort((a, b) => b - a)
+          .slice(0, workers),
+        ...figures,
+      });
+      if (out.stats.status.failed > 0) throw new Error(`${out.stats.status.failed} members failed`);
+      if (reference === undefined) reference = out.stats.mean;
+      else if (!out.stats.mean.every((v, i) => Object.is(v, (reference as Float64Array)[i])))
+        throw new Error(`workers ${workers}: statistics differ`);
+    }
+    await pool.close();
+    const rest = runs.length > 1 ? runs.slice(1) : runs;
+    const pick = rest.find((x) => x.wall === median(rest.map((y) => y.wall))) as RunFigures;
+    wall.set(workers, pick.wall);
+    if (workers === 0) cpu0 = pick.cpu;
+    const busiest = workers === 0 ? pick.mainCpu : Math.max(...pick.workerCpu);
+    rows.push(
+      [
+        workers === 0 ? '0 (this thread)' : String(workers),
+        f2(startup),
+        f2(first),
+        f2(runs[0].wall),
+        f2(pick.wall),
+        workers === 0 ? '–' : f2((wall.get(1) as number) / pick.wall),
+        f2((wall.get(0) as number) / pick.wall),
+        f2(pick.cpu),
+        f2(pick.mainCpu),
+        workers === 0 ? '–' : pick.workerCpu.map(f2).join(' / '),
+        workers === 0 ? '–' : f2(cpu0 / busiest),
+        String(pick.tasks),
+        (count / pick.tasks).toFixed(1),
+        ((1000 * pick.mainCpu) / pick.tasks).toFixed(2),
+        workers === 0 ? '–' : f2(pick.cpu - cpu0),
+      ].join(' | '),
+    );
+    console.log(`| ${rows[rows.length - 1]} |`);
   }
-  await pool.close();
-  ensembleTimes.set(workers, median(times));
+  console.log('');
 }
-for (const workers of WORKERS) {
-  const t = ensembleTimes.get(workers) as number;
-  console.log(
-    `| ${workers === 0 ? '0 (this thread)' : workers} | ${t.toFixed(2)} | ${workers === 0 ? '–' : ((ensembleTimes.get(1) as number) / t).toFixed(2)} | ${((ensembleTimes.get(0) as number) / t).toFixed(2)} | ${(startup.get(workers) as number).toFixed(2)} | ${failedMembers} |`,
-  );
-}
-console.log('\n## Fit: 64 L-BFGS starts of kf, kr (A ⇌ B, 8 time points)');
+
+await ensembleTable(MEMBERS);
+if (LARGE > 0) await ensembleTable(LARGE);
+
+console.log('## Fit: 64 L-BFGS starts of kf, kr (A ⇌ B, 8 time points), `odeon fit ... --workers K`');
 const dir = mkdtempSync(join(tmpdir(), 'odeon-bench-fit-'));
 writeFileSync(
   join(dir, 'model.json'),
@@ -117,16 +227,18 @@ for (const t of [0, 0.25, 0.5, 1, 1.5, 2, 3, 5]) {
   rows.push(`e1,${t},${a},${1 - a}`);
 }
 writeFileSync(join(dir, 'data.csv'), `${rows.join('\n')}\n`);
-console.log('| workers | wall s (median) | speed-up vs 1 worker | vs this thread | evaluations |');
-console.log('|---|---|---|---|---|');
-const fitTimes = new Map<number, number>();
+console.log(
+  '| workers | wall s, 1st run | wall s, median | vs 1 worker | vs this thread | CPU s (process) | evaluations |',
+);
+console.log('|---|---|---|---|---|---|---|');
+const fitWall = new Map<number, number>();
 let fitRef: string | undefined;
-let evaluations = 0;
 for (const workers of WORKERS) {
-  const times: number[] = [];
+  const walls: number[] = [];
+  const cpuTimes: number[] = [];
+  let evaluations = 0;
   for (let r = 0; r < REPS; r++) {
     const io = captureIo(dir);
-    const t = performance.now();
     const args = [
       'fit',
       'model.json',
@@ -139,8 +251,11 @@ for (const workers of WORKERS) {
       '64',
       '--json',
     ];
+    const c0 = processCpu();
+    const t = performance.now();
     const code = await run(workers === 0 ? args : [...args, '--workers', String(workers)], io);
-    times.push((performance.now() - t) / 1000);
+    walls.push((performance.now() - t) / 1000);
+    cpuTimes.push(processCpu() - c0);
     if (code !== 0) throw new Error(io.err);
     const out = JSON.parse(io.out);
     delete out.wallSeconds;
@@ -149,12 +264,11 @@ for (const workers of WORKERS) {
     if (fitRef === undefined) fitRef = text;
     else if (text !== fitRef) throw new Error(`workers ${workers}: fit result differs`);
   }
-  fitTimes.set(workers, median(times));
-}
-for (const workers of WORKERS) {
-  const t = fitTimes.get(workers) as number;
+  const rest = walls.length > 1 ? walls.slice(1) : walls;
+  const w = median(rest);
+  fitWall.set(workers, w);
   console.log(
-    `| ${workers === 0 ? '0 (this thread)' : workers} | ${t.toFixed(2)} | ${workers === 0 ? '–' : ((fitTimes.get(1) as number) / t).toFixed(2)} | ${((fitTimes.get(0) as number) / t).toFixed(2)} | ${evaluations} |`,
+    `| ${workers === 0 ? '0 (this thread)' : workers} | ${f2(walls[0])} | ${f2(w)} | ${workers === 0 ? '–' : f2((fitWall.get(1) as number) / w)} | ${f2((fitWall.get(0) as number) / w)} | ${f2(cpuTimes[walls.indexOf(w)])} | ${evaluations} |`,
   );
 }
 console.log('\nAll worker counts gave bit-identical statistics and fit results.');

@@ -2,9 +2,12 @@ import { isOdeonError, solve } from '@odeon/ode';
 import { describe, expect, it } from 'vitest';
 import { REVERSIBLE_JSON, reversibleA } from './__fixtures__/models.ts';
 import { runEnsemble } from './ensemble.ts';
+import { solveMember } from './member.ts';
 import { createPool } from './pool.ts';
+import { buildProblem, sourceKey } from './problem-source.ts';
 import { sampleMembers } from './sampling.ts';
 import { quantileSorted } from './stats.ts';
+import { packMembers, solveMembersTask, transferList, unpackMembers } from './task.ts';
 
 const saveAt = [0, 0.5, 1, 2, 4];
 const source = { kind: 'model', text: REVERSIBLE_JSON } as const;
@@ -129,12 +132,52 @@ function solveProblem() {
   return { rhs: () => {}, y0: [1], t0: 0, t1: 1 };
 }
 
+describe('ensemble tasks', () => {
+  it('pack the members of a chunk into one transferable buffer and back', async () => {
+    const built = await buildProblem(source);
+    const members = sampleMembers({ ...spec, count: 5 });
+    const results = members.map((m, k) =>
+      solveMember(built, k === 3 ? { p: { nope: 1 } } : m, { t1: 4, saveAt }, 10 + k),
+    );
+    const packed = packMembers(results, 1.5);
+    expect(transferList({ ok: true, output: packed })).toEqual([packed.y.buffer]);
+    expect(packed.names).toHaveLength(1);
+    const back = unpackMembers(packed);
+    expect(back.map((r) => [r.index, r.status, r.names, Array.from(r.y), r.error?.code])).toEqual(
+      results.map((r) => [r.index, r.status, r.names, Array.from(r.y), r.error?.code]),
+    );
+  });
+
+  it('name the problem by content hash; a worker without it asks for the source', async () => {
+    const key = (await sourceKey(source)) as string;
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(await sourceKey({ ...source, text: `${source.text} ` })).not.toBe(key);
+    const task = { options: { t1: 1, saveAt: [0, 1] }, members: [{ index: 0, member: {} }] };
+    const fresh = `${key.slice(0, 60)}beef`;
+    expect(await solveMembersTask({ ...task, key: fresh })).toEqual({ missingSource: fresh });
+    const built = await solveMembersTask({ ...task, key: fresh, source });
+    expect('y' in built && built.y.length).toBe(4);
+    // Now this thread has it: the key alone is enough.
+    const again = await solveMembersTask({ ...task, key: fresh });
+    expect({ ...again, ms: 0 }).toEqual({ ...built, ms: 0 });
+  });
+});
+
 describe('runEnsemble on worker threads', () => {
   it('gives bit-identical members and statistics on 0, 1, 2 and 4 workers', async () => {
     const members = sampleMembers({ ...spec, count: 24 });
     const outs = [];
-    for (const workers of [0, 1, 2, 4]) {
-      outs.push(await runEnsemble({ problem: source, members, t1: 4, saveAt, workers, chunkSize: 3 }));
+    // Chunks cut as the run goes (default) or fixed: the same numbers.
+    const cases: [number, number | undefined][] = [
+      [0, undefined],
+      [1, 3],
+      [2, undefined],
+      [2, 1],
+      [4, undefined],
+    ];
+    for (const [workers, chunkSize] of cases) {
+      const options = { problem: source, members, t1: 4, saveAt, workers };
+      outs.push(await runEnsemble(chunkSize === undefined ? options : { ...options, chunkSize }));
     }
     const ref = outs[0];
     for (const r of outs.slice(1)) {
@@ -180,6 +223,16 @@ describe('runEnsemble on worker threads', () => {
       expect(isOdeonError(e, 'TaskFailed')).toBe(true);
       const again = await runEnsemble({ problem: source, members: [{}], t1: 1, saveAt: [0, 1], pool });
       expect(again.stats.status.success).toBe(1);
+      // A worker thread that dies is a typed error too, and the pool replaces it.
+      const died = await runEnsemble({
+        problem: { kind: 'module', module: decayModule, export: 'exits' },
+        members: [{}],
+        saveAt: [0, 1],
+        pool,
+      }).catch((error: unknown) => error);
+      expect(isOdeonError(died, 'TaskFailed')).toBe(true);
+      const after = await runEnsemble({ problem: source, members: [{}, {}], t1: 1, saveAt: [0, 1], pool });
+      expect(after.stats.status.success).toBe(2);
     } finally {
       await pool.close();
     }

@@ -18,18 +18,30 @@ export {
   runTasks,
   type TaskRunner,
 } from './pool.ts';
-export { type BuiltProblem, buildProblem, fromProblem, type ProblemSource } from './problem-source.ts';
+export {
+  type BuiltProblem,
+  buildProblem,
+  fromProblem,
+  type ProblemSource,
+  sourceKey,
+} from './problem-source.ts';
 export { type Distribution, type GridSpec, type SamplingSpec, sampleMembers } from './sampling.ts';
 export { serveWorker } from './serve-worker.ts';
 export { type EnsembleStats, ensembleStats, quantileSorted } from './stats.ts';
 export {
   BUILTIN_HANDLERS,
   type MembersTaskInput,
+  type MembersTaskOutput,
+  type PackedMember,
+  packMembers,
   runTask,
   solveMembersTask,
   type Task,
   type TaskHandler,
   type TaskHandlers,
   type TaskReply,
+  transferList,
+  unpackMembers,
   unwrapReply,
+  withTransfer,
 } from './task.ts';

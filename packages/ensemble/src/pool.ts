@@ -1,5 +1,6 @@
 import { invalidOption } from '@odeon/ode';
 import workerpool from 'workerpool';
+import { describeError } from './member.ts';
 import { runTask, type Task, type TaskHandlers, type TaskReply } from './task.ts';
 
 /** Runs tasks: in this thread (`workers: 0`), or on a pool of worker threads / Web Workers. */
@@ -34,8 +35,9 @@ export interface PoolOptions {
   /** `thread` (Node worker_threads), `web` (Web Workers) or `auto` (the platform's). Default `auto`. */
   readonly workerType?: 'auto' | 'thread' | 'web';
   /**
-   * Node flags of worker threads. Default: the process's own (plus `--conditions=@odeon/source` and a
-   * tsx bootstrap when the script is TypeScript source, i.e. a monorepo checkout).
+   * Node flags of worker threads. Default: the process's own without a tsx loader (`--import tsx`:
+   * a JS worker does not need it, and it costs each worker a loader thread), plus
+   * `--conditions=@odeon/source` and a tsx bootstrap when the script is TypeScript source (a checkout).
    */
   readonly execArgv?: readonly string[];
 }
@@ -58,6 +60,20 @@ interface NodeProcess {
 function nodeProcess(): NodeProcess | undefined {
   const p = (globalThis as { process?: NodeProcess }).process;
   return p?.versions?.node !== undefined ? p : undefined;
+}
+
+/** `execArgv` without the flags that load tsx (`--import tsx`, `--import=tsx`, `--require tsx/cjs`, …). */
+function withoutTsx(execArgv: readonly string[]): string[] {
+  const isTsx = (value: string | undefined) => value === 'tsx' || value?.startsWith('tsx/') === true;
+  const loaders = ['--import', '--require', '-r', '--loader', '--experimental-loader'];
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i];
+    if (loaders.includes(flag) && isTsx(execArgv[i + 1])) i++;
+    else if (!loaders.some((l) => flag.startsWith(`${l}=`) && isTsx(flag.slice(l.length + 1))))
+      out.push(flag);
+  }
+  return out;
 }
 
 /** The URL of this package's worker script (source or build, beside this module). */
@@ -92,7 +108,8 @@ export function createPool(options: PoolOptions = {}): TaskRunner {
   if (workerType === 'thread') {
     // Node's Worker takes a path, not a file: URL string.
     script = decodeURIComponent(url.pathname);
-    const execArgv = [...(options.execArgv ?? node?.execArgv ?? [])];
+    const execArgv =
+      options.execArgv !== undefined ? [...options.execArgv] : withoutTsx(node?.execArgv ?? []);
     const threadOpts: Record<string, unknown> = {};
     if (script.endsWith('.ts')) {
       // TypeScript source (a monorepo checkout): a JS bootstrap registers tsx in the worker first.
@@ -105,11 +122,16 @@ export function createPool(options: PoolOptions = {}): TaskRunner {
     script = url.href;
     extra.workerOpts = { type: 'module' };
   }
-  const pool = workerpool.pool(script, { maxWorkers: o.workers, workerType, ...extra });
+  // Every worker starts now (not at its first task), so start-up overlaps the caller's own work.
+  const pool = workerpool.pool(script, { minWorkers: 'max', maxWorkers: o.workers, workerType, ...extra });
   let closing: Promise<void> | undefined;
   return {
     workers: o.workers,
-    run: (task) => pool.exec('run', [task]) as unknown as Promise<TaskReply>,
+    // A worker that dies (or a script that fails to load) rejects: that becomes a failed reply too.
+    run: (task) =>
+      Promise.resolve(pool.exec('run', [task]) as unknown as Promise<TaskReply>).catch(
+        (error: unknown): TaskReply => ({ ok: false, error: describeError(error) }),
+      ),
     close: () => {
       closing ??= Promise.resolve(pool.terminate()).then(() => undefined);
       return closing;

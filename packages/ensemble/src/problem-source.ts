@@ -43,15 +43,50 @@ interface ProblemModule {
   readonly [name: string]: unknown;
 }
 
-const cache = new Map<string, Promise<BuiltProblem>>();
+/** The part of Web Crypto's `SubtleCrypto` used here (Node ≥ 20 and browsers in secure contexts). */
+interface Digester {
+  digest(algorithm: 'SHA-256', data: Uint8Array): Promise<ArrayBuffer>;
+}
 
-/** Rebuilds a problem from its source; memoised per source (a worker compiles each model once). */
-export function buildProblem(source: ProblemSource): Promise<BuiltProblem> {
-  const key = JSON.stringify(source);
-  let built = cache.get(key);
+/** Rebuilt problems of this thread, by source key, newest last (a long-lived worker keeps a few). */
+const cache = new Map<string, Promise<BuiltProblem>>();
+const CACHE_SIZE = 8;
+
+/**
+ * The cache key of a source: the SHA-256 of its JSON (hex), so a task can name a problem a worker has
+ * already built instead of carrying the model text. `undefined` where Web Crypto is missing (a page
+ * served over plain http): tasks then carry the source itself.
+ */
+export async function sourceKey(source: ProblemSource): Promise<string | undefined> {
+  const subtle = (globalThis as { crypto?: { subtle?: Digester } }).crypto?.subtle;
+  if (subtle === undefined) return undefined;
+  const digest = await subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(source)));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The problem this thread built under `key`, if it still has it. */
+export function cachedProblem(key: string): Promise<BuiltProblem> | undefined {
+  const built = cache.get(key);
+  if (built !== undefined) {
+    cache.delete(key);
+    cache.set(key, built);
+  }
+  return built;
+}
+
+/**
+ * Rebuilds a problem from its source; memoised per key (default the source's JSON), so a worker
+ * compiles each model once. `key` must identify the source (see {@link sourceKey}).
+ */
+export function buildProblem(
+  source: ProblemSource,
+  key: string = JSON.stringify(source),
+): Promise<BuiltProblem> {
+  let built = cachedProblem(key);
   if (built === undefined) {
     built = build(source);
     cache.set(key, built);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     // A failed build is not cached: the next task reports the error again rather than a stale one.
     built.catch(() => cache.delete(key));
   }

@@ -1,5 +1,5 @@
-// Worker bootstrap for TypeScript sources (a monorepo checkout run without a build): Node 20 ignores
-// `--import tsx` in a worker's execArgv, so the worker registers tsx itself, then loads the entry.
+// Worker bootstrap for TypeScript sources (a monorepo checkout run without a build): the pool drops
+// `--import tsx` from a worker's flags, so the worker registers tsx itself, then loads the entry.
 import { workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 

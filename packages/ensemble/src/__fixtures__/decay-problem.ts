@@ -19,3 +19,8 @@ export function problem(args: { readonly k?: number } = {}): OdeProblem {
 export function throws(): never {
   throw new Error('a user factory that throws');
 }
+
+/** A factory whose worker thread dies (a crash, not an error). */
+export function exits(): never {
+  process.exit(3);
+}
