@@ -672,6 +672,14 @@ minimises the equivalent mse and reports L. Unknown keys are errors.
       );
       if (r.interrupted !== undefined)
         io.stdout(`interrupted by ${r.interrupted}: the parameters above are the best so far\n`);
+      else if (r.reason === 'lineSearchFailed')
+        io.stdout(
+          'the line search could not lower the loss further: the fit may be at the accuracy of the ODE solution (try a smaller rtol/atol), or the loss is not smooth there (try other starts)\n',
+        );
+      else if (r.reason === 'maxIterations')
+        io.stdout(
+          'the iteration limit was reached before a stopping test held: raise it (--max-iterations, or optimizer.maxIterations in a config)\n',
+        );
       if (r.plot !== undefined) io.stdout(`wrote ${r.plot}\n`);
       if (r.bestFile !== undefined) io.stdout(`wrote ${r.bestFile} (best parameters)\n`);
       exit();
