@@ -185,7 +185,7 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo) =
     )
     .option(
       '--rtol <x>',
-      `relative tolerance (default ${SIMULATE_DEFAULTS.problem.rtol} with --problem, ${SIMULATE_DEFAULTS.model.rtol} for model files)`,
+      `relative tolerance (default ${shortNumber(SIMULATE_DEFAULTS.problem.rtol)} with --problem, ${SIMULATE_DEFAULTS.model.rtol} for model files)`,
     )
     .option(
       '--atol <x>',
