@@ -1,4 +1,12 @@
-import { type MethodName, type OdeEvent, OdeonError, type SolveStats, solve, type Vec } from '@odeon/ode';
+import {
+  consistentInitialValues,
+  type MethodName,
+  type OdeEvent,
+  OdeonError,
+  type SolveStats,
+  solve,
+  type Vec,
+} from '@odeon/ode';
 import { type CompiledModel, type ObservableKind, SPARSE_MIN_STATES } from './compile.ts';
 import { DelayTerms } from './internal/delay-terms.ts';
 import { EventQueue } from './internal/event-queue.ts';
@@ -169,9 +177,40 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
           modelJac(t, yy, p, J);
         };
 
+  // Nonlinear algebraic rules: an index-1 DAE M y′ = f (Rodas). Its algebraic states are made consistent
+  // at t0 and after events here (outputs at those times see them); each solve does it again.
+  const massMatrix = model.massMatrix;
+  const dae = massMatrix === undefined ? {} : { massMatrix };
+  const consistent = (t: number): void => {
+    if (massMatrix === undefined) return;
+    const problem = {
+      rhs,
+      y0: y,
+      t0: t,
+      t1: t,
+      p,
+      massMatrix,
+      names: model.stateIds,
+      ...(fast.count > 0 ? {} : { jacobian }),
+    };
+    y.set(consistentInitialValues(problem, { rtol: o.rtol, atol }));
+  };
+  consistent(t0);
+
   // large models: BDF on the sparse Jacobian (structural non-zeros only), unless a method is given
   const large = model.n >= SPARSE_MIN_STATES;
-  const method = options.method ?? (large ? 'bdf' : o.method);
+  const method = options.method ?? (large && massMatrix === undefined ? 'bdf' : o.method);
+  if (massMatrix !== undefined && method !== 'rodas5p' && method !== 'rodas4' && method !== 'auto')
+    throw new OdeonError(
+      'InvalidOption',
+      `Method "${method}" cannot simulate this model: it has algebraic states (${model.stateIds.filter((_, i) => massMatrix[i] === 0).join(', ')}), determined by nonlinear algebraic rules.`,
+      {
+        option: 'method',
+        value: method,
+        allowed: 'rodas5p, rodas4, auto',
+        hint: 'Use method "rodas5p" (the default) or "rodas4": Rosenbrock methods for index-1 DAEs.',
+      },
+    );
   const modelSparse = model.sparse;
   const sparse = large
     ? {
@@ -306,6 +345,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     if (fired.length > firedBefore) {
       delays.breakpoint(t, y, p);
       if (fast.count > 0) fast.equilibrate(t, y, p);
+      consistent(t);
     }
     if (rising.length > 0 && fired.length > firedBefore)
       while (outPtr < times.length && times[outPtr] <= t + near(t)) {
@@ -356,8 +396,8 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
       // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
       // The projected right-hand side of fast reactions has no analytic Jacobian: the solver differentiates it.
       fast.count > 0
-        ? { rhs, y0: y, t0: t, t1: tNext }
-        : { rhs, jacobian, ...sparse, y0: y, t0: t, t1: tNext },
+        ? { rhs, y0: y, t0: t, t1: tNext, ...dae }
+        : { rhs, jacobian, ...sparse, y0: y, t0: t, t1: tNext, ...dae },
       {
         method,
         rtol: o.rtol,
