@@ -11,9 +11,16 @@
  *   from its `jacobian` when n ≤ 8; else its `vjp` (discarding the parameter part); else Jᵀv from the
  *   Jacobian above.
  *
+ * For a problem with `jacobianSparsity`, ∂f/∂y is kept in CSR (its `sparseJacobian`, else a coloured
+ * forward difference, one RHS per colour) and Jᵀv is a CSR product: no n×n array is allocated unless a
+ * caller asks for the dense `jacobian` (refused above `SPARSE_DENSE_MAX_N` states).
+ *
  * Which source each one used, and how many extra right-hand sides the fallbacks cost, is reported
  * in `GradientStats.derivatives`.
  */
+import { OdeonError } from '../errors.ts';
+import { ColoredFdJacobian } from '../linalg/fd-jacobian.ts';
+import { type SparsityPattern, validatePattern } from '../linalg/sparsity.ts';
 import type { OdeProblem, Vec } from '../types.ts';
 
 /** Where a derivative used by `gradient` came from: the problem's analytic callback, its `vjp`, its `jacobian`, or finite differences of `rhs`. */
@@ -34,6 +41,8 @@ export interface DerivativeReport {
 const CBRT_EPS = 6.055454452393343e-6;
 /** Up to this many states, `vjpState` prefers Jᵀv from an analytic Jacobian over the problem's `vjp`. */
 const SMALL_N = 8;
+/** A sparse problem's dense ∂f/∂y (forward sensitivities, backsolve) is refused above this size. */
+export const SPARSE_DENSE_MAX_N = 1024;
 
 export class Derivatives {
   readonly n: number;
@@ -48,8 +57,14 @@ export class Derivatives {
   private readonly e: Vec;
   private readonly tmpY: Vec;
   private readonly tmpP: Vec;
-  private readonly J: Vec;
+  private denseJ: Vec | undefined;
   private readonly Jp: Vec;
+  /** ∂f/∂y's CSR pattern when the problem gives one (validated). */
+  readonly pattern: SparsityPattern | undefined;
+  /** CSR values of ∂f/∂y at the last `sparseJacobian` call. */
+  private readonly values: Float64Array;
+  private readonly fd: ColoredFdJacobian | undefined;
+  private readonly floor: Float64Array;
 
   constructor(problem: OdeProblem, p: Vec, n: number) {
     this.problem = problem;
@@ -77,8 +92,75 @@ export class Derivatives {
     this.e = new Float64Array(n);
     this.tmpY = new Float64Array(n);
     this.tmpP = new Float64Array(np);
-    this.J = new Float64Array(n * n);
     this.Jp = new Float64Array(n * np);
+    this.pattern =
+      problem.jacobianSparsity === undefined ? undefined : validatePattern(problem.jacobianSparsity, n);
+    const sparse = this.pattern !== undefined;
+    this.values = new Float64Array(sparse ? this.pattern!.rowPtr[n] : 0);
+    this.fd =
+      sparse && problem.sparseJacobian === undefined ? new ColoredFdJacobian(this.pattern!) : undefined;
+    // the coloured difference's increment scale floor: 1, as the dense differences' max(|y_j|, 1)
+    this.floor = new Float64Array(sparse ? n : 0).fill(1);
+    if (sparse && !problem.jacobian && !problem.vjp) {
+      this.report = {
+        ...this.report,
+        jacobian: problem.sparseJacobian ? 'analytic' : 'finite-difference',
+        vjp: problem.vjp ? 'analytic' : 'jacobian',
+      };
+    }
+  }
+
+  /** The dense n×n ∂f/∂y buffer, allocated on first use (never for the sparse paths). */
+  private get J(): Vec {
+    if (this.denseJ === undefined) {
+      const n = this.n;
+      if (this.pattern !== undefined && n > SPARSE_DENSE_MAX_N && !this.problem.jacobian)
+        throw new OdeonError(
+          'InvalidOption',
+          `This gradient needs a dense ${n}×${n} Jacobian of a sparse problem.`,
+          {
+            option: 'sensitivity.kind',
+            hint: "Use sensitivity kind 'quadrature', 'interpolating' or 'discrete' (they work on the sparse Jacobian) for large sparse problems.",
+          },
+        );
+      this.denseJ = new Float64Array(n * n);
+    }
+    return this.denseJ;
+  }
+
+  /** CSR values of ∂f/∂y at (t, y) on `pattern` (the problem's `sparseJacobian`, else coloured differences). */
+  sparseJacobian(t: number, y: Vec, out: Float64Array = this.values): Float64Array {
+    const { problem, p } = this;
+    this.report.jacobianEvals++;
+    if (problem.sparseJacobian !== undefined) {
+      problem.sparseJacobian(t, y, p, out);
+      return out;
+    }
+    problem.rhs(t, y, p, this.fa);
+    this.report.fdRhsEvals +=
+      1 +
+      this.fd!.evaluate(
+        out,
+        problem.rhs,
+        t,
+        y as Float64Array,
+        p as Float64Array,
+        this.fa as Float64Array,
+        this.floor,
+      );
+    return out;
+  }
+
+  /** outY = vᵀJ for CSR values of J on `pattern`. */
+  private csrTransposeProduct(values: Float64Array, v: Vec, outY: Vec): Vec {
+    const { rowPtr, colIdx } = this.pattern!;
+    outY.fill(0);
+    for (let i = 0; i < this.n; i++) {
+      const vi = v[i];
+      if (vi === 0) continue;
+      for (let q = rowPtr[i]; q < rowPtr[i + 1]; q++) outY[colIdx[q]] += vi * values[q];
+    }
+    return outY;
   }
 
   /** f(t, y, p) into out. */
@@ -92,6 +174,16 @@ export class Derivatives {
     this.report.jacobianEvals++;
     if (problem.jacobian) {
       problem.jacobian(t, y, p, J);
+      return J;
+    }
+    if (this.pattern !== undefined) {
+      this.report.jacobianEvals--;
+      const vals = this.sparseJacobian(t, y);
+      const { rowPtr, colIdx } = this.pattern;
+      const n = this.n;
+      J.fill(0);
+      for (let i = 0; i < n; i++)
+        for (let q = rowPtr[i]; q < rowPtr[i + 1]; q++) J[i * n + colIdx[q]] = vals[q];
       return J;
     }
     return problem.vjp ? this.vjpRows(t, y, J, 'y') : this.centralColumns(t, y, J, 'y');
@@ -157,6 +249,11 @@ export class Derivatives {
       problem.vjp(t, y, p, v, outY, outP);
       return;
     }
+    if (this.pattern !== undefined && !problem.jacobian) {
+      this.csrTransposeProduct(this.sparseJacobian(t, y), v, outY);
+      this.vjpParams(t, y, v, outP);
+      return;
+    }
     const J = this.jacobian(t, y, this.J);
     for (let j = 0; j < n; j++) {
       let s = 0;
@@ -184,6 +281,8 @@ export class Derivatives {
       problem.vjp(t, y, p, v, outY, this.tmpP);
       return outY;
     }
+    if (this.pattern !== undefined && !problem.jacobian)
+      return this.csrTransposeProduct(this.sparseJacobian(t, y), v, outY);
     const J = this.jacobian(t, y, this.J);
     for (let j = 0; j < n; j++) {
       let s = 0;

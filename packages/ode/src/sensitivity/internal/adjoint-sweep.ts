@@ -12,7 +12,6 @@
  */
 import { emptyStats } from '../../internal/context.ts';
 import { integrate } from '../../internal/integrate.ts';
-import { JacobianWorkspace } from '../../internal/jacobian-workspace.ts';
 import type { Stepper } from '../../internal/stepper.ts';
 import { addStats } from '../../internal/system.ts';
 import type { SolveStats, Vec } from '../../types.ts';
@@ -26,6 +25,7 @@ import {
   systemStepper,
   zeroStats,
 } from './system-stepper.ts';
+import { createTransposedStage, type TransposedStage } from './transposed-stage.ts';
 
 /** Indices into GK7's nodes: the 3-point Gauss nodes, and the 4 the Kronrod extension adds. */
 const GAUSS3 = [1, 3, 5] as const;
@@ -33,8 +33,8 @@ const KRONROD7_NEW = [0, 2, 4, 6] as const;
 
 /**
  * λ' = J(t, y(t))ᵀλ (+ ∂q/∂y) in s = tBase − t along a stored forward trajectory. Its stage matrix
- * cI − Jᵀ is the transpose of the forward one: J is factorised as cI − J by the solver's
- * `JacobianWorkspace` (sparse LU for reaction networks) and solved transposed.
+ * cI − Jᵀ is the transpose of the forward one: J is factorised as cI − J (`TransposedStage`: dense, or
+ * the sparse stage matrix for a problem with a pattern) and solved transposed.
  */
 class AdjointSystem implements StiffGradientSystem {
   readonly size: number;
@@ -47,7 +47,7 @@ class AdjointSystem implements StiffGradientSystem {
   private readonly y: Vec;
   private readonly yStage: Vec;
   private readonly qy: Vec;
-  private readonly ws: JacobianWorkspace;
+  private readonly ws: TransposedStage;
   /** y(t) and J(t, y(t)) at `cachedT`: the last `prepare` time (a step's start, also its first stage). */
   private cachedT = Number.NaN;
 
@@ -59,25 +59,14 @@ class AdjointSystem implements StiffGradientSystem {
     this.y = new Float64Array(ctx.n);
     this.yStage = new Float64Array(ctx.n);
     this.qy = new Float64Array(ctx.n);
-    this.ws = new JacobianWorkspace({
-      n: ctx.n,
-      rhs: ctx.problem.rhs,
-      p: ctx.p as Float64Array,
-      jacobian: undefined,
-      tgrad: undefined,
-      rtol: ctx.rtol,
-      atol: ctx.atol,
-      stats,
-    });
+    this.ws = createTransposedStage(ctx, stats);
   }
 
   /** y(t) and J at t into this.y / ws.J (cached for repeated t). */
   private jacobianAt(t: number): void {
     if (t === this.cachedT) return;
     this.traj!.evaluate(this.y, t);
-    this.ctx.deriv.jacobian(t, this.y, this.ws.J);
-    this.ws.loadJacobian();
-    this.stats.jacobianEvals++;
+    this.ws.load(t, this.y);
     this.cachedT = t;
   }
 
@@ -92,18 +81,13 @@ class AdjointSystem implements StiffGradientSystem {
    */
   evaluate(s: number, lambda: Vec, out: Vec): void {
     const { ctx, qy } = this;
-    const J = this.ws.J;
     const n = this.size;
     const t = this.tBase - s;
     // y(t): the cached step-start state, or the stage's own (never overwriting the cache, which a
     // retried step at the same start reuses)
     let y = this.y;
     if (t === this.cachedT) {
-      for (let j = 0; j < n; j++) {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += J[i * n + j] * lambda[i];
-        out[j] = acc;
-      }
+      this.ws.transposeProduct(out, lambda);
     } else {
       y = this.traj!.evaluate(this.yStage, t);
       ctx.deriv.vjpState(t, y, lambda, out);
@@ -121,9 +105,7 @@ class AdjointSystem implements StiffGradientSystem {
 
   prepare(s: number, _lambda: Float64Array, invHGamma: number): boolean {
     this.jacobianAt(this.tBase - s);
-    const hg = 1 / invHGamma;
-    if (this.ws.factoredHg === hg) return true;
-    return this.ws.factor(hg);
+    return this.ws.factor(1 / invHGamma);
   }
 
   solve(x: Float64Array): void {

@@ -25,12 +25,12 @@
 
 import { OdeonError } from '../../errors.ts';
 import { emptyStats } from '../../internal/context.ts';
-import { JacobianWorkspace } from '../../internal/jacobian-workspace.ts';
 import type { RosenbrockTableau } from '../../solvers/tableaus/rosenbrock-tableau.ts';
 import type { Vec } from '../../types.ts';
 import type { GradientContext } from './context.ts';
 import { directionStep } from './direction-step.ts';
 import type { StepReverser } from './step-reverser.ts';
+import { createTransposedStage, type TransposedStage } from './transposed-stage.ts';
 
 const SQRT_EPS = 1.4901161193847656e-8;
 
@@ -48,8 +48,8 @@ export class RosenbrockReverser implements StepReverser {
   linearSolves = 0;
   private readonly ctx: GradientContext;
   private readonly tab: RosenbrockTableau;
-  /** The step's W = I/(hγ) − J again (the solver's workspace: sparse LU for reaction networks). */
-  private readonly ws: JacobianWorkspace;
+  /** The step's W = I/(hγ) − J again (dense, sparse LU for reaction networks, or the sparse stage matrix). */
+  private readonly ws: TransposedStage;
   /** The largest typical magnitude of a state component: the floor of the second-difference scale. */
   private readonly yTypMax: number;
   /** All ones: the direction whose step `directionStep` scales like a coordinate step. */
@@ -92,16 +92,7 @@ export class RosenbrockReverser implements StepReverser {
     const s = tab.stages;
     this.ctx = ctx;
     this.tab = tab;
-    this.ws = new JacobianWorkspace({
-      n,
-      rhs: ctx.problem.rhs,
-      p: ctx.p as Float64Array,
-      jacobian: undefined,
-      tgrad: undefined,
-      rtol: ctx.rtol,
-      atol: ctx.atol,
-      stats: emptyStats(),
-    });
+    this.ws = createTransposedStage(ctx, emptyStats());
     this.yTypMax = yTyp.reduce((a, b) => Math.max(a, b), 0);
     this.ones = new Float64Array(n).fill(1);
     this.kbar = new Float64Array(s * n);
@@ -110,7 +101,8 @@ export class RosenbrockReverser implements StepReverser {
     this.dir = new Float64Array(n);
     this.y = new Float64Array(n);
     this.stages = new Float64Array(s * n);
-    this.Jbar = new Float64Array(n * n);
+    // J̄ is only formed when n ≤ s (coordinate directions)
+    this.Jbar = new Float64Array(n <= s ? n * n : 0);
     this.ftBar = new Float64Array(n);
     this.u = new Float64Array(n);
     this.ubar = new Float64Array(n);
@@ -162,8 +154,7 @@ export class RosenbrockReverser implements StepReverser {
     for (let q = 0; q < n; q++) y[q] = states[yo + q];
     for (let q = 0; q < s * n; q++) stages[q] = all[ko + q];
     // the step's Jacobian and W again (cheaper than storing n² factors per step: sparse for networks)
-    ctx.deriv.jacobian(t, y, ws.J);
-    ws.loadJacobian();
+    ws.load(t, y);
     if (!ws.factor(h * tab.gamma)) {
       throw new OdeonError(
         'SingularMatrix',
