@@ -110,20 +110,29 @@ export class Derivatives {
     }
   }
 
+  /**
+   * Refuses a method that works on dense n×n blocks (`kind`: forward sensitivities, backsolve) for a
+   * sparse problem above `SPARSE_DENSE_MAX_N` states, before it allocates them.
+   */
+  requireDense(kind: string): void {
+    const n = this.n;
+    if (this.pattern !== undefined && n > SPARSE_DENSE_MAX_N && !this.problem.jacobian)
+      throw new OdeonError(
+        'InvalidOption',
+        `Sensitivity kind '${kind}' needs dense ${n}×${n} Jacobians; this problem is sparse (jacobianSparsity) with more than ${SPARSE_DENSE_MAX_N} states.`,
+        {
+          option: 'sensitivity.kind',
+          value: kind,
+          hint: "Use sensitivity kind 'quadrature', 'interpolating' or 'discrete': they work on the sparse Jacobian.",
+        },
+      );
+  }
+
   /** The dense n×n ∂f/∂y buffer, allocated on first use (never for the sparse paths). */
   private get J(): Vec {
     if (this.denseJ === undefined) {
-      const n = this.n;
-      if (this.pattern !== undefined && n > SPARSE_DENSE_MAX_N && !this.problem.jacobian)
-        throw new OdeonError(
-          'InvalidOption',
-          `This gradient needs a dense ${n}×${n} Jacobian of a sparse problem.`,
-          {
-            option: 'sensitivity.kind',
-            hint: "Use sensitivity kind 'quadrature', 'interpolating' or 'discrete' (they work on the sparse Jacobian) for large sparse problems.",
-          },
-        );
-      this.denseJ = new Float64Array(n * n);
+      this.requireDense('dense Jacobian');
+      this.denseJ = new Float64Array(this.n * this.n);
     }
     return this.denseJ;
   }

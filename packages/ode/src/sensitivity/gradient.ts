@@ -54,12 +54,16 @@ export const GRADIENT_METHODS: readonly GradientMethod[] = [
   'bs3',
   'dop853',
   'rosenbrock23',
+  'bdf',
   'auto',
 ];
-/** Kinds that replay or reverse the method's steps: `auto` switches methods, rosenbrock23 has no system. */
+/**
+ * Kinds that replay or reverse the method's steps: `auto` switches methods, BDF has no step reverser
+ * (its continuous adjoints solve λ backward with Rodas5P), rosenbrock23 has no system.
+ */
 function methodFits(method: GradientMethod, kind: SensitivityKind): boolean {
   if (kind === 'quadrature' || kind === 'backsolve') return true;
-  if (method === 'auto') return false;
+  if (method === 'auto' || method === 'bdf') return false;
   return method !== 'rosenbrock23' || kind === 'interpolating';
 }
 
@@ -145,7 +149,7 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
     throw invalidOption(
       'method',
       method,
-      `a method other than '${method}' with sensitivity '${sens.kind}' (every adaptive method works with 'quadrature' or 'backsolve'; 'auto' switches methods, so 'forward', 'discrete' and 'interpolating' need a fixed one)`,
+      `a method other than '${method}' with sensitivity '${sens.kind}' (every adaptive method works with 'quadrature' or 'backsolve'; 'auto' switches methods and 'bdf' has no step reverser, so 'forward', 'discrete' and 'interpolating' need a fixed one-step method)`,
     );
   }
   if (options.integral && (sens.kind === 'forward' || sens.kind === 'discrete')) {
@@ -278,8 +282,10 @@ export function runMethod(ctx: GradientContext, kind: SensitivityKind): MethodRe
     case 'interpolating':
       return interpolatingGradient(ctx);
     case 'backsolve':
+      ctx.deriv.requireDense(kind);
       return backsolveGradient(ctx);
     case 'forward':
+      ctx.deriv.requireDense(kind);
       return forwardGradient(ctx);
     case 'discrete':
       return discreteGradient(ctx);

@@ -29,7 +29,13 @@ export type StiffGradientSystem = GradientSystem & StageMatrixSystem;
 
 /** True for the methods whose steppers factorise a stage matrix. */
 export function isStiff(method: GradientMethod): boolean {
-  return method === 'rodas5p' || method === 'rodas4' || method === 'rosenbrock23' || method === 'auto';
+  return (
+    method === 'rodas5p' ||
+    method === 'rodas4' ||
+    method === 'rosenbrock23' ||
+    method === 'bdf' ||
+    method === 'auto'
+  );
 }
 
 /**
@@ -60,7 +66,7 @@ export function systemContext(
 /**
  * `solve`'s stepper of a gradient method on a system: the method's own tableau for the explicit
  * methods and Rodas5P / Rodas4, Rodas4 for rosenbrock23 (whose stepper has no system) and Rodas5P
- * for auto (the backward solves of stiff problems).
+ * for auto and bdf (the backward solves of stiff problems).
  */
 export function systemStepper(
   method: GradientMethod,
@@ -80,6 +86,7 @@ export function systemStepper(
     case 'rosenbrock23':
       return new RosenbrockStepper(ctx, RODAS4_TABLEAU, sys as StiffGradientSystem);
     case 'rodas5p':
+    case 'bdf':
     case 'auto':
       return new RosenbrockStepper(ctx, RODAS5P_TABLEAU, sys as StiffGradientSystem);
     default:
