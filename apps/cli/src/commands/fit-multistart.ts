@@ -6,6 +6,7 @@ import {
   fit as fitModel,
   fitObjective,
   fitStartTheta,
+  LBFGS_CONVERGED,
   type LbfgsReason,
 } from '@odeon/train';
 import type { FitBound, FitSettings } from './fit-config.ts';
@@ -150,7 +151,8 @@ export async function fitMultiStart(
     theta: b.theta.slice(),
     p: objective.fullParams(b.theta),
     value: b.value,
-    converged: b.reason === 'gradientTolerance' || b.reason === 'functionTolerance',
+    // The same set `fit` uses (it counts the noise floor as converged).
+    converged: LBFGS_CONVERGED.has(b.reason as LbfgsReason),
     reason: b.reason,
     // As `fit` counts: every start's L-BFGS evaluations, and the standard errors of the best start only.
     evaluations:
