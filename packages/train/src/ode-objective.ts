@@ -55,6 +55,13 @@ export interface OdeObjectiveOptions<P = unknown> {
   readonly penalty?: (params: Float64Array, stage: StrategyStep<P>) => PenaltyResult | undefined;
   /** Gradient engine; default `gradient` from `@odeon/ode`. */
   readonly gradient?: GradientEngine;
+  /**
+   * Integrate the measurements of a step as one batched system: `batched(B)` returns a problem of
+   * B × n states (row b = measurement b, e.g. `batchedNeuralOdeProblem` of `@odeon/neural`), solved
+   * once over the step's time points with one step-size sequence. The measurements of a step must share
+   * their time points. Default: one solve per measurement.
+   */
+  readonly batched?: (batch: number) => OdeProblem;
 }
 
 /**
@@ -146,26 +153,92 @@ export function odeObjective<P = unknown>(
     const inv = denom > 0 ? 1 / denom : 0;
     const invKeep = 1 / (1 - p);
     const grad = new Float64Array(np);
-    let dataLoss = 0;
-    for (const { m, nt, keep } of plan) {
-      if (nt < 2) continue;
+    const solveOptions = {
+      rtol: options.rtol ?? 1e-6,
+      atol: options.atol ?? 1e-8,
+      sensitivity: { kind: options.sensitivity ?? 'discrete' },
+      ...(options.method !== undefined ? { method: options.method } : {}),
+      ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+    } as const;
+    const initialOf = (m: (typeof plan)[number]['m']): Float64Array => {
       const y0 = modelY0.slice();
       if ((options.initialConditions ?? 'data') === 'data') {
         for (let j = 0; j < ns; j++) if (!Number.isNaN(m.y0[j])) y0[stateOf[j]] = m.y0[j];
       }
+      return y0;
+    };
+    const weightOf = (keep: Uint8Array) => (i: number) =>
+      keep[i] === 0 ? 0 : normalise === 'expected' && i > 0 ? invKeep * inv : inv;
+    let dataLoss = 0;
+    if (options.batched !== undefined) {
+      const rows = plan.filter((r) => r.nt >= 2);
+      if (rows.length > 0) {
+        const t = rows[0].m.t.subarray(0, rows[0].nt);
+        for (const r of rows)
+          if (r.nt !== t.length || r.m.t.subarray(0, r.nt).some((x, i) => x !== t[i]))
+            throw invalidOption(
+              'batched',
+              'measurements on different time points',
+              'measurements that share their time points (or one solve per measurement: no `batched`)',
+            );
+        const B = rows.length;
+        const y0 = new Float64Array(B * n);
+        rows.forEach((r, b) => {
+          y0.set(initialOf(r.m), b * n);
+        });
+        const weights = rows.map((r) => weightOf(r.keep));
+        const result = engine(
+          { ...options.batched(B), y0, p: params, t0: t[0], t1: t[t.length - 1] },
+          {
+            saveAt: t,
+            ...solveOptions,
+            loss: {
+              value(i, _t, y) {
+                let s = 0;
+                for (let b = 0; b < B; b++) {
+                  const w = weights[b](i);
+                  if (w === 0) continue;
+                  const obs = rows[b].m.y;
+                  let sb = 0;
+                  for (let j = 0; j < ns; j++) {
+                    const v = obs[i * ns + j];
+                    if (!Number.isNaN(v)) sb += loss.point(y[b * n + stateOf[j]] - v, j);
+                  }
+                  s += sb * w;
+                }
+                return s;
+              },
+              grad(i, _t, y, out) {
+                out.fill(0);
+                for (let b = 0; b < B; b++) {
+                  const w = weights[b](i);
+                  if (w === 0) continue;
+                  const obs = rows[b].m.y;
+                  for (let j = 0; j < ns; j++) {
+                    const v = obs[i * ns + j];
+                    if (!Number.isNaN(v))
+                      out[b * n + stateOf[j]] += loss.derivative(y[b * n + stateOf[j]] - v, j) * w;
+                  }
+                }
+              },
+            },
+          },
+        );
+        dataLoss = result.value;
+        for (let k = 0; k < np; k++) grad[k] = result.dp[k];
+      }
+    }
+    for (const { m, nt, keep } of options.batched === undefined ? plan : []) {
+      if (nt < 2) continue;
+      const y0 = initialOf(m);
       const t = m.t.subarray(0, nt);
       const obs = m.y;
-      const weight = (i: number) =>
-        keep[i] === 0 ? 0 : normalise === 'expected' && i > 0 ? invKeep * inv : inv;
+      const weight = weightOf(keep);
       const r = engine(
         { ...problem, y0, p: params, t0: t[0], t1: t[nt - 1] },
         {
           saveAt: t,
-          rtol: options.rtol ?? 1e-6,
-          atol: options.atol ?? 1e-8,
-          sensitivity: { kind: options.sensitivity ?? 'discrete' },
-          ...(options.method !== undefined ? { method: options.method } : {}),
-          ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+          ...solveOptions,
           loss: {
             value(i, _t, y) {
               const w = weight(i);
