@@ -1,7 +1,7 @@
 /**
  * Cost of ODE gradients in @odeon/ode: for ROBER, POLLU (stiff, rodas5p) and Lotka–Volterra (dopri5),
- * the median wall time of each sensitivity method divided by the median time of the plain forward
- * solve (same integrator, tolerances and output times), steps, stored states, the largest LU, and
+ * the median CPU time of each sensitivity method divided by the median time of `solve` with the same
+ * options (method, tolerances, saveAt = the output times: the forward pass every kind runs), steps, stored states, the largest LU, and
  * the error against the CVODES gradients of shared/reference; then a scaling series in the number of
  * parameters np = 1e2…1e4 for a parameter-heavy right-hand side with n = 3; then a stiff neural ODE
  * (3→[5]×6→3 GELU MLP, scaled to ROBER, untrained: the training loop's first gradient).
@@ -12,19 +12,18 @@
  * interleaved rounds after a warm-up; compare the ratios, not absolute times.
  */
 import { cpus } from 'node:os';
-import { equationScaling, NeuralODE } from '../../packages/neural/src/index.ts';
-import type { OdeProblem } from '../../packages/ode/src/index.ts';
-import { LOTKA, POLLU, ROBER } from '../../packages/ode/src/problems/index.ts';
-import { gradient, gradientContext } from '../../packages/ode/src/sensitivity/gradient.ts';
-import { forwardPass } from '../../packages/ode/src/sensitivity/internal/forward-pass.ts';
-import type {
-  GradientMethod,
-  GradientOptions,
-  GradientResult,
-  SensitivityKind,
-} from '../../packages/ode/src/sensitivity/types.ts';
-import { solve } from '../../packages/ode/src/solve.ts';
-import { loadReference } from '../../packages/testkit/src/index.ts';
+import { equationScaling, NeuralODE } from '@odeon/neural';
+import {
+  type GradientMethod,
+  type GradientOptions,
+  type GradientResult,
+  gradient,
+  type OdeProblem,
+  type SensitivityKind,
+  solve,
+} from '@odeon/ode';
+import { LOTKA, POLLU, ROBER } from '@odeon/ode/problems';
+import { loadReference } from '@odeon/testkit';
 
 const QUICK = process.argv.includes('--quick');
 const RUNS = QUICK ? 3 : 7;
@@ -155,12 +154,12 @@ console.log(
   'Loss: L = Σ_k y_j(t_k) over the reference’s 50 output times (rober: y2, lotka: y1, pollu: all 20 species).',
 );
 console.log(
-  'fwd = the same integrator’s plain forward solve landing on every observation (the old baseline); solve = @odeon/ode solve(rodas5p|dop853) with saveAt (interpolated, what a user runs).\n',
+  'solve = @odeon/ode solve with the gradient’s options (same method, tolerances, saveAt): every kind’s forward pass.\n',
 );
 console.log(
-  `| problem | rtol | method | fwd ms | solve ms | sensitivity | grad ms | grad/fwd | grad/solve | fwd steps | bwd steps | stored states | max LU | rel. err dL/dp vs CVODES |`,
+  `| problem | rtol | method | solve ms | sensitivity | grad ms | grad/solve | fwd steps | bwd steps | stored states | max LU | rel. err dL/dp vs CVODES |`,
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const c of cases) {
   const base = {
     method: c.method,
@@ -169,18 +168,9 @@ for (const c of cases) {
     saveAt: times(c.name),
     loss: linearLoss(c.weights),
   } as const;
-  const ctx = gradientContext(c.problem, base);
   const results: Partial<Record<SensitivityKind, GradientResult | string>> = {};
   const fs: Record<string, () => unknown> = {
-    fwd: () => forwardPass(ctx),
-    solve: () =>
-      solve(c.problem, {
-        method: c.method === 'dopri5' ? 'dop853' : 'rodas5p',
-        rtol: c.rtol,
-        atol: c.atol,
-        saveAt: base.saveAt,
-        maxSteps: 1e7,
-      }),
+    solve: () => solve(c.problem, { method: c.method, rtol: c.rtol, atol: c.atol, saveAt: base.saveAt }),
   };
   for (const kind of KINDS) {
     try {
@@ -205,26 +195,26 @@ for (const c of cases) {
   {
     const s = looseResult.stats;
     console.log(
-      `| ${c.name} | ${c.rtol} | ${c.method} | ${t.fwd.toFixed(3)} | ${t.solve.toFixed(3)} | quadrature, adjointRtol = 100·rtol | ${t.looseQuadrature.toFixed(2)} | ${(t.looseQuadrature / t.fwd).toFixed(1)} | ${(t.looseQuadrature / t.solve).toFixed(1)} | ${s.forward.acceptedSteps} | ${s.backward.acceptedSteps} | ${s.storedStates} | ${s.maxLuSize} | ${errorVsCvodes(c, looseResult)} |`,
+      `| ${c.name} | ${c.rtol} | ${c.method} | ${t.solve.toFixed(3)} | quadrature, adjointRtol = 100·rtol | ${t.looseQuadrature.toFixed(2)} | ${(t.looseQuadrature / t.solve).toFixed(1)} | ${s.forward.acceptedSteps} | ${s.backward.acceptedSteps} | ${s.storedStates} | ${s.maxLuSize} | ${errorVsCvodes(c, looseResult)} |`,
     );
   }
   {
     const s = keepAllResult.stats;
     console.log(
-      `| ${c.name} | ${c.rtol} | ${c.method} | ${t.fwd.toFixed(3)} | ${t.solve.toFixed(3)} | discrete, checkpoints = Infinity | ${t.discreteAll.toFixed(2)} | ${(t.discreteAll / t.fwd).toFixed(1)} | ${(t.discreteAll / t.solve).toFixed(1)} | ${s.forward.acceptedSteps} | ${s.backward.acceptedSteps} | ${s.storedStates} | ${s.maxLuSize} | ${errorVsCvodes(c, keepAllResult)} |`,
+      `| ${c.name} | ${c.rtol} | ${c.method} | ${t.solve.toFixed(3)} | discrete, checkpoints = Infinity | ${t.discreteAll.toFixed(2)} | ${(t.discreteAll / t.solve).toFixed(1)} | ${s.forward.acceptedSteps} | ${s.backward.acceptedSteps} | ${s.storedStates} | ${s.maxLuSize} | ${errorVsCvodes(c, keepAllResult)} |`,
     );
   }
   for (const kind of KINDS) {
     const g = results[kind];
     if (g === undefined) continue;
-    const head = `| ${c.name} | ${c.rtol} | ${c.method} | ${t.fwd.toFixed(3)} | ${t.solve.toFixed(3)} | ${kind} |`;
+    const head = `| ${c.name} | ${c.rtol} | ${c.method} | ${t.solve.toFixed(3)} | ${kind} |`;
     if (typeof g === 'string') {
-      console.log(`${head} ${g} | | | | | | | |`);
+      console.log(`${head} ${g} | | | | | | |`);
       continue;
     }
     const s = g.stats;
     console.log(
-      `${head} ${t[kind].toFixed(2)} | ${(t[kind] / t.fwd).toFixed(1)} | ${(t[kind] / t.solve).toFixed(1)} | ${s.forward.acceptedSteps} | ${s.backward.acceptedSteps} | ${s.storedStates} | ${s.maxLuSize} | ${errorVsCvodes(c, g)} |`,
+      `${head} ${t[kind].toFixed(2)} | ${(t[kind] / t.solve).toFixed(1)} | ${s.forward.acceptedSteps} | ${s.backward.acceptedSteps} | ${s.storedStates} | ${s.maxLuSize} | ${errorVsCvodes(c, g)} |`,
     );
   }
 }
@@ -300,7 +290,7 @@ function wideProblem(np: number): OdeProblem {
 
 console.log('\n# Scaling in the number of parameters (n = 3, dopri5, rtol 1e-8, 20 observations of Σy²/2)\n');
 console.log(
-  '| np | fwd ms | quadrature ms | quadrature/fwd | quadrature µs per parameter | forward-sensitivity ms | forward/fwd |',
+  '| np | solve ms | quadrature ms | quadrature/solve | quadrature µs per parameter | forward-sensitivity ms | forward/solve |',
 );
 console.log('|---|---|---|---|---|---|---|');
 const sq: GradientOptions['loss'] = {
@@ -311,9 +301,8 @@ const obs = Array.from({ length: 20 }, (_v, k) => (5 * (k + 1)) / 20);
 for (const np of [99, 300, 999, 3000, 9999]) {
   const prob = wideProblem(np);
   const base = { method: 'dopri5', rtol: 1e-8, atol: 1e-10, saveAt: obs, loss: sq } as const;
-  const ctx = gradientContext(prob, base);
   const fs: Record<string, () => unknown> = {
-    fwd: () => forwardPass(ctx),
+    fwd: () => solve(prob, { method: 'dopri5', rtol: 1e-8, atol: 1e-10, saveAt: obs }),
     quadrature: () => gradient(prob, { ...base, sensitivity: { kind: 'quadrature' } }),
   };
   if (np <= 1000) fs.forward = () => gradient(prob, { ...base, sensitivity: { kind: 'forward' } });

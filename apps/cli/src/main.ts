@@ -11,7 +11,7 @@ import { registerSbmlSuite } from './commands/sbml-suite.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerWorker } from './commands/worker.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
+import { CommandExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import { type CliIo, processIo } from './io.ts';
 import { CLI_VERSION } from './version.ts';
 
@@ -47,7 +47,8 @@ export function buildProgram(io: CliIo): Command {
 
 /**
  * Runs `odeon` with the given arguments (without `node` and the script) and returns the exit code:
- * 0 success, 1 failure, 2 usage error. Never throws.
+ * 0 success, 1 failure, 2 usage error, 130 (143) after a command stopped on SIGINT (SIGTERM) and wrote
+ * what it had. Never throws.
  */
 export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const program = buildProgram(io);
@@ -59,6 +60,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (error) {
+    if (error instanceof CommandExit) return error.code;
     if (error instanceof CommanderError) {
       if (
         error.code === 'commander.helpDisplayed' ||

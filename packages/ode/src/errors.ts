@@ -17,6 +17,8 @@ declare module '@odeon/core' {
     GradientFailed: OdeonErrorContextBase;
     /** The user's right-hand side threw (the original error is the `cause`). */
     RhsFailed: OdeonErrorContextBase;
+    /** The algebraic components of a DAE could not be made consistent (at t0 or after an event). */
+    InitializationFailed: OdeonErrorContextBase;
   }
 }
 
@@ -38,4 +40,5 @@ export type OdeErrorCode =
   | 'RhsFailed'
   | 'SingularMatrix'
   | 'EventLocationFailed'
-  | 'GradientFailed';
+  | 'GradientFailed'
+  | 'InitializationFailed';

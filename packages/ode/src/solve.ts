@@ -1,3 +1,5 @@
+import { massMatrixOf } from './dae/mass-matrix.ts';
+import { prepareDae } from './dae/prepare-dae.ts';
 import { invalidOption, isOdeonError, OdeonError } from './errors.ts';
 import { emptyStats, type SolverContext } from './internal/context.ts';
 import { type IntegrateSettings, integrate } from './internal/integrate.ts';
@@ -179,7 +181,7 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
     options.tstops === undefined ? new Float64Array(0) : toVector(options.tstops, 'tstops', 'InvalidOption');
   tstops.sort();
   if (dir < 0) tstops.reverse();
-  const events =
+  let events =
     problem.events === undefined || problem.events.length === 0
       ? (options.events ?? [])
       : [...problem.events, ...(options.events ?? [])];
@@ -209,7 +211,14 @@ export function prepareSolve(problem: OdeProblem, options: SolveOptions = {}): P
   };
   // large systems: the variable-order BDF with sparse linear algebra (see README, "Large stiff systems")
   const chosen: Solver = method === 'auto' && n >= AUTO_BDF_MIN_N ? { kind: 'method', name: 'bdf' } : solver;
-  const stepper = createStepper(ctx, chosen);
+  let stepper: Stepper;
+  if (problem.massMatrix === undefined) stepper = createStepper(ctx, chosen);
+  else {
+    // an index-1 DAE: consistent y0 (in place), the Rosenbrock stepper on M/(hγ) − J, events re-initialise
+    const dae = prepareDae(ctx, massMatrixOf(problem.massMatrix, n), solver, y0, t0, events, problem.names);
+    stepper = dae.stepper;
+    events = dae.events;
+  }
   const settings: IntegrateSettings = {
     t0,
     t1,

@@ -64,6 +64,14 @@ export interface OdeProblem {
    * difference (one extra RHS evaluation per step). Pass a function writing zeros for autonomous problems.
    */
   readonly tgrad?: JvpTimeFunction;
+  /**
+   * A constant mass matrix M for `M y′ = f(t, y, p)`: its diagonal (length n) or the full matrix,
+   * row-major (length n²). Zero rows are algebraic equations 0 = f_i, zero columns algebraic variables
+   * (an index-1 DAE: as many of each, determined by the equations). The algebraic components of `y0` are
+   * made consistent before the solve and after every event affect. Solved by `rodas5p` (also under
+   * `auto`), `rodas4` and `rosenbrock(tableau)`; other methods and `gradient` refuse it.
+   */
+  readonly massMatrix?: ArrayLike<number>;
   /** Optional component names, used in error messages and CSV output. */
   readonly names?: readonly string[];
   /**

@@ -25,7 +25,8 @@ export interface AugmentedModels {
   readonly placeholders: ReadonlySet<string>;
 }
 
-function substitute(expr: MathExpr, map: ReadonlyMap<string, MathExpr>): MathExpr {
+/** `expr` with the symbols in `map` replaced. */
+export function substitute(expr: MathExpr, map: ReadonlyMap<string, MathExpr>): MathExpr {
   switch (expr.type) {
     case 'symbol':
       return map.get(expr.name) ?? expr;

@@ -9,9 +9,11 @@ import {
 } from '@odeon/ode';
 import { type CompiledModel, modelEvents } from '@odeon/sbml';
 import { unsupportedPetab } from './errors.ts';
+import { addFisherTerm } from './fisher.ts';
 import { newPointTerm, pointTerm } from './noise.ts';
 import { priorTerm } from './objective.ts';
 import type { PetabModel, ResolvedMeasurement } from './petab-model.ts';
+import { forEachRowSensitivity, refuseUndifferentiable } from './row-sensitivities.ts';
 import { fromScaleDerivative } from './scale.ts';
 import type { SteadyState } from './steady-state.ts';
 
@@ -54,7 +56,9 @@ export function objectiveGradient(
   theta: ArrayLike<number>,
   sensitivity: PetabSensitivity = 'adjoint',
 ): ObjectiveGradient {
+  refuseUndifferentiable(model);
   const withEvents = checkEvents(model);
+  if (sensitivity === 'forward' && !withEvents) return forwardObjectiveGradient(model, theta);
   const values = model.parameterValues(theta);
   const dValues = new Float64Array(values.length);
   const sim = model.sim;
@@ -127,8 +131,8 @@ export function objectiveGradient(
     const rowsAt = Array.from({ length: nt }, () => [] as ResolvedMeasurement[]);
     const infRows: ResolvedMeasurement[] = [];
     for (const r of rows) (r.timeIndex < 0 ? infRows : rowsAt[r.timeIndex]).push(r);
-    const tEnd = nt > 0 ? x.times[nt - 1] : 0;
-    if (nt > 0 && tEnd > 0) {
+    const tEnd = nt > 0 ? x.times[nt - 1] : x.t0;
+    if (nt > 0 && tEnd > x.t0) {
       const seen = new Uint8Array(nt);
       const loss: GradientLoss = {
         value(i, t, y) {
@@ -146,17 +150,17 @@ export function objectiveGradient(
           for (const r of rowsAt[i]) row(r, t, y, init.p0, out, undefined);
         },
       };
-      const events = withEvents ? modelEvents(sim, 0, init.y0, init.p0) : undefined;
-      const active = events ? allParams(np) : dependentParams(model, x.condition, values);
+      const events = withEvents ? modelEvents(sim, x.t0, init.y0, init.p0) : undefined;
+      const active = events ? allParams(np) : dependentParams(model, x.condition, values, x.t0);
       const g = gradient(
         events
-          ? sim.problem(0, tEnd, { y0: init.y0, p: init.p0 })
-          : reducedProblem(sim, tEnd, init.y0, init.p0, active),
+          ? sim.problem(x.t0, tEnd, { y0: init.y0, p: init.p0 })
+          : reducedProblem(sim, x.t0, tEnd, init.y0, init.p0, active),
         {
           ...(events ? { events } : {}),
           method: 'rodas5p',
           rtol: model.options.rtol,
-          atol: model.options.atol,
+          atol: model.stateTolerances(init.y0, init.p0),
           saveAt: x.times,
           loss,
           sensitivity: { kind },
@@ -169,7 +173,7 @@ export function objectiveGradient(
       for (let i = 0; i < n; i++) dy0[i] += g.dy0[i];
     } else if (nt > 0) {
       for (const r of rowsAt[0]) {
-        nllh += row(r, 0, init.y0, init.p0, dy0, dp);
+        nllh += row(r, x.t0, init.y0, init.p0, dy0, dp);
         chi2 += term.chi2;
       }
     }
@@ -189,7 +193,7 @@ export function objectiveGradient(
         dy0,
         dp,
         kind,
-        dependentParams(model, x.condition, values),
+        dependentParams(model, x.condition, values, x.t0),
       );
     }
     // Preequilibration: the non-reinitialised states come from the preequilibration steady state.
@@ -217,12 +221,39 @@ export function objectiveGradient(
       );
       chainDeclared(model, x.preequilibration, values, dy0Pre, dpPre, dValues);
     }
-    chainDeclared(model, x.condition, values, dy0Sim, dp, dValues);
+    chainDeclared(model, x.condition, values, dy0Sim, dp, dValues, x.t0);
   });
 
   const grad = new Float64Array(model.size);
   model.estimated.forEach((j, i) => {
     grad[i] = dValues[j] * fromScaleDerivative(theta[i], model.problem.parameters[j].scale);
+  });
+  const prior = priorTerm(model, theta, grad);
+  return { llh: -nllh, nllh, chi2, objective: nllh + prior, grad };
+}
+
+/**
+ * The objective and its gradient from forward sensitivities with respect to θ (models without events):
+ * per row, ∂nllh/∂μ ∇μ + ∂nllh/∂σ ∇σ (see `forEachRowSensitivity`). With `fim` (k × k, zeroed), the
+ * Fisher information is accumulated from the same sensitivities (see `fisherInformation`).
+ */
+export function forwardObjectiveGradient(
+  model: PetabModel,
+  theta: ArrayLike<number>,
+  fim?: Float64Array,
+): ObjectiveGradient {
+  const grad = new Float64Array(model.size);
+  const term = newPointTerm();
+  let nllh = 0;
+  let chi2 = 0;
+  forEachRowSensitivity(model, theta, (r) => {
+    const { row, mu, sigma, gMu, gSigma } = r;
+    const ob = model.observable(row);
+    pointTerm(term, row.measurement, mu, sigma, ob.distribution, ob.transformation);
+    nllh += term.nllh;
+    chi2 += term.chi2;
+    for (let i = 0; i < grad.length; i++) grad[i] += term.dSim * gMu[i] + term.dSigma * gSigma[i];
+    if (fim) addFisherTerm(fim, model, r);
   });
   const prior = priorTerm(model, theta, grad);
   return { llh: -nllh, nllh, chi2, objective: nllh + prior, grad };
@@ -254,7 +285,7 @@ function checkEvents(model: PetabModel): boolean {
 }
 
 /** Indices of the model parameters of a condition that depend on parameter-table values (through its initial assignments). */
-function dependentParams(model: PetabModel, condition: string, values: Float64Array): number[] {
+function dependentParams(model: PetabModel, condition: string, values: Float64Array, t0 = 0): number[] {
   const sim = model.sim;
   const n = sim.n;
   const nd = n + sim.np;
@@ -262,7 +293,7 @@ function dependentParams(model: PetabModel, condition: string, values: Float64Ar
   if (!recipe) return [];
   const table = [...recipe].filter(([, s]) => s.kind === 'table').map(([d]) => d);
   if (table.length === 0) return [];
-  const ij = sim.initialJacobian(model.declared(condition, values), 0);
+  const ij = sim.initialJacobian(model.declared(condition, values), t0);
   const out: number[] = [];
   for (let k = 0; k < sim.np; k++) if (table.some((d) => ij[(n + k) * nd + d] !== 0)) out.push(k);
   return out;
@@ -274,6 +305,7 @@ function dependentParams(model: PetabModel, condition: string, values: Float64Ar
  */
 function reducedProblem(
   sim: CompiledModel,
+  t0: number,
   t1: number,
   y0: Float64Array,
   p: Float64Array,
@@ -303,7 +335,7 @@ function reducedProblem(
     },
     y0,
     p: Float64Array.from(active, (a) => p[a]),
-    t0: 0,
+    t0,
     t1,
     names: sim.stateIds,
   };
@@ -317,6 +349,7 @@ function chainDeclared(
   dy0: Float64Array,
   dp: Float64Array,
   dValues: Float64Array,
+  t0 = 0,
 ): void {
   const sim = model.sim;
   const n = sim.n;
@@ -325,7 +358,7 @@ function chainDeclared(
   if (!recipe) return;
   const tableEntries = [...recipe].filter(([, s]) => s.kind === 'table');
   if (tableEntries.length === 0) return;
-  const ij = sim.initialJacobian(model.declared(condition, values), 0);
+  const ij = sim.initialJacobian(model.declared(condition, values), t0);
   for (const [d, s] of tableEntries) {
     if (s.kind !== 'table') continue;
     let acc = 0;
@@ -371,10 +404,10 @@ function steadyStateVjp(
     for (let k = 0; k < sim.np; k++) dp[k] -= outP[k];
     return;
   }
-  const g = gradient(reducedProblem(sim, state.time, y0, p, active), {
+  const g = gradient(reducedProblem(sim, 0, state.time, y0, p, active), {
     method: 'rodas5p',
     rtol: model.options.rtol,
-    atol: model.options.atol,
+    atol: model.stateTolerances(y0, p),
     saveAt: [state.time],
     loss: {
       value: (_i, _t, y) => {

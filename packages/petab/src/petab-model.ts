@@ -1,3 +1,4 @@
+import { type OdeEvent, solve, type Vec } from '@odeon/ode';
 import { type CompiledModel, compileModel, type ObservableKind, simulate } from '@odeon/sbml';
 import { type AugmentedModels, augmentModels, type ConditionTarget } from './augment.ts';
 import { unsupportedPetab } from './errors.ts';
@@ -5,6 +6,7 @@ import type { PetabProblem } from './problem.ts';
 import { fromScale, toScale } from './scale.ts';
 import { type SteadyState, type SteadyStateOptions, steadyState } from './steady-state.ts';
 import type { PetabObservable, PetabParameter, PetabValue } from './tables.ts';
+import { type StateAtol, stateAtol } from './tolerances.ts';
 
 /** Where a number comes from: a literal, or the linear value of a parameter-table entry. */
 export type ValueSource =
@@ -14,8 +16,9 @@ export type ValueSource =
 /** Options of {@link compileProblem}. */
 export interface CompileProblemOptions {
   /**
-   * Integration tolerances (default rtol 1e-8, atol 1e-12). States are amounts, so `atol` is scaled by
-   * the smallest compartment size below 1: error control then acts on concentrations at `atol`.
+   * Integration tolerances (default rtol 1e-8, atol 1e-16, AMICI's defaults). `atol` is on each
+   * species' concentration (scaled by its compartment size for species stored as amounts), on the value
+   * of every other state; sensitivities get the same tolerances as their states.
    */
   readonly rtol?: number;
   readonly atol?: number;
@@ -28,7 +31,7 @@ export interface CompileProblemOptions {
 /** Defaults of compiling a PEtab problem (solver tolerances and settings). */
 export const COMPILE_PROBLEM_DEFAULTS = {
   rtol: 1e-8,
-  atol: 1e-12,
+  atol: 1e-16,
   steadyState: {},
   maxSteps: 500_000,
 } satisfies Required<CompileProblemOptions>;
@@ -37,6 +40,8 @@ export const COMPILE_PROBLEM_DEFAULTS = {
 export interface Experiment {
   readonly preequilibration: string;
   readonly condition: string;
+  /** Start time of the simulation (PEtab 2; 0 in PEtab 1). */
+  readonly t0: number;
   /** Finite output times (sorted, unique). */
   readonly times: Float64Array;
   /** Whether some measurement is at steady state (`inf`). */
@@ -97,6 +102,8 @@ export class PetabModel {
   readonly parameterIds: readonly string[];
   /** Indices (into the parameter table) of the estimated parameters, in table order. */
   readonly estimated: readonly number[];
+  /** Parameter-table index → position in θ, for the estimated parameters. */
+  readonly estimatedColumn: ReadonlyMap<number, number>;
   readonly experiments: readonly Experiment[];
   readonly rows: readonly ResolvedMeasurement[];
   /** Declared recipes per condition id. */
@@ -110,15 +117,14 @@ export class PetabModel {
   readonly outputIndex: readonly { readonly observable: number; readonly noise: number }[];
   /** Kinds to read y and p back from the simulator's observer. */
   private readonly readBack: { ids: string[]; kinds: ObservableKind[] };
+  private readonly atolOf: StateAtol;
 
   constructor(problem: PetabProblem, options: CompileProblemOptions = {}) {
     this.problem = problem;
-    const sizes = problem.model.compartments.map((c) => c.size).filter((v) => v > 0 && Number.isFinite(v));
-    const volume = Math.min(1, ...sizes);
-    const atol = (options.atol ?? COMPILE_PROBLEM_DEFAULTS.atol) * volume;
-    this.options = { ...COMPILE_PROBLEM_DEFAULTS, ...options, atol };
+    this.options = { ...COMPILE_PROBLEM_DEFAULTS, ...options };
     this.models = augmentModels(problem);
     this.sim = compileModel(this.models.simulation, { compartmentsAsParameters: true });
+    this.atolOf = stateAtol(this.sim);
     this.obs = compileModel(this.models.observation, { compartmentsAsParameters: true });
     const sim = this.sim;
     const obsStates = new Map(this.obs.stateIds.map((id, i) => [id, i]));
@@ -131,6 +137,7 @@ export class PetabModel {
     }));
     this.parameterIds = problem.parameters.map((p) => p.id);
     this.estimated = problem.parameters.flatMap((p, i) => (p.estimate ? [i] : []));
+    this.estimatedColumn = new Map(this.estimated.map((j, i) => [j, i]));
     const tableIndex = new Map(this.parameterIds.map((id, i) => [id, i]));
     const simParam = new Map(sim.paramIds.map((id, k) => [id, k]));
     const n = sim.n;
@@ -177,15 +184,16 @@ export class PetabModel {
     // Experiments and rows.
     const expIndex = new Map<string, number>();
     const expTimes: number[][] = [];
-    const exps: { pre: string; cond: string; inf: boolean }[] = [];
+    const exps: { pre: string; cond: string; t0: number; inf: boolean }[] = [];
     const obsIndex = new Map(problem.observables.map((o, i) => [o.id, i]));
     for (const m of problem.measurements) {
-      const key = `${m.preequilibrationConditionId}\u0000${m.simulationConditionId}`;
+      const t0 = m.startTime ?? 0;
+      const key = `${m.preequilibrationConditionId}\u0000${m.simulationConditionId}\u0000${t0}`;
       let e = expIndex.get(key);
       if (e === undefined) {
         e = exps.length;
         expIndex.set(key, e);
-        exps.push({ pre: m.preequilibrationConditionId, cond: m.simulationConditionId, inf: false });
+        exps.push({ pre: m.preequilibrationConditionId, cond: m.simulationConditionId, t0, inf: false });
         expTimes.push([]);
       }
       if (Number.isFinite(m.time)) expTimes[e].push(m.time);
@@ -194,6 +202,7 @@ export class PetabModel {
     const experiments = exps.map((x, e) => ({
       preequilibration: x.pre,
       condition: x.cond,
+      t0: x.t0,
       times: Float64Array.from([...new Set(expTimes[e])].sort((a, b) => a - b)),
       steadyState: x.inf,
     }));
@@ -207,7 +216,9 @@ export class PetabModel {
       );
     const phIndex = (id: string): number => this.paramMap[simParam.get(id) as number];
     this.rows = problem.measurements.map((m) => {
-      const e = expIndex.get(`${m.preequilibrationConditionId}\u0000${m.simulationConditionId}`) as number;
+      const e = expIndex.get(
+        `${m.preequilibrationConditionId}\u0000${m.simulationConditionId}\u0000${m.startTime ?? 0}`,
+      ) as number;
       const o = obsIndex.get(m.observableId) as number;
       const ob = problem.observables[o];
       const placeholders = [
@@ -269,10 +280,10 @@ export class PetabModel {
   /** Initial state and parameters of an experiment (after preequilibration, if any). */
   initial(e: number, values: Float64Array): InitialState {
     const x = this.experiments[e];
-    const init = this.sim.initialize(this.declared(x.condition, values), 0);
+    const init = this.sim.initialize(this.declared(x.condition, values), x.t0);
     if (x.preequilibration === '') return { y0: init.y0, p0: init.p };
     const pre = this.sim.initialize(this.declared(x.preequilibration, values), 0);
-    const state = steadyState(this.sim, pre.y0, pre.p, this.steadyOptions());
+    const state = steadyState(this.sim, pre.y0, pre.p, this.steadyOptions(pre.y0, pre.p));
     const y0 = Float64Array.from(state.y);
     for (const i of this.reinitialized.get(x.condition) ?? []) y0[i] = init.y0[i];
     return { y0, p0: init.p, pre: { y0: pre.y0, p: pre.p, state } };
@@ -280,11 +291,27 @@ export class PetabModel {
 
   /** The steady state reached from (y0, p0) (for `inf` measurements). */
   trajectorySteadyState(y0: Float64Array, p0: Float64Array): SteadyState {
-    return steadyState(this.sim, y0, p0, this.steadyOptions());
+    return steadyState(this.sim, y0, p0, this.steadyOptions(y0, p0));
   }
 
-  steadyOptions(): SteadyStateOptions {
-    return { solverRtol: this.options.rtol, solverAtol: this.options.atol, ...this.options.steadyState };
+  /**
+   * Steady-state options at (y0, p): the solver's tolerances for the integration fallback and the rate
+   * criterion (weighted RMS of f ≤ 1 with the states' tolerances), unless the problem's options set them.
+   */
+  steadyOptions(y0: Float64Array, p: Float64Array): SteadyStateOptions {
+    const atol = this.stateTolerances(y0, p);
+    return {
+      rtol: this.options.rtol,
+      atol,
+      solverRtol: this.options.rtol,
+      solverAtol: atol,
+      ...this.options.steadyState,
+    };
+  }
+
+  /** Absolute tolerance per state at (y0, p): `atol` on concentrations (see {@link CompileProblemOptions}). */
+  stateTolerances(y0: Float64Array, p: Float64Array): Float64Array {
+    return this.atolOf(this.options.atol, y0, p);
   }
 
   /** Simulates one experiment: states and parameters at its output times (SBML events applied). */
@@ -296,17 +323,33 @@ export class PetabModel {
     const nt = x.times.length;
     const y = new Float64Array(nt * n);
     const p = new Float64Array(nt * np);
-    if (nt > 0) {
+    if (nt > 0 && this.plain) {
+      // No events, delays or fast reactions: the solver's own output at the measurement times.
+      const t1 = x.times[nt - 1];
+      if (t1 > x.t0 && n > 0) {
+        const sol = solve(this.sim.problem(x.t0, t1, { y0, p: p0 }), {
+          method: 'bdf',
+          rtol: this.options.rtol,
+          atol: this.stateTolerances(y0, p0),
+          saveAt: x.times,
+          maxSteps: this.options.maxSteps,
+          events: this.restarts(p0, (z) => z),
+        });
+        y.set(sol.y);
+      } else for (let i = 0; i < nt; i++) y.set(y0, i * n);
+      for (let i = 0; i < nt; i++) p.set(p0, i * np);
+    } else if (nt > 0) {
       const tc = simulate(this.sim, {
-        t0: 0,
+        t0: x.t0,
         t1: x.times[nt - 1],
         times: x.times,
         y0,
         p: p0,
         variables: this.readBack.ids,
         kinds: this.readBack.kinds,
+        method: 'bdf',
         rtol: this.options.rtol,
-        atol: this.options.atol,
+        atol: this.stateTolerances(y0, p0),
         maxSteps: this.options.maxSteps,
       });
       const m = n + np;
@@ -325,6 +368,31 @@ export class PetabModel {
       ...(steadyStateInfo === undefined ? {} : { yInf: steadyStateInfo.y, steadyStateInfo }),
       ...(pre === undefined ? {} : { preequilibration: pre }),
     };
+  }
+
+  /**
+   * Whether experiments integrate as one ODE solve (no events, delays or fast reactions): then
+   * piecewise switches in the right-hand side are the only restarts ({@link restarts}).
+   */
+  get plain(): boolean {
+    const sim = this.sim;
+    return (
+      sim.events.length === 0 &&
+      sim.delays.count === 0 &&
+      sim.fast.count === 0 &&
+      sim.missingValues.length === 0
+    );
+  }
+
+  /**
+   * Root functions of the right-hand side's piecewise switches as solver events that change nothing, so
+   * the integrator locates each switch and restarts there; `state` picks y out of the solver's vector.
+   */
+  restarts(p: Float64Array, state: (z: Vec) => Vec): OdeEvent[] {
+    return this.sim.discontinuities.map((g) => ({
+      condition: (t: number, z: Vec) => g(t, state(z), p),
+      affect: () => {},
+    }));
   }
 
   /** Observable and noise parameter vector of the observation model for a row (written into `out`). */

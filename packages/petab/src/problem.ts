@@ -2,6 +2,7 @@ import { isOdeonError } from '@odeon/ode';
 import { loadModel, type Model } from '@odeon/sbml';
 import { parse as parseYaml } from 'yaml';
 import { petabFormatError, unsupportedPetab } from './errors.ts';
+import { assembleV2 } from './problem-v2.ts';
 import {
   type PetabCondition,
   type PetabMeasurement,
@@ -15,9 +16,12 @@ import {
 } from './tables.ts';
 import { parseTsv } from './tsv.ts';
 
-/** A PEtab 1 problem: the SBML model and the four tables, cross-checked. */
+/**
+ * A PEtab problem: the SBML model and the four PEtab 1 tables, cross-checked. PEtab 2 problems are
+ * read into the same form (experiments as simulation and preequilibration conditions; see `assembleV2`).
+ */
 export interface PetabProblem {
-  readonly formatVersion: 1;
+  readonly formatVersion: 1 | 2;
   readonly model: Model;
   readonly conditions: readonly PetabCondition[];
   readonly measurements: readonly PetabMeasurement[];
@@ -43,8 +47,8 @@ function list(value: unknown, key: string, file: string): string[] {
 
 /**
  * Reads a PEtab problem from the text of its YAML file and a reader for the files it names (so it works
- * in the browser as well as in Node). PEtab 1 is supported; PEtab 2 is refused with
- * `UnsupportedPetabFeature`.
+ * in the browser as well as in Node). PEtab 1 and PEtab 2 (`format_version: 2.0.0`; see `assembleV2` for
+ * what of it is supported) are read.
  *
  * @throws OdeonError `PetabFormatError` naming the file, row and column of a bad entry;
  *   `UnsupportedPetabFeature`; SBML errors from `@odeon/sbml`.
@@ -68,18 +72,40 @@ export function readProblem(yamlText: string, readFile: ReadFile, yamlFile = 'pr
     );
   const y = doc as Record<string, unknown>;
   const version = String(y.format_version ?? '');
-  if (version.startsWith('2'))
-    throw unsupportedPetab(
-      'PEtab 2.0',
-      `${yamlFile}: PEtab ${version} (experiments table, condition changes as target/value rows, explicit placeholders, model_files) is not supported.`,
-      'Convert the problem to PEtab 1 (petablint / petab.v1 tools), or use a PEtab 1 problem.',
+  const read = (name: string): string => {
+    try {
+      return readFile(name);
+    } catch (error) {
+      throw petabFormatError(
+        { file: yamlFile },
+        `cannot read ${JSON.stringify(name)} (${(error as Error).message}).`,
+        'Check the file name, relative to the YAML file.',
+      );
+    }
+  };
+  const loadSbml = (name: string): Model => {
+    try {
+      return loadModel(read(name));
+    } catch (error) {
+      if (isOdeonError(error)) throw error;
+      throw petabFormatError({ file: name }, (error as Error).message, 'Give a valid SBML file.');
+    }
+  };
+  if (version === '2' || version === '2.0' || version === '2.0.0') {
+    const problem = assembleV2(y, {
       yamlFile,
-    );
+      list: (key) => list(y[key], key, yamlFile),
+      read,
+      loadSbml,
+    });
+    validate(problem);
+    return problem;
+  }
   if (version !== '1' && version !== '1.0.0' && version !== '1.0')
     throw petabFormatError(
       { file: yamlFile, column: 'format_version' },
       `unknown format_version ${JSON.stringify(version.slice(0, 20))}.`,
-      'Use format_version: 1.',
+      'Use format_version: 1 or 2.0.0.',
     );
   const problems = y.problems;
   if (!Array.isArray(problems) || problems.length === 0)
@@ -102,24 +128,7 @@ export function readProblem(yamlText: string, readFile: ReadFile, yamlFile = 'pr
       `${yamlFile}: expected exactly one SBML file, got ${sbml.length}.`,
       'Give one sbml_files entry.',
     );
-  const read = (name: string): string => {
-    try {
-      return readFile(name);
-    } catch (error) {
-      throw petabFormatError(
-        { file: yamlFile },
-        `cannot read ${JSON.stringify(name)} (${(error as Error).message}).`,
-        'Check the file name, relative to the YAML file.',
-      );
-    }
-  };
-  let model: Model;
-  try {
-    model = loadModel(read(sbml[0]));
-  } catch (error) {
-    if (isOdeonError(error)) throw error;
-    throw petabFormatError({ file: sbml[0] }, (error as Error).message, 'Give a valid SBML file.');
-  }
+  const model = loadSbml(sbml[0]);
   const tables = <T>(files: string[], reader: (t: ReturnType<typeof parseTsv>) => T[]): T[] =>
     files.flatMap((f) => reader(parseTsv(read(f), f)));
   const parameters = tables(list(y.parameter_file, 'parameter_file', yamlFile), readParameterTable);

@@ -3,16 +3,16 @@ import type { CompiledModel } from '@odeon/sbml';
 
 /** Options of {@link steadyState}. */
 export interface SteadyStateOptions {
-  /** Convergence: |f_i| ≤ atol + rtol·|x_i| for every component. */
+  /** Convergence: the weighted RMS of f with weights atol_i + rtol·|x_i| is ≤ 1 (atol scalar or per state). */
   readonly rtol?: number;
-  readonly atol?: number;
+  readonly atol?: number | ArrayLike<number>;
   /** Newton iterations before falling back to integration. */
   readonly maxNewtonIterations?: number;
   /** Integration horizon limit (model time). */
   readonly maxTime?: number;
   /** Solver tolerances of the integration fallback. */
   readonly solverRtol?: number;
-  readonly solverAtol?: number;
+  readonly solverAtol?: number | ArrayLike<number>;
 }
 
 /** Defaults of the steady-state search (preequilibration and `inf` time points). */
@@ -34,11 +34,18 @@ export interface SteadyState {
   readonly time: number;
 }
 
-function converged(f: Float64Array, y: Float64Array, rtol: number, atol: number): number {
-  let worst = 0;
-  for (let i = 0; i < f.length; i++) worst = Math.max(worst, Math.abs(f[i]) / (atol + rtol * Math.abs(y[i])));
-  return worst;
+/** Weighted RMS of the rates, √(Σ (f_i / (atol_i + rtol·|y_i|))² / n) (AMICI's steady-state norm). */
+function converged(f: Float64Array, y: Float64Array, rtol: number, atol: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < f.length; i++) {
+    const r = f[i] / (atol[i] + rtol * Math.abs(y[i]));
+    sum += r * r;
+  }
+  return Math.sqrt(sum / f.length);
 }
+
+const perState = (atol: number | ArrayLike<number>, n: number): Float64Array =>
+  typeof atol === 'number' ? new Float64Array(n).fill(atol) : Float64Array.from(atol);
 
 /** True when the LU factors are numerically singular (a conservation law, or a degenerate point). */
 function isSingular(lu: Float64Array, n: number): boolean {
@@ -68,7 +75,8 @@ export function steadyState(
   const o = { ...STEADY_STATE_DEFAULTS, ...options };
   const n = model.n;
   if (n === 0) return { y: new Float64Array(0), method: 'newton', time: 0 };
-  const newton = tryNewton(model, y0, p, o);
+  const atol = perState(o.atol, n);
+  const newton = tryNewton(model, y0, p, o, atol);
   if (newton) return { y: newton, method: 'newton', time: 0 };
   const f = new Float64Array(n);
   let y = Float64Array.from(y0);
@@ -77,13 +85,13 @@ export function steadyState(
     const sol = solve(model.problem(t, horizon, { y0: y, p }), {
       method: 'rodas5p',
       rtol: o.solverRtol,
-      atol: o.solverAtol,
+      atol: typeof o.solverAtol === 'number' ? o.solverAtol : Float64Array.from(o.solverAtol),
       maxSteps: 1_000_000,
     });
     y = sol.y.slice((sol.t.length - 1) * n);
     t = horizon;
     model.rhs(t, y, p, f);
-    if (converged(f, y, o.rtol, o.atol) <= 1) return { y, method: 'integration', time: t };
+    if (converged(f, y, o.rtol, atol) <= 1) return { y, method: 'integration', time: t };
   }
   throw new OdeonError('MaxStepsReached', `No steady state reached by t = ${o.maxTime}.`, {
     t: o.maxTime,
@@ -96,6 +104,7 @@ function tryNewton(
   y0: Float64Array,
   p: Float64Array,
   o: Required<SteadyStateOptions>,
+  atol: Float64Array,
 ): Float64Array | undefined {
   const n = model.n;
   const y = Float64Array.from(y0);
@@ -107,7 +116,7 @@ function tryNewton(
   const ft = new Float64Array(n);
   const nonNegative = y0.every((v) => v >= 0);
   model.rhs(0, y, p, f);
-  let err = converged(f, y, o.rtol, o.atol);
+  let err = converged(f, y, o.rtol, atol);
   for (let it = 0; it < o.maxNewtonIterations; it++) {
     if (err <= 1) break;
     model.jacobian(0, y, p, J);
@@ -119,7 +128,7 @@ function tryNewton(
     for (let k = 0; k < 12; k++, lambda /= 2) {
       for (let i = 0; i < n; i++) trial[i] = y[i] + lambda * dx[i];
       model.rhs(0, trial, p, ft);
-      const e = converged(ft, trial, o.rtol, o.atol);
+      const e = converged(ft, trial, o.rtol, atol);
       if (Number.isFinite(e) && e < err) {
         y.set(trial);
         f.set(ft);
@@ -131,7 +140,7 @@ function tryNewton(
     if (!accepted) return undefined;
   }
   if (!(err <= 1)) return undefined;
-  if (nonNegative) for (let i = 0; i < n; i++) if (y[i] < -o.atol - 1e-8 * Math.abs(y0[i])) return undefined;
+  if (nonNegative) for (let i = 0; i < n; i++) if (y[i] < -atol[i] - 1e-8 * Math.abs(y0[i])) return undefined;
   // The Jacobian at the solution must be regular (else y is not locally unique: conservation laws).
   model.jacobian(0, y, p, J);
   if (luFactor(J, piv, n) === null || isSingular(J, n)) return undefined;

@@ -92,15 +92,20 @@ export interface PetabMeasurement {
   readonly noiseParameters: readonly PetabValue[];
   readonly datasetId?: string;
   readonly replicateId?: string;
+  /** PEtab 2: the experiment of the row and the start time of its simulation (default 0). */
+  readonly experimentId?: string;
+  readonly startTime?: number;
 }
 
 const ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function cell(row: Readonly<Record<string, string>>, column: string): string {
+/** A cell's text ('' when the column is absent). */
+export function cell(row: Readonly<Record<string, string>>, column: string): string {
   return row[column] ?? '';
 }
 
-function requireId(text: string, where: { file: string; row: number; column: string }): string {
+/** The text as an identifier, or a `PetabFormatError` at `where`. */
+export function requireId(text: string, where: { file: string; row: number; column: string }): string {
   if (!ID.test(text))
     throw petabFormatError(
       where,
@@ -110,7 +115,8 @@ function requireId(text: string, where: { file: string; row: number; column: str
   return text;
 }
 
-function optional(text: string): string | undefined {
+/** `undefined` for an empty cell. */
+export function optional(text: string): string | undefined {
   return text === '' ? undefined : text;
 }
 
@@ -147,7 +153,8 @@ export function parsePetabFormula(text: string, element: string): MathExpr {
   return petabLogs(parseFormula(rewritten, element));
 }
 
-function formula(text: string, where: { file: string; row: number; column: string }): MathExpr {
+/** Parses a formula cell, or a `PetabFormatError` at `where`. */
+export function formula(text: string, where: { file: string; row: number; column: string }): MathExpr {
   try {
     return parsePetabFormula(text, `${where.file} row ${where.row} ${where.column}`);
   } catch (error) {
@@ -324,7 +331,8 @@ export function readObservableTable(table: TsvTable): PetabObservable[] {
   });
 }
 
-function value(
+/** A number cell or a parameter id. */
+export function value(
   text: string,
   where: { file: string; row: number; column: string },
   allowNaN: boolean,

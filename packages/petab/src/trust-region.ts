@@ -1,6 +1,6 @@
 import { luFactor, luSolve } from '@odeon/ode';
 import { fisherInformation } from './fisher.ts';
-import { objectiveGradient, type PetabSensitivity } from './gradient.ts';
+import { forwardObjectiveGradient, objectiveGradient, type PetabSensitivity } from './gradient.ts';
 import type { PetabModel } from './petab-model.ts';
 
 /** Options of {@link trustRegion}. */
@@ -47,8 +47,16 @@ export function trustRegion(
   const k = lower.length;
   const fixed = new Set(o.fixed);
   let theta = Float64Array.from(theta0, (v, i) => Math.min(upper[i], Math.max(lower[i], v)));
-  let g = objectiveGradient(model, theta, o.sensitivity);
-  let H = fisherInformation(model, theta);
+  // Forward sensitivities give the gradient and the Fisher information in one integration.
+  const joint = o.sensitivity === 'forward' && model.sim.events.length === 0;
+  const evaluate = (th: Float64Array) => {
+    if (!joint) return { g: objectiveGradient(model, th, o.sensitivity), H: undefined };
+    const H = new Float64Array(k * k);
+    return { g: forwardObjectiveGradient(model, th, H), H };
+  };
+  const first = evaluate(theta);
+  let g = first.g;
+  let H = first.H ?? fisherInformation(model, theta);
   let evaluations = 1;
   let radius = 1;
   const A = new Float64Array(k * k);
@@ -107,8 +115,9 @@ export function trustRegion(
     }
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) pred -= 0.5 * s[i] * H[i * k + j] * s[j];
     let next: ReturnType<typeof objectiveGradient> | undefined;
+    let nextH: Float64Array | undefined;
     try {
-      next = objectiveGradient(model, trial, o.sensitivity);
+      ({ g: next, H: nextH } = evaluate(trial));
     } catch {
       next = undefined;
     }
@@ -123,7 +132,7 @@ export function trustRegion(
       const small = Math.abs(actual) <= 1e-12 * Math.max(1, Math.abs(g.objective));
       theta = trial;
       g = next;
-      H = fisherInformation(model, theta);
+      H = nextH ?? fisherInformation(model, theta);
       if (small && stepNorm < 1e-8)
         return {
           theta,

@@ -1,13 +1,15 @@
 import { OdeonError, type OdeProblem, type Vec } from '@odeon/ode';
 import type { Dag, NodeId } from './internal/dag.ts';
-import { type LoweredSystem, lowerModel, type SymbolInfo } from './internal/lower.ts';
+import { derivativeSpecs, sensitivityIndices } from './internal/derivative-specs.ts';
+import { initialValues } from './internal/initial-values.ts';
+import { lowerModel } from './internal/lower.ts';
+import type { LoweredEvent, LoweredSystem, SymbolInfo } from './internal/lowered-system.ts';
 import {
   compileKernel,
   generateKernelSource,
   interpretKernel,
   type Kernel,
   type KernelSpec,
-  type KernelTarget,
 } from './internal/program.ts';
 import type { Model } from './model.ts';
 import { type SparseDerivatives, sparseDerivatives } from './sparse-jacobian.ts';
@@ -214,272 +216,19 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
   const { dag, n, np } = sys;
   const factory = makeKernelFactory(dag, opts.backend);
   const make = factory.make;
-  const sensSet = new Set<number>();
-  if (opts.sensitivities.length === 0) for (let k = 0; k < np; k++) sensSet.add(k);
-  for (const id of opts.sensitivities) {
-    const k = sys.paramIds.indexOf(id);
-    if (k < 0)
-      throw new OdeonError(
-        'InvalidOption',
-        `Unknown parameter ${JSON.stringify(id.slice(0, 60))} in sensitivities.`,
-        {
-          option: 'sensitivities',
-          allowed: 'ids from compiled.paramIds',
-          hint: 'Use ids listed in paramIds (local parameters as reaction.local).',
-        },
-      );
-    sensSet.add(k);
-  }
-
-  // Sparse Jacobians.
-  const jy: { i: number; j: number; node: NodeId }[] = [];
-  const jp: { i: number; k: number; node: NodeId }[] = [];
-  for (let i = 0; i < n; i++) {
-    for (const leaf of dag.topo([sys.rhs[i]])) {
-      const node = dag.node(leaf);
-      if (node.op === 'y') {
-        const d = dag.diff(sys.rhs[i], leaf);
-        if (!dag.isConst(d, 0)) jy.push({ i, j: node.value, node: d });
-      } else if (node.op === 'p' && sensSet.has(node.value)) {
-        const d = dag.diff(sys.rhs[i], leaf);
-        if (!dag.isConst(d, 0)) jp.push({ i, k: node.value, node: d });
-      }
-    }
-  }
-  const rhsSpec: KernelSpec = {
-    outputs: 1,
-    weighted: false,
-    zero: [],
-    targets: sys.rhs.map((node, i) => ({ array: 0, index: i, terms: [{ w: -1, node }] })),
-  };
-  const jacSpec: KernelSpec = {
-    outputs: 1,
-    weighted: false,
-    zero: [0],
-    targets: jy.map((e) => ({ array: 0, index: e.i * n + e.j, terms: [{ w: -1, node: e.node }] })),
-  };
-  const pjacSpec: KernelSpec = {
-    outputs: 1,
-    weighted: false,
-    zero: [0],
-    targets: jp.map((e) => ({ array: 0, index: e.i * np + e.k, terms: [{ w: -1, node: e.node }] })),
-  };
-  const gather = (
-    entries: { i: number; col: number; node: NodeId }[],
-    array: number,
-    weightByRow: boolean,
-  ): KernelTarget[] => {
-    const by = new Map<number, { w: number; node: NodeId }[]>();
-    for (const e of entries) {
-      const key = weightByRow ? e.col : e.i;
-      const list = by.get(key) ?? [];
-      list.push({ w: weightByRow ? e.i : e.col, node: e.node });
-      by.set(key, list);
-    }
-    return [...by.entries()].map(([index, terms]) => ({ array, index, terms }));
-  };
-  const vjpSpec: KernelSpec = {
-    outputs: 2,
-    weighted: true,
-    zero: [0, 1],
-    targets: [
-      ...gather(
-        jy.map((e) => ({ i: e.i, col: e.j, node: e.node })),
-        0,
-        true,
-      ),
-      ...gather(
-        jp.map((e) => ({ i: e.i, col: e.k, node: e.node })),
-        1,
-        true,
-      ),
-    ],
-  };
-  const jvpSpec: KernelSpec = {
-    outputs: 1,
-    weighted: true,
-    zero: [0],
-    targets: gather(
-      jy.map((e) => ({ i: e.i, col: e.j, node: e.node })),
-      0,
-      false,
-    ),
-  };
-  const sparse = sparseDerivatives(
-    make,
-    n,
-    np,
-    jy.map((e) => ({ i: e.i, col: e.j, node: e.node })),
-    jp.map((e) => ({ i: e.i, col: e.k, node: e.node })),
-  );
-  const rhsK = make(rhsSpec);
-  const jacK = make(jacSpec);
-  const pjacK = make(pjacSpec);
-  const vjpK = make(vjpSpec);
-  const jvpK = make(jvpSpec);
-  const rhs = rhsK as (t: number, y: Vec, p: Vec, dydt: Vec) => void;
-  const jacobian = jacK as (t: number, y: Vec, p: Vec, J: Vec) => void;
-  const paramJacobian = pjacK as (t: number, y: Vec, p: Vec, Jp: Vec) => void;
-  const vjp = vjpK as (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec) => void;
-  const jvp = jvpK as (t: number, y: Vec, p: Vec, u: Vec, out: Vec) => void;
-
-  // Initial values: interpreted once over the declared vector (leaves p[k] of initDag index `declared`).
-  const nd = n + np;
-  const initSpec: KernelSpec = {
-    outputs: 2,
-    weighted: false,
-    zero: [],
-    targets: [
-      ...sys.initY.map((node, i) => ({ array: 0, index: i, terms: [{ w: -1, node }] })),
-      ...sys.initP.map((node, k) => ({ array: 1, index: k, terms: [{ w: -1, node }] })),
-    ],
-  };
-  const initK = interpretKernel(sys.initDag, initSpec);
-  const empty = new Float64Array(0);
-  const initialize = (
-    declared: ArrayLike<number> = sys.declared,
-    t0 = 0,
-  ): { y0: Float64Array; p: Float64Array } => {
-    if (declared.length !== nd)
-      throw new OdeonError('ShapeMismatch', `Expected ${nd} declared values, got ${declared.length}.`, {
-        hint: 'Pass a vector laid out like compiled.declared.',
-      });
-    const y0 = new Float64Array(n);
-    const p = new Float64Array(np);
-    initK(t0, empty, Float64Array.from(declared), y0, p);
-    return { y0, p };
-  };
-  const initialJacobian = (declared: ArrayLike<number> = sys.declared, t0 = 0): Float64Array => {
-    const idag = sys.initDag;
-    const roots = [...sys.initY, ...sys.initP];
-    const targets: KernelTarget[] = [];
-    roots.forEach((r, row) => {
-      for (const leaf of idag.topo([r])) {
-        const node = idag.node(leaf);
-        if (node.op !== 'p') continue;
-        const d = idag.diff(r, leaf);
-        if (!idag.isConst(d, 0))
-          targets.push({ array: 0, index: row * nd + node.value, terms: [{ w: -1, node: d }] });
-      }
-    });
-    const out = new Float64Array(nd * nd);
-    interpretKernel(idag, { outputs: 1, weighted: false, zero: [0], targets })(
-      t0,
-      empty,
-      Float64Array.from(declared),
-      out,
-    );
-    return out;
-  };
+  const specs = derivativeSpecs(sys, sensitivityIndices(sys, opts.sensitivities));
+  const sparse = sparseDerivatives(make, n, np, specs.jy, specs.jp);
+  const rhs = make(specs.rhs) as (t: number, y: Vec, p: Vec, dydt: Vec) => void;
+  const jacobian = make(specs.jacobian) as (t: number, y: Vec, p: Vec, J: Vec) => void;
+  const paramJacobian = make(specs.paramJacobian) as (t: number, y: Vec, p: Vec, Jp: Vec) => void;
+  const vjp = make(specs.vjp) as (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec) => void;
+  const jvp = make(specs.jvp) as (t: number, y: Vec, p: Vec, u: Vec, out: Vec) => void;
+  const { initialize, initialJacobian } = initialValues(sys);
   const init = initialize();
-
-  const observer = (ids: readonly string[], kinds: readonly ObservableKind[] = []) => {
-    const nodes = ids.map((id, i) => observableNode(sys, id, kinds[i] ?? 'auto'));
-    const k = make({
-      outputs: 1,
-      weighted: false,
-      zero: [],
-      targets: nodes.map((node, index) => ({ array: 0, index, terms: [{ w: -1, node }] })),
-    });
-    return (out: Float64Array, t: number, y: Vec, p: Vec): Float64Array => {
-      k(t, y, p, out);
-      return out;
-    };
-  };
-
-  const events = sys.events.map((e): CompiledEvent => {
-    const headerK = make({
-      outputs: 1,
-      weighted: false,
-      zero: [],
-      targets: [
-        e.trigger,
-        e.root,
-        e.delay ?? dag.const(0),
-        e.priority ?? dag.const(Number.NEGATIVE_INFINITY),
-      ].map((node, index) => ({
-        array: 0,
-        index,
-        terms: [{ w: -1, node }],
-      })),
-    });
-    const atomsK = make({
-      outputs: 1,
-      weighted: false,
-      zero: [],
-      targets: e.atoms.map((node, index) => ({ array: 0, index, terms: [{ w: -1, node }] })),
-    });
-    const valuesK = make({
-      outputs: 1,
-      weighted: false,
-      zero: [],
-      targets: e.assignments.map((a, index) => ({ array: 0, index, terms: [{ w: -1, node: a.value }] })),
-    });
-    return {
-      id: e.id,
-      initialValue: e.initialValue,
-      persistent: e.persistent,
-      useValuesFromTriggerTime: e.useValuesFromTriggerTime,
-      hasDelay: e.delay !== undefined,
-      hasPriority: e.priority !== undefined,
-      size: e.assignments.length,
-      header: (out, t, y, p) => {
-        headerK(t, y, p, out);
-        return out;
-      },
-      roots: e.atoms.length,
-      rootValues: (out, t, y, p) => {
-        atomsK(t, y, p, out);
-        return out;
-      },
-      values: (out, t, y, p) => {
-        valuesK(t, y, p, out);
-        return out;
-      },
-      apply: makeApply(
-        sys,
-        e.assignments.map((a) => a.symbol),
-        observer,
-      ),
-    };
-  });
-
-  // Discontinuity roots: relations inside selects and comparisons of the RHS that depend on t or y.
-  const discontinuities: ((t: number, y: Vec, p: Vec) => number)[] = [];
-  const seen = new Set<string>();
-  for (const id of dag.topo(sys.rhs)) {
-    const node = dag.node(id);
-    if (!(node.op === 'lt' || node.op === 'le' || node.op === 'gt' || node.op === 'ge')) continue;
-    const g = dag.sub(node.args[0], node.args[1]);
-    if (dag.isConst(g) || seen.has(String(g)) || discontinuities.length >= 64) continue;
-    const dependsOnTime = dag.topo([g]).some((x) => dag.node(x).op === 'y' || dag.node(x).op === 't');
-    if (!dependsOnTime) continue;
-    seen.add(String(g));
-    const k = make({
-      outputs: 1,
-      weighted: false,
-      zero: [],
-      targets: [{ array: 0, index: 0, terms: [{ w: -1, node: g }] }],
-    });
-    const buf = new Float64Array(1);
-    discontinuities.push((t, y, p) => {
-      k(t, y, p, buf);
-      return buf[0];
-    });
-  }
-
-  const one = (nodes: readonly NodeId[]) => {
-    const k = make({
-      outputs: 1,
-      weighted: false,
-      zero: [],
-      targets: nodes.map((node, index) => ({ array: 0, index, terms: [{ w: -1, node }] })),
-    });
-    return (out: Float64Array, t: number, y: Vec, p: Vec): Float64Array => {
-      k(t, y, p, out);
-      return out;
-    };
-  };
+  const observer = makeObserver(sys, make);
+  const events = sys.events.map((e) => compileEvent(sys, e, make, observer));
+  const discontinuities = discontinuityRoots(sys, make);
+  const one = (nodes: readonly NodeId[]) => outputsKernel(make, nodes);
   const fastJac: NodeId[] = [];
   for (const rate of sys.fast.rates) for (let i = 0; i < n; i++) fastJac.push(dag.diff(rate, dag.y(i)));
   const fast: CompiledModel['fast'] = {
@@ -525,26 +274,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     discontinuities,
     backend: factory.used(),
     problem: (t0, t1, overrides = {}) => {
-      if (sys.fast.ids.length > 0)
-        throw new OdeonError(
-          'UnsupportedSbmlFeature',
-          'The model has fast reactions: it is a differential-algebraic system, not an ODE problem.',
-          {
-            feature: 'fastReaction',
-            element: sys.fast.ids[0],
-            hint: 'Simulate it with simulate(); gradients through fast reactions are not supported yet.',
-          },
-        );
-      if (sys.delays.length > 0)
-        throw new OdeonError(
-          'UnsupportedSbmlFeature',
-          'The model uses csymbol delay: it is a delay-differential system, not an ODE problem.',
-          {
-            feature: 'csymbol delay',
-            element: 'problem',
-            hint: 'Simulate it with simulate(); gradients through delays are not supported yet.',
-          },
-        );
+      refuseNonOde(sys);
       return {
         rhs,
         jacobian,
@@ -566,15 +296,130 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     // Generated on first access (inspection and audits only).
     get sources() {
       sources ??= {
-        rhs: generateKernelSource(dag, rhsSpec),
-        jacobian: generateKernelSource(dag, jacSpec),
-        vjp: generateKernelSource(dag, vjpSpec),
+        rhs: generateKernelSource(dag, specs.rhs),
+        jacobian: generateKernelSource(dag, specs.jacobian),
+        vjp: generateKernelSource(dag, specs.vjp),
       };
       return sources;
     },
     symbols: sys.symbols,
   };
   return compiled;
+}
+
+/** A kernel writing the values of `nodes` into `out`. */
+function outputsKernel(
+  make: (spec: KernelSpec) => Kernel,
+  nodes: readonly NodeId[],
+): (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array {
+  const k = make({
+    outputs: 1,
+    weighted: false,
+    zero: [],
+    targets: nodes.map((node, index) => ({ array: 0, index, terms: [{ w: -1, node }] })),
+  });
+  return (out, t, y, p) => {
+    k(t, y, p, out);
+    return out;
+  };
+}
+
+function makeObserver(sys: LoweredSystem, make: (spec: KernelSpec) => Kernel): CompiledModel['observer'] {
+  return (ids, kinds = []) =>
+    outputsKernel(
+      make,
+      ids.map((id, i) => observableNode(sys, id, kinds[i] ?? 'auto')),
+    );
+}
+
+function compileEvent(
+  sys: LoweredSystem,
+  e: LoweredEvent,
+  make: (spec: KernelSpec) => Kernel,
+  observer: CompiledModel['observer'],
+): CompiledEvent {
+  const header = outputsKernel(make, [
+    e.trigger,
+    e.root,
+    e.delay ?? sys.dag.const(0),
+    e.priority ?? sys.dag.const(Number.NEGATIVE_INFINITY),
+  ]);
+  return {
+    id: e.id,
+    initialValue: e.initialValue,
+    persistent: e.persistent,
+    useValuesFromTriggerTime: e.useValuesFromTriggerTime,
+    hasDelay: e.delay !== undefined,
+    hasPriority: e.priority !== undefined,
+    size: e.assignments.length,
+    header,
+    roots: e.atoms.length,
+    rootValues: outputsKernel(make, e.atoms),
+    values: outputsKernel(
+      make,
+      e.assignments.map((a) => a.value),
+    ),
+    apply: makeApply(
+      sys,
+      e.assignments.map((a) => a.symbol),
+      observer,
+    ),
+  };
+}
+
+/** Root functions of the relations in the RHS that depend on t or y (at most 64): restarts at discontinuities. */
+function discontinuityRoots(
+  sys: LoweredSystem,
+  make: (spec: KernelSpec) => Kernel,
+): ((t: number, y: Vec, p: Vec) => number)[] {
+  const dag = sys.dag;
+  const discontinuities: ((t: number, y: Vec, p: Vec) => number)[] = [];
+  const seen = new Set<string>();
+  for (const id of dag.topo(sys.rhs)) {
+    const node = dag.node(id);
+    if (!(node.op === 'lt' || node.op === 'le' || node.op === 'gt' || node.op === 'ge')) continue;
+    const g = dag.sub(node.args[0], node.args[1]);
+    if (dag.isConst(g) || seen.has(String(g)) || discontinuities.length >= 64) continue;
+    const dependsOnTime = dag.topo([g]).some((x) => dag.node(x).op === 'y' || dag.node(x).op === 't');
+    if (!dependsOnTime) continue;
+    seen.add(String(g));
+    const k = make({
+      outputs: 1,
+      weighted: false,
+      zero: [],
+      targets: [{ array: 0, index: 0, terms: [{ w: -1, node: g }] }],
+    });
+    const buf = new Float64Array(1);
+    discontinuities.push((t, y, p) => {
+      k(t, y, p, buf);
+      return buf[0];
+    });
+  }
+  return discontinuities;
+}
+
+/** `problem()` refuses models that are not ODEs: fast reactions (algebraic) and delays. */
+function refuseNonOde(sys: LoweredSystem): void {
+  if (sys.fast.ids.length > 0)
+    throw new OdeonError(
+      'UnsupportedSbmlFeature',
+      'The model has fast reactions: it is a differential-algebraic system, not an ODE problem.',
+      {
+        feature: 'fastReaction',
+        element: sys.fast.ids[0],
+        hint: 'Simulate it with simulate(); gradients through fast reactions are not supported yet.',
+      },
+    );
+  if (sys.delays.length > 0)
+    throw new OdeonError(
+      'UnsupportedSbmlFeature',
+      'The model uses csymbol delay: it is a delay-differential system, not an ODE problem.',
+      {
+        feature: 'csymbol delay',
+        element: 'problem',
+        hint: 'Simulate it with simulate(); gradients through delays are not supported yet.',
+      },
+    );
 }
 
 function observableNode(sys: LoweredSystem, id: string, kind: ObservableKind): NodeId {

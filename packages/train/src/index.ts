@@ -11,6 +11,7 @@ export {
   type MeasurementInput,
   truncatedLength,
 } from './dataset.ts';
+export type { EarlyStoppingOptions } from './early-stopping.ts';
 export type { TrainErrorCode } from './errors.ts';
 export {
   type FitObjective,
@@ -73,7 +74,6 @@ export {
 } from './strategy.ts';
 export {
   type Batch,
-  type EarlyStoppingOptions,
   fullBatch,
   type Objective,
   type ObjectiveResult,

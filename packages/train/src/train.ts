@@ -1,17 +1,12 @@
 import { Rng } from '@odeon/core';
 import { invalidOption, OdeonError } from '@odeon/ode';
-import { assertCheckpoint, type Checkpoint, type StepRecord, type ValidationRecord } from './checkpoint.ts';
-import {
-  decodeArray,
-  decodeNumber,
-  encodeArray,
-  encodeNumber,
-  type JsonNumber,
-} from './internal/json-numbers.ts';
+import type { Checkpoint, StepRecord, ValidationRecord } from './checkpoint.ts';
+import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.ts';
+import { decodeCheckpoint, encodeCheckpoint } from './internal/checkpoint-codec.ts';
 import { isSolverFailure } from './internal/solver-failures.ts';
 import type { LossSpec } from './losses.ts';
 import { clipByNorm, norm2, rescaleToNorm } from './optimizers/clip.ts';
-import { createOptimizer, type Optimizer } from './optimizers/optimizer.ts';
+import { createOptimizer, type Optimizer, type OptimizerState } from './optimizers/optimizer.ts';
 import { learningRate } from './optimizers/schedules.ts';
 import { Strategy, type StrategyStep, type TrainTarget } from './strategy.ts';
 
@@ -72,20 +67,6 @@ export interface Progress {
   /** Steps per second since the start of this call (from `options.clock`). */
   readonly stepsPerSecond: number;
   readonly elapsedSeconds: number;
-}
-
-/** Early stopping on a validation metric. */
-export interface EarlyStoppingOptions {
-  /** Name of the metric returned by `validate`; default `loss`. */
-  readonly metric?: string;
-  /** Validations without improvement before stopping (≥ 1). */
-  readonly patience: number;
-  /** Smallest change that counts as an improvement; default 0. */
-  readonly minDelta?: number;
-  /** `min` (default) or `max`. */
-  readonly mode?: 'min' | 'max';
-  /** Return the best parameters rather than the last; default true. */
-  readonly restoreBest?: boolean;
 }
 
 /** Options of {@link train}. */
@@ -219,18 +200,6 @@ function trainedMask(
   return mask;
 }
 
-function encodeMetrics(m: Readonly<Record<string, number>>): Record<string, JsonNumber> {
-  const out: Record<string, JsonNumber> = {};
-  for (const [k, v] of Object.entries(m)) out[k] = encodeNumber(v);
-  return out;
-}
-
-function decodeMetrics(m: Readonly<Record<string, JsonNumber>>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(m)) out[k] = decodeNumber(v);
-  return out;
-}
-
 function allFinite(a: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
   return true;
@@ -242,6 +211,207 @@ const timers = globalThis as unknown as {
   setTimeout: (f: () => void, ms: number) => void;
 };
 const nextMacrotask: (f: () => void) => void = timers.setImmediate ?? ((f) => timers.setTimeout(f, 0));
+
+/** Validated settings of a run. */
+interface TrainSettings {
+  readonly seed: number;
+  readonly datasetSize: number;
+  readonly validateEvery: number;
+  readonly checkpointEvery: number;
+  readonly historyLimit: number;
+  readonly clock: () => number;
+  readonly earlyStopping: EarlyStopping;
+}
+
+function trainSettings(strategy: Strategy<unknown>, options: TrainOptions): TrainSettings {
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw invalidOption('seed', seed, 'a non-negative safe integer');
+  const datasetSize = options.datasetSize ?? 1;
+  if (!Number.isInteger(datasetSize) || datasetSize < 1) {
+    throw invalidOption('datasetSize', datasetSize, 'an integer ≥ 1 (number of measurements)');
+  }
+  if (strategy.steps.length === 0) {
+    throw invalidOption(
+      'strategy',
+      'empty',
+      'a strategy with at least one step (strategy.addStep({ lr, steps }))',
+    );
+  }
+  const validateEvery = options.validateEvery ?? 0;
+  const checkpointEvery = options.checkpointEvery ?? 0;
+  if (!Number.isInteger(validateEvery) || validateEvery < 0) {
+    throw invalidOption('validateEvery', validateEvery, 'an integer ≥ 0');
+  }
+  if (!Number.isInteger(checkpointEvery) || checkpointEvery < 0) {
+    throw invalidOption('checkpointEvery', checkpointEvery, 'an integer ≥ 0');
+  }
+  const earlyStopping = new EarlyStopping(options.earlyStopping, options.validate !== undefined);
+  const historyLimit = options.historyLimit ?? Number.POSITIVE_INFINITY;
+  if (!(historyLimit >= 1) || (Number.isFinite(historyLimit) && !Number.isInteger(historyLimit))) {
+    throw invalidOption('historyLimit', historyLimit, 'an integer ≥ 1');
+  }
+  const clock = options.clock ?? defaultClock;
+  return { seed, datasetSize, validateEvery, checkpointEvery, historyLimit, clock, earlyStopping };
+}
+
+const DIVERGED_HINT =
+  'The last good state is in error.context.checkpoint; resume from it with a smaller lr, clipNorm, or a stiff solver.';
+
+/** The objective at a copy of `x`, checked: solver failures and non-finite values become `TrainingDiverged`. */
+async function evaluateObjective<P>(
+  objective: Objective<P>,
+  x: Float64Array,
+  batch: Batch<P>,
+  checkpoint: () => Checkpoint,
+): Promise<ObjectiveResult> {
+  const { step, stageIndex: stage } = batch;
+  let r: ObjectiveResult;
+  try {
+    r = await objective(x.slice(), batch);
+  } catch (e) {
+    if (isSolverFailure(e)) {
+      throw new OdeonError(
+        'TrainingDiverged',
+        `Training diverged at step ${step} (stage ${stage}): the model could not be integrated (${e.code}: ${e.message})`,
+        { step, stage, params: x.slice(), checkpoint: checkpoint(), cause: e, hint: DIVERGED_HINT },
+      );
+    }
+    throw e;
+  }
+  if (r.grad?.length !== x.length) {
+    throw new OdeonError(
+      'ShapeMismatch',
+      `The objective returned a gradient of length ${r.grad?.length} for ${x.length} parameters.`,
+    );
+  }
+  if (!Number.isFinite(r.loss) || !allFinite(r.grad)) {
+    const bad = Number.isFinite(r.loss) ? 'gradient' : 'loss';
+    throw new OdeonError(
+      'TrainingDiverged',
+      `Training diverged at step ${step} (stage ${stage}): the ${bad} is ${Number.isFinite(r.loss) ? 'not finite' : String(r.loss)}.`,
+      { step, stage, loss: r.loss, params: x.slice(), checkpoint: checkpoint(), hint: DIVERGED_HINT },
+    );
+  }
+  return r;
+}
+
+/**
+ * One optimiser step on `x` (in place): freezes parameters outside `mask`, clips or rescales the
+ * gradient (`g` is scratch), steps at the scheduled learning rate. Returns the rate and the gradient
+ * norm before clipping.
+ */
+function optimizerStep(
+  x: Float64Array,
+  g: Float64Array,
+  grad: ArrayLike<number>,
+  mask: Uint8Array | undefined,
+  optimizer: Optimizer,
+  at: Batch<unknown>,
+): { lr: number; gradNorm: number } {
+  const stage = at.stage;
+  const np = x.length;
+  for (let i = 0; i < np; i++) g[i] = mask === undefined || mask[i] === 1 ? grad[i] : 0;
+  const gradNorm = norm2(grad);
+  if (stage.clipNorm !== undefined) clipByNorm(g, g, stage.clipNorm);
+  else if (stage.rescaleNorm !== undefined) rescaleToNorm(g, g, stage.rescaleNorm);
+  const lr = learningRate(stage.schedule, stage.lr, at.stageStep, stage.steps);
+  const before = x.slice();
+  optimizer.update(x, g, lr);
+  if (mask !== undefined) for (let i = 0; i < np; i++) if (mask[i] === 0) x[i] = before[i];
+  if (!allFinite(x)) {
+    throw new OdeonError(
+      'TrainingDiverged',
+      `Training diverged at step ${at.step} (stage ${at.stageIndex}): the parameters became non-finite.`,
+      {
+        step: at.step,
+        stage: at.stageIndex,
+        params: before,
+        hint: 'error.context.params holds the last finite parameters; lower lr or clip the gradient.',
+      },
+    );
+  }
+  return { lr, gradNorm };
+}
+
+/** The state a run starts from: `params`, or the state of the checkpoint it resumes. */
+function initialState(
+  params: ArrayLike<number>,
+  resume: Checkpoint | undefined,
+  cfg: TrainSettings,
+  description: unknown,
+): {
+  x: Float64Array;
+  step: number;
+  history: StepRecord[];
+  validation: ValidationRecord[];
+  optimizer: { stage: number; state: OptimizerState } | undefined;
+} {
+  const x = Float64Array.from(params);
+  if (resume === undefined) return { x, step: 0, history: [], validation: [], optimizer: undefined };
+  const saved = decodeCheckpoint(resume, { seed: cfg.seed, strategy: description, np: x.length });
+  cfg.earlyStopping.restore(saved.earlyStopping);
+  return {
+    x: saved.params,
+    step: saved.step,
+    history: saved.history.slice(),
+    validation: saved.validation.slice(),
+    optimizer: { stage: saved.stage, state: saved.optimizer },
+  };
+}
+
+/** The batch of global step `step` (step `k` of stage `s`). */
+function batchAt<P>(
+  seed: number,
+  step: number,
+  datasetSize: number,
+  stage: StrategyStep<P>,
+  s: number,
+  k: number,
+): Batch<P> {
+  return {
+    indices: selectBatch(seed, step, datasetSize, stage.batchSize),
+    length: stage.length,
+    dropout: stage.dropout,
+    stage,
+    stageIndex: s,
+    stageStep: k,
+    step,
+    rng: Rng.derive(seed, 2, step),
+  };
+}
+
+/** Lets a signal handler (Ctrl-C) run (it can only set `aborted` from a macrotask), then reads the signal. */
+async function aborted(signal: { readonly aborted: boolean }): Promise<boolean> {
+  await new Promise<void>((done) => nextMacrotask(done));
+  return signal.aborted;
+}
+
+/** The progress report after the step of `batch` (its record `record`). */
+function progressOf(
+  batch: Batch<unknown>,
+  totalSteps: number,
+  record: StepRecord,
+  r: ObjectiveResult,
+  validation: readonly ValidationRecord[],
+  stepsPerSecond: number,
+  elapsedSeconds: number,
+): Progress {
+  return {
+    step: record.step + 1,
+    totalSteps,
+    stage: batch.stageIndex,
+    stageStep: batch.stageStep + 1,
+    stageSteps: batch.stage.steps,
+    loss: r.loss,
+    lr: record.lr,
+    gradNorm: record.gradNorm,
+    validation: validation.length > 0 ? validation[validation.length - 1].metrics : undefined,
+    metrics: r.metrics,
+    stepsPerSecond,
+    elapsedSeconds,
+  };
+}
 
 /**
  * The generic training loop. Runs the stages of `strategy` on `objective` (any model: the
@@ -262,153 +432,41 @@ export async function train<P>(
   strategy: Strategy<P>,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
-  const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed) || seed < 0)
-    throw invalidOption('seed', seed, 'a non-negative safe integer');
-  const datasetSize = options.datasetSize ?? 1;
-  if (!Number.isInteger(datasetSize) || datasetSize < 1) {
-    throw invalidOption('datasetSize', datasetSize, 'an integer ≥ 1 (number of measurements)');
-  }
+  const cfg = trainSettings(strategy, options);
+  const { seed, historyLimit, earlyStopping: es } = cfg;
   const stages = strategy.steps;
-  if (stages.length === 0) {
-    throw invalidOption(
-      'strategy',
-      'empty',
-      'a strategy with at least one step (strategy.addStep({ lr, steps }))',
-    );
-  }
-  const validateEvery = options.validateEvery ?? 0;
-  const checkpointEvery = options.checkpointEvery ?? 0;
-  if (!Number.isInteger(validateEvery) || validateEvery < 0) {
-    throw invalidOption('validateEvery', validateEvery, 'an integer ≥ 0');
-  }
-  if (!Number.isInteger(checkpointEvery) || checkpointEvery < 0) {
-    throw invalidOption('checkpointEvery', checkpointEvery, 'an integer ≥ 0');
-  }
-  const es = options.earlyStopping;
-  if (es !== undefined) {
-    if (options.validate === undefined) {
-      throw invalidOption('earlyStopping', es, 'early stopping together with a `validate` function');
-    }
-    if (!Number.isInteger(es.patience) || es.patience < 1) {
-      throw invalidOption('earlyStopping.patience', es.patience, 'an integer ≥ 1');
-    }
-  }
-  const mode = es?.mode ?? 'min';
-  const metricName = es?.metric ?? 'loss';
-  const minDelta = es?.minDelta ?? 0;
-  const clock = options.clock ?? defaultClock;
-  const historyLimit = options.historyLimit ?? Number.POSITIVE_INFINITY;
-  if (!(historyLimit >= 1) || (Number.isFinite(historyLimit) && !Number.isInteger(historyLimit))) {
-    throw invalidOption('historyLimit', historyLimit, 'an integer ≥ 1');
-  }
   const trimmed = (h: StepRecord[]) => (h.length > historyLimit ? h.slice(h.length - historyLimit) : h);
   const description = strategy.describe();
-  const totalSteps = strategy.totalSteps;
-
-  let x: Float64Array = Float64Array.from(params);
+  const start = initialState(params, options.resume, cfg, description);
+  const x = start.x;
   const np = x.length;
-  let history: StepRecord[] = [];
-  let validation: ValidationRecord[] = [];
-  let best = mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  let bestStep = -1;
-  let bestParams: Float64Array | undefined;
-  let wait = 0;
-  let step = 0;
-  let resumeOptimizer: { stage: number; state: Checkpoint['optimizer'] } | undefined;
-
-  if (options.resume !== undefined) {
-    const c: unknown = options.resume;
-    assertCheckpoint(c);
-    if (c.seed !== seed) {
-      throw new OdeonError(
-        'CheckpointError',
-        `The checkpoint was written with seed ${c.seed}, not ${seed}.`,
-        {
-          hint: 'Resume with the seed of the original run.',
-        },
-      );
-    }
-    if (JSON.stringify(c.strategy) !== JSON.stringify(description)) {
-      throw new OdeonError('CheckpointError', 'The checkpoint was written under a different strategy.', {
-        hint: 'Resume with the strategy of the original run.',
-      });
-    }
-    x = decodeArray(c.params);
-    if (x.length !== np) {
-      throw new OdeonError('CheckpointError', `The checkpoint has ${x.length} parameters, the model ${np}.`);
-    }
-    step = c.step;
-    history = c.history.map((h) => ({
-      step: h.step,
-      stage: h.stage,
-      loss: decodeNumber(h.loss),
-      lr: decodeNumber(h.lr),
-      gradNorm: decodeNumber(h.gradNorm),
-      ...(h.metrics ? { metrics: decodeMetrics(h.metrics) } : {}),
-    }));
-    validation = c.validation.map((v) => ({ step: v.step, metrics: decodeMetrics(v.metrics) }));
-    best = decodeNumber(c.earlyStopping.best);
-    bestStep = c.earlyStopping.bestStep;
-    bestParams = c.earlyStopping.bestParams === null ? undefined : decodeArray(c.earlyStopping.bestParams);
-    wait = c.earlyStopping.wait;
-    resumeOptimizer = { stage: c.stage, state: c.optimizer };
-  }
+  let history = start.history;
+  const validation = start.validation;
+  let step = start.step;
+  const resumeOptimizer = start.optimizer;
 
   let optimizer: Optimizer | undefined;
   let currentStage = 0;
-  const checkpoint = (): Checkpoint => ({
-    format: 'odeon-train-checkpoint',
-    version: 1,
-    seed,
-    step,
-    stage: currentStage,
-    params: encodeArray(x),
-    optimizer: (optimizer ?? createOptimizer(stages[currentStage].optimizer, np)).state(),
-    strategy: description,
-    history: trimmed(history).map((h) => ({
-      step: h.step,
-      stage: h.stage,
-      loss: encodeNumber(h.loss),
-      lr: encodeNumber(h.lr),
-      gradNorm: encodeNumber(h.gradNorm),
-      ...(h.metrics ? { metrics: encodeMetrics(h.metrics) } : {}),
-    })),
-    validation: validation.map((v) => ({ step: v.step, metrics: encodeMetrics(v.metrics) })),
-    earlyStopping: {
-      best: encodeNumber(best),
-      bestStep,
-      bestParams: bestParams === undefined ? null : encodeArray(bestParams),
-      wait,
-    },
-  });
-
+  const checkpoint = (): Checkpoint =>
+    encodeCheckpoint({
+      seed,
+      step,
+      stage: currentStage,
+      params: x,
+      optimizer: (optimizer ?? createOptimizer(stages[currentStage].optimizer, np)).state(),
+      strategy: description,
+      history: trimmed(history),
+      validation,
+      earlyStopping: es.state(),
+    });
   const runValidation = async (): Promise<boolean> => {
     if (options.validate === undefined) return false;
     const metrics = { ...(await options.validate(x.slice())) };
     validation.push({ step, metrics });
-    if (es === undefined) return false;
-    const v = metrics[metricName];
-    if (v === undefined) {
-      throw invalidOption(
-        'earlyStopping.metric',
-        metricName,
-        `a metric returned by validate (${Object.keys(metrics).join(', ')})`,
-      );
-    }
-    const improved = mode === 'min' ? v < best - minDelta : v > best + minDelta;
-    if (improved) {
-      best = v;
-      bestStep = step;
-      bestParams = x.slice();
-      wait = 0;
-      return false;
-    }
-    wait++;
-    return wait >= es.patience;
+    return es.update(metrics, step, x);
   };
 
-  const startTime = clock();
+  const startTime = cfg.clock();
   const startStep = step;
   let reason: StopReason = 'completed';
   let lastCheckpointStep = -1;
@@ -426,92 +484,15 @@ export async function train<P>(
     const mask = trainedMask(np, stage.train, options.groups, s);
     const g = new Float64Array(np);
     for (let k = step - stageStart; k < stage.steps; k++) {
-      if (options.signal !== undefined) {
-        // let a signal handler (Ctrl-C) run: it can only set `aborted` from a macrotask
-        await new Promise<void>((done) => nextMacrotask(done));
-        if (options.signal.aborted) {
-          reason = 'aborted';
-          break outer;
-        }
+      if (options.signal !== undefined && (await aborted(options.signal))) {
+        reason = 'aborted';
+        break outer;
       }
-      const batch: Batch<P> = {
-        indices: selectBatch(seed, step, datasetSize, stage.batchSize),
-        length: stage.length,
-        dropout: stage.dropout,
-        stage,
-        stageIndex: s,
-        stageStep: k,
-        step,
-        rng: Rng.derive(seed, 2, step),
-      };
-      let r: ObjectiveResult;
-      try {
-        r = await objective(x.slice(), batch);
-      } catch (e) {
-        if (isSolverFailure(e)) {
-          throw new OdeonError(
-            'TrainingDiverged',
-            `Training diverged at step ${step} (stage ${s}): the model could not be integrated (${e.code}: ${e.message})`,
-            {
-              step,
-              stage: s,
-              params: x.slice(),
-              checkpoint: checkpoint(),
-              cause: e,
-              hint: 'The last good state is in error.context.checkpoint; resume from it with a smaller lr, clipNorm, or a stiff solver.',
-            },
-          );
-        }
-        throw e;
-      }
-      if (r.grad?.length !== np) {
-        throw new OdeonError(
-          'ShapeMismatch',
-          `The objective returned a gradient of length ${r.grad?.length} for ${np} parameters.`,
-        );
-      }
-      if (!Number.isFinite(r.loss) || !allFinite(r.grad)) {
-        const bad = Number.isFinite(r.loss) ? 'gradient' : 'loss';
-        throw new OdeonError(
-          'TrainingDiverged',
-          `Training diverged at step ${step} (stage ${s}): the ${bad} is ${Number.isFinite(r.loss) ? 'not finite' : String(r.loss)}.`,
-          {
-            step,
-            stage: s,
-            loss: r.loss,
-            params: x.slice(),
-            checkpoint: checkpoint(),
-            hint: 'The last good state is in error.context.checkpoint; resume from it with a smaller lr, clipNorm, or a stiff solver.',
-          },
-        );
-      }
-      for (let i = 0; i < np; i++) g[i] = mask === undefined || mask[i] === 1 ? r.grad[i] : 0;
-      const gradNorm = norm2(r.grad);
-      if (stage.clipNorm !== undefined) clipByNorm(g, g, stage.clipNorm);
-      else if (stage.rescaleNorm !== undefined) rescaleToNorm(g, g, stage.rescaleNorm);
-      const lr = learningRate(stage.schedule, stage.lr, k, stage.steps);
-      const before = x.slice();
-      optimizer.update(x, g, lr);
-      if (mask !== undefined) for (let i = 0; i < np; i++) if (mask[i] === 0) x[i] = before[i];
-      if (!allFinite(x)) {
-        x = before;
-        throw new OdeonError(
-          'TrainingDiverged',
-          `Training diverged at step ${step} (stage ${s}): the parameters became non-finite.`,
-          {
-            step,
-            stage: s,
-            params: before,
-            hint: 'error.context.params holds the last finite parameters; lower lr or clip the gradient.',
-          },
-        );
-      }
+      const batch = batchAt(seed, step, cfg.datasetSize, stage, s, k);
+      const r = await evaluateObjective(objective, x, batch, checkpoint);
+      const { lr, gradNorm } = optimizerStep(x, g, r.grad, mask, optimizer, batch);
       const record: StepRecord = {
-        step,
-        stage: s,
-        loss: r.loss,
-        lr,
-        gradNorm,
+        ...{ step, stage: s, loss: r.loss, lr, gradNorm },
         ...(r.metrics ? { metrics: { ...r.metrics } } : {}),
       };
       history.push(record);
@@ -519,47 +500,32 @@ export async function train<P>(
       step++;
       const stageEnd = k === stage.steps - 1;
       let stop = false;
-      if ((validateEvery > 0 && step % validateEvery === 0) || stageEnd) stop = await runValidation();
+      if ((cfg.validateEvery > 0 && step % cfg.validateEvery === 0) || stageEnd) stop = await runValidation();
       if (options.onStep?.(record) === false && !stop) {
         reason = 'callback';
         stop = true;
       } else if (stop) reason = 'earlyStopping';
-      if (checkpointEvery > 0 && step % checkpointEvery === 0 && options.onCheckpoint) {
+      if (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0 && options.onCheckpoint) {
         lastCheckpointStep = step;
         await options.onCheckpoint(checkpoint());
       }
       if (options.onProgress) {
-        const elapsed = (clock() - startTime) / 1000;
-        options.onProgress({
-          step,
-          totalSteps,
-          stage: s,
-          stageStep: k + 1,
-          stageSteps: stage.steps,
-          loss: r.loss,
-          lr,
-          gradNorm,
-          validation: validation.length > 0 ? validation[validation.length - 1].metrics : undefined,
-          metrics: r.metrics,
-          stepsPerSecond: elapsed > 0 ? (step - startStep) / elapsed : 0,
-          elapsedSeconds: elapsed,
-        });
+        const elapsed = (cfg.clock() - startTime) / 1000;
+        const rate = elapsed > 0 ? (step - startStep) / elapsed : 0;
+        options.onProgress(progressOf(batch, strategy.totalSteps, record, r, validation, rate, elapsed));
       }
       if (stop) break outer;
     }
   }
   const final = checkpoint();
-  if (options.onCheckpoint && lastCheckpointStep !== step) {
-    await options.onCheckpoint(final);
-  }
-  const restore = es !== undefined && (es.restoreBest ?? true) && bestParams !== undefined;
+  if (options.onCheckpoint && lastCheckpointStep !== step) await options.onCheckpoint(final);
   return {
-    params: restore && bestParams ? bestParams.slice() : x,
+    params: es.result(x),
     history: trimmed(history),
     validation,
     reason,
     steps: step,
     checkpoint: final,
-    best: es !== undefined && bestStep >= 0 ? { value: best, step: bestStep } : undefined,
+    best: es.bestResult(),
   };
 }

@@ -211,7 +211,8 @@ describe('odeon fit config.json', () => {
         return () => clearTimeout(timer);
       },
     });
-    expect(await run(['fit', config, '--json', '--plot', 'fit.svg'], io)).toBe(0);
+    // 130 = 128 + SIGINT, as a shell reports an interrupted command; the summary is still printed
+    expect(await run(['fit', config, '--json', '--plot', 'fit.svg'], io)).toBe(130);
     const r = JSON.parse(io.out);
     expect(r.interrupted).toBe('SIGINT');
     expect(r.reason).toBe('interrupted');

@@ -15,10 +15,12 @@ import {
 import type { Command } from 'commander';
 import { cliRunner, type ScaleOptions } from '../cli-pool.ts';
 import type { RegisterCommand } from '../command.ts';
+import { CommandExit, signalExitCode } from '../exit-codes.ts';
 import { idRecord } from '../id-record.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { modelTitle } from '../model-title.ts';
 import { renderSvg, seriesColor, type VegaLiteSpec } from '../plot.ts';
+import { progressReporter } from '../progress.ts';
 import {
   FIT_LOSSES,
   FIT_METHODS,
@@ -30,6 +32,7 @@ import {
 } from './fit-config.ts';
 import { fitMultiStart, fitStartTask, fitStartTasks } from './fit-multistart.ts';
 import { prepareFit } from './fit-prepare.ts';
+import { lbfgsOnThread } from './fit-thread.ts';
 
 /** Options of `odeon fit` (strings as commander passes them). */
 export interface FitCommandOptions extends ScaleOptions {
@@ -67,12 +70,15 @@ export interface FitCommandResult {
   readonly reason: string;
   /** L-BFGS iterations of the best start, or first-order steps. */
   readonly iterations: number;
-  readonly evaluations: number;
+  /** Objective evaluations; null for an interrupted L-BFGS fit (its worker was stopped mid-count). */
+  readonly evaluations: number | null;
   readonly starts: number;
   readonly sensitivity: string;
   /** The loss at each iteration (L-BFGS) or before each step and at the end (first-order). */
   readonly lossCurve: readonly number[];
   readonly plot?: string;
+  /** `<plot>.best.json`: the best parameters, their loss and iteration (written during the fit too). */
+  readonly bestFile?: string;
   /** The signal (SIGINT, SIGTERM) that stopped the fit early; the parameters are the best so far. */
   readonly interrupted?: string;
   readonly initialLoss: number;
@@ -230,13 +236,14 @@ export async function runFit(
   const { problem, data, fitOptions } = prepared;
   const rootSum = s.loss === 'sqrtSumOfSquares';
   const lossCurve: number[] = [];
-  const progress = (label: string, k: number, value: number) => {
-    if (io.isTTY && !options.json) io.stderr(`\r${label} ${k}: loss ${value.toExponential(4)}   `);
-  };
+  // a status line on a terminal, a line every few seconds to stderr in CI and pipes
+  const reporter = progressReporter(io, { quiet: options.json === true });
+  const progress = (label: string, k: number, value: number) =>
+    reporter.update(`${label} ${k}: loss ${value.toExponential(4)}  `);
   const start = performance.now();
   const objective = fitObjective(problem, data, fitOptions);
-  // Long fits lose nothing: the best parameters so far go to a file (at most once a second), and a
-  // first-order fit stops cleanly on Ctrl-C/SIGTERM with its plot.
+  // Long fits lose nothing: the best parameters so far go to a file (at most once a second, and at the
+  // end), and Ctrl-C/SIGTERM stops a fit cleanly with its plot (L-BFGS runs on a worker thread for it).
   const bestFile =
     options.plot !== undefined ? `${options.plot.replace(/\.svg$/i, '')}.best.json` : undefined;
   let best: { value: number; theta: Float64Array; iteration: number } = {
@@ -245,17 +252,18 @@ export async function runFit(
     iteration: 0,
   };
   let lastSaved = 0;
+  const saveBest = () => {
+    if (bestFile === undefined || !Number.isFinite(best.value)) return;
+    lastSaved = performance.now();
+    writeFileSync(
+      resolve(io.cwd, bestFile),
+      `${JSON.stringify({ loss: report(best.value), iteration: best.iteration, parameters: idRecord(objective.names, (k) => best.theta[k]) })}\n`,
+    );
+  };
   const keepBest = (value: number, u: Float64Array, iteration: number) => {
     if (!(value < best.value)) return;
     best = { value, theta: objective.toTheta(u), iteration };
-    const now = performance.now();
-    if (bestFile !== undefined && now - lastSaved > 1000) {
-      lastSaved = now;
-      writeFileSync(
-        resolve(io.cwd, bestFile),
-        `${JSON.stringify({ loss: report(value), iteration, parameters: idRecord(objective.names, (k) => best.theta[k]) })}\n`,
-      );
-    }
+    if (performance.now() - lastSaved > 1000) saveBest();
   };
   const interrupt = { signal: undefined as string | undefined };
   let unregister: (() => void) | undefined;
@@ -269,7 +277,7 @@ export async function runFit(
   let converged: boolean;
   let reason: string;
   let iterations: number;
-  let evaluations: number;
+  let evaluations: number | null;
   let starts = 1;
   let standardErrors: Record<string, number> | undefined;
   const o = s.optimizer;
@@ -285,7 +293,14 @@ export async function runFit(
       'workers',
     );
   if (o.kind === 'lbfgs') {
-    let r: FitResult;
+    let r: FitResult | undefined;
+    let lastIteration = 0;
+    const onIteration = (iteration: number, value: number, u: Float64Array) => {
+      lossCurve.push(report(value));
+      progress('iteration', iteration, report(value));
+      keepBest(value, u, iteration);
+      lastIteration = iteration;
+    };
     if (scaled) {
       // The starts as tasks (threads or a Redis queue): the same result whatever the number of workers.
       const tasks = fitStartTasks(s, o.maxIterations ?? 500);
@@ -299,28 +314,48 @@ export async function runFit(
       } finally {
         await runner.close();
       }
+    } else if (io.onInterrupt !== undefined) {
+      // A process that can be signalled: L-BFGS (synchronous) runs on a worker thread, so a signal
+      // handler runs here and keeps the iterations the worker reported.
+      const settings = { ...s, bounds: [...s.bounds.entries()] };
+      const outcome = await lbfgsOnThread(
+        { settings, maxIterations: o.maxIterations ?? 500 },
+        io,
+        onIteration,
+      );
+      if (outcome.signal === undefined) r = outcome.result;
+      else interrupt.signal = outcome.signal;
     } else
       r = fitModel(problem, data, {
         ...fitOptions,
         lbfgs: {
           maxIterations: o.maxIterations ?? 500,
-          onIteration: (info) => {
-            lossCurve.push(report(info.value));
-            progress('iteration', info.iteration, report(info.value));
-            keepBest(info.value, info.x, info.iteration);
-            return interrupt.signal === undefined;
-          },
+          onIteration: (info) => onIteration(info.iteration, info.value, info.x),
         },
       });
-    p = r.p;
-    theta = r.theta;
-    finalLoss = report(r.value);
-    converged = r.converged;
-    reason = r.reason;
-    iterations = r.starts[r.bestStart].iterations;
-    evaluations = r.evaluations;
-    starts = r.starts.length;
-    if (r.standardErrors !== undefined) standardErrors = r.standardErrors;
+    if (r !== undefined) {
+      p = r.p;
+      theta = r.theta;
+      finalLoss = report(r.value);
+      converged = r.converged;
+      reason = r.reason;
+      iterations = r.starts[r.bestStart].iterations;
+      evaluations = r.evaluations;
+      starts = r.starts.length;
+      const se = r.standardErrors;
+      // a record without a prototype again (one from the worker thread is a structured clone)
+      if (se !== undefined) standardErrors = idRecord(objective.names, (k) => se[objective.names[k]]);
+    } else {
+      // interrupted: the best iterate the worker reported (the start, if none)
+      theta = best.theta;
+      p = objective.fullParams(theta);
+      finalLoss = Number.isFinite(best.value) ? report(best.value) : initialLoss;
+      converged = false;
+      reason = 'interrupted';
+      iterations = lastIteration;
+      evaluations = null;
+      starts = s.multiStart;
+    }
   } else {
     const { lr, steps, ...spec } = o;
     const u = objective.toU(objective.initialTheta);
@@ -370,8 +405,9 @@ export async function runFit(
     evaluations = iterations + 1;
   }
   unregister?.();
+  reporter.done();
+  saveBest();
   const wallSeconds = (performance.now() - start) / 1000;
-  if (io.isTTY && !options.json) io.stderr('\n');
   const initialParameters = idRecord(objective.names, (k) => objective.initialTheta[k]);
   const fitted = idRecord(objective.names, (k) => theta[k]);
   if (options.plot !== undefined) {
@@ -408,6 +444,7 @@ export async function runFit(
     sensitivity: s.sensitivity,
     lossCurve,
     ...(options.plot !== undefined ? { plot: options.plot } : {}),
+    ...(bestFile !== undefined && Number.isFinite(best.value) ? { bestFile } : {}),
     ...(interrupt.signal !== undefined ? { interrupted: interrupt.signal } : {}),
     initialLoss,
     finalLoss,
@@ -554,9 +591,12 @@ minimises the equivalent mse and reports L. Unknown keys are errors.
         dataPath === undefined
           ? await fitConfigFile(first, options, io)
           : await fitModelFile(first, dataPath, options, io);
+      const exit = () => {
+        if (r.interrupted !== undefined) throw new CommandExit(signalExitCode(r.interrupted));
+      };
       if (options.json) {
         writeJson(io, r);
-        return;
+        return exit();
       }
       io.stdout(`fitted ${Object.keys(r.parameters).length} parameter(s) of ${r.model} to ${r.data}\n`);
       for (const [name, v] of Object.entries(r.parameters)) {
@@ -566,14 +606,19 @@ minimises the equivalent mse and reports L. Unknown keys are errors.
         );
       }
       const how =
-        r.optimizer === 'lbfgs'
-          ? `${r.converged ? 'converged' : 'NOT converged'} (${r.reason}), ${r.iterations} iterations`
-          : `${r.optimizer}, ${r.iterations} steps`;
+        r.interrupted !== undefined
+          ? `INTERRUPTED by ${r.interrupted} (not converged) after ${r.iterations} ${r.optimizer === 'lbfgs' ? 'iterations' : 'steps'}`
+          : r.optimizer === 'lbfgs'
+            ? `${r.converged ? 'converged' : 'NOT converged'} (${r.reason}), ${r.iterations} iterations`
+            : `${r.optimizer}, ${r.iterations} steps`;
+      const evals = r.evaluations === null ? '' : `, ${r.evaluations} evaluations`;
       io.stdout(
-        `loss (${r.loss}) ${r.initialLoss.toExponential(3)} -> ${r.finalLoss.toExponential(3)}; ${how}, ${r.evaluations} evaluations, ${r.wallSeconds.toFixed(2)} s\n`,
+        `loss (${r.loss}) ${r.initialLoss.toExponential(3)} -> ${r.finalLoss.toExponential(3)}; ${how}${evals}, ${r.wallSeconds.toFixed(2)} s\n`,
       );
       if (r.interrupted !== undefined)
         io.stdout(`interrupted by ${r.interrupted}: the parameters above are the best so far\n`);
       if (r.plot !== undefined) io.stdout(`wrote ${r.plot}\n`);
+      if (r.bestFile !== undefined) io.stdout(`wrote ${r.bestFile} (best parameters)\n`);
+      exit();
     });
 };

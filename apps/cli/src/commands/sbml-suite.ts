@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isOdeonError, OdeonError } from '@odeon/ode';
 import {
   compareSuiteResults,
@@ -15,6 +15,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
+import { externalModelResolver } from './simulate-external.ts';
 
 /** The outcome of one suite case. */
 export interface SuiteCaseResult {
@@ -81,13 +82,8 @@ export function runSuiteCase(io: CliIo, c: { id: string; dir: string }): SuiteCa
     const sbml = readTextFile(io, join(c.dir, modelFile), 'model');
     const settings = parseSuiteSettings(readTextFile(io, join(c.dir, `${c.id}-settings.txt`), 'settings'));
     const model = compileModel(
-      parseSbml(sbml, {
-        // comp external model definitions: files in the case folder only.
-        resolveExternal: (source) =>
-          basename(source) === source && source !== '..'
-            ? readTextFile(io, join(c.dir, source), 'external model')
-            : undefined,
-      }),
+      // comp external model definitions: files in the case folder only
+      parseSbml(sbml, { resolveExternal: externalModelResolver(io, join(c.dir, modelFile)) }),
     );
     for (const key of ['start', 'duration', 'steps'] as const)
       if (!Number.isFinite(settings[key]))

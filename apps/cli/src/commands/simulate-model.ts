@@ -14,6 +14,7 @@ import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { modelTitle } from '../model-title.ts';
 import { requireFiniteGrid, requireModelValues } from '../model-values.ts';
 import { timeSeriesSvg } from '../plot.ts';
+import { externalModelResolver } from './simulate-external.ts';
 import { SIMULATE_DEFAULTS, type SimulateOptions, simulateSettings } from './simulate-options.ts';
 
 function writeTextFile(io: CliIo, path: string, text: string): void {
@@ -34,7 +35,7 @@ function writeTextFile(io: CliIo, path: string, text: string): void {
  */
 export async function simulateModel(path: string, options: SimulateOptions, io: CliIo): Promise<void> {
   const text = readTextFile(io, path, 'model');
-  const parsed = loadModel(text);
+  const parsed = loadModel(text, { resolveExternal: externalModelResolver(io, path) });
   const model = compileModel(parsed);
   const d = SIMULATE_DEFAULTS.model;
   const set = simulateSettings(options, {

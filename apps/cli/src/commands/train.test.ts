@@ -104,7 +104,7 @@ describe('odeon train', () => {
         };
       },
     });
-    expect(await run(['train', 'config.json'], io)).toBe(0);
+    expect(await run(['train', 'config.json'], io)).toBe(130);
     expect(unregistered).toBe(true);
     const m = /interrupted by SIGINT after step (\d+)/.exec(io.out);
     expect(m).not.toBeNull();

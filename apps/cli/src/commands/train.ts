@@ -29,6 +29,7 @@ import {
 } from '@odeon/train';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
+import { CommandExit, signalExitCode } from '../exit-codes.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { progressReporter } from '../progress.ts';
 import { batchedTraining, parseTrainBatched, type TrainBatched } from './train-batched.ts';
@@ -640,9 +641,13 @@ Config (paths relative to the config file):
               hint: 'See `odeon train --help`.',
             });
         const r = await trainFromConfig(configPath, options, io);
+        // after a signal: the output is written, and the exit code says the run was cut short (130)
+        const exit = () => {
+          if (r.interrupted !== undefined) throw new CommandExit(signalExitCode(r.interrupted));
+        };
         if (options.json) {
           writeJson(io, r);
-          return;
+          return exit();
         }
         io.stdout(
           `trained ${r.model} (${r.parameters} parameters) for ${r.steps} steps (${r.reason}): loss ${r.history.first.toExponential(3)} -> ${r.history.last.toExponential(3)}\n`,
@@ -657,6 +662,7 @@ Config (paths relative to the config file):
         io.stdout(
           `checkpoint ${r.checkpoint} (continue with: odeon train ${configPath} --resume ${r.checkpoint})\n`,
         );
+        exit();
       },
     );
 };

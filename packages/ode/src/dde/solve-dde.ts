@@ -100,18 +100,13 @@ export function solveDde(problem: DdeProblem, options: DdeOptions = {}): DdeSolu
   const y = Float64Array.from(yStart);
   let t = t0;
   let k = 1;
-  let dtLast = 0;
   const { discontinuityOrder: _, ...solveOptions } = options;
   while (t < t1) {
     const tol = 64 * Number.EPSILON * Math.max(1, Math.abs(t), Math.abs(t1));
     while (k < stops.length - 1 && stops[k] <= t + tol) k++;
     // A breakpoint within rounding of t + τmin is that breakpoint (no sliver segments).
     const tNext = stops[k] <= t + minLag + tol ? stops[k] : t + minLag;
-    // Each segment starts with the step the previous one ended with (no fresh step-size guess at a breakpoint).
-    const start = dtLast > 0 && solveOptions.dt0 === undefined ? { dt0: dtLast } : {};
-    const sol = solve({ rhs, y0: y, t0: t, t1: tNext, p }, { ...solveOptions, ...start, dense: true });
-    const m = sol.t.length;
-    if (m >= 2) dtLast = sol.t[m - 1] - sol.t[m - 2];
+    const sol = solve({ rhs, y0: y, t0: t, t1: tNext, p }, { ...solveOptions, dense: true });
     for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
     history.push({ ta: t, tb: tNext, interpolate: (tau, out) => sol.interpolate(tau, out), tag: undefined });
     y.set(sol.y.subarray((sol.t.length - 1) * n, sol.t.length * n));

@@ -27,6 +27,13 @@ export interface IntegrateSettings {
   readonly events: readonly OdeEvent[];
   readonly dense: boolean;
   readonly names: readonly string[] | undefined;
+  /**
+   * A frozen step sequence (replays of recorded steps, frozen-step checks of the discrete adjoint):
+   * step k has size steps[k] and is accepted whatever its error estimate; no controller, no initial step.
+   */
+  readonly steps?: Float64Array;
+  /** Only the first `errSize` components enter the initial-step norms (augmented systems; default n). */
+  readonly errSize?: number;
 }
 
 /**
@@ -118,7 +125,9 @@ export function integrate(
   const { t0, t1, saveAt, tstops, events, dtMax, maxSteps } = set;
   const dir = t1 >= t0 ? 1 : -1;
   const span = Math.abs(t1 - t0);
-  const fixed = !Number.isNaN(set.dt);
+  const seq = set.steps;
+  let seqIndex = 0;
+  const fixed = !Number.isNaN(set.dt) || seq !== undefined;
   const nev = events.length;
 
   let y = new Float64Array(set.y0);
@@ -162,7 +171,12 @@ export function integrate(
   const firedNow: number[] = [];
   for (let i = 0; i < nev; i++) gPrev[i] = events[i].condition(t, y, ctx.p);
 
-  let h = fixed ? dir * set.dt : initialStep(ctx, stepper, t, y, dir, span, set.dt0, dtMax);
+  let h =
+    seq !== undefined
+      ? seq[0]
+      : fixed
+        ? dir * set.dt
+        : initialStep(ctx, stepper, t, y, dir, span, set.dt0, dtMax, set.errSize ?? n);
   let errOld = 1e-4;
   let lastRejected = false;
   let nonFinite = false;
@@ -185,11 +199,18 @@ export function integrate(
     }
     // the next point we must hit exactly: a tstop or t1
     const target = stopPtr < tstops.length && dir * (tstops[stopPtr] - t1) < 0 ? tstops[stopPtr] : t1;
-    if (Math.abs(h) > dtMax) h = dir * dtMax;
+    if (seq !== undefined) h = seq[Math.min(seqIndex, seq.length - 1)];
+    else if (Math.abs(h) > dtMax) h = dir * dtMax;
     // the step size before clamping to a tstop, restored after the clamped step (Hairer)
     const hProposed = h;
     let hitTarget = false;
-    if (dir * (t + 1.01 * h - target) >= 0 || (fixed && dir * (t + h - target) >= -1e-12 * Math.abs(h))) {
+    if (seq !== undefined) {
+      // a frozen sequence keeps its step sizes bit for bit; its last step lands on the target
+      hitTarget = seqIndex >= seq.length - 1;
+    } else if (
+      dir * (t + 1.01 * h - target) >= 0 ||
+      (fixed && dir * (t + h - target) >= -1e-12 * Math.abs(h))
+    ) {
       h = target - t;
       hitTarget = true;
     }
@@ -213,7 +234,10 @@ export function integrate(
     stats.steps++;
     stepDataValid = false;
 
-    if (fixed) {
+    if (seq !== undefined) {
+      if (!Number.isFinite(err)) throw nonFiniteError(yNew, t + h, h, set.names);
+      seqIndex++;
+    } else if (fixed) {
       if (!(err === 0)) throw nonFiniteError(yNew, t + h, h, set.names);
     } else if (!(err <= 1)) {
       // rejected (also NaN / Inf)
@@ -565,20 +589,23 @@ function initialStep(
   span: number,
   dt0: number,
   dtMax: number,
+  m: number,
 ): number {
   if (!Number.isNaN(dt0)) return dir * Math.min(Math.abs(dt0), span);
   const { n, rtol, atol } = ctx;
   const f0 = stepper.f0;
   let d0 = 0;
   let d1 = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < m; i++) {
     const sc = atol[i] + rtol * Math.abs(y[i]);
     d0 += (y[i] / sc) ** 2;
     d1 += (f0[i] / sc) ** 2;
   }
-  d0 = Math.sqrt(d0 / n);
-  d1 = Math.sqrt(d1 / n);
-  let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
+  d0 = Math.sqrt(d0 / m);
+  d1 = Math.sqrt(d1 / m);
+  // Hairer's guess: 1 % of the state's size per step. A state within its tolerance (d0 < 1: zero, or tiny
+  // against atol) has no such size; 0.01·d0/d1 would then be ~1e-17 and stall, so the interval sets h0.
+  let h0 = d0 < 1 || d1 < 1e-5 ? 1e-6 * span : (0.01 * d0) / d1;
   h0 = Math.min(h0, span, dtMax);
   const y1 = new Float64Array(n);
   const f1 = new Float64Array(n);
@@ -586,11 +613,11 @@ function initialStep(
   ctx.rhs(t + dir * h0, y1, ctx.p, f1);
   ctx.stats.rhsEvals++;
   let d2 = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < m; i++) {
     const sc = atol[i] + rtol * Math.abs(y[i]);
     d2 += ((f1[i] - f0[i]) / sc) ** 2;
   }
-  d2 = Math.sqrt(d2 / n) / h0;
+  d2 = Math.sqrt(d2 / m) / h0;
   const dm = Math.max(d1, d2);
   const h1 =
     dm <= 1e-15 || !Number.isFinite(dm)
@@ -598,7 +625,9 @@ function initialStep(
       : (0.01 / dm) ** (1 / (stepper.order + 1));
   let h = Math.min(100 * h0, h1, span, dtMax);
   if (!(h > 0)) h = Math.min(1e-6, span);
-  return dir * h;
+  // floor: a step the time variable can resolve (CVODE's lower bound, 100·ε·max(|t0|, |t1|))
+  const floor = 100 * EPS * Math.max(Math.abs(t), Math.abs(t + dir * span));
+  return dir * Math.min(Math.max(h, floor), span);
 }
 
 function checkFinite(v: Float64Array, t: number, what: string, names: readonly string[] | undefined): void {

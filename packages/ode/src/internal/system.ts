@@ -41,6 +41,8 @@ export interface StageMatrixSystem extends OdeSystem {
   solveTranspose?(x: Vec): void;
   /** The state moved (accepted step, restart): the next `prepare` evaluates ∂F/∂x again. */
   invalidate?(): void;
+  /** x ← M·x in place, for a system `M x′ = F` with a constant mass matrix (absent: M = I). */
+  applyMass?(x: Vec): void;
   /** ∂F/∂t into `out`, when known (else the stepper takes a forward difference). */
   tgrad?(t: number, x: Vec, out: Vec): void;
 }

@@ -131,6 +131,129 @@ describe('sparse LU (KLU-style)', () => {
     });
   }
 
+  it('refactorises matrices with wide supernodes (grids with a dense border) like dense LU, for new values', () => {
+    // a c-component N×N grid (5-point coupling, full c×c blocks) plus d dense border rows and columns:
+    // minimum degree leaves wide supernodes (the separators, the border), which refactor applies in blocks
+    const arb = fc.record({
+      N: fc.integer({ min: 2, max: 9 }),
+      c: fc.integer({ min: 1, max: 2 }),
+      d: fc.integer({ min: 0, max: 14 }),
+      seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      weak: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(arb, ({ N, c, d, seed, weak }) => {
+        const n = c * N * N + d;
+        let state = seed;
+        const rand = () => {
+          state = (Math.imul(state, 48271) >>> 0) % 2147483647;
+          return state / 2147483647 - 0.5;
+        };
+        const entries = new Map<number, true>();
+        const add = (i: number, j: number) => entries.set(i * n + j, true);
+        for (let a = 0; a < N; a++)
+          for (let b = 0; b < N; b++)
+            for (const [da, db] of [
+              [0, 0],
+              [1, 0],
+              [-1, 0],
+              [0, 1],
+              [0, -1],
+            ])
+              for (let u = 0; u < c; u++)
+                for (let v = 0; v < c; v++)
+                  if ((da === 0 && db === 0) || u === v)
+                    add(c * (a * N + b) + u, c * (((a + da + N) % N) * N + ((b + db + N) % N)) + v);
+        for (let k = n - d; k < n; k++)
+          for (let i = 0; i < n; i++) {
+            add(k, i);
+            add(i, k);
+          }
+        const rows: number[] = [];
+        const cols: number[] = [];
+        for (const key of entries.keys()) {
+          rows.push(key % n); // CSC of A: the pattern's "rows" are A's columns
+          cols.push(Math.floor(key / n));
+        }
+        const pattern = patternFromEntries(n, rows, cols);
+        const fill = () => {
+          const dense = new Float64Array(n * n);
+          for (const key of entries.keys()) dense[key] = rand();
+          for (let i = 0; i < n; i++) {
+            let s = 0;
+            for (let j = 0; j < n; j++) s += Math.abs(dense[i * n + j]);
+            // weak: a diagonal that is not dominant (pivoting may be needed), else dominant
+            dense[i * n + i] = weak ? 0.3 * s * Math.sign(rand() || 1) : s + 1;
+          }
+          const values = new Float64Array(pattern.rowPtr[n]);
+          for (let j = 0; j < n; j++)
+            for (let p = pattern.rowPtr[j]; p < pattern.rowPtr[j + 1]; p++)
+              values[p] = dense[pattern.colIdx[p] * n + j];
+          return { dense, values };
+        };
+        const lu = new SparseLu(pattern);
+        const first = fill();
+        if (denseSolve(first.dense, n, new Float64Array(n).fill(1), false) === null) return;
+        lu.factor(first.values);
+        for (let round = 0; round < 3; round++) {
+          const { dense, values } = fill();
+          const b = Float64Array.from({ length: n }, () => rand());
+          const ref = denseSolve(dense, n, b, false);
+          if (ref === null) return;
+          if (!lu.refactor(values)) lu.factor(values);
+          const x = lu.solve(Float64Array.from(b));
+          expect(residual(dense, n, x, b, false)).toBeLessThan(1e-9);
+          const xT = lu.solveTranspose(Float64Array.from(b));
+          expect(residual(dense, n, xT, b, true)).toBeLessThan(1e-9);
+        }
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('refactor and the solves allocate no typed arrays', () => {
+    const N = 12;
+    const n = N * N;
+    const rows: number[] = [];
+    const cols: number[] = [];
+    for (let i = 0; i < n; i++)
+      for (const j of [i, (i + 1) % n, (i + n - 1) % n, (i + N) % n, (i + n - N) % n]) {
+        rows.push(i);
+        cols.push(j);
+      }
+    const pattern = patternFromEntries(n, rows, cols);
+    const values = new Float64Array(pattern.rowPtr[n]);
+    for (let i = 0; i < n; i++)
+      for (let p = pattern.rowPtr[i]; p < pattern.rowPtr[i + 1]; p++)
+        values[p] = pattern.colIdx[p] === i ? 6 : -1 + 0.01 * (p % 7);
+    const lu = new SparseLu(pattern);
+    lu.factor(values);
+    const b = new Float64Array(n).fill(1);
+    const F64 = Float64Array;
+    const I32 = Int32Array;
+    let count = 0;
+    const counting = <T extends object>(C: T): T =>
+      new Proxy(C, {
+        construct(target, args, newTarget) {
+          count++;
+          return Reflect.construct(target as never, args, newTarget);
+        },
+      });
+    globalThis.Float64Array = counting(F64);
+    globalThis.Int32Array = counting(I32);
+    try {
+      for (let r = 0; r < 3; r++) {
+        expect(lu.refactor(values)).toBe(true);
+        lu.solve(b);
+        lu.solveTranspose(b);
+      }
+    } finally {
+      globalThis.Float64Array = F64;
+      globalThis.Int32Array = I32;
+    }
+    expect(count).toBe(0);
+  });
+
   it('pivots away from a zero diagonal (the threshold test of refactor triggers a fresh factorisation)', () => {
     // A = [[ε, 1], [1, 1]]: the diagonal pivot ε fails the threshold once ε < 1e-3
     const pattern = patternFromEntries(2, [0, 0, 1, 1], [0, 1, 0, 1]); // CSC: all four
@@ -154,6 +277,59 @@ describe('sparse LU (KLU-style)', () => {
       expect(isOdeonError(e, 'SingularMatrix')).toBe(true);
       expect((e as { context: { column: number } }).context.column).toBe(1);
     }
+  });
+
+  it('orders any pattern as a permutation, dense rows last (approximate minimum degree)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 120 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 4 * n }),
+              fc.array(fc.nat(n - 1), { maxLength: 3 }),
+            ),
+          ),
+        ([n, entries, denseRows]) => {
+          const rows = entries.map((e) => e[0]);
+          const cols = entries.map((e) => e[1]);
+          for (const r of denseRows)
+            for (let j = 0; j < n; j++) {
+              rows.push(r);
+              cols.push(j);
+            }
+          const order = minimumDegreeOrder(patternFromEntries(n, rows, cols));
+          expect(order.length).toBe(n);
+          expect(new Set(order).size).toBe(n);
+          for (const k of order) expect(k >= 0 && k < n).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('orders a dense row last: an arrow matrix factorises without fill', () => {
+    const n = 400;
+    const rows: number[] = [];
+    const cols: number[] = [];
+    for (let i = 0; i < n; i++)
+      for (const j of [0, i - 1, i, i + 1])
+        if (j >= 0 && j < n) {
+          rows.push(i, j);
+          cols.push(j, i);
+        }
+    const pattern = patternFromEntries(n, rows, cols);
+    const order = minimumDegreeOrder(pattern);
+    expect(order[n - 1]).toBe(0);
+    const values = new Float64Array(pattern.rowPtr[n]);
+    for (let i = 0; i < n; i++)
+      for (let p = pattern.rowPtr[i]; p < pattern.rowPtr[i + 1]; p++)
+        values[p] = pattern.colIdx[p] === i ? 4 : -1 / (1 + (i % 3));
+    const lu = new SparseLu(pattern, { order });
+    lu.factor(values);
+    // tridiagonal + arrow: L and U hold the pattern's entries and no more (plus the two diagonals)
+    expect(lu.factorNnz).toBeLessThanOrEqual(pattern.rowPtr[n] + n);
   });
 
   it('keeps the fill of a 2-D 5-point grid well below dense (minimum degree)', () => {

@@ -6,7 +6,7 @@ import { invalidOption, OdeonError } from '../errors.ts';
 import type { Solver } from '../solvers/solver-values.ts';
 import type { OdeProblem } from '../types.ts';
 import { Derivatives } from './derivatives.ts';
-import { type GradientContext, integratorOf } from './internal/context.ts';
+import type { GradientContext } from './internal/context.ts';
 import { backsolveGradient } from './methods/backsolve.ts';
 import { discreteGradient } from './methods/discrete.ts';
 import { forwardGradient } from './methods/forward.ts';
@@ -56,8 +56,12 @@ export const GRADIENT_METHODS: readonly GradientMethod[] = [
   'rosenbrock23',
   'auto',
 ];
-/** Methods with a stepper of the gradient code's own (every kind accepts them). */
-const OWN_STEPPERS: readonly GradientMethod[] = ['rodas5p', 'rodas4', 'dopri5'];
+/** Kinds that replay or reverse the method's steps: `auto` switches methods, rosenbrock23 has no system. */
+function methodFits(method: GradientMethod, kind: SensitivityKind): boolean {
+  if (kind === 'quadrature' || kind === 'backsolve') return true;
+  if (method === 'auto') return false;
+  return method !== 'rosenbrock23' || kind === 'interpolating';
+}
 
 function positive(name: string, v: unknown): number {
   if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
@@ -95,6 +99,15 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
   }
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', options, 'an options object');
+  if (problem.massMatrix !== undefined)
+    throw new OdeonError(
+      'InvalidProblem',
+      'gradient does not differentiate DAEs (a problem with a `massMatrix`).',
+      {
+        option: 'massMatrix',
+        hint: 'Solve it with solve(); for gradients, write the model as an ODE (eliminate the algebraic variables).',
+      },
+    );
   const y0 = toVec('y0', problem.y0);
   if (y0.length === 0) throw new OdeonError('InvalidProblem', '`y0` is empty.', { element: 'y0' });
   const p = toVec('p', problem.p);
@@ -128,11 +141,11 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
   ) as GradientMethod;
   if (!GRADIENT_METHODS.includes(method))
     throw invalidOption('method', method, GRADIENT_METHODS.map((k) => `'${k}'`).join(' | '));
-  if (!OWN_STEPPERS.includes(method) && sens.kind !== 'quadrature' && sens.kind !== 'backsolve') {
+  if (!methodFits(method, sens.kind)) {
     throw invalidOption(
       'method',
       method,
-      `'rodas5p' | 'rodas4' | 'dopri5' with sensitivity '${sens.kind}' (every adaptive method with 'quadrature' or 'backsolve')`,
+      `a method other than '${method}' with sensitivity '${sens.kind}' (every adaptive method works with 'quadrature' or 'backsolve'; 'auto' switches methods, so 'forward', 'discrete' and 'interpolating' need a fixed one)`,
     );
   }
   if (options.integral && (sens.kind === 'forward' || sens.kind === 'discrete')) {
@@ -197,7 +210,6 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
     loss,
     integral: options.integral,
     method,
-    integrator: integratorOf(method),
     rtol,
     atol,
     adjointRtol: positive('adjointRtol', options.adjointRtol ?? rtol),

@@ -49,11 +49,18 @@ describe.each(METHODS)('%s', (method) => {
   const opts = { method, rtol: 1e-7, atol: 1e-9, saveAt: times } as const;
   const sol = solve(lotka(P), opts);
 
-  it.each(['quadrature', 'backsolve'] as const)(
-    '%s: stats.forward are solve’s, the gradient matches FD of solve',
-    (kind) => {
-      const g = gradient(lotka(P), { ...opts, loss, sensitivity: { kind } });
-      const f = g.stats.forward;
+  // every kind that can replay this method's steps ('auto' switches methods; rosenbrock23 has no system)
+  const kinds = (['quadrature', 'backsolve', 'forward', 'discrete', 'interpolating'] as const).filter(
+    (k) =>
+      k === 'quadrature' ||
+      k === 'backsolve' ||
+      (method !== 'auto' && (method !== 'rosenbrock23' || k === 'interpolating')),
+  );
+  it.each(kinds)('%s: stats.forward are solve’s, the gradient matches FD of solve', (kind) => {
+    const g = gradient(lotka(P), { ...opts, loss, sensitivity: { kind } });
+    const f = g.stats.forward;
+    // interpolating's forward work also counts its recomputed segments
+    if (kind !== 'interpolating')
       expect([f.steps, f.acceptedSteps, f.rejectedSteps, f.jacobianEvals, f.luFactorizations]).toEqual([
         sol.stats.steps,
         sol.stats.acceptedSteps,
@@ -61,36 +68,46 @@ describe.each(METHODS)('%s', (method) => {
         sol.stats.jacobianEvals,
         sol.stats.luFactorizations,
       ]);
-      // dop853's dense output costs three more right-hand sides per step
-      if (method !== 'dop853') expect(f.rhsEvals).toBe(sol.stats.rhsEvals);
-      let value = 0;
-      for (let i = 0; i < times.length; i++) value += sol.y[2 * i] + 2 * sol.y[2 * i + 1];
-      expect(g.value).toBe(value);
-      const L = (p: number[]) => {
-        const s = solve(lotka(p), { method: 'rodas5p', rtol: 1e-11, atol: 1e-13, saveAt: times });
-        let v = 0;
-        for (let i = 0; i < times.length; i++) v += s.y[2 * i] + 2 * s.y[2 * i + 1];
-        return v;
-      };
-      for (let j = 0; j < 4; j++) {
-        const h = 1e-6;
-        const a = P.slice();
-        a[j] += h;
-        const b = P.slice();
-        b[j] -= h;
-        const fd = (L(a) - L(b)) / (2 * h);
-        // to the tolerance's order (rtol 1e-7)
-        expect(Math.abs(g.dp[j] - fd)).toBeLessThan(2e-4 * Math.max(1, Math.abs(fd)));
-      }
-    },
-  );
+    // quadrature keeps dop853's dense output, which costs three more right-hand sides per step
+    if (kind !== 'interpolating' && !(kind === 'quadrature' && method === 'dop853'))
+      expect(f.rhsEvals).toBe(sol.stats.rhsEvals);
+    let value = 0;
+    for (let i = 0; i < times.length; i++) value += sol.y[2 * i] + 2 * sol.y[2 * i + 1];
+    expect(g.value).toBe(value);
+    const L = (p: number[]) => {
+      const s = solve(lotka(p), { method: 'rodas5p', rtol: 1e-11, atol: 1e-13, saveAt: times });
+      let v = 0;
+      for (let i = 0; i < times.length; i++) v += s.y[2 * i] + 2 * s.y[2 * i + 1];
+      return v;
+    };
+    for (let j = 0; j < 4; j++) {
+      const h = 1e-6;
+      const a = P.slice();
+      a[j] += h;
+      const b = P.slice();
+      b[j] -= h;
+      const fd = (L(a) - L(b)) / (2 * h);
+      // to the tolerance's order (rtol 1e-7)
+      expect(Math.abs(g.dp[j] - fd)).toBeLessThan(2e-4 * Math.max(1, Math.abs(fd)));
+    }
+  });
 });
 
-describe('methods without a gradient stepper of their own', () => {
-  it('are refused by the kinds that need one, naming the option', () => {
-    expect(() => gradient(lotka(P), { method: 'tsit5', loss, sensitivity: { kind: 'discrete' } })).toThrow(
-      expect.objectContaining({ code: 'InvalidOption' }),
-    );
+describe('methods whose steps a kind cannot replay', () => {
+  it('are refused by that kind, naming the option', () => {
+    for (const kind of ['forward', 'discrete', 'interpolating'] as const) {
+      expect(() => gradient(lotka(P), { method: 'auto', loss, sensitivity: { kind } })).toThrow(
+        expect.objectContaining({
+          code: 'InvalidOption',
+          context: expect.objectContaining({ option: 'method' }),
+        }),
+      );
+    }
+    for (const kind of ['forward', 'discrete'] as const) {
+      expect(() => gradient(lotka(P), { method: 'rosenbrock23', loss, sensitivity: { kind } })).toThrow(
+        expect.objectContaining({ code: 'InvalidOption' }),
+      );
+    }
   });
 });
 

@@ -151,11 +151,13 @@ export class ExplicitRkStepper implements Stepper {
       err[k] = h * acc;
     }
     const e3 = tab.e3;
-    if (e3 === undefined) return errorNorm(err, y, yNew, ctx.rtol, ctx.atol, n);
+    // augmented systems: only the first errSize components are error-controlled
+    const ne = this.sys.errSize;
+    if (e3 === undefined) return errorNorm(err, y, yNew, ctx.rtol, ctx.atol, ne);
     // DOP853: err = err5² / sqrt(err5² + 0.01·err3²), both scaled
     let s5 = 0;
     let s3 = 0;
-    for (let k = 0; k < n; k++) {
+    for (let k = 0; k < ne; k++) {
       let acc = 0;
       for (let j = 0, o = k; j < se; j++, o += n) acc += e3[j] * K[o];
       const ay = Math.abs(y[k]);
@@ -167,7 +169,7 @@ export class ExplicitRkStepper implements Stepper {
       s3 += r3 * r3;
     }
     if (s5 === 0 && s3 === 0) return 0;
-    return s5 / Math.sqrt((s5 + 0.01 * s3) * n);
+    return s5 / Math.sqrt((s5 + 0.01 * s3) * ne);
   }
 
   accept(_tNew: number, _yNew: Float64Array): void {

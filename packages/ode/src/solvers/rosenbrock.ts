@@ -102,6 +102,8 @@ export class RosenbrockStepper implements Stepper {
           u[m] = accA;
           ki[m] = accC;
         }
+        // M y′ = f: the C-combination enters as M·Σ C_ij k_j
+        sys.applyMass?.(ki);
         sys.rhs(t + c[i] * h, u, fu);
         for (let m = 0; m < n; m++) ki[m] = fu[m] + ki[m] * invH + hd * dT[m];
       }
@@ -118,7 +120,7 @@ export class RosenbrockStepper implements Stepper {
       yNew[m] = acc;
       err[m] = ea;
     }
-    return errorNorm(err, y, yNew, ctx.rtol, ctx.atol, n);
+    return errorNorm(err, y, yNew, ctx.rtol, ctx.atol, sys.errSize);
   }
 
   private singularStep(): number {

@@ -2,55 +2,12 @@
  * A hash-consed expression DAG over states y[i], parameters p[k] and time t. Structurally equal nodes
  * share one id, so common subexpressions are found for free; constructors simplify as they build
  * (constant folding, neutral elements, flattening), and `diff` differentiates symbolically with memoisation.
+ * The rules of each operator are in `dag-ops.ts`.
  */
 
-/** Primitive node operators after lowering MathML (sec → 1/cos, piecewise → select, n-ary → binary, ...). */
-export type DagOp =
-  | 'const'
-  | 'y'
-  | 'p'
-  | 't'
-  | 'add'
-  | 'mul'
-  | 'neg'
-  | 'div'
-  | 'pow'
-  | 'exp'
-  | 'ln'
-  | 'sqrt'
-  | 'sin'
-  | 'cos'
-  | 'tan'
-  | 'sinh'
-  | 'cosh'
-  | 'tanh'
-  | 'asin'
-  | 'acos'
-  | 'atan'
-  | 'asinh'
-  | 'acosh'
-  | 'atanh'
-  | 'abs'
-  | 'floor'
-  | 'ceil'
-  | 'factorial'
-  | 'trunc'
-  | 'rem'
-  | 'min'
-  | 'max'
-  | 'lt'
-  | 'le'
-  | 'gt'
-  | 'ge'
-  | 'eq'
-  | 'ne'
-  | 'and'
-  | 'or'
-  | 'xor'
-  | 'not'
-  | 'select';
+import { applyOp, DAG_OPS, type DagBuilder, type DagOp, type NodeId, type OperatorOp } from './dag-ops.ts';
 
-export type NodeId = number;
+export type { DagOp, NodeId } from './dag-ops.ts';
 
 export interface DagNode {
   readonly op: DagOp;
@@ -59,89 +16,14 @@ export interface DagNode {
   readonly args: readonly NodeId[];
 }
 
-/** Numeric semantics of every operator, shared by the interpreter, the code generator's helpers and constant folding. */
-export function factorial(x: number): number {
-  if (!(x >= 0) || !Number.isFinite(x)) return x === Number.POSITIVE_INFINITY ? x : Number.NaN;
-  const n = Math.round(x);
-  if (n > 170) return Number.POSITIVE_INFINITY;
-  let r = 1;
-  for (let i = 2; i <= n; i++) r *= i;
-  return r;
+/** Whether an operator's result is a 0/1 truth value. */
+function isBoolean(op: DagOp): boolean {
+  const rule = DAG_OPS[op];
+  return rule.arity !== 0 && rule.boolean;
 }
-
-const UNARY_FN: Partial<Record<DagOp, (x: number) => number>> = {
-  neg: (x) => -x,
-  exp: Math.exp,
-  ln: Math.log,
-  sqrt: Math.sqrt,
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  asinh: Math.asinh,
-  acosh: Math.acosh,
-  atanh: Math.atanh,
-  abs: Math.abs,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  factorial,
-  trunc: Math.trunc,
-  not: (x) => (x === 0 ? 1 : 0),
-};
-
-const BINARY_FN: Partial<Record<DagOp, (a: number, b: number) => number>> = {
-  div: (a, b) => a / b,
-  pow: Math.pow,
-  rem: (a, b) => a % b,
-  min: (a, b) => (a < b || Number.isNaN(a) ? a : b),
-  max: (a, b) => (a > b || Number.isNaN(a) ? a : b),
-  lt: (a, b) => (a < b ? 1 : 0),
-  le: (a, b) => (a <= b ? 1 : 0),
-  gt: (a, b) => (a > b ? 1 : 0),
-  ge: (a, b) => (a >= b ? 1 : 0),
-  eq: (a, b) => (a === b ? 1 : 0),
-  ne: (a, b) => (a !== b ? 1 : 0),
-  and: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
-  or: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
-  xor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
-};
-
-/** Evaluates one operator on already evaluated arguments (used by constant folding and the interpreter). */
-export function applyOp(op: DagOp, a: readonly number[]): number {
-  switch (op) {
-    case 'add': {
-      let s = 0;
-      for (const x of a) s += x;
-      return s;
-    }
-    case 'mul': {
-      let s = 1;
-      for (const x of a) s *= x;
-      return s;
-    }
-    case 'select':
-      return a[0] !== 0 ? a[1] : a[2];
-    default: {
-      const u = UNARY_FN[op];
-      if (u) return u(a[0]);
-      const b = BINARY_FN[op];
-      if (b) return b(a[0], a[1]);
-      throw new Error(`applyOp: no numeric rule for ${op}`);
-    }
-  }
-}
-
-export const UNARY_OPS = new Set(Object.keys(UNARY_FN) as DagOp[]);
-export const BINARY_OPS = new Set(Object.keys(BINARY_FN) as DagOp[]);
-const BOOLEAN_OPS = new Set<DagOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor', 'not']);
 
 /** The expression pool. */
-export class Dag {
+export class Dag implements DagBuilder {
   readonly nodes: DagNode[] = [];
   private readonly index = new Map<string, NodeId>();
   private readonly diffMemo = new Map<string, NodeId>();
@@ -186,7 +68,7 @@ export class Dag {
   }
 
   /** Generic constructor with simplification. */
-  op(op: DagOp, args: readonly NodeId[]): NodeId {
+  op(op: OperatorOp, args: readonly NodeId[]): NodeId {
     switch (op) {
       case 'add':
         return this.add(args);
@@ -216,7 +98,7 @@ export class Dag {
 
   /** x as a 0/1 truth value. */
   truth(x: NodeId): NodeId {
-    return BOOLEAN_OPS.has(this.nodes[x].op) ? x : this.op('ne', [x, this.const(0)]);
+    return isBoolean(this.nodes[x].op) ? x : this.op('ne', [x, this.const(0)]);
   }
 
   add(args: readonly NodeId[]): NodeId {
@@ -330,131 +212,8 @@ export class Dag {
   private diffUncached(e: NodeId, leaf: NodeId): NodeId {
     if (e === leaf) return this.const(1);
     const n = this.nodes[e];
-    const a = n.args;
-    const d = (x: NodeId): NodeId => this.diff(x, leaf);
     const zero = this.const(0);
-    switch (n.op) {
-      case 'const':
-      case 'y':
-      case 'p':
-      case 't':
-        return zero;
-      case 'add':
-        return this.add(a.map(d));
-      case 'mul': {
-        const terms: NodeId[] = [];
-        for (let i = 0; i < a.length; i++) {
-          const di = d(a[i]);
-          if (this.isConst(di, 0)) continue;
-          terms.push(this.mul([di, ...a.filter((_, j) => j !== i)]));
-        }
-        return this.add(terms);
-      }
-      case 'neg':
-        return this.neg(d(a[0]));
-      case 'div': {
-        const da = d(a[0]);
-        const db = d(a[1]);
-        return this.sub(this.div(da, a[1]), this.div(this.mul([a[0], db]), this.mul([a[1], a[1]])));
-      }
-      case 'pow': {
-        const da = d(a[0]);
-        const db = d(a[1]);
-        if (this.isConst(db, 0)) {
-          if (this.isConst(da, 0)) return zero;
-          return this.mul([a[1], this.pow(a[0], this.add([a[1], this.const(-1)])), da]);
-        }
-        // d(a^b) = a^b (b' ln a + b a'/a)
-        return this.mul([
-          e,
-          this.add([this.mul([db, this.op('ln', [a[0]])]), this.div(this.mul([a[1], da]), a[0])]),
-        ]);
-      }
-      case 'select':
-        return this.select(a[0], d(a[1]), d(a[2]));
-      case 'min':
-        return this.select(this.op('le', [a[0], a[1]]), d(a[0]), d(a[1]));
-      case 'max':
-        return this.select(this.op('ge', [a[0], a[1]]), d(a[0]), d(a[1]));
-      case 'rem':
-        // rem(a, b) = a - b trunc(a/b); trunc is piecewise constant.
-        return this.sub(d(a[0]), this.mul([this.op('trunc', [this.div(a[0], a[1])]), d(a[1])]));
-      case 'floor':
-      case 'ceil':
-      case 'trunc':
-      case 'factorial':
-      case 'lt':
-      case 'le':
-      case 'gt':
-      case 'ge':
-      case 'eq':
-      case 'ne':
-      case 'and':
-      case 'or':
-      case 'xor':
-      case 'not':
-        return zero;
-      default:
-        break;
-    }
-    const da = d(a[0]);
-    if (this.isConst(da, 0)) return zero;
-    const x = a[0];
-    const one = this.const(1);
-    const sq = (v: NodeId): NodeId => this.mul([v, v]);
-    let g: NodeId;
-    switch (n.op) {
-      case 'exp':
-        g = e;
-        break;
-      case 'ln':
-        g = this.div(one, x);
-        break;
-      case 'sqrt':
-        g = this.div(this.const(0.5), e);
-        break;
-      case 'sin':
-        g = this.op('cos', [x]);
-        break;
-      case 'cos':
-        g = this.neg(this.op('sin', [x]));
-        break;
-      case 'tan':
-        g = this.add([one, sq(e)]);
-        break;
-      case 'sinh':
-        g = this.op('cosh', [x]);
-        break;
-      case 'cosh':
-        g = this.op('sinh', [x]);
-        break;
-      case 'tanh':
-        g = this.sub(one, sq(e));
-        break;
-      case 'asin':
-        g = this.div(one, this.op('sqrt', [this.sub(one, sq(x))]));
-        break;
-      case 'acos':
-        g = this.neg(this.div(one, this.op('sqrt', [this.sub(one, sq(x))])));
-        break;
-      case 'atan':
-        g = this.div(one, this.add([one, sq(x)]));
-        break;
-      case 'asinh':
-        g = this.div(one, this.op('sqrt', [this.add([sq(x), one])]));
-        break;
-      case 'acosh':
-        g = this.div(one, this.op('sqrt', [this.sub(sq(x), one)]));
-        break;
-      case 'atanh':
-        g = this.div(one, this.sub(one, sq(x)));
-        break;
-      case 'abs':
-        return this.select(this.op('lt', [x, this.const(0)]), this.neg(da), da);
-      default:
-        throw new Error(`diff: no rule for ${n.op}`);
-    }
-    return this.mul([g, da]);
+    return DAG_OPS[n.op].diff(this, e, n.args, (x) => this.diff(x, leaf), zero);
   }
 
   /** Nodes reachable from `roots`, in dependency order (arguments before users). */

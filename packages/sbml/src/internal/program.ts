@@ -1,4 +1,5 @@
-import { type Dag, factorial, type NodeId } from './dag.ts';
+import type { Dag } from './dag.ts';
+import { DAG_OPS, KERNEL_HELPERS, type NodeId } from './dag-ops.ts';
 
 /**
  * A kernel to evaluate: each target writes `out{array}[index] = Σ w[term.w] · node` (w index -1 means
@@ -33,59 +34,6 @@ export type Kernel = (
   c?: Float64Array,
 ) => void;
 
-/** Helpers the generated code may call (bound by closure; never derived from input text). */
-export const KERNEL_HELPERS = {
-  factorial,
-  rem: (a: number, b: number): number => a % b,
-  min: (a: number, b: number): number => (a < b || Number.isNaN(a) ? a : b),
-  max: (a: number, b: number): number => (a > b || Number.isNaN(a) ? a : b),
-} as const;
-
-/** Formats a number as a JavaScript literal (exact round trip). */
-export function numberLiteral(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (v === Number.NEGATIVE_INFINITY) return '(-Infinity)';
-  if (Object.is(v, -0)) return '(-0)';
-  const s = String(v);
-  return v < 0 ? `(${s})` : s;
-}
-
-const MATH_FN: Readonly<Record<string, string>> = {
-  exp: 'M.exp',
-  ln: 'M.log',
-  sqrt: 'M.sqrt',
-  sin: 'M.sin',
-  cos: 'M.cos',
-  tan: 'M.tan',
-  sinh: 'M.sinh',
-  cosh: 'M.cosh',
-  tanh: 'M.tanh',
-  asin: 'M.asin',
-  acos: 'M.acos',
-  atan: 'M.atan',
-  asinh: 'M.asinh',
-  acosh: 'M.acosh',
-  atanh: 'M.atanh',
-  abs: 'M.abs',
-  floor: 'M.floor',
-  ceil: 'M.ceil',
-  trunc: 'M.trunc',
-  factorial: 'H.factorial',
-  pow: 'M.pow',
-  rem: 'H.rem',
-  min: 'H.min',
-  max: 'H.max',
-};
-const RELATION: Readonly<Record<string, string>> = {
-  lt: '<',
-  le: '<=',
-  gt: '>',
-  ge: '>=',
-  eq: '===',
-  ne: '!==',
-};
-
 /**
  * Generates JavaScript source for a kernel. Only operator names from a fixed table, array indices and
  * number literals appear in the source: no identifier, name or text from the model is ever embedded.
@@ -104,76 +52,25 @@ export function generateKernelSource(dag: Dag, spec: KernelSpec): string {
   let temps = 0;
   for (const id of order) {
     const n = dag.node(id);
+    const rule = DAG_OPS[n.op];
     let s: string;
     let h = 0;
-    switch (n.op) {
-      case 'const':
-        s = numberLiteral(n.value);
-        break;
-      case 'y':
-        s = `y[${n.value | 0}]`;
-        break;
-      case 'p':
-        s = `p[${n.value | 0}]`;
-        break;
-      case 't':
-        s = 't';
-        break;
-      default: {
-        const a = n.args.map((x) => text.get(x) as string);
-        h = 1 + Math.max(0, ...n.args.map((x) => height.get(x) ?? 0));
-        switch (n.op) {
-          case 'add': {
-            // a + (−b) is emitted as a − b (the same IEEE operation).
-            let sum = a[0];
-            for (let i = 1; i < a.length; i++) {
-              const arg = dag.node(n.args[i]);
-              sum += arg.op === 'neg' && !temp.has(n.args[i]) ? ` - ${text.get(arg.args[0])}` : ` + ${a[i]}`;
-            }
-            s = `(${sum})`;
-            break;
-          }
-          case 'mul':
-            s = `(${a.join(' * ')})`;
-            break;
-          case 'neg':
-            s = `(-${a[0]})`;
-            break;
-          case 'div':
-            s = `(${a[0]} / ${a[1]})`;
-            break;
-          case 'select':
-            s = `(${a[0]} !== 0 ? ${a[1]} : ${a[2]})`;
-            break;
-          case 'and':
-            s = `(${a[0]} !== 0 && ${a[1]} !== 0 ? 1 : 0)`;
-            break;
-          case 'or':
-            s = `(${a[0]} !== 0 || ${a[1]} !== 0 ? 1 : 0)`;
-            break;
-          case 'xor':
-            s = `((${a[0]} !== 0) !== (${a[1]} !== 0) ? 1 : 0)`;
-            break;
-          case 'not':
-            s = `(${a[0]} === 0 ? 1 : 0)`;
-            break;
-          default: {
-            const rel = RELATION[n.op];
-            if (rel !== undefined) s = `(${a[0]} ${rel} ${a[1]} ? 1 : 0)`;
-            else {
-              const fn = MATH_FN[n.op];
-              if (fn === undefined) throw new Error(`codegen: no rule for ${n.op}`);
-              s = `${fn}(${a.join(', ')})`;
-            }
-          }
-        }
-        if (((uses.get(id) ?? 0) > 1 && n.op !== 'neg') || h > 20) {
-          temp.add(id);
-          const name = `t${temps++}`;
-          lines.push(`const ${name} = ${s};`);
-          s = name;
-          h = 0;
-        }
+    if (rule.arity === 0) s = rule.js([], n.value, []);
+    else {
+      const a = n.args.map((x) => text.get(x) as string);
+      // An inlined negation inside a sum is emitted as a subtraction.
+      const negated = n.args.map((x) => {
+        const arg = dag.node(x);
+        return arg.op === 'neg' && !temp.has(x) ? text.get(arg.args[0]) : undefined;
+      });
+      h = 1 + Math.max(0, ...n.args.map((x) => height.get(x) ?? 0));
+      s = rule.js(a, n.value, negated);
+      if (((uses.get(id) ?? 0) > 1 && n.op !== 'neg') || h > 20) {
+        temp.add(id);
+        const name = `t${temps++}`;
+        lines.push(`const ${name} = ${s};`);
+        s = name;
+        h = 0;
       }
     }
     text.set(id, s);
@@ -198,53 +95,6 @@ export function compileKernel(dag: Dag, spec: KernelSpec): Kernel {
   return factory(Math, KERNEL_HELPERS);
 }
 
-const OPCODES = [
-  'const',
-  'y',
-  'p',
-  't',
-  'add',
-  'mul',
-  'neg',
-  'div',
-  'pow',
-  'exp',
-  'ln',
-  'sqrt',
-  'sin',
-  'cos',
-  'tan',
-  'sinh',
-  'cosh',
-  'tanh',
-  'asin',
-  'acos',
-  'atan',
-  'asinh',
-  'acosh',
-  'atanh',
-  'abs',
-  'floor',
-  'ceil',
-  'factorial',
-  'trunc',
-  'rem',
-  'min',
-  'max',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'eq',
-  'ne',
-  'and',
-  'or',
-  'xor',
-  'not',
-  'select',
-] as const;
-const OPCODE = new Map<string, number>(OPCODES.map((o, i) => [o, i]));
-
 /**
  * The interpreter fallback: the same kernel evaluated from a flat instruction tape, for environments that
  * forbid `new Function` (strict Content-Security-Policy). Allocates its slot buffer once.
@@ -262,7 +112,7 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
   const argList: number[] = [];
   for (let i = 0; i < m; i++) {
     const n = dag.node(order[i]);
-    code[i] = OPCODE.get(n.op) as number;
+    code[i] = DAG_OPS[n.op].opcode;
     val[i] = n.value;
     index[i] = n.op === 'y' || n.op === 'p' ? n.value : 0;
     argStart[i] = argList.length;
@@ -299,7 +149,7 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
   const tSlots: number[] = [];
   const opSlots: number[] = [];
   for (let i = 0; i < m; i++) {
-    const op = OPCODES[code[i]];
+    const op = dag.node(order[i]).op;
     if (op === 'const') slots[i] = val[i];
     else if (op === 'y') {
       ySlots.push(i);
@@ -336,6 +186,7 @@ export function interpretKernel(dag: Dag, spec: KernelSpec): Kernel {
       const a = s[args[k]];
       const b = s[args[k + 1]];
       let r: number;
+      // Case labels are the opcodes of DAG_OPS (dag-ops.test.ts checks every operator against `eval`).
       switch (code[i]) {
         case 0:
           r = val[i];

@@ -10,57 +10,79 @@
  * right after a jump at a large t is resolved with full floating-point precision. Parameters therefore never enter the implicit solve: the cost is
  * O(n³) per factorisation plus O(np) per quadrature node (Kim et al. 2021).
  */
-import type { Vec } from '../../types.ts';
+import { emptyStats } from '../../internal/context.ts';
+import { integrate } from '../../internal/integrate.ts';
+import { JacobianWorkspace } from '../../internal/jacobian-workspace.ts';
+import type { Stepper } from '../../internal/stepper.ts';
+import { addStats } from '../../internal/system.ts';
+import type { SolveStats, Vec } from '../../types.ts';
 import { GK7, GK15, type GkRule } from '../gauss-kronrod.ts';
-import { type GradientContext, makeStepper } from './context.ts';
-import { integrate } from './integrate.ts';
-import { DenseLu } from './lu.ts';
+import type { GradientContext } from './context.ts';
 import type { Trajectory } from './solve-forward.ts';
-import type { Stepper } from './stepper.ts';
-import { evalDense } from './stepper.ts';
-import type { StiffSystem } from './system.ts';
+import {
+  type StiffGradientSystem,
+  systemContext,
+  systemSettings,
+  systemStepper,
+  zeroStats,
+} from './system-stepper.ts';
 
 /** Indices into GK7's nodes: the 3-point Gauss nodes, and the 4 the Kronrod extension adds. */
 const GAUSS3 = [1, 3, 5] as const;
 const KRONROD7_NEW = [0, 2, 4, 6] as const;
 
-/** λ' in s = −t along a stored forward trajectory. */
-class AdjointSystem implements StiffSystem {
+/**
+ * λ' = J(t, y(t))ᵀλ (+ ∂q/∂y) in s = tBase − t along a stored forward trajectory. Its stage matrix
+ * cI − Jᵀ is the transpose of the forward one: J is factorised as cI − J by the solver's
+ * `JacobianWorkspace` (sparse LU for reaction networks) and solved transposed.
+ */
+class AdjointSystem implements StiffGradientSystem {
   readonly size: number;
   readonly errSize: number;
   traj: Trajectory | undefined;
   /** t = tBase − s. */
   tBase = 0;
   private readonly ctx: GradientContext;
+  private readonly stats: SolveStats;
   private readonly y: Vec;
   private readonly yStage: Vec;
-  private readonly J: Vec;
   private readonly qy: Vec;
-  private readonly lu: DenseLu;
+  private readonly ws: JacobianWorkspace;
   /** y(t) and J(t, y(t)) at `cachedT`: the last `prepare` time (a step's start, also its first stage). */
   private cachedT = Number.NaN;
 
-  constructor(ctx: GradientContext) {
+  constructor(ctx: GradientContext, stats: SolveStats) {
     this.ctx = ctx;
+    this.stats = stats;
     this.size = ctx.n;
     this.errSize = ctx.n;
     this.y = new Float64Array(ctx.n);
     this.yStage = new Float64Array(ctx.n);
-    this.J = new Float64Array(ctx.n * ctx.n);
     this.qy = new Float64Array(ctx.n);
-    this.lu = new DenseLu(ctx.n);
+    this.ws = new JacobianWorkspace({
+      n: ctx.n,
+      rhs: ctx.problem.rhs,
+      p: ctx.p as Float64Array,
+      jacobian: undefined,
+      tgrad: undefined,
+      rtol: ctx.rtol,
+      atol: ctx.atol,
+      stats,
+    });
   }
 
-  /** y(t) and J at t into this.y / this.J (cached for repeated t). */
+  /** y(t) and J at t into this.y / ws.J (cached for repeated t). */
   private jacobianAt(t: number): void {
     if (t === this.cachedT) return;
     this.traj!.evaluate(this.y, t);
-    this.ctx.deriv.jacobian(t, this.y, this.J);
+    this.ctx.deriv.jacobian(t, this.y, this.ws.J);
+    this.ws.loadJacobian();
+    this.stats.jacobianEvals++;
     this.cachedT = t;
   }
 
   /** Forgets the cache (a new trajectory or time origin). */
-  invalidate(): void {
+  reset(): void {
     this.cachedT = Number.NaN;
   }
 
@@ -68,8 +90,9 @@ class AdjointSystem implements StiffSystem {
    * J(t)ᵀλ (+ ∂q/∂y). At the step start (the time `prepare` factorised, whose Jacobian is cached) a
    * matrix–vector product; at the other stage times a state-only VJP, so no stage needs a Jacobian.
    */
-  rhs(s: number, lambda: Vec, out: Vec): void {
-    const { ctx, J, qy } = this;
+  evaluate(s: number, lambda: Vec, out: Vec): void {
+    const { ctx, qy } = this;
+    const J = this.ws.J;
     const n = this.size;
     const t = this.tBase - s;
     // y(t): the cached step-start state, or the stage's own (never overwriting the cache, which a
@@ -91,20 +114,20 @@ class AdjointSystem implements StiffSystem {
     }
   }
 
-  prepare(s: number, _lambda: Vec, c: number): boolean {
-    const { J } = this;
-    const n = this.size;
-    const t = this.tBase - s;
-    this.jacobianAt(t);
-    const a = this.lu.lu;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = -J[j * n + i];
-    for (let i = 0; i < n; i++) a[i * n + i] += c;
-    this.lu.factorInPlace(t);
-    return true;
+  rhs(s: number, lambda: Float64Array, out: Float64Array): void {
+    this.evaluate(s, lambda, out);
+    this.stats.rhsEvals++;
   }
 
-  solve(x: Vec): void {
-    this.lu.solveInPlace(x);
+  prepare(s: number, _lambda: Float64Array, invHGamma: number): boolean {
+    this.jacobianAt(this.tBase - s);
+    const hg = 1 / invHGamma;
+    if (this.ws.factoredHg === hg) return true;
+    return this.ws.factor(hg);
+  }
+
+  solve(x: Float64Array): void {
+    this.ws.solveTranspose(x);
   }
 }
 
@@ -113,9 +136,14 @@ export class AdjointSweeper {
   readonly stepper: Stepper;
   /** Accumulated dL/dp. */
   readonly dp: Vec;
+  /** Work of every sweep so far. */
+  readonly stats = emptyStats();
   quadratureError = 0;
   private readonly ctx: GradientContext;
   private readonly sys: AdjointSystem;
+  /** The context the stepper and driver run on (its stats count one sweep). */
+  private readonly sweepStats = emptyStats();
+  private readonly sctx: ReturnType<typeof systemContext>;
   private readonly lam: Vec;
   private readonly y: Vec;
   private readonly vp: Vec;
@@ -125,17 +153,32 @@ export class AdjointSweeper {
   private readonly absP: Vec;
   /** vᵀ∂f/∂p at the 7 K7 nodes of the current step (node-major). */
   private readonly nodeVals: Vec;
+  /** The dense data of the backward step being integrated. */
+  private readonly block: Float64Array;
   /** Backward steps whose K7 estimate failed, integrated with K15 instead. */
   k15Steps = 0;
-  private hNext: number | undefined;
-
-  private readonly atol: number;
+  private hNext = Number.NaN;
+  private traj: Trajectory | undefined;
+  private tHigh = 0;
+  private readonly onStep: (
+    stepper: Stepper,
+    s: number,
+    h: number,
+    l: Float64Array,
+    ln: Float64Array,
+  ) => void;
 
   constructor(ctx: GradientContext, atol: number) {
     this.ctx = ctx;
-    this.atol = atol;
-    this.sys = new AdjointSystem(ctx);
-    this.stepper = makeStepper(ctx.integrator, this.sys);
+    this.sys = new AdjointSystem(ctx, this.sweepStats);
+    this.sctx = systemContext(
+      this.sys,
+      ctx.adjointRtol,
+      new Float64Array(ctx.n).fill(atol),
+      this.sweepStats,
+      ctx.p as Float64Array,
+    );
+    this.stepper = systemStepper(ctx.method, this.sctx, this.sys);
     this.dp = new Float64Array(ctx.np);
     this.lam = new Float64Array(ctx.n);
     this.y = new Float64Array(ctx.n);
@@ -144,46 +187,49 @@ export class AdjointSweeper {
     this.accP = new Float64Array(ctx.np);
     this.absP = new Float64Array(ctx.np);
     this.nodeVals = new Float64Array(7 * ctx.np);
+    this.block = new Float64Array(Math.max(1, this.stepper.denseVectors) * ctx.n);
+    this.onStep = (stepper, s, h, l, ln) => {
+      this.hNext = h;
+      const np = this.ctx.np;
+      if (np === 0) return;
+      stepper.denseData(this.block, 0, s, h, l, ln);
+      this.integrateNested(stepper, s, h, l, ln);
+      let e = 0;
+      const { dp, accP, absP, errP } = this;
+      for (let j = 0; j < np; j++) {
+        dp[j] += accP[j];
+        absP[j] += Math.abs(accP[j]);
+        e = Math.max(e, Math.abs(errP[j]));
+      }
+      this.quadratureError += e;
+    };
   }
 
   /**
    * Integrates λ from tHigh down to tLow (tLow < tHigh) on `traj`, updating `lambda` in place and
-   * accumulating the parameter integral into `this.dp`.
+   * accumulating the parameter integral into `this.dp`: one run of the solver's driver in s = tHigh − t.
    */
   sweep(traj: Trajectory, tHigh: number, tLow: number, lambda: Vec): void {
     if (!(tHigh > tLow)) return;
-    const { ctx, errP, accP, absP, dp } = this;
-    const np = ctx.np;
-    this.sys.traj = traj;
-    this.sys.tBase = tHigh;
-    this.sys.invalidate();
-    const res = integrate(
+    const { ctx, sys } = this;
+    const n = ctx.n;
+    sys.traj = traj;
+    sys.tBase = tHigh;
+    sys.reset();
+    this.traj = traj;
+    this.tHigh = tHigh;
+    const span = tHigh - tLow;
+    const sol = integrate(
+      this.sctx,
       this.stepper,
-      0,
-      lambda,
-      {
-        rtol: ctx.adjointRtol,
-        atol: this.atol,
-        stops: Float64Array.of(tHigh - tLow),
-        maxSteps: ctx.maxSteps,
-        ...(this.hNext === undefined ? {} : { h0: Math.min(this.hNext, tHigh - tLow) }),
-      },
-      {
-        dense: np > 0,
-        onStep: (s, h, _l, _ln, block) => {
-          if (np === 0) return;
-          this.integrateNested(traj, block!, tHigh, s, h);
-          let e = 0;
-          for (let j = 0; j < np; j++) {
-            dp[j] += accP[j];
-            absP[j] += Math.abs(accP[j]);
-            e = Math.max(e, Math.abs(errP[j]));
-          }
-          this.quadratureError += e;
-        },
-      },
+      systemSettings(0, span, lambda as Float64Array, n, ctx.maxSteps, {
+        dt0: Number.isNaN(this.hNext) ? Number.NaN : Math.min(this.hNext, span),
+      }),
+      { onStep: this.onStep },
     );
-    this.hNext = res.hNext;
+    lambda.set(sol.y.subarray(sol.y.length - n));
+    addStats(this.stats, this.sweepStats);
+    zeroStats(this.sweepStats);
   }
 
   /** True when every component of `errP` is within adjointRtol of the integral's scale. */
@@ -202,13 +248,13 @@ export class AdjointSweeper {
    * Kronrod extension K7 (4 more nodes), accepted if |K7 − G3| is; else G7K15 (15 new nodes). Each
    * estimate bounds the error of the lower rule, so it is pessimistic for the accepted one.
    */
-  private integrateNested(traj: Trajectory, block: Vec, tHigh: number, s: number, h: number): void {
+  private integrateNested(st: Stepper, s: number, h: number, l: Float64Array, ln: Float64Array): void {
     const { ctx, accP, errP, vp, nodeVals } = this;
     const np = ctx.np;
     const { x, wk } = GK7;
     const half = 0.5 * h;
     for (const q of GAUSS3) {
-      this.nodeVjp(traj, block, tHigh, s, h, 0.5 * (x[q] + 1));
+      this.nodeVjp(st, s, h, l, ln, 0.5 * (x[q] + 1));
       nodeVals.set(vp, q * np);
     }
     const w1 = (5 / 9) * half;
@@ -221,7 +267,7 @@ export class AdjointSweeper {
     }
     if (this.accurate()) return;
     for (const q of KRONROD7_NEW) {
-      this.nodeVjp(traj, block, tHigh, s, h, 0.5 * (x[q] + 1));
+      this.nodeVjp(st, s, h, l, ln, 0.5 * (x[q] + 1));
       nodeVals.set(vp, q * np);
     }
     for (let j = 0; j < np; j++) {
@@ -232,16 +278,16 @@ export class AdjointSweeper {
       accP[j] = k7;
     }
     if (this.accurate()) return;
-    this.integrateStep(GK15, traj, block, tHigh, s, h);
+    this.integrateStep(GK15, st, s, h, l, ln);
     this.k15Steps++;
   }
 
   /** vᵀ∂f/∂p at θ of the backward step (λ from its dense output, y from the trajectory) into `vp`. */
-  private nodeVjp(traj: Trajectory, block: Vec, tHigh: number, s: number, h: number, theta: number): void {
+  private nodeVjp(st: Stepper, s: number, h: number, l: Float64Array, ln: Float64Array, theta: number): void {
     const { ctx, lam, y, vp } = this;
-    evalDense(lam, this.stepper.kind, block, 0, ctx.n, theta);
-    const t = tHigh - (s + theta * h);
-    traj.evaluate(y, t);
+    st.interpolate(lam as Float64Array, theta, h, l, ln, this.block, 0);
+    const t = this.tHigh - (s + theta * h);
+    this.traj!.evaluate(y, t);
     ctx.deriv.vjpParams(t, y, lam, vp);
   }
 
@@ -251,26 +297,20 @@ export class AdjointSweeper {
    */
   private integrateStep(
     rule: GkRule,
-    traj: Trajectory,
-    block: Vec,
-    tHigh: number,
+    st: Stepper,
     s: number,
     h: number,
+    l: Float64Array,
+    ln: Float64Array,
   ): void {
-    const { ctx, lam, y, vp, errP, accP } = this;
-    const n = ctx.n;
+    const { ctx, vp, errP, accP } = this;
     const np = ctx.np;
-    const kind = this.stepper.kind;
     const { x, wk, wg } = rule;
     accP.fill(0);
     errP.fill(0);
     const half = 0.5 * h;
     for (let q = 0; q < x.length; q++) {
-      const theta = 0.5 * (x[q] + 1);
-      evalDense(lam, kind, block, 0, n, theta);
-      const t = tHigh - (s + theta * h);
-      traj.evaluate(y, t);
-      ctx.deriv.vjpParams(t, y, lam, vp);
+      this.nodeVjp(st, s, h, l, ln, 0.5 * (x[q] + 1));
       const a = wk[q] * half;
       const b = (wk[q] - wg[q]) * half;
       for (let j = 0; j < np; j++) {

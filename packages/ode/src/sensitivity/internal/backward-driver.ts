@@ -5,7 +5,7 @@
  */
 import type { Vec } from '../../types.ts';
 import type { GradientContext } from './context.ts';
-import { addLossGradient } from './forward-pass.ts';
+import { addLossGradient } from './loss-terms.ts';
 
 export class BackwardDriver {
   /** Index of the next (highest unprocessed) observation. */

@@ -22,14 +22,23 @@
  * problem gives neither `vjp` nor analytic Jacobians), they are central differences with an ε^(1/4)
  * increment instead (about √ε again, for two VJPs per term).
  */
+
+import { OdeonError } from '../../errors.ts';
+import { emptyStats } from '../../internal/context.ts';
+import { JacobianWorkspace } from '../../internal/jacobian-workspace.ts';
 import type { RosenbrockTableau } from '../../solvers/tableaus/rosenbrock-tableau.ts';
 import type { Vec } from '../../types.ts';
-import { type GradientContext, ProblemSystem } from './context.ts';
+import type { GradientContext } from './context.ts';
 import { directionStep } from './direction-step.ts';
-import { tgradIncrement } from './rosenbrock.ts';
 import type { StepReverser } from './step-reverser.ts';
 
 const SQRT_EPS = 1.4901161193847656e-8;
+
+/** The time increment of solve's Rosenbrock forward-difference ∂F/∂t (when the problem has no `tgrad`). */
+function tgradIncrement(t: number, h: number): number {
+  const dt = SQRT_EPS * Math.max(Math.abs(t), Math.abs(h), 1e-10);
+  return t + dt - t;
+}
 /** ε^(1/4): the central-difference increment when the VJP itself comes from finite differences. */
 const QUARTIC_EPS = 1.220703125e-4;
 
@@ -39,7 +48,8 @@ export class RosenbrockReverser implements StepReverser {
   linearSolves = 0;
   private readonly ctx: GradientContext;
   private readonly tab: RosenbrockTableau;
-  private readonly sys: ProblemSystem;
+  /** The step's W = I/(hγ) − J again (the solver's workspace: sparse LU for reaction networks). */
+  private readonly ws: JacobianWorkspace;
   /** The largest typical magnitude of a state component: the floor of the second-difference scale. */
   private readonly yTypMax: number;
   /** All ones: the direction whose step `directionStep` scales like a coordinate step. */
@@ -59,6 +69,8 @@ export class RosenbrockReverser implements StepReverser {
   /** Stage cotangents from observations of this step's dense output (`addDenseCotangent`). */
   private readonly kbarDense: Vec;
   private hasDense = false;
+  /** The y_n part of the dense cotangents, added after the step's reversal. */
+  private readonly startBar: Vec;
   /** Σ of the cotangents whose unshifted VJP the forward differences subtract (scaled by 1/δ). */
   private readonly base: Vec;
   /**
@@ -80,7 +92,16 @@ export class RosenbrockReverser implements StepReverser {
     const s = tab.stages;
     this.ctx = ctx;
     this.tab = tab;
-    this.sys = new ProblemSystem(ctx);
+    this.ws = new JacobianWorkspace({
+      n,
+      rhs: ctx.problem.rhs,
+      p: ctx.p as Float64Array,
+      jacobian: undefined,
+      tgrad: undefined,
+      rtol: ctx.rtol,
+      atol: ctx.atol,
+      stats: emptyStats(),
+    });
     this.yTypMax = yTyp.reduce((a, b) => Math.max(a, b), 0);
     this.ones = new Float64Array(n).fill(1);
     this.kbar = new Float64Array(s * n);
@@ -106,9 +127,15 @@ export class RosenbrockReverser implements StepReverser {
     this.gMinus = new Float64Array(n);
     this.pMinus = new Float64Array(np);
     this.kbarDense = new Float64Array(s * n);
+    this.startBar = new Float64Array(n);
   }
 
-  addDenseCotangent(theta: number, g: Vec): void {
+  addDenseCotangent(theta: number, _h: number, g: Vec, ybarNext: Vec): void {
+    const n0 = this.ctx.n;
+    for (let q = 0; q < n0; q++) {
+      ybarNext[q] += theta * g[q];
+      this.startBar[q] += (1 - theta) * g[q];
+    }
     // y(θ) = (1−θ)y0 + θ(y1 + (1−θ)(D_0 + θ(D_1 + θD_2))), D_r = Σ_j H_rj k_j: ∂y(θ)/∂k_j = θ(1−θ)Σ_r θ^r H_rj
     const { tab, kbarDense } = this;
     const n = this.ctx.n;
@@ -128,17 +155,29 @@ export class RosenbrockReverser implements StepReverser {
   }
 
   reverse(ybar: Vec, pbar: Vec, t: number, h: number, states: Vec, yo: number, all: Vec, ko: number): void {
-    const { ctx, tab, sys, kbar, Jbar, ftBar, u, ubar, pStage, y, stages } = this;
+    const { ctx, tab, ws, kbar, Jbar, ftBar, u, ubar, pStage, y, stages } = this;
     const { n, np } = ctx;
     const s = tab.stages;
     const { a, C, c, d, b } = tab;
     for (let q = 0; q < n; q++) y[q] = states[yo + q];
     for (let q = 0; q < s * n; q++) stages[q] = all[ko + q];
     // the step's Jacobian and W again (cheaper than storing n² factors per step: sparse for networks)
-    sys.prepare(t, y, 1 / (h * tab.gamma));
+    ctx.deriv.jacobian(t, y, ws.J);
+    ws.loadJacobian();
+    if (!ws.factor(h * tab.gamma)) {
+      throw new OdeonError(
+        'SingularMatrix',
+        'The stage matrix of a reversed step is singular or not finite.',
+        {
+          t,
+          hint: 'Check the Jacobian for NaN/Inf, or loosen the tolerances.',
+        },
+      );
+    }
     this.jacobians++;
     for (let i = 0; i < s; i++) for (let q = 0; q < n; q++) kbar[i * n + q] = b[i] * ybar[q];
-    if (this.hasDense) {
+    const dense = this.hasDense;
+    if (dense) {
       for (let q = 0; q < s * n; q++) kbar[q] += this.kbarDense[q];
       this.kbarDense.fill(0);
       this.hasDense = false;
@@ -149,7 +188,7 @@ export class RosenbrockReverser implements StepReverser {
     for (let i = s - 1; i >= 0; i--) {
       const ri = this.rStage[i];
       for (let q = 0; q < n; q++) ri[q] = kbar[i * n + q];
-      sys.solveTranspose(ri);
+      ws.solveTranspose(ri);
       if (n <= s) {
         for (let p = 0; p < n; p++) {
           const rp = ri[p];
@@ -198,6 +237,10 @@ export class RosenbrockReverser implements StepReverser {
       this.vjps++;
       for (let q = 0; q < n; q++) ybar[q] -= ubar[q];
       for (let j = 0; j < np; j++) pbar[j] -= pStage[j];
+    }
+    if (dense) {
+      for (let q = 0; q < n; q++) ybar[q] += this.startBar[q];
+      this.startBar.fill(0);
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * The forward solve of the `quadrature` and `backsolve` gradients: `solve`'s own driver and stepper
+ * The forward solve of every gradient method: `solve`'s own driver and stepper
  * (`prepareSolve` + `integrate`) with the gradient's options and `saveAt` = the observation times, so
  * the steps, y(t_i) and `stats.forward` are exactly `solve`'s. The dense output (when asked) is the
  * solution's own `interpolate`, which the adjoint sweep reads y(t) from.
@@ -8,7 +8,6 @@ import { integrate } from '../../internal/integrate.ts';
 import type { Stepper } from '../../internal/stepper.ts';
 import { prepareSolve } from '../../solve.ts';
 import type { MethodName, SolveOptions } from '../../solve-options.ts';
-import type { RosenbrockStepper } from '../../solvers/rosenbrock.ts';
 import type { OdeProblem, Solution, SolveStats, Vec } from '../../types.ts';
 import { GK15 } from '../gauss-kronrod.ts';
 import type { GradientContext } from './context.ts';
@@ -32,19 +31,14 @@ export interface SolveForwardResult {
   readonly trajectory: Trajectory;
 }
 
-/** solve's stepper for the gradient's options (replays of solve's steps), with its work counters. */
-export function solveStepper(ctx: GradientContext): RosenbrockStepper & { readonly stats: SolveStats } {
-  const prepared = prepareSolve(problemOf(ctx), solveOptionsOf(ctx, false));
-  const st = prepared.stepper as RosenbrockStepper;
-  return Object.assign(st, { stats: prepared.ctx.stats });
-}
-
-function problemOf(ctx: GradientContext): OdeProblem {
+/** The gradient's problem without its events (segments handle them), at the context's y0, p and span. */
+export function problemOf(ctx: GradientContext): OdeProblem {
   const { events: _events, ...problem } = ctx.problem;
   return { ...problem, y0: ctx.y0, p: ctx.p, t0: ctx.t0, t1: ctx.t1 };
 }
 
-function solveOptionsOf(ctx: GradientContext, dense: boolean): SolveOptions {
+/** solve's options for the gradient's: `saveAt` = the observation times. */
+export function solveOptionsOf(ctx: GradientContext, dense: boolean): SolveOptions {
   return {
     method: ctx.method as MethodName,
     rtol: ctx.rtol,
@@ -67,7 +61,9 @@ export function solveForward(
   const prepared = prepareSolve(problemOf(ctx), solveOptionsOf(ctx, keepDense));
   const starts: number[] = [];
   const sizes: number[] = [];
-  const sol = integrate(prepared.ctx, prepared.stepper, prepared.settings, {
+  const settings =
+    ctx.fixedSteps === undefined ? prepared.settings : { ...prepared.settings, steps: ctx.fixedSteps };
+  const sol = integrate(prepared.ctx, prepared.stepper, settings, {
     onStep: (stepper, t, h, y) => {
       if (integral !== undefined) {
         starts.push(t);

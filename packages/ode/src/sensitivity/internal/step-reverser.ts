@@ -24,11 +24,11 @@ export interface StepReverser {
     kOffset: number,
   ): void;
   /**
-   * For a step whose dense output was observed at θ ∈ [0, 1): adds the cotangent g of y(θ) to the
-   * stage cotangents of the next `reverse` (the y_n and y_{n+1} parts, (1 − θ)g and θg, are the
-   * caller's). Only Rosenbrock steps, whose interpolant is linear in (y_n, y_{n+1}, k), support it.
+   * For a step whose dense output was observed at θ ∈ [0, 1): adds the cotangent g of y(θ) to the next
+   * `reverse`: its y_{n+1} part into `ybarNext` (the ȳ that `reverse` then takes), its stage and y_n
+   * parts are applied by `reverse`.
    */
-  addDenseCotangent?(theta: number, g: Vec): void;
+  addDenseCotangent(theta: number, h: number, g: Vec, ybarNext: Vec): void;
   /** Vector–Jacobian products spent (each a call of the problem's `vjp` or its fallback). */
   readonly vjps: number;
   /** Jacobians evaluated and factorised again during the reverse sweep. */

@@ -11,25 +11,36 @@
  * cI − Jᵀ) plus a diagonal block for μ; the couplings are central differences of the vjp along x_y.
  */
 import { isOdeonError, OdeonError } from '../../errors.ts';
-import type { Vec } from '../../types.ts';
+import { emptyStats } from '../../internal/context.ts';
+import { integrate } from '../../internal/integrate.ts';
+import { luFactor, luSolveAt } from '../../internal/lu.ts';
+import type { Stepper } from '../../internal/stepper.ts';
+import type { SolveStats, Vec } from '../../types.ts';
 import type { GradientContext } from '../internal/context.ts';
-import { isStiff, makeStepper } from '../internal/context.ts';
 import { directionStep } from '../internal/direction-step.ts';
-import { addLossGradient, defaultAdjointAtol } from '../internal/forward-pass.ts';
-import { integrate } from '../internal/integrate.ts';
-import { DenseLu } from '../internal/lu.ts';
+import { addLossGradient, defaultAdjointAtol } from '../internal/loss-terms.ts';
 import { solveForward } from '../internal/solve-forward.ts';
-import type { StiffSystem } from '../internal/system.ts';
+import {
+  isStiff,
+  type StiffGradientSystem,
+  systemContext,
+  systemSettings,
+  systemStepper,
+} from '../internal/system-stepper.ts';
 import type { MethodResult } from './method-result.ts';
 
 const CBRT_EPS = 6.055454452393343e-6;
 
-class BacksolveSystem implements StiffSystem {
+class BacksolveSystem implements StiffGradientSystem {
   readonly size: number;
   readonly errSize: number;
   private readonly ctx: GradientContext;
-  private readonly luY: DenseLu;
-  private readonly luL: DenseLu;
+  private readonly stats: SolveStats;
+  private readonly luY: Float64Array;
+  private readonly luL: Float64Array;
+  private readonly pivY: Int32Array;
+  private readonly pivL: Int32Array;
+  private readonly cols: Int32Array;
   private readonly J: Vec;
   private readonly qy: Vec;
   private readonly yPrep: Vec;
@@ -45,13 +56,17 @@ class BacksolveSystem implements StiffSystem {
   tBase = 0;
   private cPrep = 1;
 
-  constructor(ctx: GradientContext) {
+  constructor(ctx: GradientContext, stats: SolveStats) {
     const { n, np } = ctx;
     this.ctx = ctx;
+    this.stats = stats;
     this.size = 2 * n + np;
     this.errSize = 2 * n;
-    this.luY = new DenseLu(n);
-    this.luL = new DenseLu(n);
+    this.luY = new Float64Array(n * n);
+    this.luL = new Float64Array(n * n);
+    this.pivY = new Int32Array(n);
+    this.pivL = new Int32Array(n);
+    this.cols = new Int32Array(n);
     this.J = new Float64Array(n * n);
     this.qy = new Float64Array(n);
     this.yPrep = new Float64Array(n);
@@ -74,7 +89,7 @@ class BacksolveSystem implements StiffSystem {
     }
   }
 
-  rhs(s: number, Z: Vec, out: Vec): void {
+  evaluate(s: number, Z: Float64Array, out: Float64Array): void {
     const { n, np } = this.ctx;
     const t = this.tBase - s;
     const y = Z.subarray(0, n);
@@ -83,31 +98,39 @@ class BacksolveSystem implements StiffSystem {
     this.adjointRhs(t, y, Z.subarray(n, 2 * n), out.subarray(n, 2 * n), out.subarray(2 * n, 2 * n + np));
   }
 
-  prepare(s: number, Z: Vec, c: number): boolean {
+  rhs(s: number, Z: Float64Array, out: Float64Array): void {
+    this.evaluate(s, Z, out);
+    this.stats.rhsEvals++;
+  }
+
+  prepare(s: number, Z: Float64Array, c: number): boolean {
     const { ctx, J, luY, luL } = this;
     const n = ctx.n;
     const t = this.tBase - s;
     this.tPrep = t;
     this.cPrep = c;
-    this.yPrep.set(Z.subarray(0, n));
-    this.lPrep.set(Z.subarray(n, 2 * n));
+    for (let i = 0; i < n; i++) {
+      this.yPrep[i] = Z[i];
+      this.lPrep[i] = Z[n + i];
+    }
     ctx.deriv.jacobian(t, this.yPrep, J);
+    this.stats.jacobianEvals++;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
-        luY.lu[i * n + j] = J[i * n + j] + (i === j ? c : 0);
-        luL.lu[i * n + j] = -J[j * n + i] + (i === j ? c : 0);
+        luY[i * n + j] = J[i * n + j] + (i === j ? c : 0);
+        luL[i * n + j] = -J[j * n + i] + (i === j ? c : 0);
       }
     }
-    luY.factorInPlace(t);
-    luL.factorInPlace(t);
-    return true;
+    this.stats.luFactorizations += 2;
+    return luFactor(luY, this.pivY, n, this.cols) !== null && luFactor(luL, this.pivL, n, this.cols) !== null;
   }
 
-  solve(x: Vec): void {
+  solve(x: Float64Array): void {
     const { ctx, luY, luL, yPrep, lPrep, yPert, gY1, gY2, gP1, gP2, gP3 } = this;
     const { n, np } = ctx;
     const t = this.tPrep;
-    luY.solveInPlace(x, 0);
+    this.stats.linearSolves++;
+    luSolveAt(x, luY, this.pivY, n, 0);
     const eps = directionStep(CBRT_EPS, yPrep, x, 1);
     if (eps > 0) {
       for (let i = 0; i < n; i++) yPert[i] = yPrep[i] + eps * x[i];
@@ -118,7 +141,7 @@ class BacksolveSystem implements StiffSystem {
       for (let i = 0; i < n; i++) x[n + i] += (gY1[i] - gY2[i]) * inv;
       for (let j = 0; j < np; j++) x[2 * n + j] += (gP1[j] - gP2[j]) * inv;
     }
-    luL.solveInPlace(x, n);
+    luSolveAt(x, luL, this.pivL, n, n);
     if (np > 0) {
       ctx.deriv.vjpParams(t, yPrep, x.subarray(n, 2 * n), gP3);
       const ic = 1 / this.cPrep;
@@ -131,9 +154,13 @@ export function backsolveGradient(ctx: GradientContext): MethodResult {
   const { n, np, obsT, t0, t1 } = ctx;
   // solve's forward pass (same steps and stats); y(t1) starts the backward solve
   const fwd = solveForward(ctx, obsT.length === 0 || obsT[obsT.length - 1] !== t1);
-  const sys = new BacksolveSystem(ctx);
-  sys.tBase = t1;
-  const stepper = makeStepper(ctx.integrator, sys);
+  const stats = emptyStats();
+  const sys = new BacksolveSystem(ctx, stats);
+  const atol = new Float64Array(2 * n);
+  atol.set(ctx.atol, 0);
+  atol.fill(defaultAdjointAtol(ctx, fwd.obsY), n, 2 * n);
+  const sctx = systemContext(sys, ctx.rtol, atol, stats, ctx.p as Float64Array);
+  const stepper: Stepper = systemStepper(ctx.method, sctx, sys);
   const Z = new Float64Array(sys.size);
   Z.set(fwd.yEnd);
   const lambda = Z.subarray(n, 2 * n);
@@ -148,41 +175,45 @@ export function backsolveGradient(ctx: GradientContext): MethodResult {
     }
   };
   jumpsDownTo(t1);
-  // stops in s = t1 − t, with their exact t (t1 − s need not round back to t_i)
-  const stopT: number[] = [];
+  // the intervals between observation times, each one run of the driver in s = tHigh − t
+  const stopT: number[] = [t1];
   for (let k = obsT.length - 1; k >= 0; k--) {
-    if (obsT[k] > t0 && obsT[k] < t1 && (stopT.length === 0 || obsT[k] < stopT[stopT.length - 1]))
-      stopT.push(obsT[k]);
+    if (obsT[k] > t0 && obsT[k] < stopT[stopT.length - 1]) stopT.push(obsT[k]);
   }
   stopT.push(t0);
-  const stops = stopT.map((t) => t1 - t);
-  const atol = new Float64Array(2 * n);
-  atol.set(ctx.atol, 0);
-  atol.fill(defaultAdjointAtol(ctx, fwd.obsY), n, 2 * n);
+  let hLast = Number.NaN;
+  const onStep = (_st: Stepper, _s: number, h: number) => {
+    hLast = h;
+  };
   try {
-    integrate(
-      stepper,
-      0,
-      Z,
-      { rtol: ctx.rtol, atol, stops: Float64Array.from(stops), maxSteps: ctx.maxSteps },
-      {
-        onStop: (k) => {
-          jumpsDownTo(stopT[k]);
-          return true;
-        },
-      },
-    );
+    for (let k = 0; k + 1 < stopT.length; k++) {
+      const hi = stopT[k];
+      const lo = stopT[k + 1];
+      sys.tBase = hi;
+      const span = hi - lo;
+      const sol = integrate(
+        sctx,
+        stepper,
+        systemSettings(0, span, Z, 2 * n, ctx.maxSteps, {
+          dt0: Number.isNaN(hLast) ? Number.NaN : Math.min(hLast, span),
+        }),
+        { onStep },
+      );
+      Z.set(sol.y.subarray(sol.y.length - sys.size));
+      jumpsDownTo(lo);
+    }
   } catch (error) {
     if (
       isOdeonError(error, 'StepSizeTooSmall') ||
       isOdeonError(error, 'MaxStepsReached') ||
-      isOdeonError(error, 'SingularMatrix')
+      isOdeonError(error, 'SingularMatrix') ||
+      isOdeonError(error, 'NonFiniteState')
     ) {
       throw new OdeonError(
         'GradientFailed',
         `backsolve failed: reversing the ODE broke down (${error.code}).`,
         {
-          ...(error.context.t === undefined ? {} : { t: t1 - error.context.t }),
+          ...(error.context.t === undefined ? {} : { t: sys.tBase - error.context.t }),
           cause: error,
           hint: "Reversing a stiff ODE is unstable (its decaying modes grow backward): use sensitivity 'quadrature' or 'interpolating'.",
         },
@@ -196,9 +227,9 @@ export function backsolveGradient(ctx: GradientContext): MethodResult {
     dp: Float64Array.from(Z.subarray(2 * n, 2 * n + np)),
     dy0: Float64Array.from(lambda),
     forward: fwd.stats,
-    backward: stepper.stats,
+    backward: stats,
     storedStates: 3 + obsT.length,
-    maxLuSize: isStiff(ctx.integrator) ? n : 0,
+    maxLuSize: isStiff(ctx.method) ? n : 0,
     checkpoints: 0,
     forwardSteps: fwd.steps,
     quadratureError: 0,

@@ -1,12 +1,13 @@
 /**
- * `discrete`: the exact gradient of the solution the integrator actually computed
- * (discretise-then-optimise, as diffrax's RecursiveCheckpointAdjoint), for the explicit Dopri5 and the
- * stiff Rosenbrock methods (Rodas5P, Rodas4). The forward solve records its accepted step sequence
- * (t_k, h_k); with Rosenbrock it steps across observations and reads y(t_i) from the step's
- * interpolant (as `solve` does with `saveAt`: no extra steps), with Dopri5 it lands on each. The
+ * `discrete`: the exact gradient of the solution `solve` computes (discretise-then-optimise, as
+ * diffrax's RecursiveCheckpointAdjoint), for the explicit methods (Dopri5, Tsit5, BS3, DOP853) and the
+ * stiff Rosenbrock methods (Rodas5P, Rodas4). The forward pass is `solve`'s own driver and stepper with
+ * the same options: it steps across observations and reads y(t_i) from the step's interpolant, as
+ * `solve` does with `saveAt`, and records the accepted steps (t_k, h_k) and their stages. The
  * backward pass walks the steps in reverse, adding the loss gradients at the observations (through
  * the interpolant, which is linear in y_n, y_{n+1} and the stages) and reversing each step through its
- * stages (`dopri5-reverser.ts`, `rosenbrock-reverser.ts`). The backward work therefore follows the forward steps one for one: no
+ * stages (`explicit-rk-reverser.ts`, `rosenbrock-reverser.ts`). Recomputed segments replay the
+ * recorded steps on the same driver (a frozen step sequence), so they reproduce the stages bit for bit. The backward work therefore follows the forward steps one for one: no
  * error control, no extra steps after each observation's jump, which is what makes it the cheapest
  * gradient on stiff problems with many observations.
  *
@@ -18,26 +19,46 @@
  * O(N·log(N/K)) recomputed steps.
  *
  * Step sizes are constants (not differentiated), so the result matches finite differences of the
- * solver replaying the same step sequence (to round-off for Dopri5; for Rosenbrock up to the
- * second-derivative differences described in `rosenbrock-reverser.ts`).
+ * solver replaying the same step sequence (to round-off for the explicit methods; for Rosenbrock up to
+ * the second-derivative differences described in `rosenbrock-reverser.ts`).
  */
 
+import { OdeonError } from '../../errors.ts';
 import { emptyStats } from '../../internal/context.ts';
 import { GrowableF64 } from '../../internal/growable.ts';
+import { integrate } from '../../internal/integrate.ts';
+import type { Stepper } from '../../internal/stepper.ts';
+import { prepareSolve } from '../../solve.ts';
+import type { ExplicitRkStepper } from '../../solvers/explicit-rk.ts';
 import type { RosenbrockStepper } from '../../solvers/rosenbrock.ts';
+import { BS3_TABLEAU } from '../../solvers/tableaus/bs3.ts';
+import { DOP853_TABLEAU } from '../../solvers/tableaus/dop853.ts';
+import { DOPRI5_TABLEAU } from '../../solvers/tableaus/dopri5.ts';
 import { RODAS4_TABLEAU } from '../../solvers/tableaus/rodas4.ts';
 import { RODAS5P_TABLEAU } from '../../solvers/tableaus/rodas5p.ts';
+import { TSIT5_TABLEAU } from '../../solvers/tableaus/tsit5.ts';
 import type { Vec } from '../../types.ts';
 import { reverseByBisection } from '../internal/bisection.ts';
 import { CheckpointStore } from '../internal/checkpoint-store.ts';
-import { type GradientContext, isStiff, makeStepper, ProblemSystem } from '../internal/context.ts';
-import { Dopri5Reverser } from '../internal/dopri5-reverser.ts';
-import { addLossGradient, forwardPass } from '../internal/forward-pass.ts';
+import type { GradientContext } from '../internal/context.ts';
+import { ExplicitRkReverser } from '../internal/explicit-rk-reverser.ts';
+import { addLossGradient } from '../internal/loss-terms.ts';
 import { RosenbrockReverser } from '../internal/rosenbrock-reverser.ts';
-import { solveForward, solveStepper } from '../internal/solve-forward.ts';
+import { problemOf, solveForward, solveOptionsOf } from '../internal/solve-forward.ts';
 import type { StepReverser } from '../internal/step-reverser.ts';
-import { addStats } from '../internal/system.ts';
+import { isStiff, zeroStats } from '../internal/system-stepper.ts';
+import type { GradientMethod } from '../types.ts';
 import type { MethodResult } from './method-result.ts';
+
+/** The methods whose steps `discrete` reverses. */
+export const DISCRETE_METHODS: readonly GradientMethod[] = [
+  'rodas5p',
+  'rodas4',
+  'dopri5',
+  'tsit5',
+  'bs3',
+  'dop853',
+];
 
 /**
  * Typical magnitude of each state component over the solution (max over y0 and the observations),
@@ -53,78 +74,80 @@ function typicalMagnitudes(ctx: GradientContext, obsY: Float64Array): Float64Arr
 }
 
 function makeReverser(ctx: GradientContext, obsY: Float64Array): StepReverser {
-  if (!isStiff(ctx.integrator)) return new Dopri5Reverser(ctx);
-  const tab = ctx.integrator === 'rodas4' ? RODAS4_TABLEAU : RODAS5P_TABLEAU;
-  return new RosenbrockReverser(ctx, tab, typicalMagnitudes(ctx, obsY));
+  switch (ctx.method) {
+    case 'rodas5p':
+      return new RosenbrockReverser(ctx, RODAS5P_TABLEAU, typicalMagnitudes(ctx, obsY));
+    case 'rodas4':
+      return new RosenbrockReverser(ctx, RODAS4_TABLEAU, typicalMagnitudes(ctx, obsY));
+    case 'dopri5':
+      return new ExplicitRkReverser(ctx, DOPRI5_TABLEAU, 'dopri5');
+    case 'tsit5':
+      return new ExplicitRkReverser(ctx, TSIT5_TABLEAU, 'tsit5');
+    case 'bs3':
+      return new ExplicitRkReverser(ctx, BS3_TABLEAU, 'hermite');
+    case 'dop853':
+      return new ExplicitRkReverser(ctx, DOP853_TABLEAU, 'dop853');
+    default:
+      throw new OdeonError('InvalidOption', `sensitivity 'discrete' cannot reverse "${ctx.method}" steps.`, {
+        option: 'method',
+        value: ctx.method,
+        hint: `Use one of ${DISCRETE_METHODS.join(', ')} with 'discrete', or another sensitivity kind.`,
+      });
+  }
+}
+
+/** The stages a step of solve's stepper computed (Rosenbrock k_i, explicit K_i), valid in `onStep`. */
+function stagesOf(st: Stepper): Float64Array {
+  const r = st as Partial<RosenbrockStepper> & Partial<ExplicitRkStepper>;
+  return (r.k ?? r.K) as Float64Array;
 }
 
 export function discreteGradient(ctx: GradientContext): MethodResult {
   const { n, np, obsT } = ctx;
-  const stepper = makeStepper(ctx.integrator, new ProblemSystem(ctx));
-  const sd = stepper.stageCount * n;
   const keepAll = ctx.checkpoints === Number.POSITIVE_INFINITY;
   const tStarts = new GrowableF64(256);
   const hs = new GrowableF64(256);
+  let sd = 0;
   const states = new GrowableF64(keepAll ? 64 * n : 8);
-  const stages = new GrowableF64(keepAll ? 64 * sd : 8);
-  const stageBuf = new Float64Array(sd);
+  const stages = new GrowableF64(8);
   const cap = ctx.checkpoints;
   const store = new CheckpointStore((steps) => cap ?? Math.ceil(Math.sqrt(2 * steps)));
-  // Rosenbrock interpolants are linear in the stages: step across observations, as `solve` does
-  const interpolate = interpolatesObservations(ctx);
-  const record = (t: number, h: number, y: Vec, k: Vec) => {
+  // the forward pass is solve's own (same steps, y(t_i) from its interpolant)
+  const fwd = solveForward(ctx, false, (st, t, h, y) => {
     if (keepAll) {
+      const k = stagesOf(st);
+      sd = k.length;
       states.pushVec(y as Float64Array, n);
-      stages.pushVec(k as Float64Array, sd);
+      stages.pushVec(k, sd);
     } else store.offer(tStarts.length, t, y, h);
     tStarts.push(t);
     hs.push(h);
-  };
-  // Rosenbrock: the forward pass is solve's own (same steps, y(t_i) from its interpolant, which is
-  // linear in the stages the reverser differentiates); a frozen step sequence replays on the gradient
-  // code's stepper
-  const fwd = viaSolve(ctx)
-    ? solveForward(ctx, false, (st, t, h, y) => record(t, h, y, (st as RosenbrockStepper).k))
-    : forwardPass(ctx, {
-        stepper,
-        interpolateObservations: interpolate,
-        onStep: (t, h, y) => record(t, h, y, stepper.copyStages(stageBuf)),
-      });
+  });
   const N = tStarts.length;
+  const tAt = (k: number) => (k < N ? tStarts.data[k] : ctx.t1);
   const rev = makeReverser(ctx, fwd.obsY);
   const ybar = new Float64Array(n);
   const dp = new Float64Array(np);
   const work = new Float64Array(n);
   const yi = new Float64Array(n);
   const g = new Float64Array(n);
-  const gStart = new Float64Array(n);
   let i = obsT.length - 1;
   /** Reverses steps hi−1 … lo whose states and stages sit in `ys`/`ks` from index `base` on. */
   const reverseSteps = (lo: number, hi: number, base: number, ys: Float64Array, ks: Float64Array): void => {
     for (let k = hi - 1; k >= lo; k--) {
       const t = tStarts.data[k];
       const h = hs.data[k];
-      const tEnd = k + 1 < N ? tStarts.data[k + 1] : ctx.t1;
+      const tEnd = tAt(k + 1);
+      // observations at the step's end are y_{k+1} itself; inside it, solve read its interpolant
       while (i >= 0 && obsT[i] >= tEnd) addLossGradient(ctx, i--, fwd.obsY, ybar, work, yi);
-      let direct = false;
-      if (interpolate) {
-        // observations read from this step's interpolant (as forwardPass computed θ)
-        gStart.fill(0);
-        while (i >= 0 && obsT[i] >= t) {
-          const theta = Math.max(0, (obsT[i] - t) / h);
-          g.fill(0);
-          addLossGradient(ctx, i--, fwd.obsY, g, work, yi);
-          for (let q = 0; q < n; q++) {
-            ybar[q] += theta * g[q];
-            gStart[q] += (1 - theta) * g[q];
-          }
-          rev.addDenseCotangent!(theta, g);
-          direct = true;
-        }
+      while (i >= 0 && obsT[i] > t) {
+        g.fill(0);
+        const theta = (obsT[i] - t) / h;
+        addLossGradient(ctx, i--, fwd.obsY, g, work, yi);
+        rev.addDenseCotangent(theta, h, g, ybar);
       }
       const o = k - base;
       rev.reverse(ybar, dp, t, h, ys, o * n, ks, o * sd);
-      if (direct) for (let q = 0; q < n; q++) ybar[q] += gStart[q];
     }
   };
   const backward = emptyStats();
@@ -132,42 +155,55 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
   let maxRecords = 0;
   let maxDepth = 0;
   if (keepAll) reverseSteps(0, N, 0, states.data, stages.data);
-  else {
-    const replay = makeStepper(ctx.integrator, new ProblemSystem(ctx));
-    const err = new Float64Array(n);
-    const yCur = new Float64Array(n);
-    const yNext = new Float64Array(n);
+  else if (N > 0) {
+    // recomputed segments replay the recorded steps on solve's driver and stepper (bit for bit)
+    const replay = prepareSolve(problemOf(ctx), solveOptionsOf(ctx, false));
     const cps = store.list;
     // an explicit `checkpoints: K` also bounds the records of a recomputed segment by K (bisection)
     const budget = cap ?? Number.POSITIVE_INFINITY;
     let segY = new Float64Array(0);
     let segK = new Float64Array(0);
-    /** Replays steps a … b−1 from y (written into `yCur`); with `keep`, stores their states and stages. */
-    // solve's forward steps replay on solve's stepper (deterministic: the stored stages come back bit
-    // for bit); a frozen sequence on the gradient code's
-    const mainReplay = viaSolve(ctx) ? solveStepper(ctx) : undefined;
-    const replaySteps = (a: number, b: number, y: Vec, keep: boolean): void => {
-      replay.reset();
-      yCur.set(y);
-      if (keep) segY.set(y, 0);
-      for (let k = a; k < b; k++) {
-        const t = tStarts.data[k];
-        let stagesK: Vec;
-        if (mainReplay !== undefined) {
-          mainReplay.reset(t, yCur);
-          mainReplay.step(t, hs.data[k], yCur, yNext);
-          stagesK = mainReplay.k;
-        } else {
-          replay.step(t, yCur, hs.data[k], yNext, err);
-          stagesK = replay.copyStages(stageBuf);
-        }
-        if (keep) {
-          segK.set(stagesK, (k - a) * sd);
-          segY.set(yNext, (k - a + 1) * n);
-        }
-        replay.accept();
-        yCur.set(yNext);
+    let keepFrom = -1;
+    const onStep = (st: Stepper, _t: number, _h: number, y: Float64Array) => {
+      if (keepFrom < 0) return;
+      const k = stagesOf(st);
+      sd = k.length;
+      if (segK.length < (keepFrom + 1) * sd) {
+        const grown = new Float64Array(Math.max(2 * segK.length, (keepFrom + 1) * sd));
+        grown.set(segK);
+        segK = grown;
       }
+      segY.set(y, keepFrom * n);
+      segK.set(k, keepFrom * sd);
+      keepFrom++;
+    };
+    /** Replays steps a … b−1 from y; with `keep`, stores their states and stages; returns y_b. */
+    const replaySteps = (a: number, b: number, y: Vec, keep: boolean): Float64Array => {
+      keepFrom = keep ? 0 : -1;
+      const sol = integrate(
+        replay.ctx,
+        replay.stepper,
+        {
+          ...replay.settings,
+          t0: tAt(a),
+          t1: tAt(b),
+          y0: y as Float64Array,
+          saveAt: Float64Array.of(tAt(b)),
+          dense: false,
+          steps: hs.data.subarray(a, b),
+        },
+        { onStep },
+      );
+      keepFrom = -1;
+      // per replay, so maxSteps bounds one replay as it bounded the forward solve; the backward
+      // steps are the N reversed ones (counted below), a replay adds its work only
+      const rs = replay.ctx.stats;
+      backward.rhsEvals += rs.rhsEvals;
+      backward.jacobianEvals += rs.jacobianEvals;
+      backward.luFactorizations += rs.luFactorizations;
+      backward.linearSolves += rs.linearSolves;
+      zeroStats(replay.ctx.stats);
+      return sol.y.subarray(sol.y.length - n);
     };
     for (let c = cps.length - 1; c >= 0; c--) {
       const a = cps[c].step;
@@ -177,25 +213,17 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
         b,
         cps[c].y,
         budget,
-        (from, to, y) => {
-          replaySteps(from, to, y, false);
-          return yCur;
-        },
+        (from, to, y) => replaySteps(from, to, y, false),
         (from, to, y) => {
           const len = to - from;
           maxRecords = Math.max(maxRecords, len);
-          if (segY.length < (len + 1) * n) {
-            segY = new Float64Array((len + 1) * n);
-            segK = new Float64Array(len * sd);
-          }
+          if (segY.length < len * n) segY = new Float64Array(len * n);
           replaySteps(from, to, y, true);
           reverseSteps(from, to, from, segY, segK);
         },
       );
       maxDepth = Math.max(maxDepth, depth);
     }
-    addStats(backward, replay.stats);
-    if (mainReplay !== undefined) addStats(backward, mainReplay.stats);
   }
   while (i >= 0) addLossGradient(ctx, i--, fwd.obsY, ybar, work, yi);
   backward.steps += N;
@@ -203,7 +231,7 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
   backward.jacobianEvals += rev.jacobians;
   backward.luFactorizations += rev.jacobians;
   backward.linearSolves += rev.linearSolves;
-  const perStep = 1 + stepper.stageCount;
+  const perStep = 1 + Math.max(1, sd / n);
   return {
     value: fwd.value,
     dp,
@@ -213,31 +241,16 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
     storedStates: keepAll
       ? N * perStep + obsT.length
       : store.peak + maxDepth + (maxRecords + 1) * perStep + obsT.length,
-    maxLuSize: isStiff(ctx.integrator) ? n : 0,
+    maxLuSize: isStiff(ctx.method) ? n : 0,
     checkpoints: keepAll ? N : store.peak,
     forwardSteps: N,
     quadratureError: 0,
   };
 }
 
-/** True when `discrete` steps across observations and differentiates the interpolant (Rosenbrock). */
-function interpolatesObservations(ctx: GradientContext): boolean {
-  return isStiff(ctx.integrator);
-}
-
-/** True when `discrete`'s forward pass is `solve`'s (Rosenbrock methods, no frozen step sequence). */
-function viaSolve(ctx: GradientContext): boolean {
-  return isStiff(ctx.integrator) && ctx.fixedSteps === undefined;
-}
-
-/** The accepted step sequence of the forward solve (for replay-based checks of `discrete`). */
+/** The accepted step sequence of the forward solve (for frozen-step checks of `discrete`). */
 export function discreteStepSequence(ctx: GradientContext): Float64Array {
   const hs: number[] = [];
-  if (viaSolve(ctx)) solveForward(ctx, false, (_st, _t, h) => hs.push(h));
-  else
-    forwardPass(ctx, {
-      interpolateObservations: interpolatesObservations(ctx),
-      onStep: (_t, h) => hs.push(h),
-    });
+  solveForward(ctx, false, (_st, _t, h) => hs.push(h));
   return Float64Array.from(hs);
 }

@@ -4,9 +4,10 @@
  */
 import { AdjointSweeper } from '../internal/adjoint-sweep.ts';
 import { BackwardDriver } from '../internal/backward-driver.ts';
-import { type GradientContext, isStiff } from '../internal/context.ts';
-import { defaultAdjointAtol } from '../internal/forward-pass.ts';
+import type { GradientContext } from '../internal/context.ts';
+import { defaultAdjointAtol } from '../internal/loss-terms.ts';
 import { solveForward } from '../internal/solve-forward.ts';
+import { isStiff } from '../internal/system-stepper.ts';
 import type { MethodResult } from './method-result.ts';
 
 export function quadratureGradient(ctx: GradientContext): MethodResult {
@@ -22,9 +23,9 @@ export function quadratureGradient(ctx: GradientContext): MethodResult {
     dp: sweeper.dp,
     dy0,
     forward: fwd.stats,
-    backward: sweeper.stepper.stats,
+    backward: sweeper.stats,
     storedStates: fwd.steps * (2 + fwd.denseVectors) + ctx.obsT.length,
-    maxLuSize: isStiff(ctx.integrator) ? ctx.n : 0,
+    maxLuSize: isStiff(ctx.method) ? ctx.n : 0,
     checkpoints: 0,
     forwardSteps: fwd.steps,
     quadratureError: sweeper.quadratureError,
