@@ -204,6 +204,37 @@ async function ensembleTable(count: number): Promise<void> {
   console.log('');
 }
 
+// Start-up alone: threads up and answering `pool.ping`, from the script this run uses and, when the
+// package is built, from its dist JS without the source condition (what an installed package starts).
+async function startupTable(): Promise<void> {
+  const dist = join(root, 'packages/ensemble/dist/worker-entry.js');
+  const scripts: [string, Parameters<typeof createPool>[0]][] = [
+    [fromSource ? 'sources through tsx' : 'built JS', {}],
+  ];
+  if (fromSource && existsSync(dist))
+    scripts.push(['built JS (dist)', { script: new URL(`file://${dist}`), execArgv: [] }]);
+  console.log('## Pool start-up (all workers answering a ping), median of 3');
+  console.log('| workers | script | wall s | CPU s (process) |');
+  console.log('|---|---|---|---|');
+  for (const workers of WORKERS.filter((w) => w > 0))
+    for (const [name, options] of scripts) {
+      const walls: number[] = [];
+      const cpuTimes: number[] = [];
+      for (let r = 0; r < 3; r++) {
+        const c0 = processCpu();
+        const t = performance.now();
+        const pool = createPool({ ...options, workers });
+        await Promise.all(Array.from({ length: workers }, () => pool.run({ name: 'pool.ping', input: {} })));
+        walls.push((performance.now() - t) / 1000);
+        cpuTimes.push(processCpu() - c0);
+        await pool.close();
+      }
+      console.log(`| ${workers} | ${name} | ${f2(median(walls))} | ${f2(median(cpuTimes))} |`);
+    }
+  console.log('');
+}
+
+await startupTable();
 await ensembleTable(MEMBERS);
 if (LARGE > 0) await ensembleTable(LARGE);
 
