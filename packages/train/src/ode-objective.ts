@@ -6,9 +6,8 @@ import {
   type SensitivityKind,
 } from '@odeon/ode';
 import { type Dataset, truncatedLength } from './dataset.ts';
-import type { GradientEngine } from './fit.ts';
-import { datasetError } from './internal/errors.ts';
 import { createLoss, type Loss, temporalDropoutMask } from './losses.ts';
+import { type GradientEngine, MeasurementLoss, type MeasurementSolve } from './measurement-loss.ts';
 import type { StrategyStep } from './strategy.ts';
 import type { Batch, ObjectiveResult } from './train.ts';
 
@@ -25,11 +24,9 @@ export interface OdeObjectiveOptions<P = unknown> {
   /** Initial state of each measurement: from the data (default; NaN entries from the model) or the model. */
   readonly initialConditions?: 'data' | 'model';
   /**
-   * Sensitivity method; default `discrete`: reverse mode through the solver's own steps, the exact
-   * gradient of the computed solution, cost independent of the number of parameters with backward
-   * work = the forward steps (2–3× a solve where the continuous adjoint needs 10–25×: few steps, many
-   * observations; about the same as `quadrature` on a trained stiff neural ODE). `forward` suits few
-   * parameters; `quadrature` for the continuous adjoint.
+   * Sensitivity method; default `discrete`: reverse mode through the solver's own steps (the exact
+   * gradient of the computed solution; one backward sweep whatever the number of parameters).
+   * `forward` suits few parameters; `quadrature` is the continuous adjoint.
    */
   readonly sensitivity?: SensitivityKind;
   /** Integrator; default the engine's. */
@@ -80,29 +77,14 @@ export function odeObjective<P = unknown>(
   dataset: Dataset,
   options: OdeObjectiveOptions<P> = {},
 ): (params: Float64Array, batch: Batch<P>) => ObjectiveResult {
-  const n = problem.y0.length;
   const np = problem.p?.length ?? 0;
   const ns = dataset.n;
-  const stateOf = new Int32Array(ns);
-  for (let j = 0; j < ns; j++) {
-    const sp = dataset.species[j];
-    const i = problem.names === undefined ? (ns === n ? j : -1) : problem.names.indexOf(sp);
-    if (i < 0) {
-      throw datasetError(
-        problem.names === undefined
-          ? `the dataset has ${ns} species but the model ${n} unnamed states.`
-          : 'species not in the model.',
-        {
-          column: sp,
-          hint:
-            problem.names === undefined
-              ? 'Give the problem `names`.'
-              : `Model states: ${problem.names.join(', ')}.`,
-        },
-      );
-    }
-    stateOf[j] = i;
-  }
+  const measurementLoss = new MeasurementLoss(
+    problem,
+    dataset,
+    options.gradient ?? gradient,
+    options.initialConditions ?? 'data',
+  );
   const dropoutMask = options.dropoutMask ?? 'time';
   if (dropoutMask !== 'time' && dropoutMask !== 'series')
     throw invalidOption('dropoutMask', dropoutMask, '"time" or "series"');
@@ -110,8 +92,6 @@ export function odeObjective<P = unknown>(
   if (normalise !== 'kept' && normalise !== 'expected') {
     throw invalidOption('normalise', normalise, '"kept" or "expected"');
   }
-  const engine: GradientEngine = options.gradient ?? gradient;
-  const modelY0 = Float64Array.from(problem.y0);
   const losses = new Map<string, Loss>();
   const lossFor = (stage: StrategyStep<P>): Loss => {
     const key = JSON.stringify(stage.loss);
@@ -121,6 +101,14 @@ export function odeObjective<P = unknown>(
       losses.set(key, l);
     }
     return l;
+  };
+
+  const solve: MeasurementSolve = {
+    rtol: options.rtol ?? 1e-6,
+    atol: options.atol ?? 1e-8,
+    sensitivity: options.sensitivity ?? 'discrete',
+    method: options.method,
+    maxSteps: options.maxSteps,
   };
 
   return (params: Float64Array, batch: Batch<P>): ObjectiveResult => {
@@ -153,117 +141,16 @@ export function odeObjective<P = unknown>(
     const inv = denom > 0 ? 1 / denom : 0;
     const invKeep = 1 / (1 - p);
     const grad = new Float64Array(np);
-    const solveOptions = {
-      rtol: options.rtol ?? 1e-6,
-      atol: options.atol ?? 1e-8,
-      sensitivity: { kind: options.sensitivity ?? 'discrete' },
-      ...(options.method !== undefined ? { method: options.method } : {}),
-      ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-    } as const;
-    const initialOf = (m: (typeof plan)[number]['m']): Float64Array => {
-      const y0 = modelY0.slice();
-      if ((options.initialConditions ?? 'data') === 'data') {
-        for (let j = 0; j < ns; j++) if (!Number.isNaN(m.y0[j])) y0[stateOf[j]] = m.y0[j];
-      }
-      return y0;
-    };
+    let dataLoss = 0;
     const weightOf = (keep: Uint8Array) => (i: number) =>
       keep[i] === 0 ? 0 : normalise === 'expected' && i > 0 ? invKeep * inv : inv;
-    let dataLoss = 0;
+    const rows = plan.filter((r) => r.nt >= 2);
     if (options.batched !== undefined) {
-      const rows = plan.filter((r) => r.nt >= 2);
-      if (rows.length > 0) {
-        const t = rows[0].m.t.subarray(0, rows[0].nt);
-        for (const r of rows)
-          if (r.nt !== t.length || r.m.t.subarray(0, r.nt).some((x, i) => x !== t[i]))
-            throw invalidOption(
-              'batched',
-              'measurements on different time points',
-              'measurements that share their time points (or one solve per measurement: no `batched`)',
-            );
-        const B = rows.length;
-        const y0 = new Float64Array(B * n);
-        rows.forEach((r, b) => {
-          y0.set(initialOf(r.m), b * n);
-        });
-        const weights = rows.map((r) => weightOf(r.keep));
-        const result = engine(
-          { ...options.batched(B), y0, p: params, t0: t[0], t1: t[t.length - 1] },
-          {
-            saveAt: t,
-            ...solveOptions,
-            loss: {
-              value(i, _t, y) {
-                let s = 0;
-                for (let b = 0; b < B; b++) {
-                  const w = weights[b](i);
-                  if (w === 0) continue;
-                  const obs = rows[b].m.y;
-                  let sb = 0;
-                  for (let j = 0; j < ns; j++) {
-                    const v = obs[i * ns + j];
-                    if (!Number.isNaN(v)) sb += loss.point(y[b * n + stateOf[j]] - v, j);
-                  }
-                  s += sb * w;
-                }
-                return s;
-              },
-              grad(i, _t, y, out) {
-                out.fill(0);
-                for (let b = 0; b < B; b++) {
-                  const w = weights[b](i);
-                  if (w === 0) continue;
-                  const obs = rows[b].m.y;
-                  for (let j = 0; j < ns; j++) {
-                    const v = obs[i * ns + j];
-                    if (!Number.isNaN(v))
-                      out[b * n + stateOf[j]] += loss.derivative(y[b * n + stateOf[j]] - v, j) * w;
-                  }
-                }
-              },
-            },
-          },
-        );
-        dataLoss = result.value;
-        for (let k = 0; k < np; k++) grad[k] = result.dp[k];
-      }
-    }
-    for (const { m, nt, keep } of options.batched === undefined ? plan : []) {
-      if (nt < 2) continue;
-      const y0 = initialOf(m);
-      const t = m.t.subarray(0, nt);
-      const obs = m.y;
-      const weight = weightOf(keep);
-      const r = engine(
-        { ...problem, y0, p: params, t0: t[0], t1: t[nt - 1] },
-        {
-          saveAt: t,
-          ...solveOptions,
-          loss: {
-            value(i, _t, y) {
-              const w = weight(i);
-              if (w === 0) return 0;
-              let s = 0;
-              for (let j = 0; j < ns; j++) {
-                const v = obs[i * ns + j];
-                if (!Number.isNaN(v)) s += loss.point(y[stateOf[j]] - v, j);
-              }
-              return s * w;
-            },
-            grad(i, _t, y, out) {
-              out.fill(0);
-              const w = weight(i);
-              if (w === 0) return;
-              for (let j = 0; j < ns; j++) {
-                const v = obs[i * ns + j];
-                if (!Number.isNaN(v)) out[stateOf[j]] += loss.derivative(y[stateOf[j]] - v, j) * w;
-              }
-            },
-          },
-        },
-      );
-      dataLoss += r.value;
-      for (let k = 0; k < np; k++) grad[k] += r.dp[k];
+      const batched = rows.map((r) => ({ m: r.m, nt: r.nt, weight: weightOf(r.keep) }));
+      dataLoss = measurementLoss.addBatchedGradient(grad, batched, params, loss, solve, options.batched);
+    } else {
+      for (const { m, nt, keep } of rows)
+        dataLoss += measurementLoss.addGradient(grad, m, nt, params, loss, weightOf(keep), solve);
     }
     const metrics: Record<string, number> = { dataLoss };
     let total = dataLoss;
