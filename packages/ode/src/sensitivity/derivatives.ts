@@ -41,7 +41,7 @@ export interface DerivativeReport {
 const CBRT_EPS = 6.055454452393343e-6;
 /** Up to this many states, `vjpState` prefers Jᵀv from an analytic Jacobian over the problem's `vjp`. */
 const SMALL_N = 8;
-/** A sparse problem's dense ∂f/∂y (forward sensitivities, backsolve) is refused above this size. */
+/** A sparse problem's dense ∂f/∂y (forward sensitivities) is refused above this size. */
 export const SPARSE_DENSE_MAX_N = 1024;
 
 export class Derivatives {
@@ -111,7 +111,7 @@ export class Derivatives {
   }
 
   /**
-   * Refuses a method that works on dense n×n blocks (`kind`: forward sensitivities, backsolve) for a
+   * Refuses a method that works on dense n×n blocks (`kind`: forward sensitivities) for a
    * sparse problem above `SPARSE_DENSE_MAX_N` states, before it allocates them.
    */
   requireDense(kind: string): void {
@@ -123,7 +123,7 @@ export class Derivatives {
         {
           option: 'sensitivity.kind',
           value: kind,
-          hint: "Use sensitivity kind 'quadrature', 'interpolating' or 'discrete': they work on the sparse Jacobian.",
+          hint: "Use sensitivity kind 'quadrature', 'interpolating', 'discrete' or 'backsolve': they work on the sparse Jacobian.",
         },
       );
   }

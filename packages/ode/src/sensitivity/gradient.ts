@@ -282,7 +282,6 @@ export function runMethod(ctx: GradientContext, kind: SensitivityKind): MethodRe
     case 'interpolating':
       return interpolatingGradient(ctx);
     case 'backsolve':
-      ctx.deriv.requireDense(kind);
       return backsolveGradient(ctx);
     case 'forward':
       ctx.deriv.requireDense(kind);

@@ -9,12 +9,15 @@
  * unstable: its fast decaying modes grow backward (Kim et al. 2021). With a Rosenbrock method (`rodas5p`, `rodas4`) the augmented
  * stage matrix is block lower triangular and is solved with two n×n factorisations (cI + J and
  * cI − Jᵀ) plus a diagonal block for μ; the couplings are central differences of the vjp along x_y.
+ * For a problem with `jacobianSparsity` the two blocks are sparse stage matrices (cI − Jᵀ by the
+ * transposed solve of cI − J): no n×n array.
  */
 import { isOdeonError, OdeonError } from '../../errors.ts';
 import { emptyStats } from '../../internal/context.ts';
 import { integrate } from '../../internal/integrate.ts';
 import { luFactor, luSolveAt } from '../../internal/lu.ts';
 import type { Stepper } from '../../internal/stepper.ts';
+import { SparseStageMatrix } from '../../linalg/stage-matrix.ts';
 import type { SolveStats, Vec } from '../../types.ts';
 import type { GradientContext } from '../internal/context.ts';
 import { directionStep } from '../internal/direction-step.ts';
@@ -42,6 +45,11 @@ class BacksolveSystem implements StiffGradientSystem {
   private readonly pivL: Int32Array;
   private readonly cols: Int32Array;
   private readonly J: Vec;
+  /** Sparse problems: cI + J and cI − J on the problem's pattern (the λ block solves the latter transposed). */
+  private readonly sparseY: SparseStageMatrix | undefined;
+  private readonly sparseL: SparseStageMatrix | undefined;
+  private readonly f0: Float64Array;
+  private readonly zb: Float64Array;
   private readonly qy: Vec;
   private readonly yPrep: Vec;
   private readonly lPrep: Vec;
@@ -67,12 +75,32 @@ class BacksolveSystem implements StiffGradientSystem {
     this.stats = stats;
     this.size = 2 * n + np;
     this.errSize = 2 * n;
-    this.luY = new Float64Array(n * n);
-    this.luL = new Float64Array(n * n);
+    const pattern = ctx.deriv.pattern;
+    const nn = pattern === undefined ? n * n : 0;
+    this.luY = new Float64Array(nn);
+    this.luL = new Float64Array(nn);
     this.pivY = new Int32Array(n);
     this.pivL = new Int32Array(n);
     this.cols = new Int32Array(n);
-    this.J = new Float64Array(n * n);
+    this.J = new Float64Array(nn);
+    this.f0 = new Float64Array(n);
+    this.zb = new Float64Array(n);
+    if (pattern !== undefined) {
+      // the matrices count their work into a scratch record (this system counts its own)
+      const sctx = {
+        n,
+        rhs: ctx.problem.rhs,
+        p: ctx.p as Float64Array,
+        jacobian: undefined,
+        tgrad: undefined,
+        rtol: ctx.rtol,
+        atol: ctx.atol,
+        stats: emptyStats(),
+      };
+      const source = { pattern, sparseJacobian: ctx.problem.sparseJacobian };
+      this.sparseY = new SparseStageMatrix(sctx, source);
+      this.sparseL = new SparseStageMatrix(sctx, source);
+    }
     this.qy = new Float64Array(n);
     this.yPrep = new Float64Array(n);
     this.lPrep = new Float64Array(n);
@@ -123,7 +151,7 @@ class BacksolveSystem implements StiffGradientSystem {
   }
 
   prepare(s: number, Z: Float64Array, c: number): boolean {
-    const { ctx, J, luY, luL } = this;
+    const { ctx, J } = this;
     const n = ctx.n;
     const t = this.tBase - s;
     this.tPrep = t;
@@ -132,24 +160,33 @@ class BacksolveSystem implements StiffGradientSystem {
       this.yPrep[i] = Z[i];
       this.lPrep[i] = Z[n + i];
     }
-    ctx.deriv.jacobian(t, this.yPrep, J);
     this.stats.jacobianEvals++;
+    this.stats.luFactorizations += 2;
+    const { sparseY, sparseL } = this;
+    if (sparseY !== undefined && sparseL !== undefined) {
+      ctx.problem.rhs(t, this.yPrep, ctx.p, this.f0);
+      this.stats.rhsEvals++;
+      sparseY.evaluate(t, this.yPrep as Float64Array, this.f0);
+      sparseL.evaluate(t, this.yPrep as Float64Array, this.f0);
+      return sparseY.factor(1, c) && sparseL.factor(-1, c);
+    }
+    ctx.deriv.jacobian(t, this.yPrep, J);
+    const { luY, luL } = this;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         luY[i * n + j] = J[i * n + j] + (i === j ? c : 0);
         luL[i * n + j] = -J[j * n + i] + (i === j ? c : 0);
       }
     }
-    this.stats.luFactorizations += 2;
     return luFactor(luY, this.pivY, n, this.cols) !== null && luFactor(luL, this.pivL, n, this.cols) !== null;
   }
 
   solve(x: Float64Array): void {
-    const { ctx, luY, luL, yPrep, lPrep, yPert, gY1, gY2, gP1, gP2, gP3 } = this;
+    const { ctx, yPrep, lPrep, yPert, gY1, gY2, gP1, gP2, gP3 } = this;
     const { n, np } = ctx;
     const t = this.tPrep;
     this.stats.linearSolves++;
-    luSolveAt(x, luY, this.pivY, n, 0);
+    this.solveBlock(x, 0);
     const eps = directionStep(CBRT_EPS, yPrep, x, 1);
     if (eps > 0) {
       for (let i = 0; i < n; i++) yPert[i] = yPrep[i] + eps * x[i];
@@ -160,7 +197,7 @@ class BacksolveSystem implements StiffGradientSystem {
       for (let i = 0; i < n; i++) x[n + i] += (gY1[i] - gY2[i]) * inv;
       for (let j = 0; j < np; j++) x[2 * n + j] += (gP1[j] - gP2[j]) * inv;
     }
-    luSolveAt(x, luL, this.pivL, n, n);
+    this.solveBlock(x, n);
     if (np > 0) {
       const zl = this.zl;
       for (let i = 0; i < n; i++) zl[i] = x[n + i];
@@ -168,6 +205,21 @@ class BacksolveSystem implements StiffGradientSystem {
       const ic = 1 / this.cPrep;
       for (let j = 0; j < np; j++) x[2 * n + j] = (x[2 * n + j] + gP3[j]) * ic;
     }
+  }
+
+  /** x[off, off + n) ← (cI + J)⁻¹ x (off = 0) or (cI − Jᵀ)⁻¹ x (off = n) with the current factors. */
+  private solveBlock(x: Float64Array, off: number): void {
+    const n = this.ctx.n;
+    const sparse = off === 0 ? this.sparseY : this.sparseL;
+    if (sparse === undefined) {
+      luSolveAt(x, off === 0 ? this.luY : this.luL, off === 0 ? this.pivY : this.pivL, n, off);
+      return;
+    }
+    const z = this.zb;
+    for (let i = 0; i < n; i++) z[i] = x[off + i];
+    if (off === 0) sparse.solve(z);
+    else sparse.solveTranspose(z);
+    for (let i = 0; i < n; i++) x[off + i] = z[i];
   }
 }
 
