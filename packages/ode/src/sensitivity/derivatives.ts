@@ -119,7 +119,7 @@ export class Derivatives {
     if (this.pattern !== undefined && n > SPARSE_DENSE_MAX_N && !this.problem.jacobian)
       throw new OdeonError(
         'InvalidOption',
-        `Sensitivity kind '${kind}' needs dense ${n}×${n} Jacobians; this problem is sparse (jacobianSparsity) with more than ${SPARSE_DENSE_MAX_N} states.`,
+        `Sensitivity kind '${kind}' works on dense ${n}×${n} blocks (forward sensitivities carry ∂y/∂y0: n + np columns of n); this problem is sparse (jacobianSparsity) with more than ${SPARSE_DENSE_MAX_N} states.`,
         {
           option: 'sensitivity.kind',
           value: kind,
