@@ -194,20 +194,18 @@ export function readObservableTableV2(table: TsvTable): PetabObservable[] {
   });
 }
 
-/** One change of a PEtab 2 condition: target id ← value. */
+/** One change of a PEtab 2 condition: target id ← value (a number or parameter id) or a formula. */
 export interface ConditionChangeV2 {
   readonly conditionId: string;
   readonly targetId: string;
-  readonly value: PetabValue;
+  readonly value?: PetabValue;
+  readonly expression?: MathExpr;
   readonly where: Where;
 }
 
 /**
- * Reads a PEtab 2 condition table (`conditionId`, `targetId`, `targetValue` rows). Values that are a
- * number or one parameter id are supported.
- *
- * @throws OdeonError `UnsupportedPetabFeature` (feature `PEtab 2.0 condition expressions`) for a target
- *   value that is a formula, naming file, row and column.
+ * Reads a PEtab 2 condition table (`conditionId`, `targetId`, `targetValue` rows): a value is a number,
+ * a parameter id or a formula (checked against the model by `assembleV2`).
  */
 export function readConditionTableV2(table: TsvTable): ConditionChangeV2[] {
   requireColumns(table, ['conditionId', 'targetId', 'targetValue']);
@@ -218,12 +216,7 @@ export function readConditionTableV2(table: TsvTable): ConditionChangeV2[] {
     const text = cell(row, 'targetValue');
     if (text === '') throw petabFormatError(w('targetValue'), 'empty target value.', 'Give a value.');
     if (!isNumberCell(text) && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(text))
-      throw unsupportedPetab(
-        'PEtab 2.0 condition expressions',
-        `${place(w('targetValue'))}: the target value ${JSON.stringify(text.slice(0, 60))} is a formula; only numbers and parameter ids are supported.`,
-        'Introduce a parameter for the value, or compute it in the model (an initial assignment).',
-        place(w('targetValue')),
-      );
+      return { conditionId, targetId, expression: formula(text, w('targetValue')), where: w('targetValue') };
     return { conditionId, targetId, value: value(text, w('targetValue'), false), where: w('targetValue') };
   });
 }

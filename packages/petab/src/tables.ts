@@ -79,6 +79,8 @@ export interface PetabCondition {
   readonly id: string;
   readonly name?: string;
   readonly values: ReadonlyMap<string, PetabValue>;
+  /** PEtab 2: targets set by a formula over parameters (evaluated at the start of the simulation). */
+  readonly expressions?: ReadonlyMap<string, MathExpr>;
 }
 
 /** One row of the measurement table. */
