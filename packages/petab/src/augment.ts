@@ -1,6 +1,7 @@
 import { apply, type MathExpr, type Model, num, sym } from '@odeon/sbml';
 import { petabFormatError } from './errors.ts';
 import type { PetabProblem } from './problem.ts';
+import { substitute } from './substitute.ts';
 
 /** How a condition-table column acts on the model. */
 export type ConditionTarget =
@@ -30,29 +31,6 @@ export interface AugmentedModels {
   readonly outputs: readonly { readonly observable: string; readonly noise: string }[];
   /** Placeholder parameter ids added to the model. */
   readonly placeholders: ReadonlySet<string>;
-}
-
-/** `expr` with the symbols in `map` replaced. */
-export function substitute(expr: MathExpr, map: ReadonlyMap<string, MathExpr>): MathExpr {
-  switch (expr.type) {
-    case 'symbol':
-      return map.get(expr.name) ?? expr;
-    case 'apply':
-      return { ...expr, args: expr.args.map((a) => substitute(a, map)) };
-    case 'call':
-      return { ...expr, args: expr.args.map((a) => substitute(a, map)) };
-    case 'piecewise':
-      return {
-        type: 'piecewise',
-        pieces: expr.pieces.map((p) => ({
-          value: substitute(p.value, map),
-          condition: substitute(p.condition, map),
-        })),
-        ...(expr.otherwise === undefined ? {} : { otherwise: substitute(expr.otherwise, map) }),
-      };
-    default:
-      return expr;
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type MathExpr, mathSymbols } from '@odeon/sbml';
-import { substitute } from './augment.ts';
 import { petabFormatError, unsupportedPetab } from './errors.ts';
+import { substitute } from './substitute.ts';
 import {
   cell,
   formula,
