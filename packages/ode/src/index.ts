@@ -9,6 +9,10 @@
  * `solve(problem, { dense: true })` and `sol.interpolate`.
  */
 
+export {
+  type ConsistentInitialValuesOptions,
+  consistentInitialValues,
+} from './dae/consistent-initial-values.ts';
 export { DenseHistory, type HistorySegment } from './dde/dense-history.ts';
 export { type DdeOptions, type DdeProblem, type DdeSolution, solveDde } from './dde/solve-dde.ts';
 export {

@@ -1,4 +1,5 @@
 import { OdeonError, type OdeProblem, type Vec } from '@odeon/ode';
+import { algebraicInitialize } from './internal/algebraic-init.ts';
 import type { Dag, NodeId } from './internal/dag.ts';
 import { derivativeSpecs, sensitivityIndices } from './internal/derivative-specs.ts';
 import { initialValues } from './internal/initial-values.ts';
@@ -23,17 +24,16 @@ export type CompileBackend = 'auto' | 'codegen' | 'interpreter';
 /** Options of {@link compileModel}. */
 export interface CompileOptions {
   /**
-   * `codegen` builds JavaScript with `new Function` (fastest); `interpreter` evaluates the same expression
-   * graph from an instruction tape (for strict Content-Security-Policy pages); `auto` (default) tries
-   * code generation and falls back to the interpreter when the environment forbids it.
+   * `codegen` builds JavaScript with `new Function`; `interpreter` evaluates the same expression graph
+   * from an instruction tape (for strict Content-Security-Policy pages); `auto` (default) tries code
+   * generation and falls back to the interpreter when the environment forbids it.
    */
   readonly backend?: CompileBackend;
   /** Parameter ids (see `paramIds`) whose columns ∂f/∂p and the VJP compute; others are left zero. Default: all. */
   readonly sensitivities?: readonly string[];
   /**
    * Keep constant compartment sizes in p so that they can be changed and differentiated. Default false:
-   * constant compartments without initial assignments or event assignments are compiled in as literals
-   * (faster: concentrations of species in a unit compartment need no division).
+   * constant compartments without initial assignments or event assignments are compiled in as literals.
    */
   readonly compartmentsAsParameters?: boolean;
 }
@@ -111,6 +111,11 @@ export interface CompiledModel {
     /** Change of each state per unit rate, row-major count × n (row j: reaction j). */
     readonly columns: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
   };
+  /**
+   * The diagonal mass matrix of `M y′ = rhs` when the model has algebraic states (variables of algebraic
+   * rules not affine in them: their rows are 0 = rule, their entries 0), else undefined (an ODE).
+   */
+  readonly massMatrix: Float64Array | undefined;
   /** Ids stored in y or p that the model uses but never gives a value (`simulate` refuses them unless y0/p set them). */
   readonly missingValues: readonly string[];
   /** Initial state at the model's declared values (initial assignments applied). */
@@ -157,7 +162,7 @@ export interface CompiledModel {
 }
 
 /**
- * Compiles a model (from `parseSbml` or `buildModel`) into fast kernels: the right-hand side, the
+ * Compiles a model (from `parseSbml` or `buildModel`) into float64 kernels: the right-hand side, the
  * analytic Jacobian, ∂f/∂p, VJP and JVP by symbolic differentiation with common-subexpression reuse.
  *
  * @throws OdeonError `UnsupportedSbmlFeature` (algebraic rules, fast reactions, delays, comp/fbc),
@@ -223,7 +228,16 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
   const paramJacobian = make(specs.paramJacobian) as (t: number, y: Vec, p: Vec, Jp: Vec) => void;
   const vjp = make(specs.vjp) as (t: number, y: Vec, p: Vec, v: Vec, outY: Vec, outP: Vec) => void;
   const jvp = make(specs.jvp) as (t: number, y: Vec, p: Vec, u: Vec, out: Vec) => void;
-  const { initialize, initialJacobian } = initialValues(sys);
+  const raw = initialValues(sys);
+  const { initialJacobian } = raw;
+  // nonlinear algebraic rules: initial values that depend on an algebraic state see its consistent value
+  const initialize = algebraicInitialize(
+    raw.initialize,
+    rhs,
+    sys.algebraicStates,
+    sys.stateIds,
+    sys.declared,
+  );
   const init = initialize();
   const observer = makeObserver(sys, make);
   const events = sys.events.map((e) => compileEvent(sys, e, make, observer));
@@ -245,6 +259,12 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     valuesBefore: one(sys.delays.map((x) => x.before)),
   };
 
+  let massMatrix: Float64Array | undefined;
+  if (sys.algebraicStates.length > 0) {
+    massMatrix = new Float64Array(n).fill(1);
+    for (const i of sys.algebraicStates) massMatrix[i] = 0;
+  }
+
   let sources: CompiledModel['sources'] | undefined;
   const compiled: CompiledModel = {
     n,
@@ -257,6 +277,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
       return info?.stores === 'amount' && sp && !sp.hasOnlySubstanceUnits ? sp.compartment : undefined;
     }),
     missingValues: sys.missingValues,
+    massMatrix,
     delays,
     fast,
     y0: init.y0,
@@ -290,6 +311,7 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
         t0,
         t1,
         names: sys.stateIds,
+        ...(massMatrix === undefined ? {} : { massMatrix }),
       };
     },
     observer,

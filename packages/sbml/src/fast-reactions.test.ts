@@ -1,3 +1,4 @@
+import { isOdeonError } from '@odeon/ode';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from './compile.ts';
 import { parseSbml } from './sbml-reader.ts';
@@ -41,7 +42,17 @@ describe('fast reactions (rapid equilibrium, an index-1 DAE)', () => {
       expect(course.values[2 * i + 1]).toBeCloseTo((2 * T) / 3, 7);
     }
   });
-  it('are refused by problem(): they are not an ODE problem', () => {
-    expect(() => compileModel(parseSbml(model)).problem(0, 1)).toThrow(/fast reactions/);
+  it('are refused by problem() (so by gradients) with UnsupportedSbmlFeature naming the reaction', () => {
+    let e: unknown;
+    try {
+      compileModel(parseSbml(model)).problem(0, 1);
+    } catch (err) {
+      e = err;
+    }
+    expect(isOdeonError(e, 'UnsupportedSbmlFeature')).toBe(true);
+    if (isOdeonError(e)) {
+      expect(e.context.feature).toBe('fastReaction');
+      expect(e.message).toMatch(/fast reactions/);
+    }
   });
 });

@@ -1,4 +1,12 @@
-import { type MethodName, type OdeEvent, OdeonError, type SolveStats, solve, type Vec } from '@odeon/ode';
+import {
+  consistentInitialValues,
+  type MethodName,
+  type OdeEvent,
+  OdeonError,
+  type SolveStats,
+  solve,
+  type Vec,
+} from '@odeon/ode';
 import { type CompiledModel, type ObservableKind, SPARSE_MIN_STATES } from './compile.ts';
 import { DelayTerms } from './internal/delay-terms.ts';
 import { EventQueue } from './internal/event-queue.ts';
@@ -169,9 +177,40 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
           modelJac(t, yy, p, J);
         };
 
+  // Nonlinear algebraic rules: an index-1 DAE M y′ = f (Rodas). Its algebraic states are made consistent
+  // at t0 and after events here (outputs at those times see them); each solve does it again.
+  const massMatrix = model.massMatrix;
+  const dae = massMatrix === undefined ? {} : { massMatrix };
+  const consistent = (t: number): void => {
+    if (massMatrix === undefined) return;
+    const problem = {
+      rhs,
+      y0: y,
+      t0: t,
+      t1: t,
+      p,
+      massMatrix,
+      names: model.stateIds,
+      ...(fast.count > 0 ? {} : { jacobian }),
+    };
+    y.set(consistentInitialValues(problem, { rtol: o.rtol, atol }));
+  };
+  consistent(t0);
+
   // large models: BDF on the sparse Jacobian (structural non-zeros only), unless a method is given
   const large = model.n >= SPARSE_MIN_STATES;
-  const method = options.method ?? (large ? 'bdf' : o.method);
+  const method = options.method ?? (large && massMatrix === undefined ? 'bdf' : o.method);
+  if (massMatrix !== undefined && method !== 'rodas5p' && method !== 'rodas4' && method !== 'auto')
+    throw new OdeonError(
+      'InvalidOption',
+      `Method "${method}" cannot simulate this model: it has algebraic states (${model.stateIds.filter((_, i) => massMatrix[i] === 0).join(', ')}), determined by nonlinear algebraic rules.`,
+      {
+        option: 'method',
+        value: method,
+        allowed: 'rodas5p, rodas4, auto',
+        hint: 'Use method "rodas5p" (the default) or "rodas4": Rosenbrock methods for index-1 DAEs.',
+      },
+    );
   const modelSparse = model.sparse;
   const sparse = large
     ? {
@@ -306,6 +345,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     if (fired.length > firedBefore) {
       delays.breakpoint(t, y, p);
       if (fast.count > 0) fast.equilibrate(t, y, p);
+      consistent(t);
     }
     if (rising.length > 0 && fired.length > firedBefore)
       while (outPtr < times.length && times[outPtr] <= t + near(t)) {
@@ -325,6 +365,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   let stalls = 0;
   const started = Date.now();
   const tmp = new Float64Array(n);
+  const plain = ne === 0 && delays.count === 0;
   for (let segment = 0; t < t1; segment++) {
     if (Date.now() - started > o.timeLimitMs)
       throw new OdeonError(
@@ -348,17 +389,21 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     // Method of steps: a segment never reaches past the smallest delay, nor across a propagated breakpoint.
     let tNext = Math.min(t1, queue.nextTime(t), delays.stepLimit(t, y, p));
     if (t1 - tNext <= 1e-12 * Math.max(1, Math.abs(t1))) tNext = t1;
+    // without events and delays nothing interpolates between outputs: save only the output times
+    // (storing every step's dense output costs more than the solve on large models)
+    const saveAt = plain ? outputTimesIn(times, t, tNext) : undefined;
     const sol = solve(
       // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
       // The projected right-hand side of fast reactions has no analytic Jacobian: the solver differentiates it.
       fast.count > 0
-        ? { rhs, y0: y, t0: t, t1: tNext }
-        : { rhs, jacobian, ...sparse, y0: y, t0: t, t1: tNext },
+        ? { rhs, y0: y, t0: t, t1: tNext, ...dae }
+        : { rhs, jacobian, ...sparse, y0: y, t0: t, t1: tNext, ...dae },
       {
         method,
         rtol: o.rtol,
         atol,
-        dense: true,
+        dense: saveAt === undefined,
+        ...(saveAt === undefined ? {} : { saveAt }),
         events: roots,
         maxSteps: o.maxSteps,
         ...(options.dt !== undefined ? { dt: options.dt } : {}),
@@ -368,7 +413,17 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     const last = sol.t.length - 1;
     const tEnd = sol.status === 'terminated' ? sol.t[last] : tNext;
     if (delays.count > 0) delays.record(t, tEnd, (tau, out) => sol.interpolate(tau, out), p);
-    emitUpTo(tEnd, false, (tau) => sol.interpolate(tau, tmp));
+    let row0 = 0;
+    emitUpTo(
+      tEnd,
+      false,
+      saveAt === undefined
+        ? (tau) => sol.interpolate(tau, tmp)
+        : (tau) => {
+            while (sol.t[row0] < tau) row0++;
+            return sol.y.subarray(row0 * n, (row0 + 1) * n);
+          },
+    );
     for (let i = 0; i < n; i++) y[i] = sol.y[last * n + i];
     stalls = tEnd <= t ? stalls + 1 : 0;
     if (stalls > 1000)
@@ -382,6 +437,14 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   }
   emitUpTo(Number.POSITIVE_INFINITY, true, () => y);
   return { times, names, values, stats, events: fired };
+}
+
+/** The output times in (t, tEnd], then tEnd (the last saved row is the segment's end state). */
+function outputTimesIn(times: Float64Array, t: number, tEnd: number): number[] {
+  const out: number[] = [];
+  for (const tau of times) if (tau > t && tau < tEnd) out.push(tau);
+  out.push(tEnd);
+  return out;
 }
 
 function defaultVariables(model: CompiledModel, variables: readonly string[] | undefined): readonly string[] {

@@ -8,6 +8,7 @@ import { rosenbrock } from '../solvers/solver-values.ts';
 import { RODAS4_TABLEAU } from '../solvers/tableaus/rodas4.ts';
 import { RODAS5P_TABLEAU } from '../solvers/tableaus/rodas5p.ts';
 import type { OdeProblem, Vec } from '../types.ts';
+import { consistentInitialValues } from './consistent-initial-values.ts';
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -275,5 +276,19 @@ describe('index-1 DAEs with a mass matrix', () => {
     const tight = counted(run(1e-8));
     expect(run(1e-8)().stats.steps).toBeGreaterThan(2 * run(1e-4)().stats.steps);
     expect(tight).toBe(loose);
+  });
+
+  it('consistentInitialValues solves the algebraic part alone, and refuses a problem without a mass matrix', () => {
+    const y = consistentInitialValues({ ...ANALYTIC, y0: [0.25, 7, 1] });
+    expect(y[0]).toBe(0.25);
+    expect(y[1]).toBe(7);
+    expect(y[2]).toBeCloseTo(2, 12);
+    const { massMatrix: _m, ...ode } = ANALYTIC;
+    expect(
+      isOdeonError(
+        thrown(() => consistentInitialValues(ode)),
+        'InvalidProblem',
+      ),
+    ).toBe(true);
   });
 });

@@ -10,6 +10,10 @@ const BREAKPOINT_GENERATIONS = 5;
  * delayed expression at t − lag on it and writes the values into p[np + i]. Segments are kept within the
  * smallest lag, and stop at the discontinuities the initial time and events propagate (b + k·lag).
  * Before t0 the history is the model's initial values at that time.
+ *
+ * Lags must stay constant between restarts (they may change at events): a lag that varies within a
+ * segment (a state- or time-dependent delay) would need its discontinuities located on t − τ(t, y) and
+ * may reach into the unintegrated present, so it is refused with `UnsupportedSbmlFeature`.
  */
 export class DelayTerms {
   readonly count: number;
@@ -19,6 +23,8 @@ export class DelayTerms {
   private readonly valBuf: Float64Array;
   private readonly past: Float64Array;
   private breaks: { t: number; generation: number }[] = [];
+  /** The lags at the start of the current segment (`stepLimit`). */
+  private readonly segmentLags: Float64Array;
 
   constructor(
     private readonly model: CompiledModel,
@@ -32,6 +38,7 @@ export class DelayTerms {
     this.lagBuf = new Float64Array(this.count);
     this.valBuf = new Float64Array(this.count);
     this.past = new Float64Array(y0.length);
+    this.segmentLags = new Float64Array(this.count);
     const yInit = Float64Array.from(y0);
     const pInit = Float64Array.from(p);
     const pPast = Float64Array.from(p);
@@ -66,8 +73,12 @@ export class DelayTerms {
   fill(t: number, y: Vec, p: Vec): void {
     const lags = this.lags(t, y, p);
     const d = this.model.delays;
+    // inside an integration segment (past the stored history) every lag must be what it was at its start
+    const inside = t > this.history.end + 1e-9 * Math.max(1, Math.abs(t));
     for (let i = 0; i < this.count; i++) {
       const lag = lags[i];
+      if (inside && Math.abs(lag - this.segmentLags[i]) > 1e-12 * Math.max(1, Math.abs(lag)))
+        this.refuseVariable(i, t, lag);
       if (lag === 0) {
         p[this.np + i] = d.values(this.valBuf, t, y, p)[i];
         continue;
@@ -79,10 +90,24 @@ export class DelayTerms {
     }
   }
 
-  /** The farthest time the next segment may reach from t. */
+  private refuseVariable(i: number, t: number, lag: number): never {
+    throw new OdeonError(
+      'UnsupportedSbmlFeature',
+      `Delay term ${i + 1} of ${this.count} (csymbol delay) has a lag that varies during the integration (${this.segmentLags[i]} at the segment start, ${lag} at t = ${t}).`,
+      {
+        feature: 'state-dependent delay',
+        element: `csymbol delay #${i + 1}`,
+        t,
+        hint: 'Only delays whose lag is constant between events are supported: a lag that depends on time or on the state needs root finding on t − τ(t, y) for its discontinuities, which is not implemented. Make the lag a constant (or a parameter changed only by events).',
+      },
+    );
+  }
+
+  /** The farthest time the next segment may reach from t (and the lags that segment must keep). */
   stepLimit(t: number, y: Vec, p: Vec): number {
     if (this.count === 0) return Number.POSITIVE_INFINITY;
     const lags = this.lags(t, y, p);
+    this.segmentLags.set(lags);
     let limit = Number.POSITIVE_INFINITY;
     for (let i = 0; i < this.count; i++) if (lags[i] > 0) limit = Math.min(limit, t + lags[i]);
     const tol = 1e-12 * Math.max(1, Math.abs(t));

@@ -63,9 +63,16 @@ export function symbolsOf(cx: LowerContext, expr: MathExpr): Set<string> {
   return out;
 }
 
+/** Raised while lowering when an algebraic rule is not affine in its variable (caught by `lowerModel`). */
+export class NeedsDae extends Error {
+  constructor(readonly variable: string) {
+    super(`${variable} needs an algebraic state`);
+  }
+}
+
 /**
- * The value of x from its algebraic rule 0 = g(x): g must be affine in x (x = −g(0)/g′), else the rule
- * is refused (a nonlinear algebraic constraint needs a DAE solver).
+ * The value of x from its algebraic rule 0 = g(x) when g is affine in x (x = −g(0)/g′); otherwise
+ * throws `NeedsDae`, and x becomes an algebraic state of an index-1 DAE.
  */
 export function solveAlgebraic(cx: LowerContext, x: string, init: boolean): NodeId {
   const { math, element } = cx.algebraic.get(x) as { math: MathExpr; element: string };
@@ -74,16 +81,18 @@ export function solveAlgebraic(cx: LowerContext, x: string, init: boolean): Node
   const marker = d.p(1_000_000_000 + cx.algebraic.size);
   const g = cx.lower(math, new Map([[x, marker]]), init, `algebraic rule ${element}`);
   const slope = d.diff(g, marker);
-  if (d.topo([slope]).includes(marker) || d.isConst(slope, 0))
+  if (d.isConst(slope, 0))
     throw new OdeonError(
       'UnsupportedSbmlFeature',
-      `The algebraic rule ${element} is not linear in ${x}, the variable it determines.`,
+      `The algebraic rule ${element} does not depend on ${x}, the variable it was matched to.`,
       {
         feature: 'algebraicRule',
         element,
-        hint: 'Rewrite it as an assignment rule for that variable; nonlinear algebraic rules are not supported yet.',
+        hint: 'Each algebraic rule must determine one variable (an index-1 system); check the rules.',
       },
     );
+  // not affine in x: x becomes an algebraic state of an index-1 DAE (`lowerModel` lowers again)
+  if (d.topo([slope]).includes(marker)) throw new NeedsDae(x);
   const offset = cx.lower(math, new Map([[x, d.const(0)]]), init, `algebraic rule ${element}`);
   return d.div(d.neg(offset), slope);
 }

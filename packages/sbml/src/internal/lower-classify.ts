@@ -22,6 +22,13 @@ export function classifySymbols(
   const eventTargets = new Set(m.events.flatMap((e) => e.assignments.map((a) => a.variable)));
   // Classify, states first in document order, then parameters.
   const classify = (id: string, kind: SymbolKind, declared: number): void => {
+    if (cx.dae.has(id)) {
+      // determined by a nonlinear algebraic rule: an algebraic state holding its math value
+      cx.symbols.set(id, { id, kind, role: 'state', index: cx.stateIds.length, stores: 'value' });
+      cx.stateIds.push(id);
+      cx.declaredY.push(declared);
+      return;
+    }
     if (cx.assignmentRules.has(id) || cx.stoichMath.has(id) || cx.algebraic.has(id)) {
       cx.symbols.set(id, { id, kind, role: 'assigned', index: -1, stores: 'value' });
       return;

@@ -22,6 +22,11 @@ export interface LowerContext {
   readonly rateRules: Map<string, MathExpr>;
   /** Variables determined by an algebraic rule (0 = math, linear in the variable), with the rule. */
   readonly algebraic: Map<string, { readonly math: MathExpr; readonly element: string }>;
+  /**
+   * The algebraic-rule variables solved as algebraic states of an index-1 DAE (their rule is not affine
+   * in them): state `index` with the rule as its row (0 = g) and a zero in the mass matrix.
+   */
+  readonly dae: ReadonlySet<string>;
   readonly initialAssignments: Map<string, MathExpr>;
   readonly reactions: Map<string, Reaction>;
   readonly stoichMath: Map<string, MathExpr>;

@@ -14,7 +14,8 @@ export function initValue(cx: LowerContext, id: string): NodeId {
   const d = cx.initDag;
   let node: NodeId;
   const ia = cx.initialAssignments.get(id);
-  if (cx.algebraic.has(id)) node = cx.solveAlgebraic(id, true);
+  // an algebraic state's initial value is its declared slot: a guess that `initialize` solves for
+  if (cx.algebraic.has(id) && !cx.dae.has(id)) node = cx.solveAlgebraic(id, true);
   else if (ia !== undefined) node = cx.lower(ia, new Map(), true, `initial assignment ${id}`);
   else if (info.role === 'reaction') node = cx.reactionRate(id, true);
   else if (info.role === 'constant') node = d.const(info.constantValue as number);

@@ -102,6 +102,16 @@ export function lowerApply(
     }
     const info = cx.symbols.get(a.name);
     if (!info) throw semantic(`rateOf of undeclared ${a.name}.`, element, 'Declare it.');
+    if (cx.dae.has(a.name))
+      throw new OdeonError(
+        'UnsupportedSbmlFeature',
+        `rateOf(${a.name}) in ${element}: ${a.name} is determined by a nonlinear algebraic rule.`,
+        {
+          feature: 'rateOf',
+          element,
+          hint: 'The rate of an algebraic state is not available; differentiate its rule by hand in an assignment rule.',
+        },
+      );
     const rate =
       info.role === 'state' && info.stores === 'value'
         ? cx.rhsOf(info.index)

@@ -29,7 +29,8 @@ export function findMissingValues(
     if (used && Number.isNaN(declared) && !cx.initialAssignments.has(id)) missing.push(id);
   };
   cx.stateIds.forEach((id, i) => {
-    check(id, cx.declaredY[i], true);
+    // an algebraic state's value comes from its rule (the declared one is only a guess)
+    if (!cx.dae.has(id)) check(id, cx.declaredY[i], true);
   });
   cx.paramIds.forEach((id, k) => {
     check(id, cx.declaredP[k], usedP.has(k));

@@ -16,7 +16,9 @@ export function rhsOf(cx: LowerContext, i: number): NodeId {
   const d = cx.dag;
   let node: NodeId;
   const rr = cx.rateRules.get(id);
-  if (rr !== undefined) node = cx.lower(rr, new Map(), false, `rate rule ${id}`);
+  const alg = cx.dae.has(id) ? cx.algebraic.get(id) : undefined;
+  if (alg !== undefined) node = cx.lower(alg.math, new Map(), false, `algebraic rule ${alg.element}`);
+  else if (rr !== undefined) node = cx.lower(rr, new Map(), false, `rate rule ${id}`);
   else {
     const s = cx.species.get(id) as Species;
     const terms: NodeId[] = [];

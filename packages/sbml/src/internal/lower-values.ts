@@ -1,6 +1,7 @@
 import type { MathExpr } from '../ast.ts';
 import type { Reaction, SpeciesReference } from '../model.ts';
 import type { NodeId } from './dag.ts';
+import { NeedsDae } from './lower-algebraic.ts';
 import { type LowerContext, semantic } from './lower-context.ts';
 import type { SymbolInfo } from './lowered-system.ts';
 
@@ -47,6 +48,9 @@ export function symbolValue(cx: LowerContext, id: string): NodeId {
 export function enterSymbol(cx: LowerContext, id: string): void {
   if (cx.inProgress.has(id)) {
     const cycle = [...cx.inProgress, id];
+    // algebraic rules that determine each other are simultaneous equations: solve them as algebraic states
+    const coupled = cycle.slice(cycle.indexOf(id)).find((s) => cx.algebraic.has(s) && !cx.dae.has(s));
+    if (coupled !== undefined) throw new NeedsDae(coupled);
     throw semantic(
       `Assignment rules and kinetic laws form a cycle: ${cycle.slice(cycle.indexOf(id)).join(' → ')}.`,
       id,

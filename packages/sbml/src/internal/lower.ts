@@ -2,7 +2,7 @@ import { OdeonError } from '@odeon/ode';
 import type { MathExpr } from '../ast.ts';
 import type { FunctionDefinition, Model, Reaction, Species, SpeciesReference } from '../model.ts';
 import { Dag, type NodeId } from './dag.ts';
-import { matchAlgebraicRules, solveAlgebraic, symbolsOf } from './lower-algebraic.ts';
+import { matchAlgebraicRules, NeedsDae, solveAlgebraic, symbolsOf } from './lower-algebraic.ts';
 import { classifySymbols, reactiveSpecies } from './lower-classify.ts';
 import type { LowerContext } from './lower-context.ts';
 import { declareModel, declareSymbol } from './lower-declare.ts';
@@ -37,7 +37,16 @@ export function lowerModel(model: Model, options: LowerOptions = {}): LoweredSys
       },
     );
   }
-  return new Lowering(model, options).build();
+  // Algebraic rules not affine in their variable make that variable an algebraic state: lower again.
+  const dae = new Set<string>();
+  for (;;) {
+    try {
+      return new Lowering(model, options, dae).build();
+    } catch (e) {
+      if (!(e instanceof NeedsDae) || dae.has(e.variable)) throw e;
+      dae.add(e.variable);
+    }
+  }
 }
 
 /** The state of one lowering; its recursive operations live in the `lower-*.ts` files. */
@@ -71,7 +80,8 @@ class Lowering implements LowerContext {
 
   constructor(
     readonly model: Model,
-    readonly options: LowerOptions = {},
+    readonly options: LowerOptions,
+    readonly dae: ReadonlySet<string>,
   ) {}
 
   build(): LoweredSystem {
@@ -109,12 +119,17 @@ class Lowering implements LowerContext {
       initDag: this.initDag,
       initY,
       initP,
-      declared: Float64Array.from([...this.declaredY, ...this.declaredP]),
+      // an algebraic state without a value starts its consistent initialisation from 1
+      declared: Float64Array.from([
+        ...this.declaredY.map((v, i) => (this.dae.has(this.stateIds[i]) && Number.isNaN(v) ? 1 : v)),
+        ...this.declaredP,
+      ]),
       model: this.model,
       species: this.species,
       missingValues,
       delays: this.delays,
       fast,
+      algebraicStates: this.stateIds.flatMap((id, i) => (this.dae.has(id) ? [i] : [])),
     };
   }
 

@@ -85,6 +85,8 @@ export interface LoweredSystem {
    * Fast reactions (rapid equilibrium): their rates (amount/time), which must vanish, and the change of
    * every state per unit of each one's rate (`columns[j][i]`). `rhs` leaves them out.
    */
+  /** Indices of the algebraic states (rows 0 = g of an index-1 DAE; a zero in the mass matrix). */
+  readonly algebraicStates: readonly number[];
   readonly fast: {
     readonly ids: readonly string[];
     readonly rates: readonly NodeId[];

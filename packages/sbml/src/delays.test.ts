@@ -1,0 +1,86 @@
+import { isOdeonError } from '@odeon/ode';
+import { describe, expect, it } from 'vitest';
+import { compileModel } from './compile.ts';
+import { parseSbml } from './sbml-reader.ts';
+import { simulate } from './simulate.ts';
+
+const MATHML = 'http://www.w3.org/1998/Math/MathML';
+const TIME =
+  '<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time"> time </csymbol>';
+
+/** y′ = −delay(y, lag) with y = 1 before t0; `lag` is MathML; an optional event at t = 0.5 sets k = 0.5. */
+function model(lag: string, event = false): string {
+  const ev = event
+    ? `<listOfEvents><event id="e" useValuesFromTriggerTime="true"><trigger initialValue="false" persistent="true">
+         <math xmlns="${MATHML}"><apply><geq/>${TIME}<cn>0.5</cn></apply></math></trigger>
+         <listOfEventAssignments><eventAssignment variable="k"><math xmlns="${MATHML}"><cn>0.5</cn></math>
+         </eventAssignment></listOfEventAssignments></event></listOfEvents>`
+    : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2"><model id="m">
+  <listOfParameters><parameter id="y" value="1" constant="false"/><parameter id="k" value="1" constant="false"/></listOfParameters>
+  <listOfRules><rateRule variable="y"><math xmlns="${MATHML}"><apply><minus/><apply>
+    <csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay"> delay </csymbol>
+    <ci> y </ci>${lag}</apply></apply></math></rateRule></listOfRules>${ev}
+</model></sbml>`;
+}
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
+}
+
+const run = (xml: string) =>
+  simulate(compileModel(parseSbml(xml)), {
+    t0: 0,
+    t1: 2,
+    steps: 4,
+    rtol: 1e-10,
+    atol: 1e-12,
+    variables: ['y'],
+  });
+const yAt = (c: ReturnType<typeof run>, t: number) =>
+  c.values[c.times.findIndex((x) => Math.abs(x - t) < 1e-12)];
+
+describe('csymbol delay: constant lags by the method of steps, varying lags refused', () => {
+  it('a constant lag matches the analytic solution of y′ = −y(t − 1)', () => {
+    const c = run(model('<cn>1</cn>'));
+    expect(yAt(c, 1)).toBeCloseTo(0, 9);
+    expect(yAt(c, 2)).toBeCloseTo(-0.5, 9);
+  });
+
+  it('a lag changed by an event is constant between restarts: y(1) = 0.125 after k = 0.5 at t = 0.5', () => {
+    const c = simulate(compileModel(parseSbml(model('<ci>k</ci>', true))), {
+      t0: 0,
+      t1: 1,
+      steps: 2,
+      variables: ['y'],
+      rtol: 1e-10,
+      atol: 1e-12,
+    });
+    expect(yAt(c, 0.5)).toBeCloseTo(0.5, 9);
+    expect(yAt(c, 1)).toBeCloseTo(0.125, 8);
+  });
+
+  it.each([
+    ['time-dependent', `<apply><plus/><cn>1</cn><apply><times/><cn>0.1</cn>${TIME}</apply></apply>`],
+    ['state-dependent', '<apply><plus/><cn>1</cn><apply><times/><cn>0.1</cn><ci>y</ci></apply></apply>'],
+  ])('a %s lag is refused with UnsupportedSbmlFeature naming the delay', (_kind, lag) => {
+    const e = thrown(() => run(model(lag)));
+    expect(isOdeonError(e, 'UnsupportedSbmlFeature')).toBe(true);
+    if (isOdeonError(e)) {
+      expect(e.context.feature).toBe('state-dependent delay');
+      expect(e.context.element).toBe('csymbol delay #1');
+      expect(e.message).toMatch(/varies during the integration/);
+    }
+  });
+
+  it('gradients (problem()) refuse delays with UnsupportedSbmlFeature (fast reactions: fast-reactions.test.ts)', () => {
+    const e = thrown(() => compileModel(parseSbml(model('<cn>1</cn>'))).problem(0, 1));
+    expect(isOdeonError(e, 'UnsupportedSbmlFeature') && e.context.feature).toBe('csymbol delay');
+  });
+});
