@@ -147,7 +147,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
         hint: 'Give it a value (or initial amount/concentration or size) or an initial assignment, or pass it in y0/p.',
       });
   }
-  const atol = stateTolerances(model, o.atol, o.atolScaling, t0, y, p);
+  let atol = stateTolerances(model, o.atol, o.atolScaling, t0, y, p);
   const delays = new DelayTerms(model, t0, y, p, options.y0 === undefined && options.p === undefined);
   const fill = (t: number, yy: Vec): void => {
     if (delays.count > 0) delays.fill(t, yy, p);
@@ -196,6 +196,8 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     y.set(consistentInitialValues(problem, { rtol: o.rtol, atol }));
   };
   consistent(t0);
+  // the algebraic states' magnitudes are known now (their declared values were guesses)
+  if (massMatrix !== undefined) atol = stateTolerances(model, o.atol, o.atolScaling, t0, y, p);
 
   // large models: BDF on the sparse Jacobian (structural non-zeros only), unless a method is given
   const large = model.n >= SPARSE_MIN_STATES;
