@@ -10,7 +10,14 @@
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileProblem, evaluate, loadProblem, objectiveGradient, type PetabModel } from '@odeon/petab';
+import {
+  COMPILE_PROBLEM_DEFAULTS,
+  compileProblem,
+  evaluate,
+  loadProblem,
+  objectiveGradient,
+  type PetabModel,
+} from '@odeon/petab';
 import { sharedDir } from '@odeon/testkit';
 import { mapkProblem } from './mapk-problem.ts';
 

@@ -58,8 +58,9 @@ export function seriesColor(names: readonly string[]): Record<string, unknown> {
 }
 
 /**
- * An axis whose every tick carries a label in one format: decades (1e-5, 1e-4, ...) on a log axis,
- * shortest round numbers (~g) on a linear one.
+ * An axis whose every tick carries a label in one format: decades (1e-5, 1e-4, ...) on a log axis
+ * (with 2 and 5 between them when the values span two decades or less, so that a narrow range such
+ * as a loss curve's is labelled too), shortest round numbers (~g) on a linear one.
  */
 export function axisFor(values: readonly number[], log: boolean): Record<string, unknown> {
   if (!log) return { format: '.6~g', labelOverlap: false, tickCount: 6 };
@@ -76,7 +77,11 @@ export function axisFor(values: readonly number[], log: boolean): Record<string,
   const b = Math.ceil(Math.log10(hi));
   const step = Math.max(1, Math.ceil((b - a) / 10));
   const ticks: number[] = [];
-  for (let e = a; e <= b; e += step) ticks.push(10 ** e);
+  if (b - a <= 2) {
+    // 1, 2, 5 per decade over the decades the (nice) log domain covers
+    for (let e = a; e <= b; e++)
+      for (const m of e < b ? [1, 2, 5] : [1]) ticks.push(Number(`${m}e${e}`));
+  } else for (let e = a; e <= b; e += step) ticks.push(Number(`1e${e}`));
   return { format: '.0e', values: ticks, labelOverlap: false };
 }
 

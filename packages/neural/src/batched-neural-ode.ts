@@ -7,10 +7,8 @@ import type { NeuralODE } from './neural-ode.ts';
 export type BatchedBackend = 'cpu' | 'wasm-f32';
 
 /**
- * Measured crossover (benchmarks/neural/batched-training.ts, 2-core AMD EPYC under heavy shared load,
- * Node 20; table in benchmarks/neural/BATCHED-RESULTS.md): batch × width² (multiply-adds of one hidden
- * layer per stage) from which wasm-f32 was faster than cpu for an epoch of RHS and VJP evaluations.
- * Below it the per-op cost of tfjs dominates; at 65 536 the two were within noise of each other.
+ * Batch × width² (multiply-adds of one hidden layer per stage) from which `auto` chooses wasm-f32:
+ * the crossover measured by benchmarks/neural/batched-training.ts (table in BATCHED-RESULTS.md there).
  */
 export const BATCHED_CROSSOVER_WORK = 262_144;
 

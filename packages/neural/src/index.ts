@@ -22,6 +22,13 @@ export { MlpKernel } from './mlp-kernel.ts';
 export type { MlpInit, MlpLayerLayout, MlpLayout, MlpSpec } from './mlp-layout.ts';
 export type { ModelJson, ModelKind, ModelProblemOptions, OdeModel, ParamTree } from './model.ts';
 export {
+  type ModelSpec,
+  type ModelSpecContext,
+  modelFromSpec,
+  type NeuralOdeSpec,
+  type UniversalOdeSpec,
+} from './model-spec.ts';
+export {
   type EquationScaling,
   equationScaling,
   type NetworkOptions,
@@ -35,6 +42,7 @@ export {
   type ToOdeProblemOptions,
   toOdeProblem,
 } from './ode-problem.ts';
+export { type ParamRange, parameterGroups } from './param-groups.ts';
 export {
   type RateActivation,
   RateFlowODE,

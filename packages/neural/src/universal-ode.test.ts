@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { flatten, tensor } from '@odeon/tensor';
+import { sharedDir } from '@odeon/testkit';
 import type {} from '@odeon/testkit/setup';
 import { describe, expect, it } from 'vitest';
 import { checkProblem } from './__fixtures__/check-problem.ts';
@@ -12,6 +15,19 @@ const MM = JSON.stringify({
 });
 
 describe('UniversalODE', () => {
+  it('refuses a mechanistic model with events (UnsupportedSbmlFeature naming the event), never drops them', () => {
+    const xml = readFileSync(
+      join(sharedDir(), 'sbml-suite', 'cases', '00026', '00026-sbml-l3v2.xml'),
+      'utf8',
+    );
+    expect(() => new UniversalODE({ model: xml, network: { width: 4, depth: 1, seed: 1 } })).toThrow(
+      expect.objectContaining({
+        code: 'UnsupportedSbmlFeature',
+        context: expect.objectContaining({ element: 'event1' }),
+      }),
+    );
+  });
+
   it('f = f_mech(θ) + softplus(α)⊙σ(Gy)⊙MLP(y): exact derivatives w.r.t. y, network, gate and θ', () => {
     const m = new UniversalODE({
       model: MM,

@@ -71,6 +71,17 @@ export class UniversalODE implements OdeModel {
     this.trainable = [...(options.trainable ?? [])];
     this.compiled = compileModel(model, this.trainable.length > 0 ? { sensitivities: this.trainable } : {});
     const n = this.compiled.n;
+    // problem() is the mechanistic rhs plus the network: SBML events would be dropped from it
+    const event = this.compiled.events[0];
+    if (event !== undefined)
+      throw new OdeonError(
+        'UnsupportedSbmlFeature',
+        `UniversalODE: the mechanistic model has event ${event.id}, which its problem() cannot carry.`,
+        {
+          element: event.id,
+          hint: 'Train on a model without events, or differentiate the plain SBML model with its events (problemWithEvents from @odeon/sbml and gradient).',
+        },
+      );
     if (n < 1)
       throw new OdeonError('InvalidProblem', 'The mechanistic model has no state variables.', {
         hint: 'Give a model with species or rate rules.',

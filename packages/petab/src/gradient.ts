@@ -277,6 +277,10 @@ function checkEvents(model: PetabModel): boolean {
     );
   };
   for (const e of sim.events) if (e.hasPriority) refuse(`event ${e.id} has a priority`);
+  if (model.experiments.some((x) => x.preequilibration !== '' || x.steadyState))
+    refuse(
+      'the problem needs steady states, and sensitivities of steady states reached through events are not derived',
+    );
   for (const e of model.problem.model.events)
     for (const a of e.assignments)
       if (sim.symbols.get(a.variable)?.role !== 'state')

@@ -8,11 +8,11 @@ import { trustRegion } from './trust-region.ts';
 /** Options of {@link localOptimize}. */
 export interface LocalOptimizeOptions {
   /**
-   * `lbfgs` (default): `@odeon/train`'s L-BFGS on a logistic reparametrisation of the box;
-   * `trust-region`: box-constrained trust region with the Gauss–Newton (Fisher information) Hessian.
+   * `trust-region` (default): box-constrained trust region with the Gauss–Newton (Fisher information)
+   * Hessian; `lbfgs`: `@odeon/train`'s L-BFGS on a logistic reparametrisation of the box.
    */
   readonly optimizer?: 'lbfgs' | 'trust-region';
-  /** Sensitivity method of the gradient. Default `adjoint`. */
+  /** Sensitivity method of the gradient. Default `forward`. */
   readonly sensitivity?: PetabSensitivity;
   /** L-BFGS iterations. Default 500. */
   readonly maxIterations?: number;
@@ -26,8 +26,8 @@ export interface LocalOptimizeOptions {
 
 /** Defaults of one local optimisation of a multistart fit. */
 export const LOCAL_OPTIMIZE_DEFAULTS = {
-  optimizer: 'lbfgs',
-  sensitivity: 'adjoint',
+  optimizer: 'trust-region',
+  sensitivity: 'forward',
   maxIterations: 500,
   gradTol: 1e-5,
   fTol: 1e-10,
@@ -115,7 +115,11 @@ export function localOptimize(
       wallMs: performance.now() - started,
     };
   }
-  const r = minimizeLbfgs(f, u0, { maxIterations: o.maxIterations, gradTol: o.gradTol, fTol: o.fTol });
+  // `minimizeLbfgs` tests its gradient relative to max(|f|, |f₀|): divide by |f₀| so that gradTol stays
+  // an absolute bound on the gradient in the unconstrained variables, as documented.
+  const f0 = f(Float64Array.from(u0)).value;
+  const gradTol = Number.isFinite(f0) ? o.gradTol / Math.max(1, Math.abs(f0)) : o.gradTol;
+  const r = minimizeLbfgs(f, u0, { maxIterations: o.maxIterations, gradTol, fTol: o.fTol });
   if (!Number.isFinite(r.value))
     throw new OdeonError('TrainingDiverged', 'The objective is not finite at the start point.', {
       hint: 'Check the start point, bounds and model; simulations failed there.',
@@ -124,7 +128,7 @@ export function localOptimize(
     theta: toTheta(r.x),
     objective: r.value,
     iterations: r.iterations,
-    evaluations: r.evaluations,
+    evaluations: r.evaluations + 1,
     converged: r.converged,
     reason: r.reason,
     wallMs: performance.now() - started,

@@ -1,10 +1,19 @@
 import { type OdeEvent, solve, type Vec } from '@odeon/ode';
 import { type CompiledModel, compileModel, type ObservableKind, simulate } from '@odeon/sbml';
 import { type AugmentedModels, augmentModels, type ConditionTarget } from './augment.ts';
-import { unsupportedPetab } from './errors.ts';
+import {
+  type EventSteadyStateOptions,
+  steadyStateThroughEvents,
+  withTriggers,
+} from './event-steady-state.ts';
 import type { PetabProblem } from './problem.ts';
 import { fromScale, toScale } from './scale.ts';
-import { type SteadyState, type SteadyStateOptions, steadyState } from './steady-state.ts';
+import {
+  STEADY_STATE_DEFAULTS,
+  type SteadyState,
+  type SteadyStateOptions,
+  steadyState,
+} from './steady-state.ts';
 import type { PetabObservable, PetabParameter, PetabValue } from './tables.ts';
 import { type StateAtol, stateAtol } from './tolerances.ts';
 
@@ -67,6 +76,8 @@ export interface InitialState {
   readonly y0: Float64Array;
   readonly p0: Float64Array;
   readonly pre?: { readonly y0: Float64Array; readonly p: Float64Array; readonly state: SteadyState };
+  /** Event trigger values at the start, carried over from a preequilibration through events. */
+  readonly triggers?: Uint8Array;
 }
 
 /** States and parameters of one experiment at its output times and steady state. */
@@ -207,13 +218,6 @@ export class PetabModel {
       steadyState: x.inf,
     }));
     this.experiments = experiments;
-    const needsSteady = experiments.some((x) => x.preequilibration !== '' || x.steadyState);
-    if (needsSteady && sim.events.length > 0)
-      throw unsupportedPetab(
-        'events with preequilibration or steady-state measurements',
-        'The model has events and the problem needs steady states; events during steady-state searches are not supported.',
-        'Remove the preequilibration or the inf time points, or the events.',
-      );
     const phIndex = (id: string): number => this.paramMap[simParam.get(id) as number];
     this.rows = problem.measurements.map((m) => {
       const e = expIndex.get(
@@ -283,15 +287,51 @@ export class PetabModel {
     const init = this.sim.initialize(this.declared(x.condition, values), x.t0);
     if (x.preequilibration === '') return { y0: init.y0, p0: init.p };
     const pre = this.sim.initialize(this.declared(x.preequilibration, values), 0);
-    const state = steadyState(this.sim, pre.y0, pre.p, this.steadyOptions(pre.y0, pre.p));
+    let state: SteadyState;
+    let triggers: Uint8Array | undefined;
+    if (this.sim.events.length > 0) {
+      const r = steadyStateThroughEvents(this.sim, pre.y0, pre.p, this.eventSteadyOptions(pre.y0, pre.p));
+      state = r.state;
+      triggers = r.triggers;
+    } else state = steadyState(this.sim, pre.y0, pre.p, this.steadyOptions(pre.y0, pre.p));
     const y0 = Float64Array.from(state.y);
     for (const i of this.reinitialized.get(x.condition) ?? []) y0[i] = init.y0[i];
-    return { y0, p0: init.p, pre: { y0: pre.y0, p: pre.p, state } };
+    return {
+      y0,
+      p0: init.p,
+      pre: { y0: pre.y0, p: pre.p, state },
+      ...(triggers === undefined ? {} : { triggers }),
+    };
   }
 
-  /** The steady state reached from (y0, p0) (for `inf` measurements). */
-  trajectorySteadyState(y0: Float64Array, p0: Float64Array): SteadyState {
+  /**
+   * The steady state reached from (y0, p0) (for `inf` measurements); through the model's events when it
+   * has any, starting from `triggers`.
+   */
+  trajectorySteadyState(y0: Float64Array, p0: Float64Array, triggers?: Uint8Array): SteadyState {
+    if (this.sim.events.length > 0)
+      return steadyStateThroughEvents(this.sim, y0, p0, this.eventSteadyOptions(y0, p0), triggers).state;
     return steadyState(this.sim, y0, p0, this.steadyOptions(y0, p0));
+  }
+
+  private eventSteadyOptions(y0: Float64Array, p: Float64Array): EventSteadyStateOptions {
+    const atol = this.stateTolerances(y0, p);
+    const ss = this.options.steadyState;
+    const ssAtol = ss.atol;
+    return {
+      rtol: this.options.rtol,
+      atol,
+      steadyRtol: ss.rtol ?? this.options.rtol,
+      steadyAtol:
+        ssAtol === undefined
+          ? atol
+          : typeof ssAtol === 'number'
+            ? new Float64Array(atol.length).fill(ssAtol)
+            : Float64Array.from(ssAtol),
+      maxTime: ss.maxTime ?? STEADY_STATE_DEFAULTS.maxTime,
+      maxSteps: this.options.maxSteps,
+      readBack: this.readBack,
+    };
   }
 
   /**
@@ -317,7 +357,7 @@ export class PetabModel {
   /** Simulates one experiment: states and parameters at its output times (SBML events applied). */
   trajectory(e: number, values: Float64Array): ExperimentTrajectory {
     const x = this.experiments[e];
-    const { y0, p0, pre } = this.initial(e, values);
+    const { y0, p0, pre, triggers } = this.initial(e, values);
     const n = this.sim.n;
     const np = this.sim.np;
     const nt = x.times.length;
@@ -339,7 +379,7 @@ export class PetabModel {
       } else for (let i = 0; i < nt; i++) y.set(y0, i * n);
       for (let i = 0; i < nt; i++) p.set(p0, i * np);
     } else if (nt > 0) {
-      const tc = simulate(this.sim, {
+      const tc = simulate(triggers === undefined ? this.sim : withTriggers(this.sim, triggers), {
         t0: x.t0,
         t1: x.times[nt - 1],
         times: x.times,
@@ -359,7 +399,7 @@ export class PetabModel {
       }
     }
     let steadyStateInfo: SteadyState | undefined;
-    if (x.steadyState) steadyStateInfo = this.trajectorySteadyState(y0, p0);
+    if (x.steadyState) steadyStateInfo = this.trajectorySteadyState(y0, p0, triggers);
     return {
       y,
       p,

@@ -8,9 +8,20 @@ function overrideText(values: readonly PetabValue[]): string {
 
 /**
  * PEtab's simulation table: the measurement table's rows with `simulation` in place of `measurement`
- * (as TSV text), in measurement-table order.
+ * (as TSV text), in measurement-table order; PEtab 2 problems get PEtab 2's columns (`experimentId`).
  */
 export function formatSimulationTable(problem: PetabProblem, simulations: ArrayLike<number>): string {
+  if (problem.formatVersion === 2) {
+    const rows = problem.measurements.map((m, i) => ({
+      observableId: m.observableId,
+      experimentId: m.experimentId ?? '',
+      time: Number.isFinite(m.time) ? String(m.time) : 'inf',
+      simulation: String(simulations[i]),
+      observableParameters: overrideText(m.observableParameters),
+      noiseParameters: overrideText(m.noiseParameters),
+    }));
+    return `${tsvFormat(rows)}\n`;
+  }
   const rows = problem.measurements.map((m, i) => ({
     observableId: m.observableId,
     preequilibrationConditionId: m.preequilibrationConditionId,

@@ -11,6 +11,12 @@ export interface TrustRegionOptions {
   readonly gradTol?: number;
   /** Stop when the trust radius falls below this. */
   readonly stepTol?: number;
+  /**
+   * Stop after an accepted step that lowers the objective by less than fAtol + fRtol·|f| (fides'
+   * `fatol`/`frtol`, default 1e-8 each).
+   */
+  readonly fAtol?: number;
+  readonly fRtol?: number;
   /** Indices (into θ) held fixed. */
   readonly fixed?: readonly number[];
 }
@@ -20,6 +26,8 @@ export const TRUST_REGION_DEFAULTS = {
   maxIterations: 200,
   gradTol: 1e-6,
   stepTol: 1e-10,
+  fAtol: 1e-8,
+  fRtol: 1e-8,
   fixed: [],
 } satisfies Required<TrustRegionOptions>;
 
@@ -129,11 +137,11 @@ export function trustRegion(
     if (rho < 0.25) radius = 0.25 * Math.min(radius, stepNorm);
     else if (rho > 0.75 && stepNorm > 0.9 * radius) radius = Math.min(2 * radius, 1e3);
     if (next && rho > 1e-4) {
-      const small = Math.abs(actual) <= 1e-12 * Math.max(1, Math.abs(g.objective));
+      const small = Math.abs(actual) <= o.fAtol + o.fRtol * Math.abs(g.objective);
       theta = trial;
       g = next;
       H = nextH ?? fisherInformation(model, theta);
-      if (small && stepNorm < 1e-8)
+      if (small)
         return {
           theta,
           objective: g.objective,

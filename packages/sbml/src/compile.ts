@@ -24,17 +24,16 @@ export type CompileBackend = 'auto' | 'codegen' | 'interpreter';
 /** Options of {@link compileModel}. */
 export interface CompileOptions {
   /**
-   * `codegen` builds JavaScript with `new Function` (fastest); `interpreter` evaluates the same expression
-   * graph from an instruction tape (for strict Content-Security-Policy pages); `auto` (default) tries
-   * code generation and falls back to the interpreter when the environment forbids it.
+   * `codegen` builds JavaScript with `new Function`; `interpreter` evaluates the same expression graph
+   * from an instruction tape (for strict Content-Security-Policy pages); `auto` (default) tries code
+   * generation and falls back to the interpreter when the environment forbids it.
    */
   readonly backend?: CompileBackend;
   /** Parameter ids (see `paramIds`) whose columns ∂f/∂p and the VJP compute; others are left zero. Default: all. */
   readonly sensitivities?: readonly string[];
   /**
    * Keep constant compartment sizes in p so that they can be changed and differentiated. Default false:
-   * constant compartments without initial assignments or event assignments are compiled in as literals
-   * (faster: concentrations of species in a unit compartment need no division).
+   * constant compartments without initial assignments or event assignments are compiled in as literals.
    */
   readonly compartmentsAsParameters?: boolean;
 }
@@ -163,7 +162,7 @@ export interface CompiledModel {
 }
 
 /**
- * Compiles a model (from `parseSbml` or `buildModel`) into fast kernels: the right-hand side, the
+ * Compiles a model (from `parseSbml` or `buildModel`) into float64 kernels: the right-hand side, the
  * analytic Jacobian, ∂f/∂p, VJP and JVP by symbolic differentiation with common-subexpression reuse.
  *
  * @throws OdeonError `UnsupportedSbmlFeature` (algebraic rules, fast reactions, delays, comp/fbc),

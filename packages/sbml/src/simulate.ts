@@ -367,6 +367,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   let stalls = 0;
   const started = Date.now();
   const tmp = new Float64Array(n);
+  const plain = ne === 0 && delays.count === 0;
   for (let segment = 0; t < t1; segment++) {
     if (Date.now() - started > o.timeLimitMs)
       throw new OdeonError(
@@ -390,6 +391,9 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     // Method of steps: a segment never reaches past the smallest delay, nor across a propagated breakpoint.
     let tNext = Math.min(t1, queue.nextTime(t), delays.stepLimit(t, y, p));
     if (t1 - tNext <= 1e-12 * Math.max(1, Math.abs(t1))) tNext = t1;
+    // without events and delays nothing interpolates between outputs: save only the output times
+    // (storing every step's dense output costs more than the solve on large models)
+    const saveAt = plain ? outputTimesIn(times, t, tNext) : undefined;
     const sol = solve(
       // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
       // The projected right-hand side of fast reactions has no analytic Jacobian: the solver differentiates it.
@@ -400,7 +404,8 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
         method,
         rtol: o.rtol,
         atol,
-        dense: true,
+        dense: saveAt === undefined,
+        ...(saveAt === undefined ? {} : { saveAt }),
         events: roots,
         maxSteps: o.maxSteps,
         ...(options.dt !== undefined ? { dt: options.dt } : {}),
@@ -410,7 +415,17 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     const last = sol.t.length - 1;
     const tEnd = sol.status === 'terminated' ? sol.t[last] : tNext;
     if (delays.count > 0) delays.record(t, tEnd, (tau, out) => sol.interpolate(tau, out), p);
-    emitUpTo(tEnd, false, (tau) => sol.interpolate(tau, tmp));
+    let row0 = 0;
+    emitUpTo(
+      tEnd,
+      false,
+      saveAt === undefined
+        ? (tau) => sol.interpolate(tau, tmp)
+        : (tau) => {
+            while (sol.t[row0] < tau) row0++;
+            return sol.y.subarray(row0 * n, (row0 + 1) * n);
+          },
+    );
     for (let i = 0; i < n; i++) y[i] = sol.y[last * n + i];
     stalls = tEnd <= t ? stalls + 1 : 0;
     if (stalls > 1000)
@@ -424,6 +439,14 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
   }
   emitUpTo(Number.POSITIVE_INFINITY, true, () => y);
   return { times, names, values, stats, events: fired };
+}
+
+/** The output times in (t, tEnd], then tEnd (the last saved row is the segment's end state). */
+function outputTimesIn(times: Float64Array, t: number, tEnd: number): number[] {
+  const out: number[] = [];
+  for (const tau of times) if (tau > t && tau < tEnd) out.push(tau);
+  out.push(tEnd);
+  return out;
 }
 
 function defaultVariables(model: CompiledModel, variables: readonly string[] | undefined): readonly string[] {

@@ -84,15 +84,25 @@ export function parseXml(text: string, limits: XmlLimits = {}): XmlElement {
       { value: { line, col }, hint: 'Check that the whole file was written or downloaded.' },
     );
   }
-  if (valid !== true)
+  if (valid !== true) {
+    // An error on the last line of a text that stops inside a tag: cut short mid-tag, not malformed.
+    const lines = text.split('\n');
+    const cut = valid.err.line >= lines.length && /<[^>]*$/.test(text);
+    const line = cut ? lines.length : valid.err.line;
+    const col = cut ? lines[lines.length - 1].length + 1 : valid.err.col;
     throw new OdeonError(
       'SbmlParseError',
-      `Malformed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`,
+      cut
+        ? `The XML ends at line ${line}, column ${col} inside an unfinished tag: the file looks truncated.`
+        : `Malformed XML at line ${line}, column ${col}: ${valid.err.msg}`,
       {
-        value: { line: valid.err.line, col: valid.err.col },
-        hint: 'Check that the file is well-formed XML.',
+        value: { line, col },
+        hint: cut
+          ? 'Check that the whole file was written or downloaded.'
+          : 'Check that the file is well-formed XML.',
       },
     );
+  }
   const parser = new XMLParser({
     preserveOrder: true,
     ignoreAttributes: false,

@@ -1,7 +1,6 @@
 import { Rng } from '@odeon/core';
 import {
   type GradientMethod,
-  type GradientOptions,
   gradient,
   invalidOption,
   isOdeonError,
@@ -10,23 +9,14 @@ import {
   type SensitivityKind,
 } from '@odeon/ode';
 import { type Dataset, truncatedLength } from './dataset.ts';
-import { datasetError } from './internal/errors.ts';
 import { idRecord } from './internal/id-record.ts';
 import { isSolverFailure } from './internal/solver-failures.ts';
 import { createLoss, type Loss, type LossSpec } from './losses.ts';
+import { type GradientEngine, MeasurementLoss, type MeasurementSolve } from './measurement-loss.ts';
 import { LBFGS_CONVERGED, Lbfgs, type LbfgsOptions, type LbfgsReason } from './optimizers/lbfgs.ts';
 import type { ValueAndGrad } from './optimizers/line-search.ts';
 import type { Batch, Objective } from './train.ts';
 import { createTransform, type ParamTransform, type TransformKind } from './transforms.ts';
-
-/**
- * The gradient engine `fit` calls: `gradient` from `@odeon/ode` by default (injectable for testing or
- * to use another engine with the same contract).
- */
-export type GradientEngine = (
-  problem: OdeProblem,
-  options: GradientOptions,
-) => { readonly value: number; readonly dp: ArrayLike<number>; readonly dy0: ArrayLike<number> };
 
 /** One fitted parameter. */
 export interface FitParameter {
@@ -148,12 +138,11 @@ const FIT_DEFAULTS = {
   sensitivity: 'forward',
 } as const satisfies Partial<Required<FitOptions>>;
 
-/** Builds the objective of a fit (also used by `fit` itself); validates everything once. */
-export function fitObjective(problem: OdeProblem, dataset: Dataset, options: FitOptions): FitObjective {
-  const o = { ...FIT_DEFAULTS, ...options };
-  const p0 = Float64Array.from(problem.p ?? []);
-  const n = problem.y0.length;
-  const modelY0 = Float64Array.from(problem.y0);
+/** The fitted parameters of `options.parameters`: their indices in p, names, transforms and starting values. */
+function fitParameters(
+  options: FitOptions,
+  p0: Float64Array,
+): { indices: number[]; names: string[]; transforms: ParamTransform[]; initialTheta: number[] } {
   const pnames = options.parameterNames;
   if (pnames !== undefined && pnames.length !== p0.length) {
     throw invalidOption('parameterNames', pnames, `${p0.length} names (one per entry of problem.p)`);
@@ -209,29 +198,27 @@ export function fitObjective(problem: OdeProblem, dataset: Dataset, options: Fit
     transforms.push(tr);
     initialTheta.push(init);
   }
-  // Species of the dataset → state indices.
-  const stateOf = new Int32Array(dataset.n);
-  for (let j = 0; j < dataset.n; j++) {
-    const sp = dataset.species[j];
-    const i = problem.names === undefined ? (dataset.n === n ? j : -1) : problem.names.indexOf(sp);
-    if (i < 0) {
-      throw datasetError(
-        problem.names === undefined
-          ? `the dataset has ${dataset.n} species but the model ${n} unnamed states.`
-          : 'species not in the model.',
-        {
-          column: sp,
-          hint:
-            problem.names === undefined
-              ? 'Give the problem `names` so species can be matched by name.'
-              : `Model states: ${problem.names.join(', ')}.`,
-        },
-      );
-    }
-    stateOf[j] = i;
-  }
+  return { indices, names, transforms, initialTheta };
+}
+
+/** Builds the objective of a fit (also used by `fit` itself); validates everything once. */
+export function fitObjective(problem: OdeProblem, dataset: Dataset, options: FitOptions): FitObjective {
+  const o = { ...FIT_DEFAULTS, ...options };
+  const p0 = Float64Array.from(problem.p ?? []);
+  const { indices, names, transforms, initialTheta } = fitParameters(options, p0);
+  const measurementLoss = new MeasurementLoss(
+    problem,
+    dataset,
+    options.gradient ?? gradient,
+    o.initialConditions,
+  );
   const loss: Loss = createLoss(o.loss, dataset);
-  const engine: GradientEngine = options.gradient ?? gradient;
+  const solve: MeasurementSolve = {
+    rtol: o.rtol,
+    atol: o.atol,
+    sensitivity: o.sensitivity,
+    method: o.method,
+  };
   const lengthFor = (nt: number, fraction: number) => (fraction >= 1 ? nt : truncatedLength(nt, fraction));
 
   const toTheta = (u: ArrayLike<number>) => Float64Array.from(transforms, (t, k) => t.toTheta(u[k]));
@@ -254,48 +241,14 @@ export function fitObjective(problem: OdeProblem, dataset: Dataset, options: Fit
     const grad = new Float64Array(u.length);
     if (count === 0) return { value: 0, grad };
     const inv = 1 / count;
+    const weight = () => inv;
     let value = 0;
     const dp = new Float64Array(p.length);
     for (const m of ms) {
       const nt = lengthFor(m.t.length, fraction);
       if (nt < 2) continue; // a lone initial point does not depend on p
-      const y0 = modelY0.slice();
-      if (o.initialConditions === 'data') {
-        for (let j = 0; j < dataset.n; j++) if (!Number.isNaN(m.y0[j])) y0[stateOf[j]] = m.y0[j];
-      }
-      const t = m.t.subarray(0, nt);
-      const obs = m.y;
-      const ns = dataset.n;
       try {
-        const r = engine(
-          { ...problem, y0, p, t0: t[0], t1: t[nt - 1] },
-          {
-            ...(o.method !== undefined ? { method: o.method } : {}),
-            rtol: o.rtol,
-            atol: o.atol,
-            saveAt: t,
-            sensitivity: { kind: o.sensitivity },
-            loss: {
-              value(i, _t, y) {
-                let s = 0;
-                for (let j = 0; j < ns; j++) {
-                  const v = obs[i * ns + j];
-                  if (!Number.isNaN(v)) s += loss.point(y[stateOf[j]] - v, j);
-                }
-                return s * inv;
-              },
-              grad(i, _t, y, out) {
-                out.fill(0);
-                for (let j = 0; j < ns; j++) {
-                  const v = obs[i * ns + j];
-                  if (!Number.isNaN(v)) out[stateOf[j]] += loss.derivative(y[stateOf[j]] - v, j) * inv;
-                }
-              },
-            },
-          },
-        );
-        value += r.value;
-        for (let k = 0; k < dp.length; k++) dp[k] += r.dp[k];
+        value += measurementLoss.addGradient(dp, m, nt, p, loss, weight, solve);
       } catch (e) {
         if (isSolverFailure(e)) {
           return { value: Number.POSITIVE_INFINITY, grad: grad.fill(Number.NaN) };

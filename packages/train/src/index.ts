@@ -22,7 +22,6 @@ export {
   fit,
   fitObjective,
   fitStartTheta,
-  type GradientEngine,
 } from './fit.ts';
 export {
   type BatchLossResult,
@@ -40,6 +39,7 @@ export {
   type TemporalDropout,
   temporalDropoutMask,
 } from './losses.ts';
+export type { GradientEngine } from './measurement-loss.ts';
 export { type OdeObjectiveOptions, odeObjective, type PenaltyResult } from './ode-objective.ts';
 export { clipByNorm, norm2, rescaleToNorm } from './optimizers/clip.ts';
 export {

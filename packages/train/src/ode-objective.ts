@@ -6,9 +6,8 @@ import {
   type SensitivityKind,
 } from '@odeon/ode';
 import { type Dataset, truncatedLength } from './dataset.ts';
-import type { GradientEngine } from './fit.ts';
-import { datasetError } from './internal/errors.ts';
 import { createLoss, type Loss, temporalDropoutMask } from './losses.ts';
+import { type GradientEngine, MeasurementLoss, type MeasurementSolve } from './measurement-loss.ts';
 import type { StrategyStep } from './strategy.ts';
 import type { Batch, ObjectiveResult } from './train.ts';
 
@@ -25,11 +24,9 @@ export interface OdeObjectiveOptions<P = unknown> {
   /** Initial state of each measurement: from the data (default; NaN entries from the model) or the model. */
   readonly initialConditions?: 'data' | 'model';
   /**
-   * Sensitivity method; default `discrete`: reverse mode through the solver's own steps, the exact
-   * gradient of the computed solution, cost independent of the number of parameters with backward
-   * work = the forward steps (2–3× a solve where the continuous adjoint needs 10–25×: few steps, many
-   * observations; about the same as `quadrature` on a trained stiff neural ODE). `forward` suits few
-   * parameters; `quadrature` for the continuous adjoint.
+   * Sensitivity method; default `discrete`: reverse mode through the solver's own steps (the exact
+   * gradient of the computed solution; one backward sweep whatever the number of parameters).
+   * `forward` suits few parameters; `quadrature` is the continuous adjoint.
    */
   readonly sensitivity?: SensitivityKind;
   /** Integrator; default the engine's. */
@@ -73,29 +70,14 @@ export function odeObjective<P = unknown>(
   dataset: Dataset,
   options: OdeObjectiveOptions<P> = {},
 ): (params: Float64Array, batch: Batch<P>) => ObjectiveResult {
-  const n = problem.y0.length;
   const np = problem.p?.length ?? 0;
   const ns = dataset.n;
-  const stateOf = new Int32Array(ns);
-  for (let j = 0; j < ns; j++) {
-    const sp = dataset.species[j];
-    const i = problem.names === undefined ? (ns === n ? j : -1) : problem.names.indexOf(sp);
-    if (i < 0) {
-      throw datasetError(
-        problem.names === undefined
-          ? `the dataset has ${ns} species but the model ${n} unnamed states.`
-          : 'species not in the model.',
-        {
-          column: sp,
-          hint:
-            problem.names === undefined
-              ? 'Give the problem `names`.'
-              : `Model states: ${problem.names.join(', ')}.`,
-        },
-      );
-    }
-    stateOf[j] = i;
-  }
+  const measurementLoss = new MeasurementLoss(
+    problem,
+    dataset,
+    options.gradient ?? gradient,
+    options.initialConditions ?? 'data',
+  );
   const dropoutMask = options.dropoutMask ?? 'time';
   if (dropoutMask !== 'time' && dropoutMask !== 'series')
     throw invalidOption('dropoutMask', dropoutMask, '"time" or "series"');
@@ -103,8 +85,6 @@ export function odeObjective<P = unknown>(
   if (normalise !== 'kept' && normalise !== 'expected') {
     throw invalidOption('normalise', normalise, '"kept" or "expected"');
   }
-  const engine: GradientEngine = options.gradient ?? gradient;
-  const modelY0 = Float64Array.from(problem.y0);
   const losses = new Map<string, Loss>();
   const lossFor = (stage: StrategyStep<P>): Loss => {
     const key = JSON.stringify(stage.loss);
@@ -114,6 +94,14 @@ export function odeObjective<P = unknown>(
       losses.set(key, l);
     }
     return l;
+  };
+
+  const solve: MeasurementSolve = {
+    rtol: options.rtol ?? 1e-6,
+    atol: options.atol ?? 1e-8,
+    sensitivity: options.sensitivity ?? 'discrete',
+    method: options.method,
+    maxSteps: options.maxSteps,
   };
 
   return (params: Float64Array, batch: Batch<P>): ObjectiveResult => {
@@ -149,48 +137,9 @@ export function odeObjective<P = unknown>(
     let dataLoss = 0;
     for (const { m, nt, keep } of plan) {
       if (nt < 2) continue;
-      const y0 = modelY0.slice();
-      if ((options.initialConditions ?? 'data') === 'data') {
-        for (let j = 0; j < ns; j++) if (!Number.isNaN(m.y0[j])) y0[stateOf[j]] = m.y0[j];
-      }
-      const t = m.t.subarray(0, nt);
-      const obs = m.y;
       const weight = (i: number) =>
         keep[i] === 0 ? 0 : normalise === 'expected' && i > 0 ? invKeep * inv : inv;
-      const r = engine(
-        { ...problem, y0, p: params, t0: t[0], t1: t[nt - 1] },
-        {
-          saveAt: t,
-          rtol: options.rtol ?? 1e-6,
-          atol: options.atol ?? 1e-8,
-          sensitivity: { kind: options.sensitivity ?? 'discrete' },
-          ...(options.method !== undefined ? { method: options.method } : {}),
-          ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-          loss: {
-            value(i, _t, y) {
-              const w = weight(i);
-              if (w === 0) return 0;
-              let s = 0;
-              for (let j = 0; j < ns; j++) {
-                const v = obs[i * ns + j];
-                if (!Number.isNaN(v)) s += loss.point(y[stateOf[j]] - v, j);
-              }
-              return s * w;
-            },
-            grad(i, _t, y, out) {
-              out.fill(0);
-              const w = weight(i);
-              if (w === 0) return;
-              for (let j = 0; j < ns; j++) {
-                const v = obs[i * ns + j];
-                if (!Number.isNaN(v)) out[stateOf[j]] += loss.derivative(y[stateOf[j]] - v, j) * w;
-              }
-            },
-          },
-        },
-      );
-      dataLoss += r.value;
-      for (let k = 0; k < np; k++) grad[k] += r.dp[k];
+      dataLoss += measurementLoss.addGradient(grad, m, nt, params, loss, weight, solve);
     }
     const metrics: Record<string, number> = { dataLoss };
     let total = dataLoss;

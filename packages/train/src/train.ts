@@ -1,8 +1,8 @@
 import { Rng } from '@odeon/core';
 import { invalidOption, OdeonError } from '@odeon/ode';
 import type { Checkpoint, StepRecord, ValidationRecord } from './checkpoint.ts';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.ts';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.ts';
-import { decodeCheckpoint, encodeCheckpoint } from './internal/checkpoint-codec.ts';
 import { isSolverFailure } from './internal/solver-failures.ts';
 import type { LossSpec } from './losses.ts';
 import { clipByNorm, norm2, rescaleToNorm } from './optimizers/clip.ts';

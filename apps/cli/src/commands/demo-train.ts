@@ -4,7 +4,7 @@ import { solve } from '@odeon/ode';
 import { getStandardProblem } from '@odeon/ode/problems';
 import { Dataset, odeObjective, Strategy, scaledMae, train } from '@odeon/train';
 import type { CliIo } from '../io.ts';
-import { renderSvg, timeSeriesSvg, type VegaLiteSpec } from '../plot.ts';
+import { axisFor, renderSvg, seriesColor, timeSeriesSvg, type VegaLiteSpec } from '../plot.ts';
 import { writeOutputFile } from './simulate.ts';
 
 /** Options of the demo's training stage. */
@@ -161,10 +161,29 @@ function overlaySpec(
       if (s.t[i] > 0 && s.y[i] > 0) values.push({ t: s.t[i], value: s.y[i], species, kind });
     }
   }
+  // the colours and tick labels of every other odeon plot (y1, y2, y3 as `odeon simulate` draws them)
   const encoding = {
-    x: { field: 't', type: 'quantitative', title: 'time', scale: { type: 'log' } },
-    y: { field: 'value', type: 'quantitative', title: 'value', scale: { type: 'log' } },
-    color: { field: 'species', type: 'nominal', title: null },
+    x: {
+      field: 't',
+      type: 'quantitative',
+      title: 'time',
+      scale: { type: 'log' },
+      axis: axisFor(
+        values.map((d) => d.t),
+        true,
+      ),
+    },
+    y: {
+      field: 'value',
+      type: 'quantitative',
+      title: 'value',
+      scale: { type: 'log' },
+      axis: axisFor(
+        values.map((d) => d.value),
+        true,
+      ),
+    },
+    color: { ...seriesColor(SPECIES), field: 'species' },
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -139,6 +139,44 @@ const SBML = `<?xml version="1.0" encoding="UTF-8"?>
 </sbml>`;
 
 describe('odeon fit (L-BFGS) on a worker thread', () => {
+  // The built CLI (CI builds before testing) starts dist/fit-worker.js, not the TypeScript source.
+  const bin = join(ROOT, 'apps/cli/bin/odeon.js');
+  it.skipIf(!existsSync(join(ROOT, 'apps/cli/dist/fit-worker.js')))(
+    'from the built dist: the fit runs on dist/fit-worker.js and SIGINT still exits 130 with the outputs',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'odeon-fit-dist-'));
+      const child = spawn(process.execPath, [bin, ...fitArgs(join(dir, 'fit.svg'))], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        err += d;
+      });
+      let exited: string | undefined;
+      const closed = new Promise<number | null>((done) =>
+        child.on('close', (code) => {
+          exited = `exit ${code}: ${err}`;
+          done(code);
+        }),
+      );
+      try {
+        await waitFor(join(dir, 'fit.best.json'), 90_000, () => exited);
+      } catch (e) {
+        child.kill('SIGKILL');
+        throw e;
+      }
+      child.kill('SIGINT');
+      expect(await closed).toBe(130);
+      expectInterruptedOutputs(dir, out, 'SIGINT');
+    },
+    180_000,
+  );
+
   it('gives the same result as in this thread, and a model error keeps its code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odeon-fit-thread-'));
     writeFileSync(join(dir, 'm.xml'), SBML);

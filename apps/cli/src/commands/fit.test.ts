@@ -79,6 +79,23 @@ describe('odeon fit convergence is scale-free', () => {
     expect(Math.abs(r.parameters.k1 / 1.3 - 1)).toBeLessThan(1e-6);
     expect(r.finalLoss).toBeLessThan(1e-12 * r.initialLoss);
   });
+
+  it('starting at the exact parameters (data from k1 = 1): not "converged", and the text says why', async () => {
+    const model = join(sharedDir(), 'sbml-suite', 'cases', '00001', '00001-sbml-l3v2.xml');
+    const rows = ['measurement,time,S1,S2'];
+    for (let i = 0; i <= 50; i++) {
+      const s1 = 1.5e-4 * Math.exp(-i / 10);
+      rows.push(`m,${i / 10},${s1},${1.5e-4 - s1}`);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-fit-00001-exact-'));
+    writeFileSync(join(dir, 'data.csv'), `${rows.join('\n')}\n`);
+    const io = capture(dir);
+    expect(await run(['fit', model, 'data.csv', '--params', 'k1'], io)).toBe(0);
+    expect(io.out).toMatch(/k1 = 1\.0000000/);
+    // the loss is at the integration error from the start: no step lowers it, which is said plainly
+    expect(io.out).toContain('NOT converged (lineSearchFailed)');
+    expect(io.out).toContain('the fit may be at the accuracy of the ODE solution');
+  });
 });
 
 describe('odeon fit', () => {

@@ -19,7 +19,7 @@ import { CommandExit, signalExitCode } from '../exit-codes.ts';
 import { idRecord } from '../id-record.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { modelTitle } from '../model-title.ts';
-import { renderSvg, seriesColor, type VegaLiteSpec } from '../plot.ts';
+import { axisFor, renderSvg, seriesColor, type VegaLiteSpec } from '../plot.ts';
 import { progressReporter } from '../progress.ts';
 import {
   FIT_LOSSES,
@@ -412,7 +412,16 @@ export async function runFit(
   const fitted = idRecord(objective.names, (k) => theta[k]);
   if (options.plot !== undefined) {
     const svg = await renderSvg(
-      fitPlotSpec(problem, data, p, lossCurve, s.initial, modelTitle(loadModel(s.modelText), s.modelPath)),
+      fitPlotSpec(
+        problem,
+        data,
+        p,
+        lossCurve,
+        s.initial,
+        modelTitle(loadModel(s.modelText), s.modelPath),
+        o.kind === 'lbfgs' ? 'iteration' : 'step',
+        s.loss,
+      ),
     );
     try {
       writeFileSync(resolve(io.cwd, options.plot), svg);
@@ -452,14 +461,19 @@ export async function runFit(
   };
 }
 
-/** Data (points) vs the fitted model (lines) per measurement and species, beside the loss curve. */
-function fitPlotSpec(
+/**
+ * Data (points) vs the fitted model (lines, drawn over the points) per measurement and species,
+ * beside the loss curve (log scale); every axis labels each tick in one format (`axisFor`).
+ */
+export function fitPlotSpec(
   problem: OdeProblem,
   data: ReturnType<typeof parseCsv>,
   p: Float64Array,
   lossCurve: readonly number[],
   initial: 'data' | 'model',
   title: string,
+  stepName: 'iteration' | 'step',
+  loss: FitLossName,
 ): VegaLiteSpec {
   const points: { t: number; value: number; series: string }[] = [];
   const lines: { t: number; value: number; series: string }[] = [];
@@ -493,31 +507,72 @@ function fitPlotSpec(
   const seriesOrder = data.measurements.flatMap((m) =>
     data.species.map((sp) => (data.size > 1 ? `${m.name}: ${sp}` : sp)),
   );
+  const values = [...points, ...lines];
   const enc = {
-    x: { field: 't', type: 'quantitative', title: 'time' },
-    y: { field: 'value', type: 'quantitative', title: 'value', scale: { zero: false } },
+    x: {
+      field: 't',
+      type: 'quantitative',
+      title: 'time',
+      scale: { zero: false },
+      axis: axisFor(
+        values.map((d) => d.t),
+        false,
+      ),
+    },
+    y: {
+      field: 'value',
+      type: 'quantitative',
+      title: 'value',
+      scale: { zero: false },
+      axis: axisFor(
+        values.map((d) => d.value),
+        false,
+      ),
+    },
     color: seriesColor(seriesOrder),
   };
+  // dense data (hundreds of points) as small dots, so the fitted line over them stays visible
+  const size = points.length > 200 ? 8 : 30;
+  const curve = lossCurve.map((v, i) => ({ k: i + 1, loss: v })).filter((d) => d.loss > 0);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `odeon fit: ${title}`,
+    title: { text: `odeon fit: ${title}`, subtitle: 'points: data; lines: the fitted model' },
     hconcat: [
       {
         width: 480,
         height: 320,
         layer: [
-          { data: { values: lines }, mark: { type: 'line' }, encoding: enc },
-          { data: { values: points }, mark: { type: 'point', filled: true, size: 30 }, encoding: enc },
+          {
+            data: { values: points },
+            mark: { type: 'point', filled: true, size, opacity: 0.8 },
+            encoding: enc,
+          },
+          { data: { values: lines }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: enc },
         ],
       },
       {
         width: 260,
         height: 320,
-        data: { values: lossCurve.map((v, i) => ({ iteration: i + 1, loss: v })).filter((d) => d.loss > 0) },
-        mark: { type: 'line', point: true },
+        data: { values: curve },
+        mark: { type: 'line', point: curve.length <= 100 },
         encoding: {
-          x: { field: 'iteration', type: 'quantitative' },
-          y: { field: 'loss', type: 'quantitative', scale: { type: 'log' } },
+          x: {
+            field: 'k',
+            type: 'quantitative',
+            title: stepName,
+            scale: { zero: false },
+            axis: { format: 'd', tickMinStep: 1, labelOverlap: false, tickCount: 6 },
+          },
+          y: {
+            field: 'loss',
+            type: 'quantitative',
+            title: `loss (${loss})`,
+            scale: { type: 'log' },
+            axis: axisFor(
+              curve.map((d) => d.loss),
+              true,
+            ),
+          },
         },
       },
     ],
@@ -617,6 +672,14 @@ minimises the equivalent mse and reports L. Unknown keys are errors.
       );
       if (r.interrupted !== undefined)
         io.stdout(`interrupted by ${r.interrupted}: the parameters above are the best so far\n`);
+      else if (r.reason === 'lineSearchFailed')
+        io.stdout(
+          'the line search could not lower the loss further: the fit may be at the accuracy of the ODE solution (try a smaller rtol/atol), or the loss is not smooth there (try other starts)\n',
+        );
+      else if (r.reason === 'maxIterations')
+        io.stdout(
+          'the iteration limit was reached before a stopping test held: raise it (--max-iterations, or optimizer.maxIterations in a config)\n',
+        );
       if (r.plot !== undefined) io.stdout(`wrote ${r.plot}\n`);
       if (r.bestFile !== undefined) io.stdout(`wrote ${r.bestFile} (best parameters)\n`);
       exit();

@@ -5,6 +5,7 @@ import {
   compileProblem,
   evaluate,
   fromScale,
+  LOCAL_OPTIMIZE_DEFAULTS,
   multistart,
   type PetabSensitivity,
   PROFILE_THRESHOLDS,
@@ -28,7 +29,7 @@ interface FitCliOptions extends PetabCommonOptions {
 }
 
 function optimizerOf(text: string | undefined): 'lbfgs' | 'trust-region' {
-  if (text === undefined) return 'lbfgs';
+  if (text === undefined) return LOCAL_OPTIMIZE_DEFAULTS.optimizer;
   if (text !== 'lbfgs' && text !== 'trust-region')
     throw new OdeonError(
       'InvalidOption',
@@ -61,7 +62,7 @@ function integer(name: string, text: string | undefined, fallback: number, min: 
 }
 
 function sensitivityOf(text: string | undefined): PetabSensitivity {
-  if (text === undefined) return 'adjoint';
+  if (text === undefined) return LOCAL_OPTIMIZE_DEFAULTS.sensitivity;
   if (text !== 'adjoint' && text !== 'forward')
     throw new OdeonError(
       'InvalidOption',
@@ -222,15 +223,17 @@ export function registerPetabFit(petab: Command, io: CliIo, common: (c: Command)
   common(
     petab
       .command('fit')
-      .description('multistart fit (Latin-hypercube starts, bounded L-BFGS); resumable with --out'),
+      .description(
+        'multistart fit (Latin-hypercube starts, bounded trust region or L-BFGS); resumable with --out',
+      ),
   )
     .option('--starts <n>', 'number of starts (default 50)')
     .option('--seed <n>', 'seed of the start design (default 1)')
-    .option('--sensitivity <kind>', 'adjoint (default) or forward')
+    .option('--sensitivity <kind>', 'forward (default) or adjoint')
     .option('--max-iterations <n>', 'iterations per start (default 500)')
     .option(
       '--optimizer <name>',
-      'lbfgs (default) or trust-region (Gauss–Newton Hessian from forward sensitivities)',
+      'trust-region (default; Gauss–Newton Hessian from forward sensitivities) or lbfgs',
     )
     .option('--out <dir>', 'save starts.jsonl (resumable), best-parameters.tsv, waterfall.svg, fitted.svg')
     .action(async (path: string, options: FitCliOptions) => {
@@ -257,7 +260,7 @@ export function registerPetabFit(petab: Command, io: CliIo, common: (c: Command)
   common(petab.command('profile').description('profile likelihoods from the nominal (or --parameters) point'))
     .option('--points <n>', 'points per direction at most (default 20)')
     .option('--only <ids>', 'comma-separated parameters to profile (default: all estimated)')
-    .option('--sensitivity <kind>', 'adjoint (default) or forward')
+    .option('--sensitivity <kind>', 'forward (default) or adjoint')
     .option('--out <dir>', 'save profiles.json and profiles.svg')
     .action(
       async (

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { OdeonError } from '@odeon/ode';
-import { loadProblem, type PetabProblem, parseTsv } from '@odeon/petab';
+import { COMPILE_PROBLEM_DEFAULTS, loadProblem, type PetabProblem, parseTsv } from '@odeon/petab';
 import type { CliIo } from '../io.ts';
 import { readTextFile } from '../io.ts';
 
@@ -67,7 +67,7 @@ export async function loadPetab(io: CliIo, path: string, options: PetabCommonOpt
 
 export function compileOptions(options: PetabCommonOptions): { rtol: number; atol: number } {
   return {
-    rtol: positiveNumber('rtol', options.rtol, 1e-8),
-    atol: positiveNumber('atol', options.atol, 1e-12),
+    rtol: positiveNumber('rtol', options.rtol, COMPILE_PROBLEM_DEFAULTS.rtol),
+    atol: positiveNumber('atol', options.atol, COMPILE_PROBLEM_DEFAULTS.atol),
   };
 }

@@ -45,11 +45,22 @@ describe('odeon petab', () => {
       .split('\n');
     expect(lines.length).toBe(expected.length);
   });
-  it('refuses a PEtab 2 problem with a typed error', async () => {
-    const io = capture();
+  it('reads a PEtab 2 problem and prints its v2 simulation table', async () => {
     const v2 = join(sharedDir(), 'petab-suite', 'v2.0.0', '0001', '_0001.yaml');
+    const io = capture();
+    expect(await run(['petab', 'llh', v2, '--json'], io)).toBe(0);
+    expect(JSON.parse(io.out).llh).toBeCloseTo(-0.84750169713188, 3);
+    const sim = capture();
+    expect(await run(['petab', 'simulate', v2], sim)).toBe(0);
+    expect(sim.out.split('\n')[0].split('\t')).toContain('experimentId');
+  });
+
+  it('refuses an unsupported PEtab 2 feature with a typed error naming it and its place', async () => {
+    const io = capture();
+    const v2 = join(sharedDir(), 'petab-suite', 'v2.0.0', '0026', '_0026.yaml');
     expect(await run(['petab', 'llh', v2], io)).toBe(1);
     expect(io.err).toContain('UnsupportedPetabFeature');
+    expect(io.err).toContain('targetValue');
   });
 });
 

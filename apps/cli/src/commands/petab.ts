@@ -41,11 +41,11 @@ export const registerPetab: RegisterCommand = (program: Command, io: CliIo) => {
     .description('PEtab parameter-estimation problems: simulate, likelihood, multistart fit, profiles.');
   const common = (c: Command): Command =>
     c
-      .argument('<problem>', 'PEtab problem file (YAML, format_version 1)')
+      .argument('<problem>', 'PEtab problem file (YAML, format_version 1 or 2.0.0)')
       .option('--json', 'print JSON')
       .option('--parameters <file>', 'TSV of parameterId and value (linear scale) replacing nominal values')
       .option('--rtol <x>', 'relative tolerance of the ODE solver (default 1e-8)')
-      .option('--atol <x>', 'absolute tolerance of the ODE solver (default 1e-12)');
+      .option('--atol <x>', 'absolute tolerance of the ODE solver, on concentrations (default 1e-16)');
   common(
     petab
       .command('llh')

@@ -58,6 +58,22 @@ describe('odeon simulate/gradient/fit refuse values that would be silently wrong
     );
     expect(io.err).toContain('<listOfUnits>');
     expect(io.err).toContain('truncated');
+    // cut inside a tag (an attribute, a tag name): also where it ends, not "malformed"
+    for (const end of [xml.indexOf(' id=', 300) + 2, xml.indexOf('<', 300) + 3]) {
+      const text = xml.slice(0, end);
+      writeFileSync(join(dir, 'u.xml'), text);
+      const rows = text.split('\n');
+      const cut = capture(dir);
+      expect(await run(['simulate', 'u.xml', '--t1', '1'], cut)).toBe(1);
+      expect(cut.err).toContain(
+        `[SbmlParseError]: The XML ends at line ${rows.length}, column ${rows[rows.length - 1].length + 1} inside an unfinished tag: the file looks truncated.`,
+      );
+    }
+    // a malformed file that is not cut short says so
+    writeFileSync(join(dir, 'm.xml'), xml.replace('<model', '<model a="1" a="2"'));
+    const bad = capture(dir);
+    expect(await run(['simulate', 'm.xml', '--t1', '1'], bad)).toBe(1);
+    expect(bad.err).toContain('Malformed XML');
   });
 
   it('a duration of 1e308 (options or settings file) is a typed error, not INF times', async () => {

@@ -115,7 +115,8 @@ describe('odeon simulate: --problem and model files validate the same way', () =
     const io = capture();
     expect(await run(['simulate', '--help'], io)).toBe(0);
     const help = io.out.replace(/\s+/g, ' ');
-    expect(help).toContain('1e-8 for model files');
+    expect(help).toContain('default 1e-6 with --problem, 1e-8 for model files');
+    expect(help).toContain('default xy for rober');
     expect(help).toContain('1e-12 for model files');
     expect(help).toContain('--dt');
   });

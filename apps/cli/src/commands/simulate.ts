@@ -117,6 +117,12 @@ export function writeOutputFile(io: CliIo, path: string, text: string): string {
   return full;
 }
 
+/** 1e-6 rather than 0.000001; 0.5 as it is. */
+function shortNumber(x: number): string {
+  const e = x.toExponential();
+  return e.length < String(x).length ? e.replace('e+', 'e') : String(x);
+}
+
 function logAxes(log: string | undefined): { logX: boolean; logY: boolean } {
   if (log === undefined) return { logX: false, logY: false };
   if (!['x', 'y', 'xy'].includes(log))
@@ -131,13 +137,14 @@ async function runSimulate(model: string | undefined, options: SimulateOptions, 
     await simulateModel(model, options, io);
     return;
   }
-  const axes = logAxes(options.log ?? (options.problem === 'rober' ? 'x' : undefined));
+  // ROBER spans ten decades in time and y2 stays below 4e-5: log-log shows all three species
+  const axes = logAxes(options.log ?? (options.problem === 'rober' ? 'xy' : undefined));
   const result = simulateProblem(options);
   if (options.out !== undefined)
     writeOutputFile(io, options.out, formatCsv(result.names, result.t, result.y));
   if (options.plot !== undefined) {
     const svg = await timeSeriesSvg(result.t, result.y, result.names, {
-      title: `${result.problem} (${result.method}, rtol ${result.rtol})`,
+      title: `${result.problem} (${result.method}, rtol ${shortNumber(result.rtol)})`,
       ...axes,
     });
     writeOutputFile(io, options.plot, svg);
@@ -178,7 +185,7 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo) =
     )
     .option(
       '--rtol <x>',
-      `relative tolerance (default ${SIMULATE_DEFAULTS.problem.rtol} with --problem, ${SIMULATE_DEFAULTS.model.rtol} for model files)`,
+      `relative tolerance (default ${shortNumber(SIMULATE_DEFAULTS.problem.rtol)} with --problem, ${SIMULATE_DEFAULTS.model.rtol} for model files)`,
     )
     .option(
       '--atol <x>',
@@ -197,7 +204,7 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo) =
     .option('--settings <file>', 'SBML Test Suite settings file (model files only)')
     .option('--out <file>', 'write the time course as CSV')
     .option('--plot <file>', 'write an SVG plot of the time course')
-    .option('--log <axes>', 'logarithmic plot axes: x, y or xy (default x for rober)')
+    .option('--log <axes>', 'logarithmic plot axes: x, y or xy (default xy for rober)')
     .option('--json', 'print statistics, timing and final state as JSON')
     .action(async (model: string | undefined, options: SimulateOptions) => {
       await runSimulate(model, options, io);

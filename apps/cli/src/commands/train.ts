@@ -2,15 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import {
   ACTIVATIONS,
-  type ActivationName,
+  type ModelSpec,
   modelFromJson,
-  NeuralODE,
+  modelFromSpec,
   type OdeModel,
-  UniversalODE,
+  parameterGroups,
 } from '@odeon/neural';
 import {
   didYouMean,
   type GradientMethod,
+  isOdeonError,
   OdeonError,
   rejectUnknownKeys,
   type SensitivityKind,
@@ -55,33 +56,8 @@ export type PenaltyKnobs = NeuralOdePenaltyOptions & UniversalOdePenaltyOptions;
 
 export interface TrainConfig {
   readonly data: string;
-  readonly model:
-    | {
-        readonly kind: 'neural-ode';
-        readonly width?: number;
-        readonly depth?: number;
-        readonly activation?: ActivationName;
-        readonly timeInput?: boolean;
-        /** Kim et al. equation scaling from the data (y_scale = max − min, t_scale = t range). */
-        readonly scaling?: boolean;
-        readonly seed?: number;
-      }
-    | {
-        /** A mechanistic model plus a gated neural residual (`UniversalODE` of @odeon/neural). */
-        readonly kind: 'universal-ode';
-        /** The mechanistic part: an SBML (.xml) or Odeon JSON model file; its species are the data's columns. */
-        readonly mechanism: string;
-        /** Mechanistic parameters trained together with the residual network (default none). */
-        readonly trainable?: readonly string[];
-        readonly width?: number;
-        readonly depth?: number;
-        readonly activation?: ActivationName;
-        /** Gate the residual with softplus(α) ⊙ σ(G·y) (default true). */
-        readonly gate?: boolean;
-        readonly alphaInit?: number;
-        readonly seed?: number;
-      }
-    | { readonly load: string };
+  /** A model to build (see `modelFromSpec` of @odeon/neural), or `{ "load": "model.json" }`. */
+  readonly model: ModelSpec | { readonly load: string };
   readonly seed?: number;
   readonly sensitivity?: SensitivityKind;
   readonly method?: GradientMethod;
@@ -230,88 +206,21 @@ function buildModel(config: TrainConfig, data: Dataset, base: string, io: CliIo)
     }
     return model;
   }
-  if (m.kind === 'universal-ode') return buildUniversal(config, data, base, io);
-  if (m.kind !== 'neural-ode')
+  if (m.kind !== 'neural-ode' && m.kind !== 'universal-ode')
     throw configError(
       '`model.kind` must be "neural-ode" or "universal-ode" (or give `model.load`).',
       'model.kind',
     );
-  const c = config.model as Extract<TrainConfig['model'], { kind: 'neural-ode' }>;
-  return new NeuralODE({
-    n: data.n,
-    network: {
-      ...(c.width !== undefined ? { width: c.width } : {}),
-      ...(c.depth !== undefined ? { depth: c.depth } : {}),
-      ...(c.activation !== undefined ? { activation: c.activation } : {}),
-      ...(c.seed !== undefined ? { seed: c.seed } : {}),
-    },
-    ...(c.timeInput !== undefined ? { timeInput: c.timeInput } : {}),
-    ...(c.scaling === true ? { scaling: { yScale: data.yScale(), tScale: data.tScale() } } : {}),
-  });
-}
-
-function buildUniversal(config: TrainConfig, data: Dataset, base: string, io: CliIo): UniversalODE {
-  const c = config.model as Extract<TrainConfig['model'], { kind: 'universal-ode' }>;
-  if (typeof c.mechanism !== 'string')
-    throw configError(
-      '`model.mechanism` must be the path of an SBML or Odeon JSON model.',
-      'model.mechanism',
-    );
-  if (
-    c.trainable !== undefined &&
-    !(Array.isArray(c.trainable) && c.trainable.every((x) => typeof x === 'string'))
-  )
-    throw configError('`model.trainable` must be a list of parameter ids.', 'model.trainable');
-  const model = new UniversalODE({
-    model: readTextFile({ ...io, cwd: base }, c.mechanism, 'mechanism'),
-    ...(c.trainable !== undefined ? { trainable: c.trainable } : {}),
-    network: {
-      ...(c.width !== undefined ? { width: c.width } : {}),
-      ...(c.depth !== undefined ? { depth: c.depth } : {}),
-      ...(c.activation !== undefined ? { activation: c.activation } : {}),
-      ...(c.seed !== undefined ? { seed: c.seed } : {}),
-    },
-    ...(c.gate !== undefined ? { gate: c.gate } : {}),
-    ...(c.alphaInit !== undefined ? { alphaInit: c.alphaInit } : {}),
-  });
-  // the universal ODE's problem has no events yet: training through them would be silently wrong
-  const cm = model.compiled;
-  if (cm.events.length > 0 || cm.discontinuities.length > 0) {
-    throw new OdeonError(
-      'UnsupportedSbmlFeature',
-      `The mechanism has ${cm.events.length} event(s)${cm.events.length > 0 ? ` (${cm.events.map((e) => e.id).join(', ')})` : ''} and ${cm.discontinuities.length} piecewise switch(es), which a universal ODE does not carry into training yet.`,
-      {
-        feature: cm.events.length > 0 ? 'event' : 'piecewise',
-        element: cm.events[0]?.id ?? c.mechanism,
-        hint: 'Fit the mechanism alone with `odeon fit` (events are differentiated there), or remove the events.',
-      },
-    );
+  try {
+    return modelFromSpec(config.model as ModelSpec, {
+      species: data.species,
+      scaling: () => ({ yScale: data.yScale(), tScale: data.tScale() }),
+      readMechanism: (path) => readTextFile({ ...io, cwd: base }, path, 'mechanism'),
+    });
+  } catch (e) {
+    if (isOdeonError(e, 'InvalidOption')) throw configError(e.message, e.context.option ?? 'model');
+    throw e;
   }
-  const ids = model.stateIds;
-  if (ids.length !== data.n || ids.some((id, j) => id !== data.species[j])) {
-    throw configError(
-      `the data's species columns (${data.species.join(', ')}) must be the states of \`model.mechanism\` in order (${ids.join(', ')}).`,
-      'model.mechanism',
-    );
-  }
-  return model;
-}
-
-/**
- * What a stage's `train` selects: `network` = the neural parameters (for a universal ODE the
- * gate G, α and the MLP), `parameters` = the trainable mechanistic θ (universal ODE only).
- */
-function parameterGroups(model: OdeModel): {
-  network: { start: number; end: number }[];
-  parameters: { start: number; end: number }[];
-} {
-  if (model instanceof UniversalODE) {
-    return {
-      network: [{ start: 0, end: model.offsets.theta }],
-      parameters: [{ start: model.offsets.theta, end: model.np }],
-    };
-  }
-  return { network: [{ start: 0, end: model.np }], parameters: [] };
 }
 
 /** Rows at which state-dependent penalties are evaluated (`penaltyStates`), row-major. */

@@ -205,8 +205,11 @@ export function integrate(
     const hProposed = h;
     let hitTarget = false;
     if (seq !== undefined) {
-      // a frozen sequence keeps its step sizes bit for bit; its last step lands on the target
-      hitTarget = seqIndex >= seq.length - 1;
+      // a frozen sequence keeps its step sizes bit for bit; its last step lands on the target, and so
+      // does a step that reaches a tstop to rounding (the recorded run landed on it)
+      hitTarget =
+        seqIndex >= seq.length - 1 ||
+        Math.abs(t + h - target) <= 4 * EPS * Math.max(Math.abs(target), Math.abs(h));
     } else if (
       dir * (t + 1.01 * h - target) >= 0 ||
       (fixed && dir * (t + h - target) >= -1e-12 * Math.abs(h))

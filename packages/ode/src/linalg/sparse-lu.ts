@@ -94,6 +94,9 @@ export class SparseLu {
     this.segU = new Int32Array(n);
   }
 
+  /** Flops of one (re)factorisation with the current patterns (multiply-adds count two). */
+  flops = 0;
+
   /** Stored entries of L and U (with both diagonals). */
   get factorNnz(): number {
     return this.lp[this.n] + this.up[this.n];
@@ -314,6 +317,10 @@ export class SparseLu {
       }
     }
     segPtr[n] = ns;
+    let flops = 0;
+    for (let k = 0; k < n; k++)
+      for (let p = up[k]; p < up[k + 1] - 1; p++) flops += 2 * (lp[ui[p] + 1] - lp[ui[p]] - 1);
+    this.flops = flops + lp[n] - n;
   }
 
   /** Grows segF, segE and segU together to at least `cap` entries. */

@@ -67,6 +67,11 @@ export class MatrixProblemSystem implements StageMatrixSystem {
     this.fresh = false;
   }
 
+  /** Flops of one factorisation per stored entry of J (0 when unknown or matrix-free). */
+  get factorCost(): number {
+    return this.matrix.factorCost ?? 0;
+  }
+
   /** The typed error of the last singular `prepare` (with the row where known). */
   singularError(t: number, dt: number): OdeonError {
     return this.matrix.singularError(t, dt);

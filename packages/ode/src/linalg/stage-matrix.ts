@@ -27,6 +27,8 @@ export interface StageMatrix {
   solveTranspose(x: Float64Array): Float64Array;
   /** The error of the last failed `factor` (row/column where known). */
   singularError(t: number, dt: number): OdeonError;
+  /** Flops of one factorisation per stored entry of J, when known (steppers weigh J refreshes by it). */
+  readonly factorCost?: number;
 }
 
 /** Dense W (row-major n×n) with partial pivoting; J from `ctx.jacobian` or forward differences. */
@@ -246,6 +248,10 @@ export class SparseStageMatrix implements StageMatrix {
     return this.lu.factorNnz;
   }
 
+  get factorCost(): number {
+    return this.lu.flops / Math.max(1, this.jac.values.length);
+  }
+
   evaluate(t: number, y: Float64Array, f0: Float64Array): void {
     this.jac.evaluate(t, y, f0);
   }
@@ -309,6 +315,11 @@ export class BandedStageMatrix implements StageMatrix {
     this.jac = new SparseJacobianValues(ctx, source);
     const { ml, mu } = bandwidths(source.pattern);
     this.band = new BandedLu(ctx.n, ml, mu);
+  }
+
+  get factorCost(): number {
+    const { ml, mu } = this.band;
+    return (2 * ml * (ml + mu + 1) * this.ctx.n) / Math.max(1, this.jac.values.length);
   }
 
   evaluate(t: number, y: Float64Array, f0: Float64Array): void {

@@ -330,19 +330,28 @@ describe('gradient: discrete adjoint is the exact derivative of the explicit RK 
     },
   );
 
-  it('keeps O(√N) states with the default checkpointing and at most `checkpoints` when given', () => {
+  it('keeps every step within the record budget, O(√N) states beyond it, at most `checkpoints` when given', async () => {
+    const { gradientContext } = await import('./gradient.ts');
+    const { discreteGradient } = await import('./methods/discrete.ts');
     const problem = lotkaProblem();
     const base = { method: 'dopri5', rtol: 1e-10, atol: 1e-12, saveAt: [10], loss: squaredLoss } as const;
-    const g = gradient(problem, { ...base, sensitivity: { kind: 'discrete' } });
-    const N = g.stats.forwardSteps;
+    const all = gradient(problem, { ...base, sensitivity: { kind: 'discrete' } });
+    const N = all.stats.forwardSteps;
     expect(N).toBeGreaterThan(200);
-    expect(g.stats.checkpoints).toBeLessThanOrEqual(Math.ceil(Math.sqrt(2 * N)));
-    // checkpoints plus one recomputed segment's states and stages (7 vectors per step): O(√N)
-    expect(g.stats.storedStates).toBeLessThan(2 * 8 * Math.sqrt(2 * N) + 2);
-    expect(g.stats.storedStates).toBeLessThan(N);
+    // small records: every step kept, nothing recomputed
+    expect(all.stats.checkpoints).toBe(N);
+    expect(all.stats.backward.rhsEvals).toBe(0);
+    // a budget of 1000 doubles: √(2N) checkpoints plus one recomputed segment (8 vectors per step)
+    const ctx = gradientContext(problem, { ...base, sensitivity: { kind: 'discrete' } });
+    const g = discreteGradient(ctx, 1000);
+    expect(g.checkpoints).toBeLessThanOrEqual(Math.ceil(Math.sqrt(2 * N)));
+    expect(g.storedStates).toBeLessThan(2 * 9 * Math.sqrt(2 * N) + 2);
+    expect(g.storedStates).toBeLessThan(N);
+    expect(g.backward.rhsEvals).toBeGreaterThan(0);
+    expect(g.dp).toBeAllclose(all.dp, { rtol: 1e-12 });
     const h = gradient(problem, { ...base, sensitivity: { kind: 'discrete', checkpoints: 4 } });
     expect(h.stats.checkpoints).toBeLessThanOrEqual(4);
-    expect(h.dp).toBeAllclose(g.dp, { rtol: 1e-12 });
+    expect(h.dp).toBeAllclose(all.dp, { rtol: 1e-12 });
   });
 });
 
@@ -391,14 +400,22 @@ describe('gradient: discrete adjoint of Rosenbrock steps (Rodas5P, Rodas4)', () 
     }
   }
 
-  it('gives the same gradient keeping every step, √(2N) checkpoints or 4 checkpoints', () => {
+  it('gives the same gradient keeping every step, √(2N) checkpoints or 4 checkpoints', async () => {
+    const { gradientContext } = await import('./gradient.ts');
+    const { discreteGradient } = await import('./methods/discrete.ts');
     const problem = forcedChainProblem();
     const base = { rtol: 1e-10, atol: 1e-12, saveAt: [1, 2, 3, 4], loss: squaredLoss } as const;
     const all = gradient(problem, {
       ...base,
       sensitivity: { kind: 'discrete', checkpoints: Number.POSITIVE_INFINITY },
     });
-    const sqrt = gradient(problem, { ...base, sensitivity: { kind: 'discrete' } });
+    // √(2N) checkpoints: a record budget of one step
+    const r = discreteGradient(gradientContext(problem, { ...base, sensitivity: { kind: 'discrete' } }), 1);
+    const sqrt = {
+      dp: r.dp,
+      dy0: r.dy0,
+      stats: { checkpoints: r.checkpoints, storedStates: r.storedStates },
+    };
     const four = gradient(problem, { ...base, sensitivity: { kind: 'discrete', checkpoints: 4 } });
     const N = all.stats.forwardSteps;
     expect(all.stats.checkpoints).toBe(N);

@@ -94,8 +94,16 @@ export function segmentedGradient(
   const prepared = prepareSolve({ ...plain, y0: ctx.y0, p: ctx.p }, solveOptions);
   const bounds: Boundary[] = [];
   let tsPtr = 0;
+  // solve's accepted steps (start, size): `discrete` and `forward` replay them segment by segment
+  const stepT: number[] = [];
+  const stepH: number[] = [];
+  const replaySteps = kind === 'discrete' || kind === 'forward';
   const sol = integrate(prepared.ctx, prepared.stepper, prepared.settings, {
     onStep: (_stepper, t, h, _y, yNew) => {
+      if (replaySteps) {
+        stepT.push(t);
+        stepH.push(h);
+      }
       const tEnd = t + h;
       if (tsPtr < tstops.length && Math.abs(tEnd - tstops[tsPtr]) <= 1e-12 * Math.max(1, Math.abs(tEnd))) {
         const p = Float64Array.from(prepared.ctx.p);
@@ -198,10 +206,13 @@ export function segmentedGradient(
       const times = new Float64Array(m + 1);
       for (let j = 0; j < m; j++) times[j] = obsT[idx[j]];
       times[m] = b;
-      const segCtx = build(
+      const built = build(
         { ...plain, y0: yStart(k), p: pStart(k), t0: a, t1: b },
         { ...rest, saveAt: times, loss: segLoss },
       );
+      const fixedSteps =
+        replaySteps && ctx.fixedSteps === undefined ? segmentSteps(stepT, stepH, a, b) : undefined;
+      const segCtx = fixedSteps === undefined ? built : { ...built, fixedSteps };
       const r = run(segCtx, kind);
       value += r.value;
       dy0 = Float64Array.from(r.dy0);
@@ -238,6 +249,25 @@ export function segmentedGradient(
     quadratureError,
     ...(derivatives === undefined ? {} : { derivatives }),
   };
+}
+
+/**
+ * solve's steps inside [a, b) as a frozen sequence: the segment's forward pass then takes solve's own
+ * steps. A step that crosses b (an event located inside it) is cut at b.
+ */
+function segmentSteps(
+  stepT: readonly number[],
+  stepH: readonly number[],
+  a: number,
+  b: number,
+): Float64Array | undefined {
+  const out: number[] = [];
+  for (let k = 0; k < stepT.length; k++) {
+    const t = stepT[k];
+    if (t < a || t >= b) continue;
+    out.push(t + stepH[k] > b ? b - t : stepH[k]);
+  }
+  return out.length === 0 ? undefined : Float64Array.from(out);
 }
 
 function sumReports(a: MethodResult['derivatives'], b: NonNullable<MethodResult['derivatives']>) {

@@ -35,7 +35,8 @@ export interface SensitivityOptions {
   readonly kind: SensitivityKind;
   /**
    * Bound on stored states: `interpolating` and `discrete` keep at most this many checkpoints
-   * (default: √(2N) for `discrete`, 32 for `interpolating`). For `discrete` a given K also bounds the
+   * (default: 32 for `interpolating`; for `discrete` every step while the records fit in 32 MB, else
+   * √(2N)). For `discrete` a given K also bounds the
    * steps recomputed at once (longer segments are reversed by bisection: O(K·n) memory, O(N·log(N/K))
    * recomputed steps). `Infinity` keeps every step (for `discrete`: every step's stages, so nothing is
    * recomputed; the fastest choice when memory allows).

@@ -17,8 +17,16 @@ const MAX_GAMMA_CHANGE = 0.3;
 const LU_MAX_AGE = 20;
 const MIN_FACTOR = 0.2;
 const MAX_FACTOR = 10;
-/** J is re-evaluated after this many steps even when Newton converges (CVODE's msbj is 50; fresher J saves steps on stiff kinetics, measured on chain-500). */
-const JAC_MAX_AGE = 10;
+/**
+ * J is re-evaluated after this many steps even when Newton converges. With a cheap factorisation
+ * (banded, chain-like, small dense) every JAC_REFRESH_AGE steps: a fresher J saves steps on stiff
+ * kinetics (chain-500). With an expensive one (factorisation flops > EXPENSIVE_FACTOR × nnz(J), e.g. 2-D
+ * grids) J older than JAC_REFRESH_AGE is refreshed only when W is refactorised anyway, and at the latest
+ * after JAC_MAX_AGE steps (CVODE's msbj), which saves a third of the factorisations on bruss2d.
+ */
+const JAC_REFRESH_AGE = 10;
+const JAC_MAX_AGE = 50;
+const EXPENSIVE_FACTOR = 20;
 /** NDF coefficients κ_k (Shampine & Reichelt 1997, ode15s / SciPy BDF); `kappa: 'bdf'` uses zeros. */
 const NDF_KAPPA = [0, -0.185, -1 / 9, -0.0823, -0.0415, 0];
 
@@ -181,7 +189,8 @@ export class BdfStepper implements Stepper {
     // Newton converges when its remaining error is a tenth of what the error test allows (CVODE)
     const tolDcon = NEWTON_COEF / this.errorConst[order];
     for (;;) {
-      if (this.jacStale) {
+      const luDue = !(Math.abs(c / this.cFactored - 1) <= MAX_GAMMA_CHANGE) || this.luAge >= LU_MAX_AGE;
+      if (this.jacStale || (luDue && !this.jacCurrent && this.jacAge >= JAC_REFRESH_AGE && this.costly())) {
         this.sys.rhs(tNew, yPredict, fPred);
         predEvaluated = true;
         this.sys.invalidate?.();
@@ -268,7 +277,7 @@ export class BdfStepper implements Stepper {
     this.nEqual++;
     this.jacAge++;
     this.luAge++;
-    if (this.jacAge >= JAC_MAX_AGE) this.jacStale = true;
+    if (this.jacAge >= (this.costly() ? JAC_MAX_AGE : JAC_REFRESH_AGE)) this.jacStale = true;
     // D_{k+2} = d − D_{k+1}; D_{k+1} = d; D_i += D_{i+1} for i = k … 0
     const o1 = (order + 1) * n;
     const o2 = (order + 2) * n;
@@ -330,6 +339,12 @@ export class BdfStepper implements Stepper {
     if (this.newtonFailed) return h * 0.25;
     const safety = (0.9 * (2 * NEWTON_MAXITER + 1)) / (2 * NEWTON_MAXITER + this.lastIter);
     return h * Math.max(MIN_FACTOR, safety * err ** (-1 / (this.order + 1)));
+  }
+
+  /** The system's factorisation is expensive against a Jacobian evaluation (see JAC_MAX_AGE). */
+  private costly(): boolean {
+    const cost = (this.sys as Partial<{ readonly factorCost: number }>).factorCost;
+    return cost !== undefined && cost > EXPENSIVE_FACTOR;
   }
 
   /** The system this stepper advances. */

@@ -45,7 +45,18 @@ describe('PEtab suite v1 and v2: objective gradients against central finite diff
       }
       const value = evaluate(model, theta).objective;
       for (const method of ['forward', 'adjoint'] as const) {
-        const g = objectiveGradient(model, theta, method);
+        let g: ReturnType<typeof objectiveGradient>;
+        try {
+          g = objectiveGradient(model, theta, method);
+        } catch (error) {
+          // Steady states reached through events (v2 case 0023) have no gradient yet: a named refusal.
+          expect(isOdeonError(error, 'UnsupportedPetabFeature')).toBe(true);
+          expect((error as { context: { feature: string } }).context.feature).toBe(
+            'gradients through events',
+          );
+          expect(model.sim.events.length).toBeGreaterThan(0);
+          return;
+        }
         expect(g.objective).toBeCloseTo(value, 6);
         for (let i = 0; i < theta.length; i++)
           expect(

@@ -157,7 +157,9 @@ export class AdjointSweeper {
   private readonly block: Float64Array;
   /** Backward steps whose K7 estimate failed, integrated with K15 instead. */
   k15Steps = 0;
-  private hNext = Number.NaN;
+  /** The last two accepted step sizes of the sweep (its last step is cut to the interval's end). */
+  private hLast = Number.NaN;
+  private hBefore = Number.NaN;
   private traj: Trajectory | undefined;
   private tHigh = 0;
   private readonly onStep: (
@@ -189,7 +191,8 @@ export class AdjointSweeper {
     this.nodeVals = new Float64Array(7 * ctx.np);
     this.block = new Float64Array(Math.max(1, this.stepper.denseVectors) * ctx.n);
     this.onStep = (stepper, s, h, l, ln) => {
-      this.hNext = h;
+      this.hBefore = this.hLast;
+      this.hLast = h;
       const np = this.ctx.np;
       if (np === 0) return;
       stepper.denseData(this.block, 0, s, h, l, ln);
@@ -219,11 +222,15 @@ export class AdjointSweeper {
     this.traj = traj;
     this.tHigh = tHigh;
     const span = tHigh - tLow;
+    // the next sweep starts from the step size the last one reached, not from its cut last step
+    const hNext = Number.isNaN(this.hBefore) ? this.hLast : Math.max(this.hLast, this.hBefore);
+    this.hLast = Number.NaN;
+    this.hBefore = Number.NaN;
     const sol = integrate(
       this.sctx,
       this.stepper,
       systemSettings(0, span, lambda as Float64Array, n, ctx.maxSteps, {
-        dt0: Number.isNaN(this.hNext) ? Number.NaN : Math.min(this.hNext, span),
+        dt0: Number.isNaN(hNext) ? Number.NaN : Math.min(hNext, span),
       }),
       { onStep: this.onStep },
     );

@@ -220,24 +220,19 @@ export class RosenbrockReverser implements StepReverser {
       }
     }
     this.linearSolves += s;
-    ctx.deriv.vjp(t, y, this.rStage[0], ubar, pStage);
-    this.vjps++;
-    for (let q = 0; q < n; q++) ybar[q] += ubar[q];
-    for (let j = 0; j < np; j++) pbar[j] += pStage[j];
     // the second-derivative terms as forward differences D_v g ≈ (g(y + δv) − g(y))/δ of VJPs g: each
-    // adds its shifted VJP scaled by 1/δ here, and all the unshifted ones share one VJP at (t, y)
+    // adds its shifted VJP scaled by 1/δ here, and all the unshifted ones share one VJP at (t, y) with
+    // stage 0's (f at (t, y) itself): cotangent r_0 − Σ m/δ
     const base = this.base;
     base.fill(0);
     this.timeDerivativeTerm(ybar, pbar, t, y, h);
     this.jacobianTerm(ybar, pbar, t, y, stages);
-    let any = false;
-    for (let q = 0; q < n; q++) if (base[q] !== 0) any = true;
-    if (any) {
-      ctx.deriv.vjp(t, y, base, ubar, pStage);
-      this.vjps++;
-      for (let q = 0; q < n; q++) ybar[q] -= ubar[q];
-      for (let j = 0; j < np; j++) pbar[j] -= pStage[j];
-    }
+    const r0 = this.rStage[0];
+    for (let q = 0; q < n; q++) base[q] = r0[q] - base[q];
+    ctx.deriv.vjp(t, y, base, ubar, pStage);
+    this.vjps++;
+    for (let q = 0; q < n; q++) ybar[q] += ubar[q];
+    for (let j = 0; j < np; j++) pbar[j] += pStage[j];
     if (dense) {
       for (let q = 0; q < n; q++) ybar[q] += this.startBar[q];
       this.startBar.fill(0);

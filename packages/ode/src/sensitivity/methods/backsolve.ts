@@ -181,8 +181,11 @@ export function backsolveGradient(ctx: GradientContext): MethodResult {
     if (obsT[k] > t0 && obsT[k] < stopT[stopT.length - 1]) stopT.push(obsT[k]);
   }
   stopT.push(t0);
+  // the last two accepted steps: the next interval starts from the size reached, not the cut last step
   let hLast = Number.NaN;
+  let hBefore = Number.NaN;
   const onStep = (_st: Stepper, _s: number, h: number) => {
+    hBefore = hLast;
     hLast = h;
   };
   try {
@@ -191,11 +194,14 @@ export function backsolveGradient(ctx: GradientContext): MethodResult {
       const lo = stopT[k + 1];
       sys.tBase = hi;
       const span = hi - lo;
+      const hNext = Number.isNaN(hBefore) ? hLast : Math.max(hLast, hBefore);
+      hLast = Number.NaN;
+      hBefore = Number.NaN;
       const sol = integrate(
         sctx,
         stepper,
         systemSettings(0, span, Z, 2 * n, ctx.maxSteps, {
-          dt0: Number.isNaN(hLast) ? Number.NaN : Math.min(hLast, span),
+          dt0: Number.isNaN(hNext) ? Number.NaN : Math.min(hNext, span),
         }),
         { onStep },
       );

@@ -11,9 +11,10 @@
  * error control, no extra steps after each observation's jump, which is what makes it the cheapest
  * gradient on stiff problems with many observations.
  *
- * Memory: with `checkpoints: Infinity` every step's state and stages are kept (no recomputation).
- * By default about √(2N) states are kept as checkpoints, and each segment between checkpoints is
- * recomputed once, keeping its stages, before it is reversed (O(√N) states, one extra forward pass).
+ * Memory: with `checkpoints: Infinity` every step's state and stages are kept (no recomputation); by
+ * default too, while they fit in `DISCRETE_RECORD_BUDGET` doubles. Beyond it, about √(2N) states are
+ * kept as checkpoints, and each segment between checkpoints is recomputed once, keeping its stages,
+ * before it is reversed (O(√N) states, one extra forward pass).
  * With `checkpoints: K`, at most K checkpoints are kept and a segment longer than K steps is reversed
  * by recursive bisection, so at most K step records are ever held: O(K·n) memory for
  * O(N·log(N/K)) recomputed steps.
@@ -102,27 +103,45 @@ function stagesOf(st: Stepper): Float64Array {
   return (r.k ?? r.K) as Float64Array;
 }
 
-export function discreteGradient(ctx: GradientContext): MethodResult {
+/**
+ * Without an explicit `checkpoints`, every step's state and stages are kept while they fit in this many
+ * doubles (32 MB): no recomputation. Beyond it, √(2N) checkpoints and one recomputed segment at a time.
+ */
+export const DISCRETE_RECORD_BUDGET = 4 * 1024 * 1024;
+
+export function discreteGradient(ctx: GradientContext, recordBudget = DISCRETE_RECORD_BUDGET): MethodResult {
   const { n, np, obsT } = ctx;
-  const keepAll = ctx.checkpoints === Number.POSITIVE_INFINITY;
+  const cap = ctx.checkpoints;
   const tStarts = new GrowableF64(256);
   const hs = new GrowableF64(256);
   let sd = 0;
-  const states = new GrowableF64(keepAll ? 64 * n : 8);
-  const stages = new GrowableF64(8);
-  const cap = ctx.checkpoints;
+  const states = new GrowableF64(64 * n);
+  const stages = new GrowableF64(64 * n);
   const store = new CheckpointStore((steps) => cap ?? Math.ceil(Math.sqrt(2 * steps)));
+  // keep every record with `checkpoints: Infinity`, and by default while they fit the budget
+  const forced = cap === Number.POSITIVE_INFINITY;
+  let recording = forced || cap === undefined;
   // the forward pass is solve's own (same steps, y(t_i) from its interpolant)
   const fwd = solveForward(ctx, false, (st, t, h, y) => {
-    if (keepAll) {
+    if (recording) {
       const k = stagesOf(st);
       sd = k.length;
       states.pushVec(y as Float64Array, n);
       stages.pushVec(k, sd);
-    } else store.offer(tStarts.length, t, y, h);
+      if (!forced && states.length + stages.length > recordBudget) {
+        // over budget: checkpoints from the records so far, then from the steps to come
+        recording = false;
+        for (let j = 0; j < tStarts.length; j++)
+          store.offer(j, tStarts.data[j], states.data.subarray(j * n, (j + 1) * n), hs.data[j]);
+        states.length = 0;
+        stages.length = 0;
+      }
+    }
+    if (!recording) store.offer(tStarts.length, t, y, h);
     tStarts.push(t);
     hs.push(h);
   });
+  const keepAll = recording;
   const N = tStarts.length;
   const tAt = (k: number) => (k < N ? tStarts.data[k] : ctx.t1);
   const rev = makeReverser(ctx, fwd.obsY);
@@ -156,6 +175,7 @@ export function discreteGradient(ctx: GradientContext): MethodResult {
   let maxDepth = 0;
   if (keepAll) reverseSteps(0, N, 0, states.data, stages.data);
   else if (N > 0) {
+    sd = 0;
     // recomputed segments replay the recorded steps on solve's driver and stepper (bit for bit)
     const replay = prepareSolve(problemOf(ctx), solveOptionsOf(ctx, false));
     const cps = store.list;

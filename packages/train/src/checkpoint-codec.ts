@@ -1,8 +1,14 @@
 import { OdeonError } from '@odeon/ode';
-import { assertCheckpoint, type Checkpoint, type StepRecord, type ValidationRecord } from '../checkpoint.ts';
-import type { EarlyStoppingState } from '../early-stopping.ts';
-import type { OptimizerState } from '../optimizers/optimizer.ts';
-import { decodeArray, decodeNumber, encodeArray, encodeNumber, type JsonNumber } from './json-numbers.ts';
+import { assertCheckpoint, type Checkpoint, type StepRecord, type ValidationRecord } from './checkpoint.ts';
+import type { EarlyStoppingState } from './early-stopping.ts';
+import {
+  decodeArray,
+  decodeNumber,
+  encodeArray,
+  encodeNumber,
+  type JsonNumber,
+} from './internal/json-numbers.ts';
+import type { OptimizerState } from './optimizers/optimizer.ts';
 
 /** The state of a training run that a checkpoint holds. */
 export interface TrainingState {
