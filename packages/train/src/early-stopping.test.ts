@@ -1,3 +1,4 @@
+import type {} from '@odeon/testkit/setup';
 import { describe, expect, it } from 'vitest';
 import { EarlyStopping } from './early-stopping.ts';
 
