@@ -427,7 +427,8 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     // read the history beyond its end
     if (delayFired().some((k) => delays.isReach(k))) {
       for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
-      sol = integrate(sol.t[sol.t.length - 1]);
+      tNext = sol.t[sol.t.length - 1];
+      sol = integrate(tNext);
     }
     for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
     const last = sol.t.length - 1;
