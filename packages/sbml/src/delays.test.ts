@@ -105,6 +105,15 @@ describe('csymbol delay: the method of steps with constant, event-changed, time-
     const a = 10 / 9;
     const exact = (t: number) => (t <= a ? 1 - t : 1 - a + (0.45 * t * t - 2 * t) - (0.45 * a * a - 2 * a));
     for (let k = 0; k < c.times.length; k++) expect(c.values[k]).toBeCloseTo(exact(c.times[k]), 8);
+    for (const rtol of [1e-4, 1e-6]) {
+      const loose = simulate(compileModel(parseSbml(model(lag))), {
+        t1: 2,
+        times: [2],
+        variables: ['y'],
+        rtol,
+      });
+      expect(loose.values[0]).toBeCloseTo(exact(2), 4);
+    }
   });
 
   it('gradients (problem()) refuse delays with UnsupportedSbmlFeature (fast reactions: fast-reactions.test.ts)', () => {
