@@ -79,8 +79,7 @@ export function axisFor(values: readonly number[], log: boolean): Record<string,
   const ticks: number[] = [];
   if (b - a <= 2) {
     // 1, 2, 5 per decade over the decades the (nice) log domain covers
-    for (let e = a; e <= b; e++)
-      for (const m of e < b ? [1, 2, 5] : [1]) ticks.push(Number(`${m}e${e}`));
+    for (let e = a; e <= b; e++) for (const m of e < b ? [1, 2, 5] : [1]) ticks.push(Number(`${m}e${e}`));
   } else for (let e = a; e <= b; e += step) ticks.push(Number(`1e${e}`));
   return { format: '.0e', values: ticks, labelOverlap: false };
 }

@@ -64,3 +64,42 @@ describe('inner loops allocate nothing', () => {
     expect(tight).toBe(loose);
   });
 });
+
+describe('gradient passes allocate only by doubling their records', () => {
+  it.each([
+    ['discrete', 'rodas5p', 'rober'],
+    ['discrete', 'tsit5', 'lotka'],
+    ['quadrature', 'rodas5p', 'rober'],
+    ['forward', 'rodas5p', 'rober'],
+    ['backsolve', 'dopri5', 'lotka'],
+  ] as const)(
+    '%s with %s on %s: allocations grow at most logarithmically in the steps',
+    async (kind, method, name) => {
+      const { gradient } = await import('./sensitivity/gradient.ts');
+      const prob = STANDARD_PROBLEMS[name];
+      const loss = {
+        value: (_i: number, _t: number, y: Float64Array) => y[0],
+        grad: (_i: number, _t: number, _y: Float64Array, out: Float64Array) => {
+          out[0] = 1;
+        },
+      };
+      const run = (rtol: number) => () =>
+        gradient(prob, {
+          method,
+          rtol,
+          atol: rtol * prob.atolFactor,
+          saveAt: [prob.t1],
+          loss,
+          sensitivity: { kind },
+        });
+      run(1e-4)();
+      const loose = countFloat64ArrayAllocations(run(1e-4));
+      const tight = countFloat64ArrayAllocations(run(1e-8));
+      const stepsLoose = run(1e-4)().stats.forward.steps;
+      const stepsTight = run(1e-8)().stats.forward.steps;
+      expect(stepsTight).toBeGreaterThan(2 * stepsLoose);
+      // a handful of growable buffers, each doubling: O(log(steps)) more allocations, none per step
+      expect(tight - loose).toBeLessThanOrEqual(8 * Math.ceil(Math.log2(stepsTight / stepsLoose)) + 8);
+    },
+  );
+});

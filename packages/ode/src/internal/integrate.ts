@@ -525,6 +525,9 @@ function makeSolution(
   const tStart = dense?.tStart.toArray();
   const hs = dense?.h.toArray();
   const data = dense?.data.toArray();
+  let viewIndex = -1;
+  let viewY0: Float64Array = new Float64Array(0);
+  let viewY1 = viewY0;
   return {
     t,
     y,
@@ -576,9 +579,13 @@ function makeSolution(
       const stride = dense.stride;
       const off = a * stride;
       const owner = dense.owners[a];
-      const y0 = data.subarray(off, off + n);
-      const y1 = data.subarray(off + n, off + 2 * n);
-      return owner.interpolate(res, (tq - tStart[a]) / hs[a], hs[a], y0, y1, data, off + 2 * n);
+      // the last segment's end-state views are reused (adjoint sweeps evaluate one step many times)
+      if (a !== viewIndex) {
+        viewIndex = a;
+        viewY0 = data.subarray(off, off + n);
+        viewY1 = data.subarray(off + n, off + 2 * n);
+      }
+      return owner.interpolate(res, (tq - tStart[a]) / hs[a], hs[a], viewY0, viewY1, data, off + 2 * n);
     },
   };
 }

@@ -176,7 +176,7 @@ export class SparseLu {
           this.ui[unz++] = j;
           lcount[j]++;
         }
-      this.ui.subarray(this.up[k], unz).sort();
+      sortIndices(this.ui, this.up[k], unz);
       if (unz === this.ui.length) this.growU(unz + n);
       this.ui[unz++] = k;
     }
@@ -691,5 +691,22 @@ function sortColumn(idx: Int32Array, val: Float64Array, from: number, to: number
     }
     idx[b + 1] = i;
     val[b + 1] = v;
+  }
+}
+
+/** Sorts idx[from..to) ascending in place (insertion sort for short runs; no allocation then). */
+function sortIndices(idx: Int32Array, from: number, to: number): void {
+  if (to - from > 32) {
+    idx.subarray(from, to).sort();
+    return;
+  }
+  for (let a = from + 1; a < to; a++) {
+    const i = idx[a];
+    let b = a - 1;
+    while (b >= from && idx[b] > i) {
+      idx[b + 1] = idx[b];
+      b--;
+    }
+    idx[b + 1] = i;
   }
 }

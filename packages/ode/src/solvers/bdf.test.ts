@@ -182,6 +182,21 @@ describe('BDF with sparse linear algebra against shared/peers/scale references',
     120_000,
   );
 
+  it('weighs Jacobian refreshes by the factorisation cost: a 2-D grid refreshes J only with due refactorisations, a chain every 10 steps', () => {
+    const grid = bruss2d({ N: 12 });
+    const g = solve(
+      { ...grid, t1: 1 },
+      { method: 'bdf', rtol: 1e-6, atol: 1e-6 * grid.atolFactor, saveAt: [1] },
+    );
+    // expensive LU (fill of a 2-D grid): fewer J than one per 10 steps, and never more J than LU
+    expect(g.stats.jacobianEvals).toBeLessThan(g.stats.acceptedSteps / 10);
+    expect(g.stats.jacobianEvals).toBeLessThanOrEqual(g.stats.luFactorizations);
+    const c = chain({ n: 98 });
+    const s = solve(c, { method: 'bdf', rtol: 1e-6, atol: 1e-6 * c.atolFactor, saveAt: [c.t1] });
+    // cheap (banded) LU: J at least every 10 accepted steps
+    expect(s.stats.jacobianEvals).toBeGreaterThanOrEqual(Math.floor(s.stats.acceptedSteps / 10));
+  });
+
   it('banded and matrix-free (GMRES) linear solvers agree with the sparse LU on chain-500', () => {
     const e = scaleError('chain-500', () => chain({ n: 500 }), 1e-6, { linearSolver: 'banded' });
     expect(e).toBeLessThan(3 * cvodeError('chain-500', 1e-6));

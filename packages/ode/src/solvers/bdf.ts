@@ -65,6 +65,8 @@ export class BdfStepper implements Stepper {
   private readonly sys: StageMatrixSystem;
   private readonly n: number;
   private readonly D: Float64Array;
+  /** D₀ = y (a view, made once: no allocation per step). */
+  private readonly D0: Float64Array;
   private readonly Dtmp: Float64Array;
   private readonly yPredict: Float64Array;
   private readonly psi: Float64Array;
@@ -107,6 +109,7 @@ export class BdfStepper implements Stepper {
     this.n = n;
     this.f0 = new Float64Array(n);
     this.D = new Float64Array((BDF_MAX_ORDER + 3) * n);
+    this.D0 = this.D.subarray(0, n);
     this.Dtmp = new Float64Array((BDF_MAX_ORDER + 1) * n);
     this.yPredict = new Float64Array(n);
     this.psi = new Float64Array(n);
@@ -295,7 +298,7 @@ export class BdfStepper implements Stepper {
     this.proposed = 1;
     if (this.nEqual < order + 1 && !(this.fixedOrder > 0 && order < this.fixedOrder)) return;
     const { rtol, atol } = ctx;
-    const y0 = D.subarray(0, n);
+    const y0 = this.D0;
     let errM = Number.POSITIVE_INFINITY;
     let errP = Number.POSITIVE_INFINITY;
     const allowChange = this.fixedOrder === 0;
@@ -431,7 +434,7 @@ export class BdfStepper implements Stepper {
         for (let i = 0; i < n; i++) Dtmp[o + i] += r * D[ok + i];
       }
     }
-    D.set(Dtmp.subarray(0, (order + 1) * n));
+    for (let i = 0, m = (order + 1) * n; i < m; i++) D[i] = Dtmp[i];
   }
 }
 

@@ -51,6 +51,11 @@ class BacksolveSystem implements StiffGradientSystem {
   private readonly gY2: Vec;
   private readonly gP2: Vec;
   private readonly gP3: Vec;
+  private readonly zy: Float64Array;
+  private readonly zl: Float64Array;
+  private readonly fy: Float64Array;
+  private readonly fl: Float64Array;
+  private readonly fp: Float64Array;
   private tPrep = 0;
   /** t = tBase − s. */
   tBase = 0;
@@ -77,6 +82,11 @@ class BacksolveSystem implements StiffGradientSystem {
     this.gP1 = new Float64Array(np);
     this.gP2 = new Float64Array(np);
     this.gP3 = new Float64Array(np);
+    this.zy = new Float64Array(n);
+    this.zl = new Float64Array(n);
+    this.fy = new Float64Array(n);
+    this.fl = new Float64Array(n);
+    this.fp = new Float64Array(np);
   }
 
   /** [Jᵀλ + q_y, Jpᵀλ] at (t, y). */
@@ -92,10 +102,19 @@ class BacksolveSystem implements StiffGradientSystem {
   evaluate(s: number, Z: Float64Array, out: Float64Array): void {
     const { n, np } = this.ctx;
     const t = this.tBase - s;
-    const y = Z.subarray(0, n);
-    this.ctx.deriv.rhs(t, y, out);
-    for (let i = 0; i < n; i++) out[i] = -out[i];
-    this.adjointRhs(t, y, Z.subarray(n, 2 * n), out.subarray(n, 2 * n), out.subarray(2 * n, 2 * n + np));
+    // through the system's own buffers (the stepper's vectors vary: no views allocated per call)
+    const { zy, zl, fy, fl, fp } = this;
+    for (let i = 0; i < n; i++) {
+      zy[i] = Z[i];
+      zl[i] = Z[n + i];
+    }
+    this.ctx.deriv.rhs(t, zy, fy);
+    this.adjointRhs(t, zy, zl, fl, fp);
+    for (let i = 0; i < n; i++) {
+      out[i] = -fy[i];
+      out[n + i] = fl[i];
+    }
+    for (let j = 0; j < np; j++) out[2 * n + j] = fp[j];
   }
 
   rhs(s: number, Z: Float64Array, out: Float64Array): void {
@@ -143,7 +162,9 @@ class BacksolveSystem implements StiffGradientSystem {
     }
     luSolveAt(x, luL, this.pivL, n, n);
     if (np > 0) {
-      ctx.deriv.vjpParams(t, yPrep, x.subarray(n, 2 * n), gP3);
+      const zl = this.zl;
+      for (let i = 0; i < n; i++) zl[i] = x[n + i];
+      ctx.deriv.vjpParams(t, yPrep, zl, gP3);
       const ic = 1 / this.cPrep;
       for (let j = 0; j < np; j++) x[2 * n + j] = (x[2 * n + j] + gP3[j]) * ic;
     }
