@@ -1,7 +1,8 @@
 /**
  * Reverse mode through one Rosenbrock step (Rodas5P, Rodas4) of `rosenbrock.ts`, with W = I/(hγ) − J:
  *
- *     u_i = y + Σ_{j<i} a_ij k_j,   W k_i = f(t + c_i h, u_i) + Σ_{j<i} (C_ij/h) k_j + h d_i f_t,   y_{n+1} = y + Σ b_i k_i.
+ *     u_i = y + Σ_{j<i} a_ij k_j,   W k_i = f(t + c_i h, u_i) + Σ_{j<i} (C_ij/h) k_j + h d_i f_t,
+ *     y_{n+1} = y + Σ b_i k_i.
  *
  * Backward: k̄_i = b_i ȳ_{n+1}; for i = s−1 … 0, r_i = W⁻ᵀ k̄_i flows to f at u_i (a VJP), to k̄_j via
  * C_ij/h and a_ij, and to f̄_t via h d_i. The J inside W adds ∇_{y,p} Σ_i r_iᵀ J k_i, taken as
