@@ -3,7 +3,8 @@
  *  1. ensembles of BIOMD0000000145 (calcium oscillations, 24 parameters; k2 and k3 log-normal ±20 %),
  *     t ∈ [0, 20], 41 outputs, rodas5p: the issue's 1 000 members, and a larger one (default 8 000);
  *  2. a 64-start L-BFGS fit (`odeon fit --multi-start 64 --workers K`) of kf, kr of A ⇌ B (the CLI
- *     starts its pool per command, so its start-up is inside every run, as a user sees it).
+ *     starts its pool per command, so its start-up is inside every run, as a user sees it), and with
+ *     a fifth argument S > 0, an S-start fit of k2, k3 of BIOMD0000000145 (about 3 s of CPU a start).
  * Per worker count it prints the pool start-up (threads up and answering) and the first ensemble task
  * (model compile) apart from the runs; for each run the wall time, the CPU time of the whole process,
  * of this thread and of each worker thread (Linux /proc; threads started with the pool), the tasks and
@@ -14,7 +15,7 @@
  * thread's CPU ÷ the busiest worker's CPU, which the wall speed-up approaches on idle cores.
  *
  * From sources (workers run tsx over the sources):
- *   node --conditions=@odeon/source --import tsx benchmarks/ensemble/ensemble-scaling.ts [members] [reps] [large]
+ *   node --conditions=@odeon/source --import tsx benchmarks/ensemble/ensemble-scaling.ts [members] [reps] [large] [heavy starts]
  * As users run it (main thread and workers on the built dist JS):
  *   npx turbo run build --filter=@odeon/cli... && node --import tsx benchmarks/ensemble/ensemble-scaling.ts
  */
@@ -28,6 +29,7 @@ import { captureIo } from '../../apps/cli/src/capture-io.ts';
 const MEMBERS = Number(process.argv[2] ?? 1000);
 const REPS = Math.max(1, Number(process.argv[3] ?? 3));
 const LARGE = Number(process.argv[4] ?? 8000);
+const HEAVY_STARTS = Number(process.argv[5] ?? 0);
 const WORKERS = [0, 1, 2, 4];
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -202,10 +204,80 @@ async function ensembleTable(count: number): Promise<void> {
   console.log('');
 }
 
+// Start-up alone: threads up and answering `pool.ping`, from the script this run uses and, when the
+// package is built, from its dist JS without the source condition (what an installed package starts).
+async function startupTable(): Promise<void> {
+  const dist = join(root, 'packages/ensemble/dist/worker-entry.js');
+  const scripts: [string, Parameters<typeof createPool>[0]][] = [
+    [fromSource ? 'sources through tsx' : 'built JS', {}],
+  ];
+  if (fromSource && existsSync(dist))
+    scripts.push(['built JS (dist)', { script: new URL(`file://${dist}`), execArgv: [] }]);
+  console.log('## Pool start-up (all workers answering a ping), median of 3');
+  console.log('| workers | script | wall s | CPU s (process) |');
+  console.log('|---|---|---|---|');
+  for (const workers of WORKERS.filter((w) => w > 0))
+    for (const [name, options] of scripts) {
+      const walls: number[] = [];
+      const cpuTimes: number[] = [];
+      for (let r = 0; r < 3; r++) {
+        const c0 = processCpu();
+        const t = performance.now();
+        const pool = createPool({ ...options, workers });
+        await Promise.all(Array.from({ length: workers }, () => pool.run({ name: 'pool.ping', input: {} })));
+        walls.push((performance.now() - t) / 1000);
+        cpuTimes.push(processCpu() - c0);
+        await pool.close();
+      }
+      console.log(`| ${workers} | ${name} | ${f2(median(walls))} | ${f2(median(cpuTimes))} |`);
+    }
+  console.log('');
+}
+
+await startupTable();
 await ensembleTable(MEMBERS);
 if (LARGE > 0) await ensembleTable(LARGE);
 
-console.log('## Fit: 64 L-BFGS starts of kf, kr (A ⇌ B, 8 time points), `odeon fit ... --workers K`');
+async function fitTable(title: string, dir: string, args: readonly string[]): Promise<void> {
+  console.log(`## Fit: ${title}, \`odeon fit ... --workers K\``);
+  console.log(
+    '| workers | wall s, 1st run | wall s, median | vs 1 worker | vs this thread | CPU s (process) | evaluations |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  const fitWall = new Map<number, number>();
+  let fitRef: string | undefined;
+  for (const workers of WORKERS) {
+    const walls: number[] = [];
+    const cpuTimes: number[] = [];
+    let evaluations = 0;
+    for (let r = 0; r < REPS; r++) {
+      const io = captureIo(dir);
+      const c0 = processCpu();
+      const t = performance.now();
+      const code = await run(
+        ['fit', ...args, '--json', ...(workers === 0 ? [] : ['--workers', String(workers)])],
+        io,
+      );
+      walls.push((performance.now() - t) / 1000);
+      cpuTimes.push(processCpu() - c0);
+      if (code !== 0) throw new Error(io.err);
+      const out = JSON.parse(io.out);
+      delete out.wallSeconds;
+      evaluations = out.evaluations;
+      const text = JSON.stringify(out);
+      if (fitRef === undefined) fitRef = text;
+      else if (text !== fitRef) throw new Error(`workers ${workers}: fit result differs`);
+    }
+    const rest = walls.length > 1 ? walls.slice(1) : walls;
+    const w = median(rest);
+    fitWall.set(workers, w);
+    console.log(
+      `| ${workers === 0 ? '0 (this thread)' : workers} | ${f2(walls[0])} | ${f2(w)} | ${workers === 0 ? '–' : f2((fitWall.get(1) as number) / w)} | ${f2((fitWall.get(0) as number) / w)} | ${f2(cpuTimes[walls.indexOf(w)])} | ${evaluations} |`,
+    );
+  }
+  console.log('');
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'odeon-bench-fit-'));
 writeFileSync(
   join(dir, 'model.json'),
@@ -227,48 +299,38 @@ for (const t of [0, 0.25, 0.5, 1, 1.5, 2, 3, 5]) {
   rows.push(`e1,${t},${a},${1 - a}`);
 }
 writeFileSync(join(dir, 'data.csv'), `${rows.join('\n')}\n`);
-console.log(
-  '| workers | wall s, 1st run | wall s, median | vs 1 worker | vs this thread | CPU s (process) | evaluations |',
-);
-console.log('|---|---|---|---|---|---|---|');
-const fitWall = new Map<number, number>();
-let fitRef: string | undefined;
-for (const workers of WORKERS) {
-  const walls: number[] = [];
-  const cpuTimes: number[] = [];
-  let evaluations = 0;
-  for (let r = 0; r < REPS; r++) {
-    const io = captureIo(dir);
-    const args = [
-      'fit',
-      'model.json',
-      'data.csv',
-      '--params',
-      'kf,kr',
-      '--bounds',
-      'kf=0.01:10,kr=0.01:10',
-      '--multi-start',
-      '64',
-      '--json',
-    ];
-    const c0 = processCpu();
-    const t = performance.now();
-    const code = await run(workers === 0 ? args : [...args, '--workers', String(workers)], io);
-    walls.push((performance.now() - t) / 1000);
-    cpuTimes.push(processCpu() - c0);
-    if (code !== 0) throw new Error(io.err);
-    const out = JSON.parse(io.out);
-    delete out.wallSeconds;
-    evaluations = out.evaluations;
-    const text = JSON.stringify(out);
-    if (fitRef === undefined) fitRef = text;
-    else if (text !== fitRef) throw new Error(`workers ${workers}: fit result differs`);
-  }
-  const rest = walls.length > 1 ? walls.slice(1) : walls;
-  const w = median(rest);
-  fitWall.set(workers, w);
-  console.log(
-    `| ${workers === 0 ? '0 (this thread)' : workers} | ${f2(walls[0])} | ${f2(w)} | ${workers === 0 ? '–' : f2((fitWall.get(1) as number) / w)} | ${f2((fitWall.get(0) as number) / w)} | ${f2(cpuTimes[walls.indexOf(w)])} | ${evaluations} |`,
-  );
+const fitArgs = ['model.json', 'data.csv', '--params', 'kf,kr', '--bounds', 'kf=0.01:10,kr=0.01:10'];
+await fitTable('64 L-BFGS starts of kf, kr (A ⇌ B, 8 time points)', dir, [...fitArgs, '--multi-start', '64']);
+
+if (HEAVY_STARTS > 0) {
+  // Data: the model's own trajectory of its five states at t = 0, 1, …, 20.
+  const truth = await runEnsemble({
+    problem,
+    members: [{}],
+    t1: 20,
+    saveAt: saveAt.filter((t) => Number.isInteger(t)),
+    rtol: 1e-10,
+    atol: 1e-12,
+  });
+  const names = truth.stats.names.filter((n) => compiled.stateIds.includes(n));
+  const m = truth.stats.names.length;
+  const lines = [`measurement,time,${names.join(',')}`];
+  truth.stats.saveAt.forEach((t, i) => {
+    lines.push(
+      `e1,${t},${names.map((n) => truth.members[0].y[i * m + truth.stats.names.indexOf(n)]).join(',')}`,
+    );
+  });
+  writeFileSync(join(dir, 'calcium.csv'), `${lines.join('\n')}\n`);
+  writeFileSync(join(dir, 'calcium.xml'), modelText);
+  await fitTable(`${HEAVY_STARTS} L-BFGS starts of k2, k3 (BIOMD0000000145, 5 states × 21 times)`, dir, [
+    'calcium.xml',
+    'calcium.csv',
+    '--params',
+    'k2,k3',
+    '--bounds',
+    'k2=0.5:20,k3=0.5:20',
+    '--multi-start',
+    String(HEAVY_STARTS),
+  ]);
 }
 console.log('\nAll worker counts gave bit-identical statistics and fit results.');

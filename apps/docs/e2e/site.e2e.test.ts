@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadReference } from '@odeon/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { appDir, docsDir, repoRoot } from '../.vitepress/resolve-from-app.ts';
+import { executeSnippet } from '../.vitepress/theme/execute-snippet.ts';
+import { workerModules } from '../.vitepress/theme/worker-modules.ts';
 import { chromiumArgs, ensureChromium } from './chromium.ts';
 import { isBuildFresh } from './site-freshness.ts';
 import { type StaticServer, serveStatic } from './static-server.ts';
@@ -22,10 +24,19 @@ interface PageCase {
   /** Lines the snippet must print (checked in order of appearance). */
   readonly output: readonly RegExp[];
   /** Extra checks on the printed text. */
-  readonly check?: (text: string) => void;
+  readonly check?: (text: string) => void | Promise<void>;
   /** Whether the snippet exports a chart. Default true. */
   readonly chart?: boolean;
+  /** At least this many Web Workers must start (the snippet's own, and any it starts). */
+  readonly workers?: number;
+  /** Edit the code (replace a string), run it again and compare the two outputs. */
+  readonly edited?: {
+    readonly replace: readonly [string, string];
+    readonly check: (first: string, edited: string) => void;
+  };
 }
+
+const ENSEMBLE_STATS = ['mean(A)', 'q05(A)', 'q95(A)'];
 
 /** The numbers printed after `label = [` … `]`. */
 function printedVector(text: string, label: string): number[] {
@@ -39,6 +50,14 @@ function printedVector(text: string, label: string): number[] {
 }
 
 const rober = loadReference('rober');
+
+/** What a snippet prints when run in Node (through the page's execution path: worker threads there). */
+async function printedInNode(snippet: string): Promise<string> {
+  const printed: string[] = [];
+  const source = readFileSync(join(docsDir, 'snippets', `${snippet}.ts`), 'utf8');
+  await executeSnippet(source, workerModules, (_level, text) => printed.push(text));
+  return printed.join('\n');
+}
 
 const pages: readonly PageCase[] = [
   {
@@ -102,6 +121,35 @@ const pages: readonly PageCase[] = [
       const [, kf, kr] = /^kf = (\S+), kr = (\S+)/m.exec(text) ?? [];
       expect([Number(kf), Number(kr)]).toBeAllclose([0.6, 0.2], { rtol: 0.05, atol: 0 });
     },
+  },
+  {
+    name: 'guide-ensemble',
+    path: '/guide/ensemble',
+    snippet: 'guide-ensemble/ensemble',
+    output: [/^200 of 200 members solved$/m, /^A\(5\): mean 0\.\d{4}, 90% band \[0\.\d{4}, 0\.\d{4}\]$/m],
+    // Two Web Workers in the page: mean and quantiles of A at every output time equal those of two
+    // worker threads in Node. Chromium's V8 is not Node's, and Math.exp / Math.pow may differ in the
+    // last bit between V8 versions (the step-size controller uses them), so across engines the check is
+    // to 1e-9, far below the solver's tolerance; within the page it is bit for bit (see `edited`).
+    check: async (text) => {
+      const inNode = await printedInNode('guide-ensemble/ensemble');
+      for (const label of ENSEMBLE_STATS) {
+        const node = printedVector(inNode, label);
+        expect(node, label).toHaveLength(21);
+        expect(printedVector(text, label), label).toBeAllclose(node, { rtol: 1e-9, atol: 0 });
+      }
+    },
+    // Run again on this page's thread (workers: 0): the same statistics, bit for bit.
+    edited: {
+      replace: ['workers: 2,', 'workers: 0,'],
+      check: (first, again) => {
+        for (const label of ENSEMBLE_STATS) {
+          expect(printedVector(first, label), label).toHaveLength(21);
+          expect(printedVector(again, label), label).toEqual(printedVector(first, label));
+        }
+      },
+    },
+    workers: 3,
   },
 ];
 
@@ -203,6 +251,10 @@ describe('documentation site in Chromium', () => {
         if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
       });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      let workers = 0;
+      page.on('worker', () => {
+        workers++;
+      });
       page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
       page.on('response', (r) => {
         if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
@@ -217,7 +269,27 @@ describe('documentation site in Chromium', () => {
       const text = (await box.locator('.odeon-snippet-output').textContent()) ?? '';
       expect(await box.getAttribute('data-state'), text).toBe('done');
       for (const re of c.output) expect(text).toMatch(re);
-      c.check?.(text);
+      await c.check?.(text);
+      if (c.workers !== undefined) expect(workers).toBeGreaterThanOrEqual(c.workers);
+      if (c.edited !== undefined) {
+        await box.getByRole('button', { name: 'Edit' }).click();
+        const editor = box.locator('textarea.odeon-snippet-editor');
+        const code = await editor.inputValue();
+        expect(code).toContain(c.edited.replace[0]);
+        await editor.fill(code.replace(...c.edited.replace));
+        await editor.press('Control+Enter');
+        await box
+          .and(page.locator('[data-state="running"]'))
+          .waitFor({ timeout: 30_000 })
+          .catch(() => {});
+        await box
+          .and(page.locator('[data-state="done"], [data-state="failed"]'))
+          .waitFor({ timeout: 60_000 });
+        const again = (await box.locator('.odeon-snippet-output').textContent()) ?? '';
+        expect(await box.getAttribute('data-state'), again).toBe('done');
+        c.edited.check(text, again);
+        await box.getByRole('button', { name: 'Reset' }).click();
+      }
 
       // The chart: an SVG with one line per series, drawn by vega-embed.
       if (c.chart !== false) {

@@ -43,6 +43,11 @@ console.log(
 // #endregion example
 
 const column = (a: Float64Array) => saveAt.map((_, i) => at(a, i));
+// Every digit of A's statistics: the docs' browser test checks that the page's Web Workers print
+// exactly what worker threads print in Node.
+console.log(`mean(A) = [${column(stats.mean).join(', ')}]`);
+console.log(`q05(A) = [${column(stats.quantiles[0]).join(', ')}]`);
+console.log(`q95(A) = [${column(stats.quantiles[2]).join(', ')}]`);
 const plot = {
   title: 'A(t) over 200 members: mean and 90% band',
   x: saveAt,

@@ -143,9 +143,10 @@ async function runFixedChunks(pool: TaskRunner, c: Chunks): Promise<void> {
   const workers = Math.max(1, pool.workers);
   const n = c.members.length;
   const chunk = c.chunkSize ?? Math.max(1, Math.min(64, Math.ceil(n / (4 * workers))));
+  const key = await sourceKey(c.source);
   const tasks: Task<MembersTaskInput>[] = [];
   for (let start = 0; start < n; start += chunk)
-    tasks.push(membersTask(c, start, Math.min(n, start + chunk), await sourceKey(c.source), true));
+    tasks.push(membersTask(c, start, Math.min(n, start + chunk), key, true));
   let failed: TaskReply | undefined;
   await runTasks(pool, tasks, {
     onResult: (reply) => {

@@ -1,4 +1,10 @@
-import type { GradientMethod, GradientOptions, OdeProblem, SensitivityKind } from '@odeon/ode';
+import {
+  type GradientMethod,
+  type GradientOptions,
+  invalidOption,
+  type OdeProblem,
+  type SensitivityKind,
+} from '@odeon/ode';
 import type { Dataset, Measurement } from './dataset.ts';
 import { datasetError } from './internal/errors.ts';
 import type { Loss } from './losses.ts';
@@ -127,6 +133,82 @@ export class MeasurementLoss {
             for (let j = 0; j < ns; j++) {
               const v = obs[i * ns + j];
               if (!Number.isNaN(v)) out[stateOf[j]] += loss.derivative(y[stateOf[j]] - v, j) * w;
+            }
+          },
+        },
+      },
+    );
+    for (let k = 0; k < dp.length; k++) dp[k] += r.dp[k];
+    return r.value;
+  }
+
+  /**
+   * The measurements `rows` (sharing their time points) integrated as one system of B × n states,
+   * `batched(B)` (row b = measurement b), with one step-size sequence: adds the gradient of the summed
+   * weighted loss to `dp` and returns that sum, as {@link addGradient} summed over the rows.
+   * @throws OdeonError `InvalidOption` for measurements on different time points.
+   */
+  addBatchedGradient(
+    dp: Float64Array,
+    rows: readonly { readonly m: Measurement; readonly nt: number; readonly weight: (i: number) => number }[],
+    p: Float64Array,
+    loss: Loss,
+    solve: MeasurementSolve,
+    batched: (batch: number) => OdeProblem,
+  ): number {
+    if (rows.length === 0) return 0;
+    const stateOf = this.stateOf;
+    const ns = this.dataset.n;
+    const n = this.problem.y0.length;
+    const t = rows[0].m.t.subarray(0, rows[0].nt);
+    for (const r of rows)
+      if (r.nt !== t.length || r.m.t.subarray(0, r.nt).some((x, i) => x !== t[i]))
+        throw invalidOption(
+          'batched',
+          'measurements on different time points',
+          'measurements that share their time points (or one solve per measurement: no `batched`)',
+        );
+    const B = rows.length;
+    const y0 = new Float64Array(B * n);
+    rows.forEach((r, b) => {
+      y0.set(this.initialState(r.m), b * n);
+    });
+    const r = this.engine(
+      { ...batched(B), y0, p, t0: t[0], t1: t[t.length - 1] },
+      {
+        saveAt: t,
+        rtol: solve.rtol,
+        atol: solve.atol,
+        sensitivity: { kind: solve.sensitivity },
+        ...(solve.method !== undefined ? { method: solve.method } : {}),
+        ...(solve.maxSteps !== undefined ? { maxSteps: solve.maxSteps } : {}),
+        loss: {
+          value(i, _t, y) {
+            let s = 0;
+            for (let b = 0; b < B; b++) {
+              const w = rows[b].weight(i);
+              if (w === 0) continue;
+              const obs = rows[b].m.y;
+              let sb = 0;
+              for (let j = 0; j < ns; j++) {
+                const v = obs[i * ns + j];
+                if (!Number.isNaN(v)) sb += loss.point(y[b * n + stateOf[j]] - v, j);
+              }
+              s += sb * w;
+            }
+            return s;
+          },
+          grad(i, _t, y, out) {
+            out.fill(0);
+            for (let b = 0; b < B; b++) {
+              const w = rows[b].weight(i);
+              if (w === 0) continue;
+              const obs = rows[b].m.y;
+              for (let j = 0; j < ns; j++) {
+                const v = obs[i * ns + j];
+                if (!Number.isNaN(v))
+                  out[b * n + stateOf[j]] += loss.derivative(y[b * n + stateOf[j]] - v, j) * w;
+              }
             }
           },
         },

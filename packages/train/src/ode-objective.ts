@@ -52,6 +52,13 @@ export interface OdeObjectiveOptions<P = unknown> {
   readonly penalty?: (params: Float64Array, stage: StrategyStep<P>) => PenaltyResult | undefined;
   /** Gradient engine; default `gradient` from `@odeon/ode`. */
   readonly gradient?: GradientEngine;
+  /**
+   * Integrate the measurements of a step as one batched system: `batched(B)` returns a problem of
+   * B × n states (row b = measurement b, e.g. `batchedNeuralOdeProblem` of `@odeon/neural`), solved
+   * once over the step's time points with one step-size sequence. The measurements of a step must share
+   * their time points. Default: one solve per measurement.
+   */
+  readonly batched?: (batch: number) => OdeProblem;
 }
 
 /**
@@ -135,11 +142,15 @@ export function odeObjective<P = unknown>(
     const invKeep = 1 / (1 - p);
     const grad = new Float64Array(np);
     let dataLoss = 0;
-    for (const { m, nt, keep } of plan) {
-      if (nt < 2) continue;
-      const weight = (i: number) =>
-        keep[i] === 0 ? 0 : normalise === 'expected' && i > 0 ? invKeep * inv : inv;
-      dataLoss += measurementLoss.addGradient(grad, m, nt, params, loss, weight, solve);
+    const weightOf = (keep: Uint8Array) => (i: number) =>
+      keep[i] === 0 ? 0 : normalise === 'expected' && i > 0 ? invKeep * inv : inv;
+    const rows = plan.filter((r) => r.nt >= 2);
+    if (options.batched !== undefined) {
+      const batched = rows.map((r) => ({ m: r.m, nt: r.nt, weight: weightOf(r.keep) }));
+      dataLoss = measurementLoss.addBatchedGradient(grad, batched, params, loss, solve, options.batched);
+    } else {
+      for (const { m, nt, keep } of rows)
+        dataLoss += measurementLoss.addGradient(grad, m, nt, params, loss, weightOf(keep), solve);
     }
     const metrics: Record<string, number> = { dataLoss };
     let total = dataLoss;

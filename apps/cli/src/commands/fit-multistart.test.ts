@@ -1,9 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TaskRunner } from '@odeon/ensemble';
+import { LBFGS_CONVERGED, type LbfgsReason } from '@odeon/train';
 import { describe, expect, it } from 'vitest';
 import { captureIo as capture } from '../capture-io.ts';
 import { run } from '../main.ts';
+import { loadFitConfig } from './fit-config.ts';
+import { type FitStartInput, fitMultiStart, fitStartTask, fitStartTasks } from './fit-multistart.ts';
+import { prepareFit } from './fit-prepare.ts';
 
 // A ⇌ B (JSON model): A(t) = A∞ + (A0 − A∞) e^{−(kf+kr)t}, A∞ = kr·(A0+B0)/(kf+kr).
 const MODEL = JSON.stringify({
@@ -57,6 +62,31 @@ async function fitJson(dir: string, extra: string[]) {
   delete r.wallSeconds;
   return r;
 }
+
+describe('fitMultiStart', () => {
+  it('calls a fit converged for exactly the L-BFGS reasons `fit` does (the noise floor too)', async () => {
+    const dir = workdir();
+    writeFileSync(
+      join(dir, 'fit.json'),
+      JSON.stringify({ model: 'model.json', data: 'data.csv', params: ['kf', 'kr'], multiStart: 2 }),
+    );
+    const settings = loadFitConfig(capture(dir), join(dir, 'fit.json'));
+    const tasks = fitStartTasks(settings, 50);
+    const reasons = [...LBFGS_CONVERGED, 'maxIterations', 'lineSearchFailed'];
+    for (const reason of reasons) {
+      const runner: TaskRunner = {
+        workers: 1,
+        close: async () => {},
+        run: async (task) => ({
+          ok: true,
+          output: { ...fitStartTask(task.input as FitStartInput), reason },
+        }),
+      };
+      const { result } = await fitMultiStart(tasks, prepareFit(settings), runner);
+      expect(result.converged, reason).toBe(LBFGS_CONVERGED.has(reason as LbfgsReason));
+    }
+  }, 60_000);
+});
 
 describe('odeon fit --multi-start N --workers K', () => {
   it('recovers the rates and gives the same result in one loop and on 1 or 2 worker threads', async () => {

@@ -6,6 +6,7 @@ import {
   fit as fitModel,
   fitObjective,
   fitStartTheta,
+  LBFGS_CONVERGED,
   type LbfgsReason,
 } from '@odeon/train';
 import type { FitBound, FitSettings } from './fit-config.ts';
@@ -21,6 +22,8 @@ export interface FitStartInput {
   readonly settings: FitSettingsData;
   readonly start: number;
   readonly maxIterations: number;
+  /** Standard errors of this start (default true); a pool computes them for the best start only. */
+  readonly uncertainty?: boolean;
 }
 
 /** Output of a `fit.start` task. */
@@ -59,6 +62,7 @@ export function fitStartTask(input: FitStartInput): FitStartOutput {
     const r = fitModel(p.problem, p.data, {
       ...p.fitOptions,
       multiStart: 1,
+      ...(input.uncertainty === false ? { uncertainty: false } : {}),
       parameters: p.fitOptions.parameters.map((param, k) =>
         typeof param === 'object'
           ? { ...param, initial: theta0[k] }
@@ -68,7 +72,11 @@ export function fitStartTask(input: FitStartInput): FitStartOutput {
     });
     const b = r.starts[0];
     const k = theta0.length;
-    const wantsUncertainty = (p.fitOptions.loss ?? 'mse') === 'mse' && objective.residualCount > k;
+    const wantsUncertainty =
+      input.uncertainty !== false &&
+      (p.fitOptions.uncertainty ?? true) &&
+      (p.fitOptions.loss ?? 'mse') === 'mse' &&
+      objective.residualCount > k;
     return {
       covarianceEvaluations: wantsUncertainty ? 2 * k : 0,
       initial: theta0,
@@ -117,14 +125,18 @@ export async function fitMultiStart(
   runner: TaskRunner,
   onStart?: (done: number, total: number) => void,
 ): Promise<{ readonly result: FitResult; readonly lossCurve: readonly number[] }> {
-  const replies = await runTasks(runner, tasks, {
+  // On threads, the starts skip their standard errors and the best start runs once more with them:
+  // `fit` computes them for the best start only (2 evaluations per parameter, per start otherwise).
+  // A queue (`runAll`) names its run by the task list, so there every start computes its own.
+  const once = runner.runAll === undefined;
+  const sent = once ? tasks.map((t) => ({ ...t, input: { ...t.input, uncertainty: false } })) : tasks;
+  const replies = await runTasks(runner, sent, {
     onResult: (_r, _i, done, total) => onStart?.(done, total),
   });
   const outs = replies.map((r, k) => unwrapReply<FitStartOutput>(r, `Start ${k} of the fit`));
   let best = 0;
   for (let k = 1; k < outs.length; k++) if (outs[k].value < outs[best].value) best = k;
-  const b = outs[best];
-  if (b.reason === 'failed')
+  if (outs[best].reason === 'failed')
     throw new OdeonError(
       'TrainingDiverged',
       'Every start of the fit failed: the model could not be integrated.',
@@ -132,6 +144,9 @@ export async function fitMultiStart(
         hint: `First error: ${outs[0].error ?? 'unknown'}. Check the initial values and bounds.`,
       },
     );
+  if (once && tasks[best].input.uncertainty !== false)
+    outs[best] = unwrapReply<FitStartOutput>(await runner.run(tasks[best]), `Start ${best} of the fit`);
+  const b = outs[best];
   const objective = fitObjective(p.problem, p.data, p.fitOptions);
   const parameters: Record<string, number> = Object.create(null);
   objective.names.forEach((name, k) => {
@@ -150,7 +165,8 @@ export async function fitMultiStart(
     theta: b.theta.slice(),
     p: objective.fullParams(b.theta),
     value: b.value,
-    converged: b.reason === 'gradientTolerance' || b.reason === 'functionTolerance',
+    // The same set `fit` uses (it counts the noise floor as converged).
+    converged: LBFGS_CONVERGED.has(b.reason as LbfgsReason),
     reason: b.reason,
     // As `fit` counts: every start's L-BFGS evaluations, and the standard errors of the best start only.
     evaluations:

@@ -10,6 +10,8 @@ export interface TrainCommandResult {
   readonly history: { readonly first: number; readonly last: number };
   /** Penalty total at the last step (when the last stage has penalties). */
   readonly penalty?: number;
+  /** The backend of batched training (`batched` in the config), when on. */
+  readonly batched?: 'cpu' | 'wasm-f32';
   readonly validation?: Readonly<Record<string, number>>;
   /** Where the trained model was written (relative to the working directory when inside it). */
   readonly output: string;

@@ -33,6 +33,7 @@ import type { RegisterCommand } from '../command.ts';
 import { CommandExit, signalExitCode } from '../exit-codes.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { progressReporter } from '../progress.ts';
+import { batchedTraining, parseTrainBatched, type TrainBatched } from './train-batched.ts';
 import type { TrainCommandResult, TrainFromConfigOptions } from './train-result.ts';
 import { trainSweep } from './train-sweep.ts';
 
@@ -87,6 +88,12 @@ export interface TrainConfig {
    */
   readonly dropoutMask?: 'time' | 'series';
   /**
+   * `cpu` / `wasm-f32` / `auto`: integrate the measurements of a step as one batched system (neural
+   * ODE, measurements on shared time points, dopri5); `wasm-f32` runs the network in float32 on tfjs
+   * wasm. Default `off` (one solve per measurement). See `TRAIN_BATCHED`.
+   */
+  readonly batched?: TrainBatched;
+  /**
    * Where to write the trained model (JSON), relative to the config file. Without it (and without
    * `--out`) the model goes to the run folder (`--out-dir`, default `out/train/<folder>-<config>/`
    * under the working directory), so a run never overwrites files beside the config.
@@ -120,6 +127,7 @@ const CONFIG_KEYS = [
   'strategy',
   'penaltyStates',
   'dropoutMask',
+  'batched',
   'output',
   'description',
 ] as const satisfies readonly (keyof TrainConfig | 'description')[];
@@ -287,8 +295,15 @@ export async function trainFromConfig(
     const r = pens.valueAndGrad(model, { params: p, ...(states !== undefined ? { states } : {}) });
     return { value: r.total, grad: r.grad, byName: r.byName };
   };
+  const batched = await batchedTraining(
+    parseTrainBatched(config.batched),
+    model,
+    trainData.measurements.length,
+    config.method,
+  );
   const objective = odeObjective<PenaltyKnobs>(problem, trainData, {
     ...solver,
+    ...(batched !== undefined ? { batched: batched.batched, method: batched.method } : {}),
     penalty,
     ...(config.dropoutMask !== undefined ? { dropoutMask: config.dropoutMask } : {}),
   });
@@ -395,6 +410,7 @@ export async function trainFromConfig(
       last: h.length > 0 ? h[h.length - 1].loss : Number.NaN,
     },
     ...(lastPenalty !== undefined ? { penalty: lastPenalty } : {}),
+    ...(batched !== undefined ? { batched: batched.backend } : {}),
     ...(r.validation.length > 0 ? { validation: r.validation[r.validation.length - 1].metrics } : {}),
     output: out,
     checkpoint: checkpointPath.replaceAll('{step}', String(r.steps)),
@@ -454,6 +470,9 @@ Config (paths relative to the config file):
     "penaltyStates": "initial",               where state penalties are evaluated (initial | data)
     "dropoutMask": "time",                    dropout masks: one per time point shared by all
                                               measurements and species (time) or per measurement (series)
+    "batched": "off",                         off | cpu | wasm-f32 | auto: a step's measurements (neural ODE,
+                                              shared time points) as one batched system, dopri5; wasm-f32
+                                              runs the network in float32; auto picks by batch × width²
     "seed": 1, "sensitivity": "quadrature", "method": "rodas5p", "rtol": 1e-6, "atol": 1e-8,
     "validation": { "fraction": 0.2, "by": "point", "every": 100, "patience": 5 },
     "strategy": [ { "lr": 0.005, "steps": 2000, "loss": "scaledMae", "length": 1, "dropout": 0,
