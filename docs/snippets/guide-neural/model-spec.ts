@@ -18,7 +18,7 @@ const model = modelFromSpec(
 // Which entries of model.p are the network and which the mechanistic θ (train's `groups`).
 const groups = parameterGroups(model);
 console.log(`${model.kind}: ${model.np} parameters`);
-console.log('network', groups.network, 'θ', groups.parameters);
+console.log(`network ${JSON.stringify(groups.network)} θ ${JSON.stringify(groups.parameters)}`);
 // #endregion example
 
 export { groups, model };

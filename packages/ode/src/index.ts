@@ -1,12 +1,10 @@
 /**
- * @odeon/ode: float64 ODE solvers with dense output and events. Zero dependencies.
+ * @odeon/ode: float64 solvers for ODEs, mass-matrix DAEs and DDEs, with dense output, events and
+ * gradients. Zero dependencies.
  *
- * Internals the gradient code may import (inside this package): `solvers/tableaus/*` (exact explicit
- * RK and Rosenbrock tableaus as data, also exported below), `solvers/explicit-rk.ts`
- * (`ExplicitRkStepper`), `solvers/rosenbrock.ts` (`RosenbrockStepper`, `JacobianWorkspace`),
- * `internal/lu.ts` (`luFactor`, `luSolve`), `internal/jacobian.ts` (`fdJacobian`) and
- * `internal/integrate.ts` (the driver). Interpolating/quadrature adjoints should use
- * `solve(problem, { dense: true })` and `sol.interpolate`.
+ * Layout (see `internal/system.ts`): steppers in `solvers/`, the one step loop in
+ * `internal/integrate.ts`, linear algebra in `linalg/` and `internal/lu.ts`, gradients in
+ * `sensitivity/`, DAEs in `dae/`, DDEs in `dde/`.
  */
 
 export {

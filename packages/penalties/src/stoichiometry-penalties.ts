@@ -164,14 +164,10 @@ export const sparsityPenalty: PenaltyFn = (tree, model) => {
  *
  *   flux(S, r) = (1/m) Σ_k Σ_j r_j(y_k) · ‖s_j‖₁.
  *
- * r_j‖s_j‖₁ is unchanged when a column is scaled and its rate divided by the same factor, so the term
- * does not fight the scale of S. For a given dy/dt = Σ_j r_j s_j with r ≥ 0, ‖dy/dt‖₁ ≤ Σ_j r_j‖s_j‖₁
- * with equality only without cancellation, so the term is smallest for the tightest reaction cone that
- * still reproduces the data: it penalises a reaction and its reverse running at once (A → B with
- * B → A) and columns that leak into unrelated species, the typical data-only fits of an unidentifiable
- * S. It is the continuous analogue of parsimonious flux balance analysis. Its gradient with respect to
- * S is r_j·sign(S_ij) and with respect to the rate network ‖s_j‖₁·∂r_j/∂θ, non-zero wherever a
- * reaction carries flux.
+ * r_j‖s_j‖₁ is invariant to scaling a column and dividing its rate by the same factor. Since
+ * ‖dy/dt‖₁ ≤ Σ_j r_j‖s_j‖₁ (r ≥ 0, equality without cancellation), it penalises a reaction and its
+ * reverse running at once and columns that leak into unrelated species (as parsimonious FBA does).
+ * Gradients: r_j·sign(S_ij) for S, ‖s_j‖₁·∂r_j/∂θ for the rate network.
  */
 export const fluxPenalty: PenaltyFn = (tree, model, context) => {
   const { S, m } = stoich(tree, model, 'flux');

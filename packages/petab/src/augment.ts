@@ -1,6 +1,7 @@
 import { apply, type MathExpr, type Model, num, sym } from '@odeon/sbml';
 import { petabFormatError } from './errors.ts';
 import type { PetabProblem } from './problem.ts';
+import { substitute } from './substitute.ts';
 
 /** How a condition-table column acts on the model. */
 export type ConditionTarget =
@@ -10,7 +11,14 @@ export type ConditionTarget =
    * A species, compartment or rate-rule variable: an initial assignment `id = use ? value : original`
    * over two generated parameters.
    */
-  | { readonly kind: 'initial'; readonly id: string; readonly valueParam: string; readonly useParam: string };
+  | {
+      readonly kind: 'initial';
+      readonly id: string;
+      readonly valueParam: string;
+      readonly useParam: string;
+      /** PEtab 2 formulas: condition id → the parameter that selects its formula (1 = selected). */
+      readonly selectors: ReadonlyMap<string, string>;
+    };
 
 /** The model with PEtab's parameters added, and the observation model with observables as outputs. */
 export interface AugmentedModels {
@@ -23,29 +31,6 @@ export interface AugmentedModels {
   readonly outputs: readonly { readonly observable: string; readonly noise: string }[];
   /** Placeholder parameter ids added to the model. */
   readonly placeholders: ReadonlySet<string>;
-}
-
-/** `expr` with the symbols in `map` replaced. */
-export function substitute(expr: MathExpr, map: ReadonlyMap<string, MathExpr>): MathExpr {
-  switch (expr.type) {
-    case 'symbol':
-      return map.get(expr.name) ?? expr;
-    case 'apply':
-      return { ...expr, args: expr.args.map((a) => substitute(a, map)) };
-    case 'call':
-      return { ...expr, args: expr.args.map((a) => substitute(a, map)) };
-    case 'piecewise':
-      return {
-        type: 'piecewise',
-        pieces: expr.pieces.map((p) => ({
-          value: substitute(p.value, map),
-          condition: substitute(p.condition, map),
-        })),
-        ...(expr.otherwise === undefined ? {} : { otherwise: substitute(expr.otherwise, map) }),
-      };
-    default:
-      return expr;
-  }
 }
 
 /**
@@ -102,7 +87,8 @@ export function augmentModels(problem: PetabProblem): AugmentedModels {
   const assigned = new Set(
     m.rules.filter((r) => r.kind === 'assignment').map((r) => (r as { variable: string }).variable),
   );
-  const columns = new Set(problem.conditions.flatMap((c) => [...c.values.keys()]));
+  const exprTargets = new Set(problem.conditions.flatMap((c) => [...(c.expressions?.keys() ?? [])]));
+  const columns = new Set([...problem.conditions.flatMap((c) => [...c.values.keys()]), ...exprTargets]);
   const targets = new Map<string, ConditionTarget>();
   const initialAssignments = [...m.initialAssignments];
   const tableIds = new Set(problem.parameters.map((p) => p.id));
@@ -114,7 +100,7 @@ export function augmentModels(problem: PetabProblem): AugmentedModels {
         'Override the quantities its rule depends on.',
       );
     const param = m.parameters.find((p) => p.id === id);
-    if (param && !rateRuled.has(id)) {
+    if (param && !rateRuled.has(id) && !exprTargets.has(id)) {
       targets.set(id, { kind: 'parameter', id });
       continue;
     }
@@ -123,14 +109,22 @@ export function augmentModels(problem: PetabProblem): AugmentedModels {
     parameters.push({ id: valueParam, value: 0, constant: true }, { id: useParam, value: 0, constant: true });
     const at = initialAssignments.findIndex((ia) => ia.symbol === id);
     const original = at >= 0 ? initialAssignments[at].math : originalInitial(m, id);
-    const math: MathExpr = {
-      type: 'piecewise',
-      pieces: [{ value: sym(valueParam), condition: apply('gt', sym(useParam), num(0.5)) }],
-      otherwise: original,
-    };
+    // A formula of a condition applies when its selector is 1 (PEtab 2).
+    const selectors = new Map<string, string>();
+    const pieces: { value: MathExpr; condition: MathExpr }[] = [];
+    for (const c of problem.conditions) {
+      const expr = c.expressions?.get(id);
+      if (expr === undefined) continue;
+      const sel = fresh();
+      parameters.push({ id: sel, value: 0, constant: true });
+      selectors.set(c.id, sel);
+      pieces.push({ value: expr, condition: apply('gt', sym(sel), num(0.5)) });
+    }
+    pieces.push({ value: sym(valueParam), condition: apply('gt', sym(useParam), num(0.5)) });
+    const math: MathExpr = { type: 'piecewise', pieces, otherwise: original };
     if (at >= 0) initialAssignments.splice(at, 1);
     initialAssignments.push({ symbol: id, math });
-    targets.set(id, { kind: 'initial', id, valueParam, useParam });
+    targets.set(id, { kind: 'initial', id, valueParam, useParam, selectors });
   }
   // Table parameters (and condition-overridden parameters) replace the model's initial assignments to them.
   const dropped = new Set([

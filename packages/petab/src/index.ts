@@ -52,5 +52,6 @@ export type {
   PetabValue,
   Prior,
   PriorType,
+  PriorTypeV2,
 } from './tables.ts';
 export { parseTsv, type TsvTable } from './tsv.ts';

@@ -165,6 +165,12 @@ export class PetabModel {
     this.parameterIds.forEach((id, j) => {
       const k = simParam.get(id);
       if (k !== undefined) base.set(n + k, { kind: 'table', index: j });
+      // A parameter some condition sets by a formula has an initial assignment: the table value is its default.
+      const t = this.models.targets.get(id);
+      if (t?.kind === 'initial' && k !== undefined) {
+        base.set(n + (simParam.get(t.useParam) as number), { kind: 'number', value: 1 });
+        base.set(n + (simParam.get(t.valueParam) as number), { kind: 'table', index: j });
+      }
     });
     const recipes = new Map<string, DeclaredRecipe>();
     const reinit = new Map<string, number[]>();
@@ -185,6 +191,13 @@ export class PetabModel {
             if (info?.role === 'state') states.push(info.index);
           }
         }
+      }
+      for (const target of c.expressions?.keys() ?? []) {
+        const t = this.models.targets.get(target) as ConditionTarget;
+        if (t.kind !== 'initial') continue;
+        r.set(n + (simParam.get(t.selectors.get(c.id) as string) as number), { kind: 'number', value: 1 });
+        const info = sim.symbols.get(t.id);
+        if (info?.role === 'state') states.push(info.index);
       }
       recipes.set(c.id, r);
       reinit.set(c.id, states);

@@ -1,4 +1,4 @@
-import type { Model } from '@odeon/sbml';
+import { type MathExpr, type Model, mathSymbols } from '@odeon/sbml';
 import { petabFormatError, unsupportedPetab } from './errors.ts';
 import type {
   PetabCondition,
@@ -114,9 +114,26 @@ export function assembleV2(
     list.push(p);
     byExperiment.set(p.experimentId, list);
   }
+  // Formulas may use parameters (table or constant model parameters) only: a state in one would have to
+  // be read as it was just before the change, which initial assignments do not express.
+  const tableIds = new Set(parameters.map((p) => p.id));
+  const constantParams = new Set(
+    model.parameters.filter((p) => p.constant && !states.has(p.id)).map((p) => p.id),
+  );
+  for (const c of changes)
+    if (c.expression)
+      for (const sym of mathSymbols(c.expression))
+        if (!tableIds.has(sym) && !constantParams.has(sym))
+          throw unsupportedPetab(
+            'PEtab 2.0 state-dependent condition expressions',
+            `${c.where.file} row ${c.where.row} column targetValue: the formula for ${c.targetId} uses ${sym}, which is not a parameter; only formulas over parameters are supported.`,
+            'Write the value over parameters only.',
+            `${c.where.file} row ${c.where.row} column targetValue`,
+          );
+  type Changes = { values: Map<string, PetabValue>; expressions: Map<string, MathExpr> };
   /** The changes of one period (all its conditions), checked for conflicting targets. */
-  const merged = (ps: readonly ExperimentPeriodV2[]): Map<string, PetabValue> => {
-    const out = new Map<string, PetabValue>();
+  const merged = (ps: readonly ExperimentPeriodV2[]): Changes => {
+    const out: Changes = { values: new Map(), expressions: new Map() };
     for (const p of ps) {
       if (p.conditionId === '') continue;
       const list = byCondition.get(p.conditionId);
@@ -127,17 +144,20 @@ export function assembleV2(
           'Define it in the condition table.',
         );
       for (const c of list) {
-        if (out.has(c.targetId))
+        if (out.values.has(c.targetId) || out.expressions.has(c.targetId))
           throw petabFormatError(
             c.where,
             `${c.targetId} is changed twice at the same time in experiment ${p.experimentId}.`,
             'Change each target once per period.',
           );
-        out.set(c.targetId, c.value);
+        if (c.expression) out.expressions.set(c.targetId, c.expression);
+        else if (c.value) out.values.set(c.targetId, c.value);
       }
     }
     return out;
   };
+  const condition = (id: string, c: Changes): PetabCondition =>
+    c.expressions.size > 0 ? { id, values: c.values, expressions: c.expressions } : { id, values: c.values };
 
   const conditions: PetabCondition[] = [];
   const experiments = new Map<string, { pre: string; sim: string; start: number }>();
@@ -164,17 +184,20 @@ export function assembleV2(
         'Split the experiment at the change, or model the change as an SBML event.',
         `${later.where.file} row ${later.where.row} column time`,
       );
-    const simValues = merged(startParts);
+    const simChanges = merged(startParts);
+    const has = (t: string) => simChanges.values.has(t) || simChanges.expressions.has(t);
     let pre = '';
     if (preParts.length > 0) {
-      const preValues = merged(preParts);
+      const preChanges = merged(preParts);
       pre = fresh(`${id}_preequilibration`);
-      conditions.push({ id: pre, values: preValues });
-      for (const [target, v] of preValues)
-        if (!states.has(target) && !simValues.has(target)) simValues.set(target, v);
+      conditions.push(condition(pre, preChanges));
+      for (const [target, v] of preChanges.values)
+        if (!states.has(target) && !has(target)) simChanges.values.set(target, v);
+      for (const [target, v] of preChanges.expressions)
+        if (!states.has(target) && !has(target)) simChanges.expressions.set(target, v);
     }
     const sim = fresh(id);
-    conditions.push({ id: sim, values: simValues });
+    conditions.push(condition(sim, simChanges));
     const e = { pre, sim, start };
     experiments.set(id, e);
     return e;

@@ -211,6 +211,14 @@ function validate(problem: PetabProblem): void {
         );
       checkRef(v, { file: 'condition table', row: problem.conditions.indexOf(c) + 1, column: target });
     }
+  for (const c of problem.conditions)
+    for (const target of c.expressions?.keys() ?? [])
+      if (!ids.has(target))
+        throw petabFormatError(
+          { file: 'condition table', row: 0, column: target },
+          `${target} is not a parameter, species or compartment of the model.`,
+          'Condition targets must name model entities.',
+        );
   for (const m of problem.measurements) {
     const at = (column: string) => ({ file: m.file, row: m.row, column });
     const o = observables.get(m.observableId);

@@ -1,6 +1,6 @@
 import { type MathExpr, mathSymbols } from '@odeon/sbml';
-import { substitute } from './augment.ts';
 import { petabFormatError, unsupportedPetab } from './errors.ts';
+import { substitute } from './substitute.ts';
 import {
   cell,
   formula,
@@ -10,6 +10,7 @@ import {
   type PetabValue,
   type Prior,
   type PriorType,
+  type PriorTypeV2,
   requireId,
   value,
 } from './tables.ts';
@@ -24,13 +25,19 @@ const at =
 /** `file row r column c`: where an unsupported feature sits. */
 const place = (w: Where): string => `${w.file} row ${w.row} column ${w.column}`;
 
-/** PEtab 2 prior distributions with a PEtab 1 equivalent (both on the linear parameter value). */
-const V2_PRIORS: Readonly<Record<string, PriorType>> = {
-  uniform: 'uniform',
-  normal: 'normal',
-  laplace: 'laplace',
-  'log-normal': 'logNormal',
-  'log-laplace': 'logLaplace',
+/** PEtab 2 prior distributions (all of the linear parameter value) and their parameter counts. */
+const V2_PRIORS: Readonly<Record<string, readonly [PriorType | PriorTypeV2, number]>> = {
+  uniform: ['uniform', 2],
+  normal: ['normal', 2],
+  laplace: ['laplace', 2],
+  'log-normal': ['logNormal', 2],
+  'log-laplace': ['logLaplace', 2],
+  'log-uniform': ['logUniform', 2],
+  cauchy: ['cauchy', 2],
+  chisquare: ['chisquare', 1],
+  exponential: ['exponential', 1],
+  gamma: ['gamma', 2],
+  rayleigh: ['rayleigh', 1],
 };
 
 function estimateOf(text: string, where: Where): boolean {
@@ -46,11 +53,10 @@ function estimateOf(text: string, where: Where): boolean {
 
 /**
  * Reads a PEtab 2 parameter table: values on the linear scale (PEtab 2 has no `parameterScale`), `estimate`
- * true/false, and priors (`priorDistribution`, `priorParameters`) of the kinds PEtab 1 also has. The
- * objective takes the prior densities without the normalisation of their truncation to the bounds
- * (a constant; the likelihood and every gradient are unaffected).
+ * true/false, and priors (`priorDistribution`, `priorParameters`) truncated to the bounds; an
+ * estimated parameter without a prior has the uniform prior over its bounds.
  *
- * @throws OdeonError `UnsupportedPetabFeature` for other prior distributions, naming file, row and column.
+ * @throws OdeonError `UnsupportedPetabFeature` for unknown prior distributions, naming file, row and column.
  */
 export function readParameterTableV2(table: TsvTable): PetabParameter[] {
   requireColumns(table, ['parameterId', 'estimate']);
@@ -75,22 +81,32 @@ export function readParameterTableV2(table: TsvTable): PetabParameter[] {
     const dist = cell(row, 'priorDistribution');
     let objectivePrior: Prior | undefined;
     if (dist !== '') {
-      const type = V2_PRIORS[dist];
-      if (type === undefined)
+      const known = V2_PRIORS[dist];
+      if (known === undefined)
         throw unsupportedPetab(
           `prior distribution ${dist.slice(0, 30)}`,
           `${place(w('priorDistribution'))}: the prior distribution ${JSON.stringify(dist.slice(0, 30))} is not supported.`,
           `Use one of ${Object.keys(V2_PRIORS).join(', ')}, or remove the prior.`,
           place(w('priorDistribution')),
         );
+      const [type, count] = known;
       const where = w('priorParameters');
       const parts = cell(row, 'priorParameters').split(';');
-      if (parts.length !== 2)
-        throw petabFormatError(where, `a ${dist} prior takes two parameters "a;b".`, 'Give both.');
+      if (parts.length !== count)
+        throw petabFormatError(
+          where,
+          `a ${dist} prior takes ${count} parameter${count === 1 ? '' : 's'}, got ${parts.length}.`,
+          'Give them separated by semicolons.',
+        );
+      const values = parts.map((p) => parseNumberCell(p, where, false));
       objectivePrior = {
         type,
-        parameters: [parseNumberCell(parts[0], where, false), parseNumberCell(parts[1], where, false)],
+        parameters: [values[0], values[1] ?? Number.NaN],
+        truncation: [lowerBound, upperBound],
       };
+    } else if (estimate && Number.isFinite(lowerBound) && Number.isFinite(upperBound)) {
+      // PEtab 2: an estimated parameter without a prior has the uniform prior over its bounds.
+      objectivePrior = { type: 'uniform', parameters: [lowerBound, upperBound] };
     }
     const name = optional(cell(row, 'parameterName'));
     return {
@@ -178,20 +194,18 @@ export function readObservableTableV2(table: TsvTable): PetabObservable[] {
   });
 }
 
-/** One change of a PEtab 2 condition: target id ← value. */
+/** One change of a PEtab 2 condition: target id ← value (a number or parameter id) or a formula. */
 export interface ConditionChangeV2 {
   readonly conditionId: string;
   readonly targetId: string;
-  readonly value: PetabValue;
+  readonly value?: PetabValue;
+  readonly expression?: MathExpr;
   readonly where: Where;
 }
 
 /**
- * Reads a PEtab 2 condition table (`conditionId`, `targetId`, `targetValue` rows). Values that are a
- * number or one parameter id are supported.
- *
- * @throws OdeonError `UnsupportedPetabFeature` (feature `PEtab 2.0 condition expressions`) for a target
- *   value that is a formula, naming file, row and column.
+ * Reads a PEtab 2 condition table (`conditionId`, `targetId`, `targetValue` rows): a value is a number,
+ * a parameter id or a formula (checked against the model by `assembleV2`).
  */
 export function readConditionTableV2(table: TsvTable): ConditionChangeV2[] {
   requireColumns(table, ['conditionId', 'targetId', 'targetValue']);
@@ -202,12 +216,7 @@ export function readConditionTableV2(table: TsvTable): ConditionChangeV2[] {
     const text = cell(row, 'targetValue');
     if (text === '') throw petabFormatError(w('targetValue'), 'empty target value.', 'Give a value.');
     if (!isNumberCell(text) && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(text))
-      throw unsupportedPetab(
-        'PEtab 2.0 condition expressions',
-        `${place(w('targetValue'))}: the target value ${JSON.stringify(text.slice(0, 60))} is a formula; only numbers and parameter ids are supported.`,
-        'Introduce a parameter for the value, or compute it in the model (an initial assignment).',
-        place(w('targetValue')),
-      );
+      return { conditionId, targetId, expression: formula(text, w('targetValue')), where: w('targetValue') };
     return { conditionId, targetId, value: value(text, w('targetValue'), false), where: w('targetValue') };
   });
 }

@@ -31,10 +31,15 @@ const PRIOR_TYPES: readonly PriorType[] = [
   'parameterScaleLaplace',
 ];
 
-/** A prior with its two parameters (as `a;b` in the table). */
+/** PEtab 2 prior distributions without a PEtab 1 name (densities of the linear value). */
+export type PriorTypeV2 = 'cauchy' | 'chisquare' | 'exponential' | 'gamma' | 'rayleigh' | 'logUniform';
+
+/** A prior with its parameters (as `a;b` in the table; one-parameter priors have b = NaN). */
 export interface Prior {
-  readonly type: PriorType;
+  readonly type: PriorType | PriorTypeV2;
   readonly parameters: readonly [number, number];
+  /** PEtab 2: the density is truncated to these bounds (renormalised by its mass inside them). */
+  readonly truncation?: readonly [number, number];
 }
 
 /** One row of the parameter table. Bounds and nominal value are on the linear scale. */
@@ -74,6 +79,8 @@ export interface PetabCondition {
   readonly id: string;
   readonly name?: string;
   readonly values: ReadonlyMap<string, PetabValue>;
+  /** PEtab 2: targets set by a formula over parameters (evaluated at the start of the simulation). */
+  readonly expressions?: ReadonlyMap<string, MathExpr>;
 }
 
 /** One row of the measurement table. */

@@ -96,6 +96,8 @@ export interface CompiledModel {
     readonly values: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
     /** The same before t0, where the model rests at its initial values (rateOf is 0). */
     readonly valuesBefore: (out: Float64Array, t: number, y: Vec, p: Vec) => Float64Array;
+    /** Per term: its lag depends on time or the state (it varies within a segment). */
+    readonly variable: readonly boolean[];
   };
   /**
    * Fast reactions (rapid equilibrium, count 0 when none): `rhs` leaves them out; `simulate` keeps
@@ -257,6 +259,13 @@ function build(sys: LoweredSystem, opts: Required<CompileOptions>): CompiledMode
     lags: one(sys.delays.map((x) => x.lag)),
     values: one(sys.delays.map((x) => x.value)),
     valuesBefore: one(sys.delays.map((x) => x.before)),
+    // a lag that reads time, the state or another delayed value varies between restarts
+    variable: sys.delays.map((x) =>
+      dag.topo([x.lag]).some((id) => {
+        const node = dag.node(id);
+        return node.op === 'y' || node.op === 't' || (node.op === 'p' && node.value >= np);
+      }),
+    ),
   };
 
   let massMatrix: Float64Array | undefined;

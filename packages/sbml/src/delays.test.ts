@@ -46,7 +46,7 @@ const run = (xml: string) =>
 const yAt = (c: ReturnType<typeof run>, t: number) =>
   c.values[c.times.findIndex((x) => Math.abs(x - t) < 1e-12)];
 
-describe('csymbol delay: constant lags by the method of steps, varying lags refused', () => {
+describe('csymbol delay: the method of steps with constant, event-changed, time- and state-dependent lags', () => {
   it('a constant lag matches the analytic solution of y′ = −y(t − 1)', () => {
     const c = run(model('<cn>1</cn>'));
     expect(yAt(c, 1)).toBeCloseTo(0, 9);
@@ -66,16 +66,53 @@ describe('csymbol delay: constant lags by the method of steps, varying lags refu
     expect(yAt(c, 1)).toBeCloseTo(0.125, 8);
   });
 
-  it.each([
-    ['time-dependent', `<apply><plus/><cn>1</cn><apply><times/><cn>0.1</cn>${TIME}</apply></apply>`],
-    ['state-dependent', '<apply><plus/><cn>1</cn><apply><times/><cn>0.1</cn><ci>y</ci></apply></apply>'],
-  ])('a %s lag is refused with UnsupportedSbmlFeature naming the delay', (_kind, lag) => {
-    const e = thrown(() => run(model(lag)));
-    expect(isOdeonError(e, 'UnsupportedSbmlFeature')).toBe(true);
-    if (isOdeonError(e)) {
-      expect(e.context.feature).toBe('state-dependent delay');
-      expect(e.context.element).toBe('csymbol delay #1');
-      expect(e.message).toMatch(/varies during the integration/);
+  it('a state-dependent lag: y′ = −y(t − 1 − y), y = 1 before 0, matches its analytic solution', () => {
+    // [0, 1]: y = 1 − t (the argument 2t − 2 stays ≤ 0, reaching 0 at t = 1, where y = 0);
+    // [1, 1 + ln 2]: the argument t − 1 − y lies in [0, 1], so y′ = −(2 − t + y), y = t − 3 + 2e^{1−t}
+    const lag = '<apply><plus/><cn>1</cn><ci>y</ci></apply>';
+    const c = simulate(compileModel(parseSbml(model(lag))), {
+      t0: 0,
+      times: [0.5, 1, 1.25, 1.5, 1.65],
+      t1: 1.65,
+      variables: ['y'],
+      rtol: 1e-10,
+      atol: 1e-12,
+    });
+    const exact = (t: number) => (t <= 1 ? 1 - t : t - 3 + 2 * Math.exp(1 - t));
+    for (let k = 0; k < c.times.length; k++) expect(c.values[k]).toBeCloseTo(exact(c.times[k]), 8);
+    // loose tolerances, one output: the segment integrated again up to t = 1 must end there
+    const loose = simulate(compileModel(parseSbml(model(lag))), {
+      t1: 1.65,
+      times: [1.65],
+      variables: ['y'],
+      rtol: 1e-6,
+      atol: 1e-8,
+    });
+    expect(loose.values[0]).toBeCloseTo(exact(1.65), 4);
+  });
+
+  it('a time-dependent lag: y′ = −y(t − 1 − 0.1 t), matches its analytic solution', () => {
+    // the argument 0.9t − 1 reaches 0 at t = 10/9; before, y = 1 − t; after, y′ = 0.9t − 2
+    const lag = `<apply><plus/><cn>1</cn><apply><times/><cn>0.1</cn>${TIME}</apply></apply>`;
+    const c = simulate(compileModel(parseSbml(model(lag))), {
+      t0: 0,
+      times: [1, 10 / 9, 1.5, 2],
+      t1: 2,
+      variables: ['y'],
+      rtol: 1e-10,
+      atol: 1e-12,
+    });
+    const a = 10 / 9;
+    const exact = (t: number) => (t <= a ? 1 - t : 1 - a + (0.45 * t * t - 2 * t) - (0.45 * a * a - 2 * a));
+    for (let k = 0; k < c.times.length; k++) expect(c.values[k]).toBeCloseTo(exact(c.times[k]), 8);
+    for (const rtol of [1e-4, 1e-6]) {
+      const loose = simulate(compileModel(parseSbml(model(lag))), {
+        t1: 2,
+        times: [2],
+        variables: ['y'],
+        rtol,
+      });
+      expect(loose.values[0]).toBeCloseTo(exact(2), 4);
     }
   });
 

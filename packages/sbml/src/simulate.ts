@@ -147,7 +147,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
         hint: 'Give it a value (or initial amount/concentration or size) or an initial assignment, or pass it in y0/p.',
       });
   }
-  const atol = stateTolerances(model, o.atol, o.atolScaling, t0, y, p);
+  let atol = stateTolerances(model, o.atol, o.atolScaling, t0, y, p);
   const delays = new DelayTerms(model, t0, y, p, options.y0 === undefined && options.p === undefined);
   const fill = (t: number, yy: Vec): void => {
     if (delays.count > 0) delays.fill(t, yy, p);
@@ -196,6 +196,8 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     y.set(consistentInitialValues(problem, { rtol: o.rtol, atol }));
   };
   consistent(t0);
+  // the algebraic states' magnitudes are known now (their declared values were guesses)
+  if (massMatrix !== undefined) atol = stateTolerances(model, o.atol, o.atolScaling, t0, y, p);
 
   // large models: BDF on the sparse Jacobian (structural non-zeros only), unless a method is given
   const large = model.n >= SPARSE_MIN_STATES;
@@ -392,23 +394,42 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
     // without events and delays nothing interpolates between outputs: save only the output times
     // (storing every step's dense output costs more than the solve on large models)
     const saveAt = plain ? outputTimesIn(times, t, tNext) : undefined;
-    const sol = solve(
-      // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
-      // The projected right-hand side of fast reactions has no analytic Jacobian: the solver differentiates it.
-      fast.count > 0
-        ? { rhs, y0: y, t0: t, t1: tNext, ...dae }
-        : { rhs, jacobian, ...sparse, y0: y, t0: t, t1: tNext, ...dae },
-      {
-        method,
-        rtol: o.rtol,
-        atol,
-        dense: saveAt === undefined,
-        ...(saveAt === undefined ? {} : { saveAt }),
-        events: roots,
-        maxSteps: o.maxSteps,
-        ...(options.dt !== undefined ? { dt: options.dt } : {}),
-      },
-    );
+    // variable lags: root functions on their arguments (see DelayTerms.segmentEvents)
+    const delayEvents = delays.count > 0 ? delays.segmentEvents(t, y, p) : [];
+    const segmentRoots = delayEvents.length > 0 ? [...roots, ...delayEvents] : roots;
+    const integrate = (tEndSegment: number) =>
+      solve(
+        // p stays ours (it may hold NaN for unused, undefined values; the closures read it directly).
+        // The projected right-hand side of fast reactions has no analytic Jacobian: the solver differentiates it.
+        // the analytic Jacobian misses the dependence of a variable lag's delayed value on y
+        fast.count > 0 || delays.variableLags
+          ? { rhs, y0: y, t0: t, t1: tEndSegment, ...dae }
+          : { rhs, jacobian, ...sparse, y0: y, t0: t, t1: tEndSegment, ...dae },
+        {
+          method,
+          rtol: o.rtol,
+          atol,
+          dense: saveAt === undefined,
+          ...(saveAt === undefined ? {} : { saveAt }),
+          events: segmentRoots,
+          maxSteps: o.maxSteps,
+          ...(options.dt !== undefined ? { dt: options.dt } : {}),
+        },
+      );
+    let sol = integrate(tNext);
+    const delayFired = (): number[] =>
+      sol.status === 'terminated'
+        ? sol.events
+            .filter((e) => e.t === sol.t[sol.t.length - 1] && e.index >= roots.length)
+            .map((e) => e.index - roots.length)
+        : [];
+    // a variable lag's argument reached the segment start: integrate again up to there, so that no stage
+    // read the history beyond its end
+    if (delayFired().some((k) => delays.isReach(k))) {
+      for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
+      tNext = sol.t[sol.t.length - 1];
+      sol = integrate(tNext);
+    }
     for (const key of Object.keys(stats) as (keyof SolveStats)[]) stats[key] += sol.stats[key];
     const last = sol.t.length - 1;
     const tEnd = sol.status === 'terminated' ? sol.t[last] : tNext;
@@ -425,6 +446,7 @@ export function simulate(model: CompiledModel, options: SimulateOptions): TimeCo
           },
     );
     for (let i = 0; i < n; i++) y[i] = sol.y[last * n + i];
+    for (const k of delayFired()) delays.fired(k, tEnd, y, p);
     stalls = tEnd <= t ? stalls + 1 : 0;
     if (stalls > 1000)
       throw new OdeonError('StepSizeTooSmall', `The integration makes no progress at t = ${t}.`, {

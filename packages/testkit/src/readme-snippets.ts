@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path';
  *     ```
  *
  * says that the fenced block is the regions `imports` and `readme` (`// #region NAME` …
- * `// #endregion NAME`) of that file, dedented by the marker's indentation and joined by a blank line. `renderReadme` returns the
- * README with every such block regenerated; the test suite checks it equals the README on disk, and
- * `pnpm readme:sync` writes it.
+ * `// #endregion NAME`) of that file, dedented by the marker's indentation and joined by a blank line.
+ * `renderReadme` returns the README with every such block regenerated; the test suite checks it equals
+ * the README on disk, and `pnpm readme:sync` writes it.
  */
 const INCLUDE = /<!-- include (\S+?)((?:#[\w-]+)+) -->\n```(\w*)\n[\s\S]*?\n```/g;
 

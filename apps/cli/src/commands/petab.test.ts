@@ -57,7 +57,7 @@ describe('odeon petab', () => {
 
   it('refuses an unsupported PEtab 2 feature with a typed error naming it and its place', async () => {
     const io = capture();
-    const v2 = join(sharedDir(), 'petab-suite', 'v2.0.0', '0026', '_0026.yaml');
+    const v2 = join(sharedDir(), 'petab-suite', 'v2.0.0', '0016', '_0016.yaml');
     expect(await run(['petab', 'llh', v2], io)).toBe(1);
     expect(io.err).toContain('UnsupportedPetabFeature');
     expect(io.err).toContain('targetValue');

@@ -6,10 +6,7 @@ import { OdeonError } from '@odeon/ode';
 import { cliRunner, type ScaleOptions } from '../cli-pool.ts';
 import type { CliIo } from '../io.ts';
 import { readTextFile } from '../io.ts';
-import type { TrainCommandResult, trainFromConfig } from './train.ts';
-
-/** The trainer (`trainFromConfig` of train.ts, passed in so that train.ts can import this file). */
-export type Trainer = typeof trainFromConfig;
+import type { TrainCommandResult, Trainer } from './train-result.ts';
 
 /**
  * A sweep over training configs: `grid` (every combination, the last path varying fastest) or `list`

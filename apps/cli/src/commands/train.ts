@@ -34,6 +34,7 @@ import { CommandExit, signalExitCode } from '../exit-codes.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
 import { progressReporter } from '../progress.ts';
 import { batchedTraining, parseTrainBatched, type TrainBatched } from './train-batched.ts';
+import type { TrainCommandResult, TrainFromConfigOptions } from './train-result.ts';
 import { trainSweep } from './train-sweep.ts';
 
 /**
@@ -105,30 +106,6 @@ export function defaultRunDir(configPath: string, cwd: string): string {
   const full = resolve(cwd, configPath);
   const stem = basename(full, extname(full));
   return join('out', 'train', `${basename(dirname(full))}-${stem}`);
-}
-
-/** What `odeon train` reports (its `--json` output ends with the final metrics and wallSeconds). */
-export interface TrainCommandResult {
-  readonly config: string;
-  readonly model: string;
-  readonly parameters: number;
-  readonly steps: number;
-  readonly reason: string;
-  readonly history: { readonly first: number; readonly last: number };
-  /** Penalty total at the last step (when the last stage has penalties). */
-  readonly penalty?: number;
-  /** The backend of batched training (`batched` in the config), when on. */
-  readonly batched?: 'cpu' | 'wasm-f32';
-  readonly validation?: Readonly<Record<string, number>>;
-  /** Where the trained model was written (relative to the working directory when inside it). */
-  readonly output: string;
-  /** The last checkpoint written (resume with `--resume`). */
-  readonly checkpoint: string;
-  /** The signal that stopped the run early (SIGINT, SIGTERM), if any. */
-  readonly interrupted?: string;
-  readonly scaledMae: number;
-  readonly mse: number;
-  readonly wallSeconds: number;
 }
 
 function configError(message: string, element: string): OdeonError {
@@ -249,17 +226,10 @@ function penaltyStatesOf(data: Dataset, which: TrainConfig['penaltyStates']): Fl
   return Float64Array.from(rows);
 }
 
-/** Runs a training configuration; `options.checkpoint`/`options.resume` are checkpoint file paths. */
+/** Runs a training configuration. */
 export async function trainFromConfig(
   configPath: string,
-  options: {
-    readonly out?: string;
-    readonly outDir?: string;
-    readonly checkpoint?: string;
-    readonly checkpointEvery?: string;
-    readonly resume?: string;
-    readonly json?: boolean;
-  },
+  options: TrainFromConfigOptions,
   io: CliIo,
 ): Promise<TrainCommandResult> {
   let config: TrainConfig;

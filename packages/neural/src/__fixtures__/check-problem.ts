@@ -6,8 +6,9 @@ import { expect } from 'vitest';
 import type { OdeModel, ParamTree } from '../model.ts';
 
 /**
- * Checks a model's solver problem: jacobian, vjp (y and p), vjpY (when present) and jvp against central differences of its
- * own rhs, and (when `field` is given) rhs and the vjp against the tensor path.
+ * Checks a model's solver problem: jacobian, vjp (y and p), vjpY (when present) and jvp against
+ * central differences of its own rhs, and (when `field` is given) rhs and the vjp against the tensor
+ * path.
  */
 export function checkProblem(
   model: OdeModel,

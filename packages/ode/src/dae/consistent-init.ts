@@ -1,10 +1,10 @@
 import { OdeonError } from '../errors.ts';
 import type { SolverContext } from '../internal/context.ts';
+import { centralDifference } from '../internal/jacobian.ts';
 import { luFactor, luSolve } from '../internal/lu.ts';
 import type { MassMatrix } from './mass-matrix.ts';
 
 const EPS = Number.EPSILON;
-const CBRT_EPS = Math.cbrt(EPS);
 const MAX_ITERATIONS = 50;
 const MAX_HALVINGS = 12;
 
@@ -140,18 +140,7 @@ export class ConsistentInitializer {
     let ymax = 1e-10;
     for (let k = 0; k < n; k++) ymax = Math.max(ymax, Math.abs(y[k]));
     for (let b = 0; b < na; b++) {
-      const c = cols[b];
-      const yc = y[c];
-      const delta = CBRT_EPS * Math.max(Math.abs(yc), ymax);
-      y[c] = yc + delta;
-      const up = y[c] - yc;
-      ctx.rhs(t, y, ctx.p, fTrial);
-      y[c] = yc - delta;
-      const down = yc - y[c];
-      ctx.rhs(t, y, ctx.p, fMinus);
-      ctx.stats.rhsEvals += 2;
-      y[c] = yc;
-      const inv = 1 / (up + down);
+      const inv = centralDifference(ctx, t, y, cols[b], ymax, fTrial, fMinus);
       for (let a = 0; a < na; a++) Jg[a * na + b] = (fTrial[rows[a]] - fMinus[rows[a]]) * inv;
     }
     ctx.stats.jacobianEvals++;

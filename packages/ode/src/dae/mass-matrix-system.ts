@@ -1,5 +1,5 @@
 import type { SolverContext } from '../internal/context.ts';
-import { fdJacobian } from '../internal/jacobian.ts';
+import { centralDifference, fdJacobian } from '../internal/jacobian.ts';
 import { luFactor, luSolve, luSolveTranspose } from '../internal/lu.ts';
 import type { StageMatrixSystem } from '../internal/system.ts';
 import { type MassMatrix, massTimes } from './mass-matrix.ts';
@@ -101,8 +101,6 @@ export class MassMatrixSystem implements StageMatrixSystem {
   }
 }
 
-const CBRT_EPS = Math.cbrt(Number.EPSILON);
-
 /** Scratch of `evaluateJacobian` (length n each; `values` the sparse Jacobian's nonzeros). */
 export interface JacobianScratch {
   readonly fScratch: Float64Array;
@@ -167,17 +165,7 @@ export function evaluateJacobian(
       const fPlus = ftmp;
       ytmp.set(y);
       for (let j = 0; j < n; j++) {
-        const yj = y[j];
-        const delta = CBRT_EPS * Math.max(Math.abs(yj), ymax);
-        ytmp[j] = yj + delta;
-        const up = ytmp[j] - yj;
-        ctx.rhs(t, ytmp, ctx.p, fPlus);
-        ytmp[j] = yj - delta;
-        const down = yj - ytmp[j];
-        ctx.rhs(t, ytmp, ctx.p, fMinus);
-        ctx.stats.rhsEvals += 2;
-        ytmp[j] = yj;
-        const inv = 1 / (up + down);
+        const inv = centralDifference(ctx, t, ytmp, j, ymax, fPlus, fMinus);
         for (let a = 0; a < rows.length; a++) {
           const i = rows[a];
           out[i * n + j] = (fPlus[i] - fMinus[i]) * inv;

@@ -1,6 +1,6 @@
+import type {} from '@odeon/testkit/setup';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOdeonError } from '../errors.ts';
 import { DenseHistory } from './dense-history.ts';
 import { solveDde } from './solve-dde.ts';
 
@@ -117,15 +117,8 @@ describe('solveDde (method of steps)', () => {
   });
 
   it('refuses lags that are not finite and positive', () => {
-    for (const lags of [[0], [-1], [Number.NaN], []]) {
-      let caught: unknown;
-      try {
-        solveDde({ ...linear, lags });
-      } catch (error) {
-        caught = error;
-      }
-      expect(isOdeonError(caught, 'InvalidOption')).toBe(true);
-    }
+    for (const lags of [[0], [-1], [Number.NaN], []])
+      expect(() => solveDde({ ...linear, lags })).toThrowOdeonError('InvalidOption', { option: 'lags' });
   });
 });
 

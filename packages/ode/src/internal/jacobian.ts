@@ -1,6 +1,7 @@
 import type { SolverContext } from './context.ts';
 
 const SQRT_EPS = Math.sqrt(Number.EPSILON);
+const CBRT_EPS = Math.cbrt(Number.EPSILON);
 
 /**
  * Forward-difference Jacobian (row-major n×n) into `out`: one RHS evaluation per column with the scaled
@@ -34,6 +35,32 @@ export function fdJacobian(
     ytmp[j] = yj;
   }
   return out;
+}
+
+/**
+ * Central difference of f along component j: f(t, x ± δe_j) into `fPlus` / `fMinus` (two RHS
+ * evaluations) with δ = ∛ε·max(|x_j|, xmax); returns 1/(the increments as applied). `x` is restored.
+ */
+export function centralDifference(
+  ctx: SolverContext,
+  t: number,
+  x: Float64Array,
+  j: number,
+  xmax: number,
+  fPlus: Float64Array,
+  fMinus: Float64Array,
+): number {
+  const xj = x[j];
+  const delta = CBRT_EPS * Math.max(Math.abs(xj), xmax);
+  x[j] = xj + delta;
+  const up = x[j] - xj;
+  ctx.rhs(t, x, ctx.p, fPlus);
+  x[j] = xj - delta;
+  const down = xj - x[j];
+  ctx.rhs(t, x, ctx.p, fMinus);
+  ctx.stats.rhsEvals += 2;
+  x[j] = xj;
+  return 1 / (up + down);
 }
 
 /** Forward-difference ∂f/∂t into `out` (one RHS evaluation); `ftmp` is scratch. */

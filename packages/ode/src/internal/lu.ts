@@ -12,8 +12,7 @@
  * Factorises `lu` (row-major n×n, overwritten with L below the diagonal and U on and above it) and
  * writes the pivot rows into `piv`. Returns `lu`, or `null` when a pivot is exactly zero or non-finite.
  * Rows with a zero multiplier are skipped, and a pivot row with few nonzeros right of the diagonal is
- * applied through the list of its nonzero columns (`cols`, length n, scratch), so sparse matrices
- * factorise much faster than n³/3 flops.
+ * applied through the list of its nonzero columns (`cols`, length n, scratch).
  */
 export function luFactor(
   lu: Float64Array,
@@ -95,7 +94,7 @@ function unexchangeRows(x: Float64Array, piv: Int32Array, n: number): void {
 /** Solves (LU) x = b in place with the dense factors of `luFactor`: `x` holds b on entry and the solution on return. */
 export function luSolve(x: Float64Array, lu: Float64Array, piv: Int32Array, n: number): Float64Array {
   exchangeRows(x, piv, n, 0);
-  // two partial sums per row break the floating-point dependency chain (about 2× faster)
+  // two partial sums per row break the floating-point dependency chain
   for (let i = 1; i < n; i++) {
     const ri = i * n;
     let s0 = x[i];

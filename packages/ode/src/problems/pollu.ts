@@ -113,7 +113,7 @@ export const POLLU: StandardProblem = {
   ],
   paramNames: Array.from({ length: 25 }, (_, i) => `k${i + 1}`),
   tgrad: autonomousTgrad,
-  // straight-line RHS and Jacobian (the fastest form; transcribed from the reaction table above and
+  // straight-line RHS and Jacobian (transcribed from the reaction table above and
   // checked against it and against differences in problems.test.ts); ∂f/∂p and vjp from the network
   paramJacobian: kernels.paramJacobian,
   vjp: kernels.vjp,

@@ -137,7 +137,7 @@ export class Derivatives {
     return this.denseJ;
   }
 
-  /** CSR values of ∂f/∂y at (t, y) on `pattern` (the problem's `sparseJacobian`, else coloured differences). */
+  /** CSR values of ∂f/∂y at (t, y) on `pattern` (`sparseJacobian`, else coloured differences). */
   sparseJacobian(t: number, y: Vec, out: Float64Array = this.values): Float64Array {
     const { problem, p } = this;
     this.report.jacobianEvals++;

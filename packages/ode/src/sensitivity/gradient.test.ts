@@ -1,7 +1,7 @@
 import { loadReference } from '@odeon/testkit';
 import type {} from '@odeon/testkit/setup';
 import { describe, expect, it } from 'vitest';
-import { isOdeonError } from '../errors.ts';
+import { isOdeonError, type OdeonErrorCode } from '../errors.ts';
 import type { OdeProblem } from '../types.ts';
 import { fdGradient, linearLoss, maxRelError, scaledError, squaredLoss } from './__fixtures__/helpers.ts';
 import {
@@ -494,7 +494,7 @@ describe('gradient: finite-difference fallbacks', () => {
 
 describe('gradient: option validation', () => {
   const loss = squaredLoss;
-  const bad: [string, () => unknown, string][] = [
+  const bad: [string, () => unknown, OdeonErrorCode][] = [
     [
       'unknown kind',
       () => gradient(linearProblem, { loss, sensitivity: { kind: 'magic' as never } }),
@@ -542,13 +542,7 @@ describe('gradient: option validation', () => {
   ];
   for (const [name, f, code] of bad) {
     it(`rejects ${name} with ${code}`, () => {
-      try {
-        f();
-        expect.unreachable();
-      } catch (e) {
-        expect(isOdeonError(e)).toBe(true);
-        expect((e as { code: string }).code).toBe(code);
-      }
+      expect(f).toThrowOdeonError(code);
     });
   }
 

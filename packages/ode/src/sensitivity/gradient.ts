@@ -109,7 +109,7 @@ export function gradientContext(problem: OdeProblem, options: GradientOptions): 
       'gradient does not differentiate DAEs (a problem with a `massMatrix`).',
       {
         option: 'massMatrix',
-        hint: 'Solve it with solve(); for gradients, write the model as an ODE (eliminate the algebraic variables).',
+        hint: 'Simulate it (solve(), odeon simulate); for gradients, write the model as an ODE (eliminate the algebraic variables).',
       },
     );
   const y0 = toVec('y0', problem.y0);

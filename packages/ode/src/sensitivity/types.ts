@@ -36,10 +36,9 @@ export interface SensitivityOptions {
   /**
    * Bound on stored states: `interpolating` and `discrete` keep at most this many checkpoints
    * (default: 32 for `interpolating`; for `discrete` every step while the records fit in 32 MB, else
-   * √(2N)). For `discrete` a given K also bounds the
-   * steps recomputed at once (longer segments are reversed by bisection: O(K·n) memory, O(N·log(N/K))
-   * recomputed steps). `Infinity` keeps every step (for `discrete`: every step's stages, so nothing is
-   * recomputed; the fastest choice when memory allows).
+   * √(2N)). For `discrete` a given K also bounds the steps recomputed at once (longer segments are
+   * reversed by bisection: O(K·n) memory, O(N·log(N/K)) recomputed steps). `Infinity` keeps every step
+   * (for `discrete`: every step's stages, so nothing is recomputed).
    */
   readonly checkpoints?: number;
   /**

@@ -29,11 +29,10 @@ const PROBE_GAIN = 2;
  * `auto`: Tsit5 with stiffness detection (Hairer's estimate |λ| ≈ ‖K7 − K6‖/‖y1 − u6‖ from the last
  * stages), switching to Rodas5P after 10 consecutive steps with h·|λ| beyond Tsit5's stability boundary
  * (stability-limited, as AutoTsit5 in DifferentialEquations.jl), and back when h·‖J‖∞ (an upper bound
- * of h·|λ|) falls inside it for 5 consecutive steps. At tight tolerances a stiff component limits Tsit5 by
- * accuracy well inside its stability region (ROBER at atol 1e-14: h·|λ| from 0.1 to 3 over 17 000
- * steps), so after every 25 Tsit5 steps with h·|λ| ≥ 0.05 Rodas5P is probed: it stays when, after 3
- * steps, its step exceeds twice Tsit5's, else Tsit5 resumes and the interval doubles. Every switch
- * (probes included) counts in `stats.stiffnessSwitches`.
+ * of h·|λ|) falls inside it for 5 consecutive steps. At tight tolerances a stiff component can limit
+ * Tsit5 by accuracy inside its stability region, so after every 25 Tsit5 steps with h·|λ| ≥ 0.05
+ * Rodas5P is probed: it stays when, after 3 steps, its step exceeds twice Tsit5's, else Tsit5 resumes
+ * and the interval doubles. Every switch (probes included) counts in `stats.stiffnessSwitches`.
  */
 export class AutoSwitchStepper implements SwitchingStepper {
   readonly name = 'auto';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDir } from '@odeon/testkit';
+import type {} from '@odeon/testkit/setup';
 import { describe, expect, it } from 'vitest';
-import { isOdeonError } from '../errors.ts';
 import { emptyStats, type SolverContext } from '../internal/context.ts';
 import { integrate } from '../internal/integrate.ts';
 import { ProblemSystem } from '../internal/problem-system.ts';
@@ -271,25 +271,17 @@ describe('bad sparse input is a typed error with the row and column', () => {
   const y0 = Array.from({ length: n }, (_, i) => 1 + i / n);
 
   it('a Jacobian missing an entry of the RHS (outside its pattern): InvalidProblem at row n−1, column 0', () => {
-    try {
-      solve({ rhs, y0, t0: 0, t1: 1, jacobianSparsity: tridiag(), sparseJacobian: jac }, { method: 'bdf' });
-      expect.unreachable();
-    } catch (e) {
-      expect(isOdeonError(e, 'InvalidProblem')).toBe(true);
-      expect((e as { context: Record<string, unknown> }).context).toMatchObject({ row: n - 1, column: 0 });
-    }
+    expect(() =>
+      solve({ rhs, y0, t0: 0, t1: 1, jacobianSparsity: tridiag(), sparseJacobian: jac }, { method: 'bdf' }),
+    ).toThrowOdeonError('InvalidProblem', { row: n - 1, column: 0 });
   });
 
   it('an inconsistent pattern: InvalidProblem naming the row and column', () => {
     const bad = tridiag();
     bad.colIdx[4] = 1; // row 1: columns 0, 1, 2 → 0, 1, 1
-    try {
-      solve({ rhs, y0, t0: 0, t1: 1, jacobianSparsity: bad }, { method: 'bdf' });
-      expect.unreachable();
-    } catch (e) {
-      expect(isOdeonError(e, 'InvalidProblem')).toBe(true);
-      expect((e as { context: Record<string, unknown> }).context).toMatchObject({ row: 1, column: 1 });
-    }
+    expect(() =>
+      solve({ rhs, y0, t0: 0, t1: 1, jacobianSparsity: bad }, { method: 'bdf' }),
+    ).toThrowOdeonError('InvalidProblem', { row: 1, column: 1 });
   });
 
   it('a singular iteration matrix (a Jacobian row that turns NaN): SingularMatrix with the row', () => {
@@ -301,16 +293,12 @@ describe('bad sparse input is a typed error with the row and column', () => {
       jac(t, y, pp, v);
       if (t > 0.5) v[p.rowPtr[7] + 1] = Number.NaN; // (7, 7)
     };
-    try {
+    expect(() =>
       solve(
         { rhs: linear, y0, t0: 0, t1: 2, jacobianSparsity: p, sparseJacobian: broken },
         { method: 'bdf' },
-      );
-      expect.unreachable();
-    } catch (e) {
-      expect(isOdeonError(e, 'SingularMatrix')).toBe(true);
-      expect((e as { context: Record<string, unknown> }).context.row).toBe(7);
-    }
+      ),
+    ).toThrowOdeonError('SingularMatrix', { row: 7 });
   });
 
   it('sparseJacobian without jacobianSparsity: InvalidProblem', () => {

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { objectiveGradient } from '../gradient.ts';
 import { evaluate } from '../objective.ts';
 import { compileProblem } from '../petab-model.ts';
+import { priorNegLog } from '../priors.ts';
 import { loadProblem } from '../problem.ts';
+import { toScale } from '../scale.ts';
 
 const root = join(sharedDir(), 'petab-suite');
 const index = JSON.parse(readFileSync(join(root, 'index.json'), 'utf8')) as {
@@ -32,7 +34,17 @@ describe('PEtab suite v1 and v2: objective gradients against central finite diff
       const theta = model.nominal();
       // Move off the nominal point a little (nonzero gradients everywhere), staying inside the bounds.
       model.estimatedParameters.forEach((p, i) => {
-        theta[i] += p.scale === 'lin' ? 0.01 * (1 + Math.abs(theta[i])) : 0.01;
+        // (v2 case 0026 has a nominal value below its lower bound: start from the bound.)
+        theta[i] = Math.min(
+          toScale(p.upperBound, p.scale),
+          Math.max(toScale(p.lowerBound, p.scale), theta[i]),
+        );
+        const step = p.scale === 'lin' ? 0.01 * (1 + Math.abs(theta[i])) : 0.01;
+        const up = theta[i] + step;
+        // Stay inside the bounds and the support of the prior (a log-uniform prior may end at the nominal value).
+        const prior = p.objectivePrior;
+        const finite = prior === undefined || Number.isFinite(priorNegLog(prior, up, p.scale).value);
+        theta[i] = up < toScale(p.upperBound, p.scale) && finite ? up : theta[i] - step;
       });
       const fd = new Float64Array(theta.length);
       const h = 1e-5;

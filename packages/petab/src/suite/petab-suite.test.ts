@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { evaluate } from '../objective.ts';
 import { compileProblem } from '../petab-model.ts';
+import { priorNegLog } from '../priors.ts';
 import { loadProblem } from '../problem.ts';
+import type { Prior } from '../tables.ts';
 import { parseTsv } from '../tsv.ts';
 
 const root = join(sharedDir(), 'petab-suite');
@@ -23,6 +25,7 @@ interface Solution {
   tol_chi2: number;
   tol_llh: number;
   tol_simulations: number;
+  log_prior?: Record<string, number>;
 }
 
 describe('PEtab test suite v1', () => {
@@ -50,8 +53,9 @@ describe('PEtab test suite v2', () => {
     async (id, dir) => {
       const sol = parse(readFileSync(join(root, dir, `_${id}_solution.yaml`), 'utf8')) as Solution;
       let ev: ReturnType<typeof evaluate>;
+      let model: ReturnType<typeof compileProblem>;
       try {
-        const model = compileProblem(await loadProblem(join(root, dir, `_${id}.yaml`)));
+        model = compileProblem(await loadProblem(join(root, dir, `_${id}.yaml`)));
         ev = evaluate(model, model.nominal());
       } catch (error) {
         expect(isOdeonError(error, 'UnsupportedPetabFeature')).toBe(true);
@@ -68,6 +72,13 @@ describe('PEtab test suite v2', () => {
       expect(expected.length).toBe(ev.simulations.length);
       for (const [i, v] of expected.entries())
         expect(Math.abs(ev.simulations[i] - v)).toBeLessThanOrEqual(sol.tol_simulations);
+      // Prior log densities per parameter at the nominal values (PEtab 2 solutions list them).
+      for (const [pid, expectedLogPrior] of Object.entries(sol.log_prior ?? {})) {
+        const p = model.problem.parameters.find((q) => q.id === pid);
+        expect(p?.objectivePrior, pid).toBeDefined();
+        const r = priorNegLog(p?.objectivePrior as Prior, p?.nominalValue as number, 'lin');
+        expect(Math.abs(-r.value - expectedLogPrior), pid).toBeLessThanOrEqual(1e-10);
+      }
       outcome.set(id, 'pass');
     },
   );

@@ -1,4 +1,4 @@
-import { DenseHistory, OdeonError, type Vec } from '@odeon/ode';
+import { DenseHistory, type OdeEvent, OdeonError, type Vec } from '@odeon/ode';
 import type { CompiledModel } from '../compile.ts';
 
 /** Generations of propagated derivative discontinuities (t0 + k·lag, event + k·lag) that stop the integrator. */
@@ -11,9 +11,11 @@ const BREAKPOINT_GENERATIONS = 5;
  * smallest lag, and stop at the discontinuities the initial time and events propagate (b + k·lag).
  * Before t0 the history is the model's initial values at that time.
  *
- * Lags must stay constant between restarts (they may change at events): a lag that varies within a
- * segment (a state- or time-dependent delay) would need its discontinuities located on t − τ(t, y) and
- * may reach into the unintegrated present, so it is refused with `UnsupportedSbmlFeature`.
+ * A lag that depends on time or the state (`variable`) is handled by root finding on its argument
+ * (`segmentEvents`): a segment ends where t − τ(t, y) reaches the segment's start (the caller integrates
+ * that segment again up to there, so no stage reads the unintegrated present), and a discontinuity at b
+ * propagates to where t − τ(t, y) = b. Any other lag must stay constant between restarts (it may change
+ * at events); one that varies anyway is refused with `UnsupportedSbmlFeature`.
  */
 export class DelayTerms {
   readonly count: number;
@@ -25,6 +27,11 @@ export class DelayTerms {
   private breaks: { t: number; generation: number }[] = [];
   /** The lags at the start of the current segment (`stepLimit`). */
   private readonly segmentLags: Float64Array;
+  private readonly variable: readonly boolean[];
+  /** Discontinuities at `at` waiting for a variable lag's argument to reach them: t − τ_term(t, y) = at. */
+  private pending: { at: number; term: number; generation: number }[] = [];
+  /** What each event of `segmentEvents` stands for: −1 a reach event, else an index into `pending`. */
+  private segmentKinds: number[] = [];
 
   constructor(
     private readonly model: CompiledModel,
@@ -39,6 +46,7 @@ export class DelayTerms {
     this.valBuf = new Float64Array(this.count);
     this.past = new Float64Array(y0.length);
     this.segmentLags = new Float64Array(this.count);
+    this.variable = model.delays.variable;
     const yInit = Float64Array.from(y0);
     const pInit = Float64Array.from(p);
     const pPast = Float64Array.from(p);
@@ -77,7 +85,11 @@ export class DelayTerms {
     const inside = t > this.history.end + 1e-9 * Math.max(1, Math.abs(t));
     for (let i = 0; i < this.count; i++) {
       const lag = lags[i];
-      if (inside && Math.abs(lag - this.segmentLags[i]) > 1e-12 * Math.max(1, Math.abs(lag)))
+      if (
+        inside &&
+        !this.variable[i] &&
+        Math.abs(lag - this.segmentLags[i]) > 1e-12 * Math.max(1, Math.abs(lag))
+      )
         this.refuseVariable(i, t, lag);
       if (lag === 0) {
         p[this.np + i] = d.values(this.valBuf, t, y, p)[i];
@@ -119,8 +131,68 @@ export class DelayTerms {
   breakpoint(t: number, y: Vec, p: Vec, generation = 0): void {
     if (generation >= BREAKPOINT_GENERATIONS) return;
     const lags = this.lags(t, y, p);
-    for (let i = 0; i < this.count; i++)
-      if (lags[i] > 0) this.breaks.push({ t: t + lags[i], generation: generation + 1 });
+    for (let i = 0; i < this.count; i++) {
+      if (this.variable[i]) this.pending.push({ at: t, term: i, generation: generation + 1 });
+      else if (lags[i] > 0) this.breaks.push({ t: t + lags[i], generation: generation + 1 });
+    }
+  }
+
+  /** Some lag depends on time or the state. */
+  get variableLags(): boolean {
+    return this.variable.some((v) => v);
+  }
+
+  /** The argument t − τ_i(t, y) of term i (the delayed values filled first: a lag may read them). */
+  private argument(i: number, t: number, y: Vec, p: Vec): number {
+    this.fill(t, y, p);
+    return t - this.lags(t, y, p)[i];
+  }
+
+  /**
+   * Root functions for the segment from tStart (call after `stepLimit`), all terminal: per variable lag,
+   * its argument reaching tStart; per pending discontinuity, the argument reaching it. Empty without
+   * variable lags.
+   */
+  segmentEvents(tStart: number, y: Vec, p: Vec): OdeEvent[] {
+    const events: OdeEvent[] = [];
+    this.segmentKinds = [];
+    if (!this.variable.some((v) => v)) return events;
+    const tol = 1e-12 * Math.max(1, Math.abs(tStart));
+    // a discontinuity the argument has passed cannot be reached again (rising crossings only)
+    this.pending = this.pending.filter((b) => this.argument(b.term, tStart, y, p) < b.at + tol);
+    for (let i = 0; i < this.count; i++) {
+      if (!this.variable[i]) continue;
+      events.push({
+        condition: (t, yy) => this.argument(i, t, yy, p) - tStart,
+        direction: 1,
+        terminal: true,
+      });
+      this.segmentKinds.push(-1);
+    }
+    this.pending.forEach((b, k) => {
+      events.push({
+        condition: (t, yy) => this.argument(b.term, t, yy, p) - b.at,
+        direction: 1,
+        terminal: true,
+      });
+      this.segmentKinds.push(k);
+    });
+    return events;
+  }
+
+  /** Whether event k of `segmentEvents` is a reach event (the segment must be integrated again up to it). */
+  isReach(k: number): boolean {
+    return this.segmentKinds[k] === -1;
+  }
+
+  /** Event k of `segmentEvents` fired at t (after `record`): a reached discontinuity propagates on. */
+  fired(k: number, t: number, y: Vec, p: Vec): void {
+    const j = this.segmentKinds[k];
+    if (j === undefined || j < 0) return;
+    const b = this.pending[j];
+    this.pending = this.pending.filter((_, q) => q !== j);
+    this.segmentKinds = this.segmentKinds.map((q) => (q > j ? q - 1 : q === j ? -2 : q));
+    this.breakpoint(t, y, p, b.generation);
   }
 
   /** Stores an integrated segment and propagates the breakpoints it reached. */

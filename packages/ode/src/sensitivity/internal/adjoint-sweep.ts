@@ -5,10 +5,10 @@
  *     dλ/ds = J(t, y(t))ᵀ λ + ∂q/∂y        (n states only; the stage matrix is I/(hγ) − Jᵀ, n×n)
  *
  * and on every accepted backward step integrates dL/dp += ∫ λᵀ ∂f/∂p dt by nested Gauss / Kronrod rules
- * (G3, else K7, else G7K15: the cheapest whose estimate is within adjointRtol of the integral's scale), using
- * λ's own dense output and y's. Each sweep runs in s = tHigh − t (not −t), so a stiff adjoint transient
- * right after a jump at a large t is resolved with full floating-point precision. Parameters therefore never enter the implicit solve: the cost is
- * O(n³) per factorisation plus O(np) per quadrature node (Kim et al. 2021).
+ * (G3, else K7, else G7K15: the smallest whose estimate is within adjointRtol of the integral's scale),
+ * using λ's own dense output and y's. Each sweep runs in s = tHigh − t (not −t), so a stiff adjoint
+ * transient right after a jump at a large t keeps full floating-point precision. Parameters never enter
+ * the implicit solve: O(n³) per factorisation plus O(np) per quadrature node (Kim et al. 2021).
  */
 import { emptyStats } from '../../internal/context.ts';
 import { integrate } from '../../internal/integrate.ts';

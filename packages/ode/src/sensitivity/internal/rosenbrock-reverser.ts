@@ -1,26 +1,14 @@
 /**
- * Reverse mode through one Rosenbrock step (Rodas5P, Rodas4), the transformed form of
- * `rosenbrock.ts`: with W = I/(hγ) − J, J = ∂f/∂y(t, y), f_t = ∂f/∂t(t, y),
+ * Reverse mode through one Rosenbrock step (Rodas5P, Rodas4) of `rosenbrock.ts`, with W = I/(hγ) − J:
  *
- *     u_i = y + Σ_{j<i} a_ij k_j,   W k_i = f(t + c_i h, u_i) + Σ_{j<i} (C_ij/h) k_j + h d_i f_t,   y_{n+1} = y + Σ b_i k_i.
+ *     u_i = y + Σ_{j<i} a_ij k_j,   W k_i = f(t + c_i h, u_i) + Σ_{j<i} (C_ij/h) k_j + h d_i f_t,
+ *     y_{n+1} = y + Σ b_i k_i.
  *
- * Given ȳ_{n+1}: k̄_i = b_i ȳ_{n+1}, then for i = s−1 … 0, r_i = W⁻ᵀ k̄_i (one transposed solve with the
- * step's own factorisation), and r_i flows to f at u_i (ū_i, p̄ by a VJP; ū_i to ȳ and to k̄_j via a_ij),
- * to k̄_j via C_ij/h, and to f̄_t via h d_i. Because k_i depends on J, the step also contributes
- * ∇_{y,p} Σ_i r_iᵀ J(y, p) k_i: second derivatives of f. They are taken as forward differences of
- * VJPs, ∇_y(mᵀ J v) = D_v[Jᵀ m] (symmetry of ∂²f), over min(n, s) terms: the columns of
- * J̄ = Σ_i r_i k_iᵀ along coordinate directions when n ≤ s, else the s pairs (r_i, k_i); the unshifted
- * VJPs of all of them (and of the ∂f/∂t term) are one VJP of the summed cotangents. The ∂f/∂t term is
- * differentiated as the forward step formed it: a difference in t of the VJP (exact for the forward
- * difference the step takes without `tgrad`). Per step: the step's Jacobian and n×n factorisation
- * again (sparse for reaction networks, as in the forward step), s transposed solves, and s + min(n, s) + 2 VJPs. Parameters enter only through VJPs: no linear
- * system larger than n×n is formed.
- *
- * The result is the derivative of the computed Rosenbrock solution (step sizes fixed) up to the
- * truncation error of those differences (about √ε relative in the second-derivative terms; none when
- * f is quadratic in y, as mass-action kinetics are). When the VJP itself is a finite difference (the
- * problem gives neither `vjp` nor analytic Jacobians), they are central differences with an ε^(1/4)
- * increment instead (about √ε again, for two VJPs per term).
+ * Backward: k̄_i = b_i ȳ_{n+1}; for i = s−1 … 0, r_i = W⁻ᵀ k̄_i flows to f at u_i (a VJP), to k̄_j via
+ * C_ij/h and a_ij, and to f̄_t via h d_i. The J inside W adds ∇_{y,p} Σ_i r_iᵀ J k_i, taken as
+ * differences of VJPs, ∇_y(mᵀ J v) = D_v[Jᵀ m], over min(n, s) directions. Step sizes are fixed: this is
+ * the derivative of the computed solution up to the difference error (≈ √ε; none when f is quadratic
+ * in y).
  */
 
 import { OdeonError } from '../../errors.ts';
@@ -280,8 +268,7 @@ export class RosenbrockReverser implements StepReverser {
    * `base` at y): the forward difference of D_v[Jᵀ m] and D_v[(∂f/∂p)ᵀ m]. v is the coordinate
    * direction `coord` (≥ 0) or the vector `dir`. The increment is the Jacobian-free Newton–Krylov
    * choice δ·‖v‖∞ = √ε·max(‖y‖∞, typical ‖y‖∞): scaled by the whole state, not by the component that
-   * moves (per-component scaling makes δ tiny for species near zero and the difference all rounding;
-   * on POLLU it cost 3% in dL/dy0 of its fastest species).
+   * moves (for species near zero a per-component δ leaves only rounding).
    */
   private directional(
     ybar: Vec,

@@ -6,9 +6,10 @@
  *
  * re-deriving y by running the ODE in reverse (at observation times y is reset to the stored forward
  * value, as torchdiffeq does). Memory is O(1) in the number of steps, but reversing a stiff ODE is
- * unstable: its fast decaying modes grow backward (Kim et al. 2021). With a Rosenbrock method (`rodas5p`, `rodas4`) the augmented
- * stage matrix is block lower triangular and is solved with two n×n factorisations (cI + J and
- * cI − Jᵀ) plus a diagonal block for μ; the couplings are central differences of the vjp along x_y.
+ * unstable: its fast decaying modes grow backward (Kim et al. 2021). With a Rosenbrock method
+ * (`rodas5p`, `rodas4`) the augmented stage matrix is block lower triangular and is solved with two n×n
+ * factorisations (cI + J and cI − Jᵀ) plus a diagonal block for μ; the couplings are central
+ * differences of the vjp along x_y.
  * For a problem with `jacobianSparsity` the two blocks are sparse stage matrices (cI − Jᵀ by the
  * transposed solve of cI − J): no n×n array.
  */

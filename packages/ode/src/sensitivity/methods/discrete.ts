@@ -1,27 +1,20 @@
 /**
  * `discrete`: the exact gradient of the solution `solve` computes (discretise-then-optimise, as
- * diffrax's RecursiveCheckpointAdjoint), for the explicit methods (Dopri5, Tsit5, BS3, DOP853) and the
- * stiff Rosenbrock methods (Rodas5P, Rodas4). The forward pass is `solve`'s own driver and stepper with
- * the same options: it steps across observations and reads y(t_i) from the step's interpolant, as
- * `solve` does with `saveAt`, and records the accepted steps (t_k, h_k) and their stages. The
- * backward pass walks the steps in reverse, adding the loss gradients at the observations (through
- * the interpolant, which is linear in y_n, y_{n+1} and the stages) and reversing each step through its
- * stages (`explicit-rk-reverser.ts`, `rosenbrock-reverser.ts`). Recomputed segments replay the
- * recorded steps on the same driver (a frozen step sequence), so they reproduce the stages bit for bit. The backward work therefore follows the forward steps one for one: no
- * error control, no extra steps after each observation's jump, which is what makes it the cheapest
- * gradient on stiff problems with many observations.
+ * diffrax's RecursiveCheckpointAdjoint), for the explicit methods (Dopri5, Tsit5, BS3, DOP853) and
+ * Rodas5P, Rodas4. The forward pass is `solve`'s own driver and stepper with the same options and records
+ * the accepted steps (t_k, h_k) and their stages; observations are read from the step's interpolant.
+ * The backward pass reverses the steps one for one through their stages (`explicit-rk-reverser.ts`,
+ * `rosenbrock-reverser.ts`), adding the loss gradients at the observations through the interpolant.
+ * Recomputed segments replay the recorded steps, so their stages are bit-identical.
  *
- * Memory: with `checkpoints: Infinity` every step's state and stages are kept (no recomputation); by
- * default too, while they fit in `DISCRETE_RECORD_BUDGET` doubles. Beyond it, about √(2N) states are
- * kept as checkpoints, and each segment between checkpoints is recomputed once, keeping its stages,
- * before it is reversed (O(√N) states, one extra forward pass).
- * With `checkpoints: K`, at most K checkpoints are kept and a segment longer than K steps is reversed
- * by recursive bisection, so at most K step records are ever held: O(K·n) memory for
+ * Memory: every step record is kept with `checkpoints: Infinity`, and by default while they fit in
+ * `DISCRETE_RECORD_BUDGET`; beyond it, √(2N) checkpoints and one recomputed segment at a time. With
+ * `checkpoints: K`, longer segments are reversed by recursive bisection: O(K·n) memory for
  * O(N·log(N/K)) recomputed steps.
  *
- * Step sizes are constants (not differentiated), so the result matches finite differences of the
- * solver replaying the same step sequence (to round-off for the explicit methods; for Rosenbrock up to
- * the second-derivative differences described in `rosenbrock-reverser.ts`).
+ * Step sizes are constants (not differentiated): the result matches finite differences of the solver
+ * replaying the same steps (to round-off for the explicit methods; for Rosenbrock up to the
+ * second-derivative differences of `rosenbrock-reverser.ts`).
  */
 
 import { OdeonError } from '../../errors.ts';

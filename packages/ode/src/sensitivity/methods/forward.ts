@@ -14,7 +14,7 @@
  * np·n² per stage: the right choice for few parameters.
  */
 
-import type { SolverContext } from '../../internal/context.ts';
+import { emptyStats, type SolverContext } from '../../internal/context.ts';
 import { integrate } from '../../internal/integrate.ts';
 import type { StageMatrixSystem } from '../../internal/system.ts';
 import { createProblemSystem } from '../../linalg/stage-matrix-system.ts';
@@ -225,17 +225,7 @@ export function forwardGradient(ctx: GradientContext): MethodResult {
     dp,
     dy0,
     forward,
-    backward: {
-      ...forward,
-      rhsEvals: 0,
-      jacobianEvals: 0,
-      luFactorizations: 0,
-      linearSolves: 0,
-      steps: 0,
-      acceptedSteps: 0,
-      rejectedSteps: 0,
-      stiffnessSwitches: 0,
-    },
+    backward: emptyStats(),
     storedStates: 1 + m,
     maxLuSize: stiff ? n : 0,
     checkpoints: 0,
