@@ -58,7 +58,9 @@ for (const rtol of RTOLS) {
   for (const method of ['rodas5p', 'bdf'] as const) {
     const m = measure(() => solve(problem, { rtol, atol, method, saveAt: [problem.t1] }));
     forward[method] = m.cpu;
-    rows.push(`| ${rtol} | forward solve | ${method} | ${m.cpu.toFixed(0)} (${m.wall.toFixed(0)}) | 1 | – | – |`);
+    rows.push(
+      `| ${rtol} | forward solve | ${method} | ${m.cpu.toFixed(0)} (${m.wall.toFixed(0)}) | 1 | – | – |`,
+    );
   }
   const cases: [SensitivityKind, GradientMethod][] = [
     ['discrete', 'rodas5p'],
@@ -79,8 +81,15 @@ for (const rtol of RTOLS) {
     );
   }
 }
-console.log(`bruss2d-${N} (n = ${n}), ${REPEATS} repeat(s) after a warm-up; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-console.log('| rtol | run | method | CPU ms (wall) | × forward solve | dL/dp [α, amplitude] | rel. diff. from discrete |');
+console.log(
+  `bruss2d-${N} (n = ${n}), ${REPEATS} repeat(s) after a warm-up; load average ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}\n`,
+);
+console.log(
+  '| rtol | run | method | CPU ms (wall) | × forward solve | dL/dp [α, amplitude] | rel. diff. from discrete |',
+);
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
