@@ -3,6 +3,7 @@ import { didYouMean, OdeonError } from '@odeon/ode';
 import type { LossName, TransformKind } from '@odeon/train';
 import type { CliIo } from '../io.ts';
 import { readTextFile } from '../io.ts';
+import { loadModelFile, type ModelFile } from '../model-file.ts';
 
 /** Losses of `odeon fit`: the elementwise means of @odeon/train plus the root of the sum of squares. */
 export type FitLossName = LossName | 'sqrtSumOfSquares';
@@ -103,7 +104,8 @@ export interface FitSettings {
   /** The model path as given (for the report). */
   readonly modelPath: string;
   readonly dataPath: string;
-  readonly modelText: string;
+  /** The model text and its comp external files, parsed again in worker threads and queue tasks. */
+  readonly modelFile: ModelFile;
   readonly dataText: string;
   readonly params: readonly string[] | 'all';
   readonly bounds: ReadonlyMap<string, FitBound>;
@@ -301,7 +303,7 @@ export function loadFitConfig(io: CliIo, configPath: string): FitSettings {
     config: configPath,
     modelPath: raw.model,
     dataPath: raw.data,
-    modelText: readTextFile(dataIo, raw.model, 'model'),
+    modelFile: loadModelFile(dataIo, raw.model).file,
     dataText: readTextFile(dataIo, raw.data, 'data file'),
     params,
     bounds: parseBounds(raw.bounds),

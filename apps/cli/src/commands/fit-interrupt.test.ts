@@ -210,7 +210,7 @@ describe('odeon fit (L-BFGS) on a worker thread', () => {
       rtol: 1e-8,
       atol: 1e-10,
       optimizer: { kind: 'lbfgs' },
-      modelText: '<sbml',
+      modelFile: { path: 'm.xml', text: '<sbml', externals: [] },
       dataText: '',
     } as const;
     let local: unknown;

@@ -1,7 +1,8 @@
 import type { OdeProblem } from '@odeon/ode';
 import { OdeonError } from '@odeon/ode';
-import { compileModel, loadModel, problemWithEvents } from '@odeon/sbml';
+import { compileModel, problemWithEvents } from '@odeon/sbml';
 import { type FitOptions, type FitParameter, parseCsv } from '@odeon/train';
+import { parseModelFile } from '../model-file.ts';
 import { requireModelValues } from '../model-values.ts';
 import type { FitSettings } from './fit-config.ts';
 
@@ -19,7 +20,7 @@ export interface PreparedFit {
 
 /** Validates the fitted ids and bounds against the model and builds the problem, data and fit options. */
 export function prepareFit(s: FitSettings): PreparedFit {
-  const model0 = compileModel(loadModel(s.modelText));
+  const model0 = compileModel(parseModelFile(s.modelFile));
   const ids = s.params === 'all' ? [...model0.paramIds] : [...s.params];
   for (const id of ids) {
     if (!model0.paramIds.includes(id)) {
@@ -37,7 +38,7 @@ export function prepareFit(s: FitSettings): PreparedFit {
         'bounds',
       );
   }
-  const model = compileModel(loadModel(s.modelText), { sensitivities: ids });
+  const model = compileModel(parseModelFile(s.modelFile), { sensitivities: ids });
   const data = parseCsv(s.dataText);
   let t0 = Number.POSITIVE_INFINITY;
   let t1 = Number.NEGATIVE_INFINITY;

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TaskHandler } from '@odeon/ensemble';
 import { OdeonError, type OdeProblem, solve } from '@odeon/ode';
-import { loadModel } from '@odeon/sbml';
 // Renamed on import: linters read a bare `fit(...)` as a focused test.
 import {
   createOptimizer,
@@ -18,6 +17,7 @@ import type { RegisterCommand } from '../command.ts';
 import { CommandExit, signalExitCode } from '../exit-codes.ts';
 import { idRecord } from '../id-record.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
+import { loadModelFile, parseModelFile } from '../model-file.ts';
 import { modelTitle } from '../model-title.ts';
 import { axisFor, renderSvg, seriesColor, type VegaLiteSpec } from '../plot.ts';
 import { progressReporter } from '../progress.ts';
@@ -185,7 +185,7 @@ function settingsFromOptions(
     rtol: num(options.rtol, 'rtol', (x) => x > 0, 'a positive number') ?? 1e-8,
     atol: num(options.atol, 'atol', (x) => x > 0, 'a positive number') ?? 1e-10,
     optimizer: maxIterations === undefined ? { kind: 'lbfgs' } : { kind: 'lbfgs', maxIterations },
-    modelText: readTextFile(io, modelPath, 'model'),
+    modelFile: loadModelFile(io, modelPath).file,
     dataText: readTextFile(io, dataPath, 'data file'),
   };
   return settings;
@@ -418,7 +418,7 @@ export async function runFit(
         p,
         lossCurve,
         s.initial,
-        modelTitle(loadModel(s.modelText), s.modelPath),
+        modelTitle(parseModelFile(s.modelFile), s.modelPath),
         o.kind === 'lbfgs' ? 'iteration' : 'step',
         s.loss,
       ),

@@ -8,11 +8,12 @@ import {
   type SensitivityKind,
 } from '@odeon/ode';
 import { getStandardProblem, STANDARD_PROBLEM_NAMES, type StandardProblem } from '@odeon/ode/problems';
-import { compileModel, loadModel, problemWithEvents } from '@odeon/sbml';
+import { compileModel, problemWithEvents } from '@odeon/sbml';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { idRecord } from '../id-record.ts';
-import { type CliIo, readTextFile, writeJson } from '../io.ts';
+import { type CliIo, writeJson } from '../io.ts';
+import { loadModelFile } from '../model-file.ts';
 import { requireModelValues } from '../model-values.ts';
 
 const KINDS = SENSITIVITY_KINDS;
@@ -118,7 +119,7 @@ function modelTarget(io: CliIo, options: GradientCommandOptions): GradientTarget
       `--points must be an integer in 1..100000 (got ${JSON.stringify(options.points)}).`,
       'points',
     );
-  const model = compileModel(loadModel(readTextFile(io, path, 'model')));
+  const model = compileModel(loadModelFile(io, path).model);
   requireModelValues(model, 0, path);
   const times = Float64Array.from({ length: points }, (_, k) => (t1 * (k + 1)) / points);
   return {

@@ -1,8 +1,9 @@
 import { isOdeonError } from '@odeon/ode';
-import { compileModel, describeModel, loadModel, type ModelSummary } from '@odeon/sbml';
+import { compileModel, describeModel, type ModelSummary } from '@odeon/sbml';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
-import { type CliIo, readTextFile, writeJson } from '../io.ts';
+import { type CliIo, writeJson } from '../io.ts';
+import { loadModelFile } from '../model-file.ts';
 
 /** What `odeon info` reports: the model summary plus the compiled system's size or why it cannot compile. */
 export interface InfoResult extends ModelSummary {
@@ -16,7 +17,7 @@ export interface InfoResult extends ModelSummary {
 }
 
 export function modelInfo(path: string, io: CliIo): InfoResult {
-  const model = loadModel(readTextFile(io, path, 'model'));
+  const { model } = loadModelFile(io, path);
   const summary = describeModel(model);
   try {
     const c = compileModel(model, { backend: 'interpreter' });

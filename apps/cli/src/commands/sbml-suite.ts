@@ -5,7 +5,6 @@ import {
   compareSuiteResults,
   compileModel,
   formatSuiteCsv,
-  parseSbml,
   parseSuiteCsv,
   parseSuiteSettings,
   type SuiteComparison,
@@ -15,7 +14,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
-import { externalModelResolver } from './simulate-external.ts';
+import { loadModelFile } from '../model-file.ts';
 
 /** The outcome of one suite case. */
 export interface SuiteCaseResult {
@@ -79,12 +78,9 @@ export function runSuiteCase(io: CliIo, c: { id: string; dir: string }): SuiteCa
   try {
     const modelFile = caseModelFile(c.dir, c.id);
     if (!modelFile) return done({ id: c.id, status: 'fail', detail: 'no model file' });
-    const sbml = readTextFile(io, join(c.dir, modelFile), 'model');
     const settings = parseSuiteSettings(readTextFile(io, join(c.dir, `${c.id}-settings.txt`), 'settings'));
-    const model = compileModel(
-      // comp external model definitions: files in the case folder only
-      parseSbml(sbml, { resolveExternal: externalModelResolver(io, join(c.dir, modelFile)) }),
-    );
+    // comp external model definitions: files in the case folder only
+    const model = compileModel(loadModelFile(io, join(c.dir, modelFile)).model);
     for (const key of ['start', 'duration', 'steps'] as const)
       if (!Number.isFinite(settings[key]))
         throw new OdeonError('UnsupportedSbmlFeature', `The case has no time course (no ${key}).`, {

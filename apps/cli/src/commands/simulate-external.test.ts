@@ -80,3 +80,64 @@ describe('odeon simulate resolves comp external model files beside the model', (
     expect(io.err).toMatch(/\[IoError\].*missing\.xml/);
   });
 });
+
+// Every command that reads a model goes through loadModelFile and the same resolver. In 01778 the
+// flattened model is s1' = 10·cf/s1 (s1 an amount, C = 1, cf = 10), so s1(t) = √(4 + 20·cf·t).
+describe('odeon info, gradient and fit read comp external model files beside the model', () => {
+  const s1 = (cf: number, t: number) => Math.sqrt(4 + 20 * cf * t);
+  const model = join('models', MODEL);
+
+  it('info describes the flattened model', async () => {
+    const io = capture(copyCase());
+    expect(await run(['info', model, '--json'], io)).toBe(0);
+    const r = JSON.parse(io.out);
+    expect(r.species.map((s: { id: string }) => s.id)).toEqual(['s1']);
+    expect(r.compiled.stateIds).toEqual(['s1']);
+    expect(r.error).toBeNull();
+  });
+
+  it('gradient matches the analytic derivatives', async () => {
+    const io = capture(copyCase());
+    const args = ['gradient', '--model', model, '--t1', '1', '--points', '10', '--component', 's1'];
+    expect(await run([...args, '--rtol', '1e-10', '--json'], io)).toBe(0);
+    const r = JSON.parse(io.out);
+    const t = Array.from({ length: 10 }, (_, k) => (k + 1) / 10);
+    // dL/dcf = Σ 10·t/s1(t), dL/ds1(0) = Σ 2/s1(t)
+    expect(r.dp.cf).toBeAllclose(
+      t.reduce((a, x) => a + (10 * x) / s1(10, x), 0),
+      { rtol: 1e-6 },
+    );
+    expect(r.dy0.s1).toBeAllclose(
+      t.reduce((a, x) => a + 2 / s1(10, x), 0),
+      { rtol: 1e-6 },
+    );
+  });
+
+  it.each([
+    ['in process', false],
+    ['on a worker thread', true],
+  ])('fit recovers cf = 10 from a start of 5 (%s)', async (_where, threaded) => {
+    const root = copyCase((xml) => xml.replace('id="cf" value="10"', 'id="cf" value="5"'));
+    const rows = ['measurement,time,s1'];
+    for (let i = 0; i <= 10; i++) rows.push(`m,${i / 10},${s1(10, i / 10)}`);
+    writeFileSync(join(root, 'data.csv'), `${rows.join('\n')}\n`);
+    const io = capture(root);
+    const runIo = threaded ? Object.assign(io, { onInterrupt: () => () => {} }) : io;
+    expect(await run(['fit', model, 'data.csv', '--params', 'cf', '--json'], runIo)).toBe(0);
+    const r = JSON.parse(io.out);
+    expect(r.initialParameters.cf).toBe(5);
+    expect(Math.abs(r.parameters.cf / 10 - 1)).toBeLessThan(1e-5);
+  });
+
+  it.each([
+    ['info', (m: string) => ['info', m]],
+    ['gradient', (m: string) => ['gradient', '--model', m, '--t1', '1']],
+    ['fit', (m: string) => ['fit', m, 'data.csv', '--params', 'cf']],
+  ])('%s refuses a URL source with UnsafeInput', async (_cmd, args) => {
+    const root = copyCase(withSource('https://example.org/external-l3v2.xml'));
+    writeFileSync(join(root, 'data.csv'), 'measurement,time,s1\nm,0,2\nm,1,14.28\n');
+    const io = capture(root);
+    expect(await run(args(model), io)).toBe(1);
+    expect(io.err).toMatch(/\[UnsafeInput\].*is a URL/);
+  });
+});

@@ -4,17 +4,16 @@ import { OdeonError } from '@odeon/ode';
 import {
   compileModel,
   formatSuiteCsv,
-  loadModel,
   parseSuiteSettings,
   simulate,
   simulateForSettings,
   type TimeCourse,
 } from '@odeon/sbml';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
+import { loadModelFile } from '../model-file.ts';
 import { modelTitle } from '../model-title.ts';
 import { requireFiniteGrid, requireModelValues } from '../model-values.ts';
 import { timeSeriesSvg } from '../plot.ts';
-import { externalModelResolver } from './simulate-external.ts';
 import { SIMULATE_DEFAULTS, type SimulateOptions, simulateSettings } from './simulate-options.ts';
 
 function writeTextFile(io: CliIo, path: string, text: string): void {
@@ -34,8 +33,7 @@ function writeTextFile(io: CliIo, path: string, text: string): void {
  * [t0, t1] at `steps` + 1 times. `--out` writes the CSV to a file, `--plot` an SVG chart, `--json` prints JSON.
  */
 export async function simulateModel(path: string, options: SimulateOptions, io: CliIo): Promise<void> {
-  const text = readTextFile(io, path, 'model');
-  const parsed = loadModel(text, { resolveExternal: externalModelResolver(io, path) });
+  const { model: parsed } = loadModelFile(io, path);
   const model = compileModel(parsed);
   const d = SIMULATE_DEFAULTS.model;
   const set = simulateSettings(options, {
