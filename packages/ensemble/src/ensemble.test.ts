@@ -133,6 +133,16 @@ function solveProblem() {
 }
 
 describe('ensemble tasks', () => {
+  it('refuse malformed comp `externals` of a model source', async () => {
+    for (const externals of [[['a.xml']], [['a.xml', 1]], 'a.xml'])
+      expect(
+        isOdeonError(
+          await buildProblem({ kind: 'model', text: REVERSIBLE_JSON, externals } as never).catch((e) => e),
+          'InvalidProblem',
+        ),
+      ).toBe(true);
+  });
+
   it('pack the members of a chunk into one transferable buffer and back', async () => {
     const built = await buildProblem(source);
     const members = sampleMembers({ ...spec, count: 5 });

@@ -5,12 +5,17 @@ import { type CompiledModel, compileModel, loadModel } from '@odeon/sbml';
  * A problem that a worker can rebuild: passed by value (a message to a worker thread, a Web Worker or a
  * Redis job), so it holds no functions.
  * - `model`: SBML or Odeon JSON model text, compiled in the worker (events and initial assignments are
- *   honoured through `simulate` of `@odeon/sbml`).
+ *   honoured through `simulate` of `@odeon/sbml`). `externals` holds the text of the comp external model
+ *   files it names, as `[source, text]` pairs (a worker reads no files).
  * - `module`: user code by module specifier (a path or URL the worker can import); `export` names a
  *   function `(args) => OdeProblem` (or a promise of one), default export `problem`.
  */
 export type ProblemSource =
-  | { readonly kind: 'model'; readonly text: string }
+  | {
+      readonly kind: 'model';
+      readonly text: string;
+      readonly externals?: readonly (readonly [source: string, text: string])[];
+    }
   | {
       readonly kind: 'module';
       readonly module: string;
@@ -103,7 +108,16 @@ async function build(source: ProblemSource): Promise<BuiltProblem> {
       throw new OdeonError('InvalidProblem', 'A model source needs the model text.', {
         hint: 'Pass the SBML or JSON model text as `text`.',
       });
-    const model = compileModel(loadModel(source.text));
+    const ext: unknown = source.externals ?? [];
+    const pair = (e: unknown) =>
+      Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string';
+    if (!Array.isArray(ext) || !ext.every(pair))
+      throw new OdeonError('InvalidProblem', 'A model source has malformed `externals`.', {
+        option: 'externals',
+        hint: 'Give the external model files as [source, text] pairs of strings.',
+      });
+    const files = new Map<string, string>(source.externals ?? []);
+    const model = compileModel(loadModel(source.text, { resolveExternal: (s) => files.get(s) }));
     return { kind: 'model', model, stateNames: model.stateIds, paramNames: model.paramIds };
   }
   if (source.kind === 'module') {

@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { cliRunner, parseWorkers, type ScaleOptions } from '../cli-pool.ts';
 import type { RegisterCommand } from '../command.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
+import { loadModelFile } from '../model-file.ts';
 
 /** Options of `odeon ensemble` (strings as commander passes them). */
 export interface EnsembleCommandOptions extends ScaleOptions {
@@ -88,7 +89,8 @@ export async function ensembleCommand(
   options: EnsembleCommandOptions,
   io: CliIo,
 ): Promise<EnsembleCommandResult> {
-  const modelText = readTextFile(io, modelPath, 'model');
+  const { file } = loadModelFile(io, modelPath);
+  const modelText = file.text;
   let spec: Record<string, unknown>;
   try {
     spec = JSON.parse(readTextFile(io, specPath, 'ensemble spec')) as Record<string, unknown>;
@@ -154,7 +156,11 @@ export async function ensembleCommand(
   let r: EnsembleResult;
   try {
     r = await runEnsemble({
-      problem: { kind: 'model', text: modelText },
+      problem: {
+        kind: 'model',
+        text: modelText,
+        ...(file.externals.length > 0 ? { externals: file.externals } : {}),
+      },
       members,
       ...settings,
       quantiles,

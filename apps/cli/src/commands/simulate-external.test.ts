@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sampleMembers } from '@odeon/ensemble';
 import { compareSuiteResults, parseSuiteCsv, parseSuiteSettings } from '@odeon/sbml';
 import { sbmlSuiteDir } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
@@ -83,7 +84,7 @@ describe('odeon simulate resolves comp external model files beside the model', (
 
 // Every command that reads a model goes through loadModelFile and the same resolver. In 01778 the
 // flattened model is s1' = 10·cf/s1 (s1 an amount, C = 1, cf = 10), so s1(t) = √(4 + 20·cf·t).
-describe('odeon info, gradient and fit read comp external model files beside the model', () => {
+describe('odeon info, gradient, fit and ensemble read comp external model files beside the model', () => {
   const s1 = (cf: number, t: number) => Math.sqrt(4 + 20 * cf * t);
   const model = join('models', MODEL);
 
@@ -129,7 +130,32 @@ describe('odeon info, gradient and fit read comp external model files beside the
     expect(Math.abs(r.parameters.cf / 10 - 1)).toBeLessThan(1e-5);
   });
 
+  it('ensemble sends the external files to its worker threads', async () => {
+    const root = copyCase();
+    const spec = {
+      count: 6,
+      seed: 3,
+      t1: 1,
+      steps: 4,
+      rtol: 1e-10,
+      atol: 1e-12,
+      p: { cf: { dist: 'uniform', lower: 5, upper: 15 } },
+    } as const;
+    writeFileSync(join(root, 'spec.json'), JSON.stringify(spec));
+    const io = capture(root);
+    expect(await run(['ensemble', model, 'spec.json', '--json', '--workers', '2'], io), io.err).toBe(0);
+    const r = JSON.parse(io.out);
+    expect(r.status).toEqual({ success: 6, terminated: 0, failed: 0 });
+    const values = sampleMembers(spec).map((m) => s1((m.p as Record<string, number>).cf, 1));
+    const last = r.saveAt.length - 1;
+    expect(r.mean[last * r.names.length + r.names.indexOf('s1')]).toBeAllclose(
+      values.reduce((a, b) => a + b, 0) / values.length,
+      { rtol: 1e-6 },
+    );
+  }, 120_000);
+
   it.each([
+    ['ensemble', (m: string) => ['ensemble', m, 'data.csv']],
     ['info', (m: string) => ['info', m]],
     ['gradient', (m: string) => ['gradient', '--model', m, '--t1', '1']],
     ['fit', (m: string) => ['fit', m, 'data.csv', '--params', 'cf']],
