@@ -27,6 +27,23 @@ export interface MeasurementSolve {
   readonly maxSteps?: number | undefined;
 }
 
+/** The options of one gradient solve: `solve`'s settings, saved at `saveAt`, with `loss`. */
+function gradientOptions(
+  solve: MeasurementSolve,
+  saveAt: Float64Array,
+  loss: GradientOptions['loss'],
+): GradientOptions {
+  return {
+    saveAt,
+    rtol: solve.rtol,
+    atol: solve.atol,
+    sensitivity: { kind: solve.sensitivity },
+    ...(solve.method !== undefined ? { method: solve.method } : {}),
+    ...(solve.maxSteps !== undefined ? { maxSteps: solve.maxSteps } : {}),
+    loss,
+  };
+}
+
 /**
  * The state index of each dataset species: by name when the problem has `names`, else by position
  * when the counts agree.
@@ -108,35 +125,27 @@ export class MeasurementLoss {
     const obs = m.y;
     const r = this.engine(
       { ...this.problem, y0: this.initialState(m), p, t0: t[0], t1: t[nt - 1] },
-      {
-        saveAt: t,
-        rtol: solve.rtol,
-        atol: solve.atol,
-        sensitivity: { kind: solve.sensitivity },
-        ...(solve.method !== undefined ? { method: solve.method } : {}),
-        ...(solve.maxSteps !== undefined ? { maxSteps: solve.maxSteps } : {}),
-        loss: {
-          value(i, _t, y) {
-            const w = weight(i);
-            if (w === 0) return 0;
-            let s = 0;
-            for (let j = 0; j < ns; j++) {
-              const v = obs[i * ns + j];
-              if (!Number.isNaN(v)) s += loss.point(y[stateOf[j]] - v, j);
-            }
-            return s * w;
-          },
-          grad(i, _t, y, out) {
-            out.fill(0);
-            const w = weight(i);
-            if (w === 0) return;
-            for (let j = 0; j < ns; j++) {
-              const v = obs[i * ns + j];
-              if (!Number.isNaN(v)) out[stateOf[j]] += loss.derivative(y[stateOf[j]] - v, j) * w;
-            }
-          },
+      gradientOptions(solve, t, {
+        value(i, _t, y) {
+          const w = weight(i);
+          if (w === 0) return 0;
+          let s = 0;
+          for (let j = 0; j < ns; j++) {
+            const v = obs[i * ns + j];
+            if (!Number.isNaN(v)) s += loss.point(y[stateOf[j]] - v, j);
+          }
+          return s * w;
         },
-      },
+        grad(i, _t, y, out) {
+          out.fill(0);
+          const w = weight(i);
+          if (w === 0) return;
+          for (let j = 0; j < ns; j++) {
+            const v = obs[i * ns + j];
+            if (!Number.isNaN(v)) out[stateOf[j]] += loss.derivative(y[stateOf[j]] - v, j) * w;
+          }
+        },
+      }),
     );
     for (let k = 0; k < dp.length; k++) dp[k] += r.dp[k];
     return r.value;
@@ -175,44 +184,36 @@ export class MeasurementLoss {
     });
     const r = this.engine(
       { ...batched(B), y0, p, t0: t[0], t1: t[t.length - 1] },
-      {
-        saveAt: t,
-        rtol: solve.rtol,
-        atol: solve.atol,
-        sensitivity: { kind: solve.sensitivity },
-        ...(solve.method !== undefined ? { method: solve.method } : {}),
-        ...(solve.maxSteps !== undefined ? { maxSteps: solve.maxSteps } : {}),
-        loss: {
-          value(i, _t, y) {
-            let s = 0;
-            for (let b = 0; b < B; b++) {
-              const w = rows[b].weight(i);
-              if (w === 0) continue;
-              const obs = rows[b].m.y;
-              let sb = 0;
-              for (let j = 0; j < ns; j++) {
-                const v = obs[i * ns + j];
-                if (!Number.isNaN(v)) sb += loss.point(y[b * n + stateOf[j]] - v, j);
-              }
-              s += sb * w;
+      gradientOptions(solve, t, {
+        value(i, _t, y) {
+          let s = 0;
+          for (let b = 0; b < B; b++) {
+            const w = rows[b].weight(i);
+            if (w === 0) continue;
+            const obs = rows[b].m.y;
+            let sb = 0;
+            for (let j = 0; j < ns; j++) {
+              const v = obs[i * ns + j];
+              if (!Number.isNaN(v)) sb += loss.point(y[b * n + stateOf[j]] - v, j);
             }
-            return s;
-          },
-          grad(i, _t, y, out) {
-            out.fill(0);
-            for (let b = 0; b < B; b++) {
-              const w = rows[b].weight(i);
-              if (w === 0) continue;
-              const obs = rows[b].m.y;
-              for (let j = 0; j < ns; j++) {
-                const v = obs[i * ns + j];
-                if (!Number.isNaN(v))
-                  out[b * n + stateOf[j]] += loss.derivative(y[b * n + stateOf[j]] - v, j) * w;
-              }
-            }
-          },
+            s += sb * w;
+          }
+          return s;
         },
-      },
+        grad(i, _t, y, out) {
+          out.fill(0);
+          for (let b = 0; b < B; b++) {
+            const w = rows[b].weight(i);
+            if (w === 0) continue;
+            const obs = rows[b].m.y;
+            for (let j = 0; j < ns; j++) {
+              const v = obs[i * ns + j];
+              if (!Number.isNaN(v))
+                out[b * n + stateOf[j]] += loss.derivative(y[b * n + stateOf[j]] - v, j) * w;
+            }
+          }
+        },
+      }),
     );
     for (let k = 0; k < dp.length; k++) dp[k] += r.dp[k];
     return r.value;
