@@ -17,8 +17,12 @@ export interface ModelFile {
  * through `externalModelResolver` (URLs, absolute paths and paths leaving its folder are `UnsafeInput`).
  * Every CLI command reads its model here.
  */
-export function loadModelFile(io: CliIo, path: string): { readonly model: Model; readonly file: ModelFile } {
-  const text = readTextFile(io, path, 'model');
+export function loadModelFile(
+  io: CliIo,
+  path: string,
+  what = 'model',
+): { readonly model: Model; readonly file: ModelFile } {
+  const text = readTextFile(io, path, what);
   const resolve = externalModelResolver(io, path);
   const externals: [string, string][] = [];
   const model = loadModel(text, {

@@ -1,4 +1,5 @@
 import { OdeonError } from '@odeon/ode';
+import type { Model } from '@odeon/sbml';
 import type { ActivationName } from './activations.ts';
 import { type EquationScaling, type NetworkOptions, NeuralODE } from './neural-ode.ts';
 import { UniversalODE } from './universal-ode.ts';
@@ -40,8 +41,8 @@ export interface ModelSpecContext {
   readonly species: readonly string[];
   /** The equation scaling of the data, for `scaling: true` (see `equationScaling`). */
   readonly scaling?: () => EquationScaling;
-  /** The text of a universal ODE's mechanism (SBML or Odeon JSON). */
-  readonly readMechanism?: (name: string) => string;
+  /** A universal ODE's mechanism: its text (SBML or Odeon JSON) or the parsed model. */
+  readonly readMechanism?: (name: string) => string | Model;
   /** How messages name the spec (default `model`): options appear as `<at>.kind`, `<at>.mechanism`. */
   readonly at?: string;
 }

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleMembers } from '@odeon/ensemble';
+import { modelFromJson, type UniversalODE } from '@odeon/neural';
 import { compareSuiteResults, parseSuiteCsv, parseSuiteSettings } from '@odeon/sbml';
 import { sbmlSuiteDir } from '@odeon/testkit';
 import { describe, expect, it } from 'vitest';
@@ -154,7 +155,28 @@ describe('odeon info, gradient, fit and ensemble read comp external model files 
     );
   }, 120_000);
 
+  it('train takes a universal ODE mechanism with an external file', async () => {
+    const root = copyCase();
+    const rows = ['measurement,time,s1'];
+    for (let i = 0; i <= 10; i++) rows.push(`m,${i / 10},${s1(10, i / 10)}`);
+    writeFileSync(join(root, 'data.csv'), `${rows.join('\n')}\n`);
+    const config = {
+      data: 'data.csv',
+      model: { kind: 'universal-ode', mechanism: model, trainable: ['cf'], width: 2, depth: 1, seed: 1 },
+      seed: 1,
+      strategy: [{ lr: 0.01, steps: 2, loss: 'mse' }],
+      output: 'model.json',
+    };
+    writeFileSync(join(root, 'config.json'), JSON.stringify(config));
+    const io = capture(root);
+    expect(await run(['train', 'config.json', '--json'], io), io.err).toBe(0);
+    // the saved model is self-contained: it loads without the external file
+    const saved = modelFromJson(readFileSync(join(root, 'model.json'), 'utf8')) as UniversalODE;
+    expect(saved.trainable).toEqual(['cf']);
+  }, 120_000);
+
   it.each([
+    ['train', (_m: string) => ['train', 'config.json']],
     ['ensemble', (m: string) => ['ensemble', m, 'data.csv']],
     ['info', (m: string) => ['info', m]],
     ['gradient', (m: string) => ['gradient', '--model', m, '--t1', '1']],
@@ -162,6 +184,12 @@ describe('odeon info, gradient, fit and ensemble read comp external model files 
   ])('%s refuses a URL source with UnsafeInput', async (_cmd, args) => {
     const root = copyCase(withSource('https://example.org/external-l3v2.xml'));
     writeFileSync(join(root, 'data.csv'), 'measurement,time,s1\nm,0,2\nm,1,14.28\n');
+    const mechanism = { kind: 'universal-ode', mechanism: model, width: 2, depth: 1 };
+    const steps = [{ lr: 0.01, steps: 1, loss: 'mse' }];
+    writeFileSync(
+      join(root, 'config.json'),
+      JSON.stringify({ data: 'data.csv', model: mechanism, strategy: steps, output: 'model.json' }),
+    );
     const io = capture(root);
     expect(await run(args(model), io)).toBe(1);
     expect(io.err).toMatch(/\[UnsafeInput\].*is a URL/);

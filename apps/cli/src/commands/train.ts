@@ -32,6 +32,7 @@ import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { CommandExit, signalExitCode } from '../exit-codes.ts';
 import { type CliIo, readTextFile, writeJson } from '../io.ts';
+import { loadModelFile } from '../model-file.ts';
 import { progressReporter } from '../progress.ts';
 import { batchedTraining, parseTrainBatched, type TrainBatched } from './train-batched.ts';
 import type { TrainCommandResult, TrainFromConfigOptions } from './train-result.ts';
@@ -202,7 +203,7 @@ function buildModel(config: TrainConfig, data: Dataset, base: string, io: CliIo)
     return modelFromSpec(config.model as ModelSpec, {
       species: data.species,
       scaling: () => ({ yScale: data.yScale(), tScale: data.tScale() }),
-      readMechanism: (path) => readTextFile({ ...io, cwd: base }, path, 'mechanism'),
+      readMechanism: (path) => loadModelFile({ ...io, cwd: base }, path, 'mechanism').model,
     });
   } catch (e) {
     if (isOdeonError(e, 'InvalidOption')) throw configError(e.message, e.context.option ?? 'model');
