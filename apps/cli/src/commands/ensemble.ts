@@ -151,7 +151,9 @@ export async function ensembleCommand(
     ...(rtol !== undefined ? { rtol } : {}),
     ...(atol !== undefined ? { atol } : {}),
   };
-  const runner = cliRunner(options, { modelText, spec, settings }, {}, io, 'ensemble');
+  // the run's identity (a resumed Redis run) covers the external files too
+  const externals = file.externals.length > 0 ? { externals: file.externals } : {};
+  const runner = cliRunner(options, { modelText, ...externals, spec, settings }, {}, io, 'ensemble');
   const start = performance.now();
   let r: EnsembleResult;
   try {
@@ -159,7 +161,7 @@ export async function ensembleCommand(
       problem: {
         kind: 'model',
         text: modelText,
-        ...(file.externals.length > 0 ? { externals: file.externals } : {}),
+        ...externals,
       },
       members,
       ...settings,
