@@ -11,6 +11,7 @@ export {
   solveMember,
 } from './member.ts';
 export {
+  type CloseOptions,
   createPool,
   defaultWorkerScript,
   type PoolOptions,

@@ -9,8 +9,11 @@ export interface TaskRunner {
   readonly workers: number;
   /** Runs one task; its errors come back in the reply (see `unwrapReply`). */
   run(task: Task): Promise<TaskReply>;
-  /** Stops the workers (waits for running tasks). Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Stops the workers: waits for running tasks, or with `force` stops them at once (their `run`
+   * replies fail, queued tasks are dropped). Idempotent; a forced close may follow a waiting one.
+   */
+  close(options?: CloseOptions): Promise<void>;
   /**
    * Runs a whole list at once (a distributed queue does, to resume a run by task index). Replies come
    * in task order; `onResult` sees each once, in completion order.
@@ -19,6 +22,12 @@ export interface TaskRunner {
     tasks: readonly Task[],
     onResult: (reply: TaskReply, index: number, done: number, total: number) => void,
   ): Promise<TaskReply[]>;
+}
+
+/** Options of {@link TaskRunner.close}. */
+export interface CloseOptions {
+  /** Stop the running tasks at once (terminate the worker threads) instead of waiting. Default false. */
+  readonly force?: boolean;
 }
 
 /** Options of {@link createPool}. */
@@ -125,15 +134,28 @@ export function createPool(options: PoolOptions = {}): TaskRunner {
   // Every worker starts now (not at its first task), so start-up overlaps the caller's own work.
   const pool = workerpool.pool(script, { minWorkers: 'max', maxWorkers: o.workers, workerType, ...extra });
   let closing: Promise<void> | undefined;
+  let forced: Promise<void> | undefined;
+  // a forced close also settles a waiting close made before it (workerpool leaves that one pending)
+  let stopped = () => {};
+  const stoppedAtOnce = new Promise<void>((done) => {
+    stopped = done;
+  });
   return {
     workers: o.workers,
     // A worker that dies (or a script that fails to load) rejects: that becomes a failed reply too.
+    // (workerpool would start new workers for a task after terminate: a closed pool refuses it)
     run: (task) =>
-      Promise.resolve(pool.exec('run', [task]) as unknown as Promise<TaskReply>).catch(
-        (error: unknown): TaskReply => ({ ok: false, error: describeError(error) }),
-      ),
-    close: () => {
-      closing ??= Promise.resolve(pool.terminate()).then(() => undefined);
+      Promise.resolve(
+        closing !== undefined || forced !== undefined
+          ? Promise.reject(invalidOption('pool', 'closed', 'a pool that is still open'))
+          : (pool.exec('run', [task]) as unknown as Promise<TaskReply>),
+      ).catch((error: unknown): TaskReply => ({ ok: false, error: describeError(error) })),
+    close: (closeOptions = {}) => {
+      if (closeOptions.force === true) {
+        forced ??= Promise.resolve(pool.terminate(true)).then(stopped);
+        return forced;
+      }
+      closing ??= Promise.race([Promise.resolve(pool.terminate()).then(() => undefined), stoppedAtOnce]);
       return closing;
     },
   };
