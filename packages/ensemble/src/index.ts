@@ -46,3 +46,9 @@ export {
   unwrapReply,
   withTransfer,
 } from './task.ts';
+export {
+  type WorkerThreadStart,
+  type WorkerThreadStartOptions,
+  workerThreadInput,
+  workerThreadStart,
+} from './worker-thread.ts';

@@ -2,6 +2,7 @@ import { invalidOption } from '@odeon/ode';
 import workerpool from 'workerpool';
 import { describeError } from './member.ts';
 import { runTask, type Task, type TaskHandlers, type TaskReply } from './task.ts';
+import { nodeProcess, workerThreadStart } from './worker-thread.ts';
 
 /** Runs tasks: in this thread (`workers: 0`), or on a pool of worker threads / Web Workers. */
 export interface TaskRunner {
@@ -61,30 +62,6 @@ const POOL_DEFAULTS = {
 
 const MAX_WORKERS = 1024;
 
-interface NodeProcess {
-  readonly versions?: { readonly node?: string };
-  readonly execArgv?: readonly string[];
-}
-
-function nodeProcess(): NodeProcess | undefined {
-  const p = (globalThis as { process?: NodeProcess }).process;
-  return p?.versions?.node !== undefined ? p : undefined;
-}
-
-/** `execArgv` without the flags that load tsx (`--import tsx`, `--import=tsx`, `--require tsx/cjs`, …). */
-function withoutTsx(execArgv: readonly string[]): string[] {
-  const isTsx = (value: string | undefined) => value === 'tsx' || value?.startsWith('tsx/') === true;
-  const loaders = ['--import', '--require', '-r', '--loader', '--experimental-loader'];
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const flag = execArgv[i];
-    if (loaders.includes(flag) && isTsx(execArgv[i + 1])) i++;
-    else if (!loaders.some((l) => flag.startsWith(`${l}=`) && isTsx(flag.slice(l.length + 1))))
-      out.push(flag);
-  }
-  return out;
-}
-
 /** The URL of this package's worker script (source or build, beside this module). */
 export function defaultWorkerScript(): URL {
   const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
@@ -115,18 +92,15 @@ export function createPool(options: PoolOptions = {}): TaskRunner {
   let script: string;
   const extra: Record<string, unknown> = {};
   if (workerType === 'thread') {
-    // Node's Worker takes a path, not a file: URL string.
-    script = decodeURIComponent(url.pathname);
-    const execArgv =
-      options.execArgv !== undefined ? [...options.execArgv] : withoutTsx(node?.execArgv ?? []);
-    const threadOpts: Record<string, unknown> = {};
-    if (script.endsWith('.ts')) {
-      // TypeScript source (a monorepo checkout): a JS bootstrap registers tsx in the worker first.
-      if (!execArgv.includes('--conditions=@odeon/source')) execArgv.push('--conditions=@odeon/source');
-      threadOpts.workerData = { odeonTsEntry: url.href };
-      script = decodeURIComponent(new URL('./ts-worker-bootstrap.mjs', import.meta.url).pathname);
-    }
-    extra.workerThreadOpts = { ...threadOpts, execArgv };
+    const start = workerThreadStart(
+      url,
+      options.execArgv !== undefined ? { execArgv: options.execArgv } : {},
+    );
+    script = start.script;
+    extra.workerThreadOpts = {
+      execArgv: start.execArgv,
+      ...(start.workerData !== undefined ? { workerData: start.workerData } : {}),
+    };
   } else {
     script = url.href;
     extra.workerOpts = { type: 'module' };
