@@ -187,6 +187,33 @@ describe('odeon fit --multi-start N --workers K stops cleanly on a signal', () =
     expect(best.loss).toBe(r.finalLoss);
     expect(readFileSync(join(dir, 'fit.svg'), 'utf8')).toMatch(/^<svg[\s\S]*odeon fit: /);
   }, 240_000);
+
+  it('in process: SIGTERM before any start finished keeps the start values, writes the plot, exit 143', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-fit-multistart-sigterm-'));
+    let fire: ((signal: string) => void) | undefined;
+    const io = Object.assign(captureIo(dir), {
+      onInterrupt: (h: (signal: string) => void) => {
+        fire = h;
+        return () => {
+          fire = undefined;
+        };
+      },
+    });
+    // 500 iterations of 24 parameters: no start finishes within the first moments
+    const done = run([...fitArgs('fit.svg'), '--multi-start', '4', '--workers', '2'], io);
+    while (fire === undefined) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 500));
+    fire('SIGTERM');
+    expect(await done).toBe(143);
+    const r = JSON.parse(io.out);
+    expect([r.interrupted, r.reason, r.converged, r.starts]).toEqual(['SIGTERM', 'interrupted', false, 4]);
+    // (a start that failed at once would count as done, with no parameters to keep)
+    expect(r.startsDone).toBeLessThan(4);
+    expect(r.parameters).toEqual(r.initialParameters);
+    expect(r.finalLoss).toBe(r.initialLoss);
+    expect(existsSync(join(dir, 'fit.best.json'))).toBe(false);
+    expect(readFileSync(join(dir, 'fit.svg'), 'utf8')).toMatch(/^<svg/);
+  }, 120_000);
 });
 
 // A → B, d[A]/dt = −k A: the fit on the worker thread gives what the fit in this thread gives.
