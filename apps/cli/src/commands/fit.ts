@@ -704,7 +704,9 @@ minimises the equivalent mse and reports L. Unknown keys are errors.
         `loss (${r.loss}) ${r.initialLoss.toExponential(3)} -> ${r.finalLoss.toExponential(3)}; ${how}${evals}, ${r.wallSeconds.toFixed(2)} s\n`,
       );
       if (r.interrupted !== undefined)
-        io.stdout(`interrupted by ${r.interrupted}: the parameters above are the best so far\n`);
+        io.stdout(
+          `interrupted by ${r.interrupted}: the parameters above are the best so far${r.startsDone !== undefined ? ` (of the ${r.startsDone} of ${r.starts} starts that finished)` : ''}\n`,
+        );
       else if (r.reason === 'lineSearchFailed')
         io.stdout(
           'the line search could not lower the loss further: the fit may be at the accuracy of the ODE solution (try a smaller rtol/atol), or the loss is not smooth there (try other starts)\n',
