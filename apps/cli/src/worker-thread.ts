@@ -1,25 +1,16 @@
 import { Worker } from 'node:worker_threads';
+import { workerThreadInput, workerThreadStart } from '@odeon/ensemble';
 
 /**
  * Starts a Node worker thread on the CLI module `name` (beside this one: `src/<name>.ts` in a checkout,
- * `dist/<name>.js` when built). From TypeScript source, a JS bootstrap registers tsx in the worker
- * first (Node 20 ignores `--import tsx` in a worker's execArgv) and the `@odeon/source` condition is
- * passed on, so the worker loads the same sources as the main thread.
+ * `dist/<name>.js` when built), the way the ensemble pool starts its threads (`workerThreadStart`:
+ * from TypeScript source, a bootstrap registers tsx in the thread instead of `--import tsx`).
  */
 export function startWorkerThread(name: string, workerData: unknown): Worker {
-  const source = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./${name}.${source ? 'ts' : 'js'}`, import.meta.url);
-  if (!source) return new Worker(entry, { workerData });
-  const execArgv = [...process.execArgv];
-  if (!execArgv.includes('--conditions=@odeon/source')) execArgv.push('--conditions=@odeon/source');
-  return new Worker(new URL('./ts-worker-bootstrap.mjs', import.meta.url), {
-    execArgv,
-    workerData: { odeonTsEntry: entry.href, data: workerData },
-  });
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  const start = workerThreadStart(new URL(`./${name}.${ext}`, import.meta.url), { workerData });
+  return new Worker(start.script, { execArgv: start.execArgv, workerData: start.workerData });
 }
 
 /** The data a worker started by {@link startWorkerThread} was given. */
-export function workerInput<T>(data: unknown): T {
-  const d = data as { odeonTsEntry?: string; data?: unknown };
-  return (typeof d === 'object' && d !== null && 'odeonTsEntry' in d ? d.data : data) as T;
-}
+export const workerInput = workerThreadInput;

@@ -213,6 +213,32 @@ describe('runEnsemble on worker threads', () => {
     expect(sol.y[0]).toBeCloseTo(Math.exp(-1), 6);
   });
 
+  it('close({ force: true }) stops a task stuck in synchronous code; close() alone would wait for it', async () => {
+    const pool = createPool({ workers: 1 });
+    const stuck = runEnsemble({
+      problem: { kind: 'module', module: decayModule, export: 'hangs' },
+      members: [{}],
+      saveAt: [0, 1],
+      pool,
+    }).catch((error: unknown) => error);
+    // the task is running (the worker is busy): a waiting close does not settle
+    const ping = await pool.run({ name: 'pool.ping', input: {} });
+    expect(ping.ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    let waited = false;
+    void pool.close().then(() => {
+      waited = true;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(waited).toBe(false);
+    await pool.close({ force: true });
+    expect(isOdeonError(await stuck, 'TaskFailed')).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(waited).toBe(true);
+    // closed: a new task is refused, as a failed reply
+    expect((await pool.run({ name: 'pool.ping', input: {} })).ok).toBe(false);
+  }, 30_000);
+
   it('rebuilds user code by module path in the workers; a throwing task is a typed error and the pool survives', async () => {
     const pool = createPool({ workers: 2 });
     try {

@@ -11,6 +11,7 @@ export {
   solveMember,
 } from './member.ts';
 export {
+  type CloseOptions,
   createPool,
   defaultWorkerScript,
   type PoolOptions,
@@ -45,3 +46,9 @@ export {
   unwrapReply,
   withTransfer,
 } from './task.ts';
+export {
+  type WorkerThreadStart,
+  type WorkerThreadStartOptions,
+  workerThreadInput,
+  workerThreadStart,
+} from './worker-thread.ts';

@@ -2,6 +2,7 @@ import { invalidOption } from '@odeon/ode';
 import workerpool from 'workerpool';
 import { describeError } from './member.ts';
 import { runTask, type Task, type TaskHandlers, type TaskReply } from './task.ts';
+import { nodeProcess, workerThreadStart } from './worker-thread.ts';
 
 /** Runs tasks: in this thread (`workers: 0`), or on a pool of worker threads / Web Workers. */
 export interface TaskRunner {
@@ -9,8 +10,11 @@ export interface TaskRunner {
   readonly workers: number;
   /** Runs one task; its errors come back in the reply (see `unwrapReply`). */
   run(task: Task): Promise<TaskReply>;
-  /** Stops the workers (waits for running tasks). Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Stops the workers: waits for running tasks, or with `force` stops them at once (their `run`
+   * replies fail, queued tasks are dropped). Idempotent; a forced close may follow a waiting one.
+   */
+  close(options?: CloseOptions): Promise<void>;
   /**
    * Runs a whole list at once (a distributed queue does, to resume a run by task index). Replies come
    * in task order; `onResult` sees each once, in completion order.
@@ -19,6 +23,12 @@ export interface TaskRunner {
     tasks: readonly Task[],
     onResult: (reply: TaskReply, index: number, done: number, total: number) => void,
   ): Promise<TaskReply[]>;
+}
+
+/** Options of {@link TaskRunner.close}. */
+export interface CloseOptions {
+  /** Stop the running tasks at once (terminate the worker threads) instead of waiting. Default false. */
+  readonly force?: boolean;
 }
 
 /** Options of {@link createPool}. */
@@ -52,30 +62,6 @@ const POOL_DEFAULTS = {
 
 const MAX_WORKERS = 1024;
 
-interface NodeProcess {
-  readonly versions?: { readonly node?: string };
-  readonly execArgv?: readonly string[];
-}
-
-function nodeProcess(): NodeProcess | undefined {
-  const p = (globalThis as { process?: NodeProcess }).process;
-  return p?.versions?.node !== undefined ? p : undefined;
-}
-
-/** `execArgv` without the flags that load tsx (`--import tsx`, `--import=tsx`, `--require tsx/cjs`, …). */
-function withoutTsx(execArgv: readonly string[]): string[] {
-  const isTsx = (value: string | undefined) => value === 'tsx' || value?.startsWith('tsx/') === true;
-  const loaders = ['--import', '--require', '-r', '--loader', '--experimental-loader'];
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const flag = execArgv[i];
-    if (loaders.includes(flag) && isTsx(execArgv[i + 1])) i++;
-    else if (!loaders.some((l) => flag.startsWith(`${l}=`) && isTsx(flag.slice(l.length + 1))))
-      out.push(flag);
-  }
-  return out;
-}
-
 /** The URL of this package's worker script (source or build, beside this module). */
 export function defaultWorkerScript(): URL {
   const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
@@ -106,18 +92,15 @@ export function createPool(options: PoolOptions = {}): TaskRunner {
   let script: string;
   const extra: Record<string, unknown> = {};
   if (workerType === 'thread') {
-    // Node's Worker takes a path, not a file: URL string.
-    script = decodeURIComponent(url.pathname);
-    const execArgv =
-      options.execArgv !== undefined ? [...options.execArgv] : withoutTsx(node?.execArgv ?? []);
-    const threadOpts: Record<string, unknown> = {};
-    if (script.endsWith('.ts')) {
-      // TypeScript source (a monorepo checkout): a JS bootstrap registers tsx in the worker first.
-      if (!execArgv.includes('--conditions=@odeon/source')) execArgv.push('--conditions=@odeon/source');
-      threadOpts.workerData = { odeonTsEntry: url.href };
-      script = decodeURIComponent(new URL('./ts-worker-bootstrap.mjs', import.meta.url).pathname);
-    }
-    extra.workerThreadOpts = { ...threadOpts, execArgv };
+    const start = workerThreadStart(
+      url,
+      options.execArgv !== undefined ? { execArgv: options.execArgv } : {},
+    );
+    script = start.script;
+    extra.workerThreadOpts = {
+      execArgv: start.execArgv,
+      ...(start.workerData !== undefined ? { workerData: start.workerData } : {}),
+    };
   } else {
     script = url.href;
     extra.workerOpts = { type: 'module' };
@@ -125,15 +108,28 @@ export function createPool(options: PoolOptions = {}): TaskRunner {
   // Every worker starts now (not at its first task), so start-up overlaps the caller's own work.
   const pool = workerpool.pool(script, { minWorkers: 'max', maxWorkers: o.workers, workerType, ...extra });
   let closing: Promise<void> | undefined;
+  let forced: Promise<void> | undefined;
+  // a forced close also settles a waiting close made before it (workerpool leaves that one pending)
+  let stopped = () => {};
+  const stoppedAtOnce = new Promise<void>((done) => {
+    stopped = done;
+  });
   return {
     workers: o.workers,
     // A worker that dies (or a script that fails to load) rejects: that becomes a failed reply too.
+    // (workerpool would start new workers for a task after terminate: a closed pool refuses it)
     run: (task) =>
-      Promise.resolve(pool.exec('run', [task]) as unknown as Promise<TaskReply>).catch(
-        (error: unknown): TaskReply => ({ ok: false, error: describeError(error) }),
-      ),
-    close: () => {
-      closing ??= Promise.resolve(pool.terminate()).then(() => undefined);
+      Promise.resolve(
+        closing !== undefined || forced !== undefined
+          ? Promise.reject(invalidOption('pool', 'closed', 'a pool that is still open'))
+          : (pool.exec('run', [task]) as unknown as Promise<TaskReply>),
+      ).catch((error: unknown): TaskReply => ({ ok: false, error: describeError(error) })),
+    close: (closeOptions = {}) => {
+      if (closeOptions.force === true) {
+        forced ??= Promise.resolve(pool.terminate(true)).then(stopped);
+        return forced;
+      }
+      closing ??= Promise.race([Promise.resolve(pool.terminate()).then(() => undefined), stoppedAtOnce]);
       return closing;
     },
   };

@@ -120,6 +120,102 @@ describe('odeon fit (L-BFGS) stops cleanly on a signal', () => {
   }, 180_000);
 });
 
+describe('odeon fit --multi-start N --workers K stops cleanly on a signal', () => {
+  it('a real process receiving SIGINT mid-run stops the pool at once and writes the finished starts’ best, the plot and the summary, and exits 130', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-fit-multistart-sigint-'));
+    const STARTS = 8;
+    const args = fitArgs(join(dir, 'fit.svg'));
+    args[args.indexOf('--max-iterations') + 1] = '3';
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@odeon/source',
+        '--import',
+        'tsx',
+        'apps/cli/src/bin.ts',
+        ...args,
+        '--multi-start',
+        String(STARTS),
+        '--workers',
+        '2',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    let exited: string | undefined;
+    const closed = new Promise<number | null>((done) =>
+      child.on('close', (code) => {
+        exited = `exit ${code}: ${err}`;
+        done(code);
+      }),
+    );
+    // the first start has finished (its best is written); the others are running or queued
+    try {
+      await waitFor(join(dir, 'fit.best.json'), 120_000, () => exited);
+    } catch (e) {
+      child.kill('SIGKILL');
+      throw e;
+    }
+    child.kill('SIGINT');
+    const code = await closed;
+    expect(err).toContain('SIGINT: stopping the fit');
+    expect(code).toBe(130);
+    const r = JSON.parse(out);
+    expect(r.interrupted).toBe('SIGINT');
+    expect(r.converged).toBe(false);
+    expect(r.reason).toBe('interrupted');
+    expect(r.evaluations).toBeNull();
+    expect(r.starts).toBe(STARTS);
+    // the pool was stopped, not waited for: some starts never finished
+    expect(r.startsDone).toBeGreaterThanOrEqual(1);
+    expect(r.startsDone).toBeLessThan(STARTS);
+    expect(r.iterations).toBeGreaterThanOrEqual(1);
+    expect(r.iterations).toBeLessThanOrEqual(3);
+    // the best finished start: the least loss of the finished starts' curves
+    expect(Number.isFinite(r.finalLoss)).toBe(true);
+    expect(r.finalLoss).toBe(Math.min(...r.lossCurve));
+    expect(Object.keys(r.parameters)).toEqual(PARAMS);
+    const best = JSON.parse(readFileSync(join(dir, 'fit.best.json'), 'utf8'));
+    expect(best.parameters).toEqual(r.parameters);
+    expect(best.loss).toBe(r.finalLoss);
+    expect(readFileSync(join(dir, 'fit.svg'), 'utf8')).toMatch(/^<svg[\s\S]*odeon fit: /);
+  }, 240_000);
+
+  it('in process: SIGTERM before any start finished keeps the start values, writes the plot, exit 143', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odeon-fit-multistart-sigterm-'));
+    let fire: ((signal: string) => void) | undefined;
+    const io = Object.assign(captureIo(dir), {
+      onInterrupt: (h: (signal: string) => void) => {
+        fire = h;
+        return () => {
+          fire = undefined;
+        };
+      },
+    });
+    // 500 iterations of 24 parameters: no start finishes within the first moments
+    const done = run([...fitArgs('fit.svg'), '--multi-start', '4', '--workers', '2'], io);
+    while (fire === undefined) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 500));
+    fire('SIGTERM');
+    expect(await done).toBe(143);
+    const r = JSON.parse(io.out);
+    expect([r.interrupted, r.reason, r.converged, r.starts]).toEqual(['SIGTERM', 'interrupted', false, 4]);
+    // (a start that failed at once would count as done, with no parameters to keep)
+    expect(r.startsDone).toBeLessThan(4);
+    expect(r.parameters).toEqual(r.initialParameters);
+    expect(r.finalLoss).toBe(r.initialLoss);
+    expect(existsSync(join(dir, 'fit.best.json'))).toBe(false);
+    expect(readFileSync(join(dir, 'fit.svg'), 'utf8')).toMatch(/^<svg/);
+  }, 120_000);
+});
+
 // A → B, d[A]/dt = −k A: the fit on the worker thread gives what the fit in this thread gives.
 const SBML = `<?xml version="1.0" encoding="UTF-8"?>
 <sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">

@@ -82,8 +82,8 @@ describe('fitMultiStart', () => {
           output: { ...fitStartTask(task.input as FitStartInput), reason },
         }),
       };
-      const { result } = await fitMultiStart(tasks, prepareFit(settings), runner);
-      expect(result.converged, reason).toBe(LBFGS_CONVERGED.has(reason as LbfgsReason));
+      const m = await fitMultiStart(tasks, prepareFit(settings), runner);
+      expect(m?.result.converged, reason).toBe(LBFGS_CONVERGED.has(reason as LbfgsReason));
     }
   }, 60_000);
 });

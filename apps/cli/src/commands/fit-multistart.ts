@@ -1,4 +1,4 @@
-import { runTasks, type Task, type TaskRunner, unwrapReply } from '@odeon/ensemble';
+import { runTasks, type Task, type TaskReply, type TaskRunner, unwrapReply } from '@odeon/ensemble';
 import { isOdeonError, OdeonError } from '@odeon/ode';
 import {
   type FitResult,
@@ -114,25 +114,48 @@ export function fitStartTasks(s: FitSettings, maxIterations: number): Task<FitSt
   }));
 }
 
+/** Callbacks of {@link fitMultiStart}. */
+export interface MultiStartHooks {
+  /** Called as each start finishes, with the count of finished starts. */
+  readonly onStart?: (done: number, total: number) => void;
+  /** Called with each start that finished without error (in completion order). */
+  readonly onOutput?: (out: FitStartOutput, start: number) => void;
+  /** True once the run was stopped (the runner closed by force): no result, the hooks are silent. */
+  readonly stopped?: () => boolean;
+}
+
 /**
  * A multi-start L-BFGS fit with the starts as tasks on `runner` (threads or a Redis queue): start k
  * uses its own seed stream, so the result is the same whatever the number of workers, and the same
  * as `fit` of @odeon/train in one loop; the loss curve is the starts' curves one after another.
+ * Undefined when `hooks.stopped()` turned true: the caller keeps what `onOutput` saw.
  */
 export async function fitMultiStart(
   tasks: readonly Task<FitStartInput>[],
   p: PreparedFit,
   runner: TaskRunner,
-  onStart?: (done: number, total: number) => void,
-): Promise<{ readonly result: FitResult; readonly lossCurve: readonly number[] }> {
+  hooks: MultiStartHooks = {},
+): Promise<{ readonly result: FitResult; readonly lossCurve: readonly number[] } | undefined> {
+  const { onStart, onOutput, stopped = () => false } = hooks;
   // On threads, the starts skip their standard errors and the best start runs once more with them:
   // `fit` computes them for the best start only (2 evaluations per parameter, per start otherwise).
   // A queue (`runAll`) names its run by the task list, so there every start computes its own.
   const once = runner.runAll === undefined;
   const sent = once ? tasks.map((t) => ({ ...t, input: { ...t.input, uncertainty: false } })) : tasks;
-  const replies = await runTasks(runner, sent, {
-    onResult: (_r, _i, done, total) => onStart?.(done, total),
-  });
+  let replies: TaskReply[];
+  try {
+    replies = await runTasks(runner, sent, {
+      onResult: (r, k, done, total) => {
+        if (stopped()) return;
+        if (r.ok) onOutput?.(r.output as FitStartOutput, k);
+        onStart?.(done, total);
+      },
+    });
+  } catch (error) {
+    if (stopped()) return undefined; // a closed in-thread pool refuses the remaining starts
+    throw error;
+  }
+  if (stopped()) return undefined;
   const outs = replies.map((r, k) => unwrapReply<FitStartOutput>(r, `Start ${k} of the fit`));
   let best = 0;
   for (let k = 1; k < outs.length; k++) if (outs[k].value < outs[best].value) best = k;
@@ -144,8 +167,11 @@ export async function fitMultiStart(
         hint: `First error: ${outs[0].error ?? 'unknown'}. Check the initial values and bounds.`,
       },
     );
-  if (once && tasks[best].input.uncertainty !== false)
-    outs[best] = unwrapReply<FitStartOutput>(await runner.run(tasks[best]), `Start ${best} of the fit`);
+  if (once && tasks[best].input.uncertainty !== false) {
+    const reply = await runner.run(tasks[best]);
+    if (stopped()) return undefined;
+    outs[best] = unwrapReply<FitStartOutput>(reply, `Start ${best} of the fit`);
+  }
   const b = outs[best];
   const objective = fitObjective(p.problem, p.data, p.fitOptions);
   const parameters: Record<string, number> = Object.create(null);

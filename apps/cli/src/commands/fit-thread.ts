@@ -54,7 +54,7 @@ export function lbfgsOnThread(
       f();
     };
     const unregister = io.onInterrupt?.((signal) => {
-      io.stderr(`\n${signal}: stopping the fit; writing the best parameters so far and the plot...\n`);
+      io.stderr(stoppingMessage(signal));
       // terminate() stops the worker's synchronous loop; the iterations it reported are kept
       finish(() => resolve({ signal }));
     });
@@ -73,6 +73,11 @@ export function lbfgsOnThread(
       finish(() => reject(new Error(`The fit's worker thread exited (code ${code}) without a result.`))),
     );
   });
+}
+
+/** What `odeon fit` prints to stderr when a signal stops it. */
+export function stoppingMessage(signal: string): string {
+  return `\n${signal}: stopping the fit; writing the best parameters so far and the plot...\n`;
 }
 
 /** An OdeonError's message ends with its hint; the rebuilt error appends it again. */

@@ -30,9 +30,9 @@ import {
   type FitSettings,
   loadFitConfig,
 } from './fit-config.ts';
-import { fitMultiStart, fitStartTask, fitStartTasks } from './fit-multistart.ts';
+import { type FitStartOutput, fitMultiStart, fitStartTask, fitStartTasks } from './fit-multistart.ts';
 import { prepareFit } from './fit-prepare.ts';
-import { lbfgsOnThread } from './fit-thread.ts';
+import { lbfgsOnThread, stoppingMessage } from './fit-thread.ts';
 
 /** Options of `odeon fit` (strings as commander passes them). */
 export interface FitCommandOptions extends ScaleOptions {
@@ -81,6 +81,8 @@ export interface FitCommandResult {
   readonly bestFile?: string;
   /** The signal (SIGINT, SIGTERM) that stopped the fit early; the parameters are the best so far. */
   readonly interrupted?: string;
+  /** Of `starts`, those that finished before the interruption (a multi-start fit on --workers). */
+  readonly startsDone?: number;
   readonly initialLoss: number;
   readonly finalLoss: number;
   readonly wallSeconds: number;
@@ -260,9 +262,9 @@ export async function runFit(
       `${JSON.stringify({ loss: report(best.value), iteration: best.iteration, parameters: idRecord(objective.names, (k) => best.theta[k]) })}\n`,
     );
   };
-  const keepBest = (value: number, u: Float64Array, iteration: number) => {
+  const keepBest = (value: number, iteration: number, theta: () => Float64Array) => {
     if (!(value < best.value)) return;
-    best = { value, theta: objective.toTheta(u), iteration };
+    best = { value, theta: theta(), iteration };
     if (performance.now() - lastSaved > 1000) saveBest();
   };
   const interrupt = { signal: undefined as string | undefined };
@@ -279,6 +281,7 @@ export async function runFit(
   let iterations: number;
   let evaluations: number | null;
   let starts = 1;
+  let startsDone: number | undefined;
   let standardErrors: Record<string, number> | undefined;
   const o = s.optimizer;
   const scaled = options.workers !== undefined || options.redis !== undefined;
@@ -298,19 +301,48 @@ export async function runFit(
     const onIteration = (iteration: number, value: number, u: Float64Array) => {
       lossCurve.push(report(value));
       progress('iteration', iteration, report(value));
-      keepBest(value, u, iteration);
+      keepBest(value, iteration, () => objective.toTheta(u));
       lastIteration = iteration;
     };
     if (scaled) {
       // The starts as tasks (threads or a Redis queue): the same result whatever the number of workers.
       const tasks = fitStartTasks(s, o.maxIterations ?? 500);
       const runner = cliRunner(options, tasks, { 'fit.start': fitStartTask as TaskHandler }, io, 'fit');
+      // On threads, SIGINT/SIGTERM stops the pool at once and keeps the starts that finished. (A
+      // --redis run keeps its results file and resumes on a rerun.)
+      const finished: FitStartOutput[] = [];
+      unregister =
+        runner.runAll === undefined
+          ? io.onInterrupt?.((signal) => {
+              if (interrupt.signal !== undefined) return;
+              interrupt.signal = signal;
+              io.stderr(stoppingMessage(signal));
+              void runner.close({ force: true });
+            })
+          : undefined;
       try {
-        const m = await fitMultiStart(tasks, prepared, runner, (done, total) => {
-          if (io.isTTY && !options.json) io.stderr(`\rstart ${done}/${total}   `);
+        const m = await fitMultiStart(tasks, prepared, runner, {
+          onStart: (done, total) => {
+            if (io.isTTY && !options.json) io.stderr(`\rstart ${done}/${total}   `);
+          },
+          onOutput: (out, k) => {
+            finished[k] = out;
+            keepBest(out.value, out.iterations, () => Float64Array.from(out.theta));
+          },
+          stopped: () => interrupt.signal !== undefined,
         });
-        r = m.result;
-        for (const v of m.lossCurve) lossCurve.push(report(v));
+        if (m !== undefined) {
+          r = m.result;
+          // the best start as fitMultiStart chose it (on a tie, the first), for the .best.json file
+          best = { value: r.value, theta: r.theta.slice(), iteration: r.starts[r.bestStart].iterations };
+          for (const v of m.lossCurve) lossCurve.push(report(v));
+        } else {
+          // interrupted: the finished starts' curves in start order, and the best start's iterations
+          for (const out of finished)
+            if (out !== undefined) for (const v of out.lossCurve) lossCurve.push(report(v));
+          startsDone = finished.filter((out) => out !== undefined).length;
+          lastIteration = best.iteration;
+        }
       } finally {
         await runner.close();
       }
@@ -383,7 +415,7 @@ export async function runFit(
       lossCurve.push(value);
       progress('step', k, value);
       finalLoss = value;
-      keepBest(r.value, u, k);
+      keepBest(r.value, k, () => objective.toTheta(u));
       if (k === steps) break;
       // let a Ctrl-C/SIGTERM handler run between steps
       await new Promise((done) => setImmediate(done));
@@ -455,6 +487,7 @@ export async function runFit(
     ...(options.plot !== undefined ? { plot: options.plot } : {}),
     ...(bestFile !== undefined && Number.isFinite(best.value) ? { bestFile } : {}),
     ...(interrupt.signal !== undefined ? { interrupted: interrupt.signal } : {}),
+    ...(startsDone !== undefined ? { startsDone } : {}),
     initialLoss,
     finalLoss,
     wallSeconds,
@@ -671,7 +704,9 @@ minimises the equivalent mse and reports L. Unknown keys are errors.
         `loss (${r.loss}) ${r.initialLoss.toExponential(3)} -> ${r.finalLoss.toExponential(3)}; ${how}${evals}, ${r.wallSeconds.toFixed(2)} s\n`,
       );
       if (r.interrupted !== undefined)
-        io.stdout(`interrupted by ${r.interrupted}: the parameters above are the best so far\n`);
+        io.stdout(
+          `interrupted by ${r.interrupted}: the parameters above are the best so far${r.startsDone !== undefined ? ` (of the ${r.startsDone} of ${r.starts} starts that finished)` : ''}\n`,
+        );
       else if (r.reason === 'lineSearchFailed')
         io.stdout(
           'the line search could not lower the loss further: the fit may be at the accuracy of the ODE solution (try a smaller rtol/atol), or the loss is not smooth there (try other starts)\n',

@@ -24,3 +24,10 @@ export function throws(): never {
 export function exits(): never {
   process.exit(3);
 }
+
+/** A factory that never returns (a task that runs until its worker is terminated). */
+export function hangs(): never {
+  for (;;) {
+    // busy: a worker thread stuck in synchronous code
+  }
+}
