@@ -58,6 +58,13 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'benchmarks-use-the-cli-entry',
+      severity: 'error',
+      comment: 'Benchmarks reach the CLI through @odeon/cli (its main entry), never its files.',
+      from: { path: '^benchmarks/' },
+      to: { path: '^apps/', pathNot: '^apps/cli/src/main\\.ts$' },
+    },
+    {
       name: 'package-names-only',
       severity: 'error',
       comment:

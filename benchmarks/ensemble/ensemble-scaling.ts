@@ -22,9 +22,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { captureIo, run } from '@odeon/cli';
 import { createPool, runEnsemble, sampleMembers, type TaskRunner } from '@odeon/ensemble';
 import { compileModel, loadModel } from '@odeon/sbml';
-import { captureIo } from '../../apps/cli/src/capture-io.ts';
 
 const MEMBERS = Number(process.argv[2] ?? 1000);
 const REPS = Math.max(1, Number(process.argv[3] ?? 3));
@@ -34,9 +34,6 @@ const WORKERS = [0, 1, 2, 4];
 
 const root = new URL('../../', import.meta.url).pathname;
 const fromSource = import.meta.resolve('@odeon/ensemble').endsWith('.ts');
-const cliMain = fromSource ? 'apps/cli/src/main.ts' : 'apps/cli/dist/main.js';
-if (!existsSync(join(root, cliMain))) throw new Error(`${cliMain} is missing: build the CLI first.`);
-const { run } = (await import(join(root, cliMain))) as typeof import('../../apps/cli/src/main.ts');
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f2 = (x: number) => x.toFixed(2);

@@ -17,9 +17,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CliIo, run } from '@odeon/cli';
 import { sharedDir } from '@odeon/testkit';
-import type { CliIo } from '../../apps/cli/src/io.ts';
-import { run } from '../../apps/cli/src/main.ts';
 
 const args = process.argv.slice(2);
 const stepsArg = args.indexOf('--steps');

@@ -15,6 +15,11 @@ import { CommandExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts'
 import { type CliIo, processIo } from './io.ts';
 import { CLI_VERSION } from './version.ts';
 
+/** An in-memory `CliIo` that records what a command writes (scripts and tests). */
+export { type CapturedIo, captureIo } from './capture-io.ts';
+/** The streams, files and cwd a command runs against. */
+export type { CliIo } from './io.ts';
+
 /** Every subcommand, in the order `odeon --help` lists them. */
 const COMMANDS: readonly RegisterCommand[] = [
   registerDemo,
