@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { isOdeonError, type OdeonError } from '@odeon/ode';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../capture-io.ts';
 import { run } from '../main.ts';
+import { CLI_FROM_SOURCE, signalWhen, waitFor } from './__fixtures__/signal-child.ts';
 import { prepareFit } from './fit-prepare.ts';
 import { lbfgsOnThread } from './fit-thread.ts';
 
@@ -27,16 +27,6 @@ const fitArgs = (plot: string) => [
   '--plot',
   plot,
 ];
-
-async function waitFor(path: string, ms: number, gone?: () => string | undefined): Promise<void> {
-  const end = Date.now() + ms;
-  while (!existsSync(path)) {
-    if (Date.now() > end) throw new Error(`${path} did not appear within ${ms} ms`);
-    const why = gone?.();
-    if (why !== undefined) throw new Error(`the fit ended before ${path} appeared: ${why}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The checks after an interrupted fit: the summary, the best parameters and the plot are written. */
 function expectInterruptedOutputs(dir: string, out: string, signal: string): void {
@@ -60,42 +50,13 @@ function expectInterruptedOutputs(dir: string, out: string, signal: string): voi
 describe('odeon fit (L-BFGS) stops cleanly on a signal', () => {
   it('a real process receiving SIGINT mid-fit writes the best parameters, the plot and the summary, and exits 130', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odeon-fit-sigint-'));
-    // from the repository root, as `pnpm odeon` runs (tsx resolves from there)
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=@odeon/source',
-        '--import',
-        'tsx',
-        'apps/cli/src/bin.ts',
-        ...fitArgs(join(dir, 'fit.svg')),
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    let exited: string | undefined;
-    const closed = new Promise<number | null>((done) =>
-      child.on('close', (code) => {
-        exited = `exit ${code}: ${err}`;
-        done(code);
-      }),
-    );
     // the first iterations are in: the fit is under way on its worker thread
-    try {
-      await waitFor(join(dir, 'fit.best.json'), 90_000, () => exited);
-    } catch (e) {
-      child.kill('SIGKILL');
-      throw e;
-    }
-    child.kill('SIGINT');
-    const code = await closed;
+    const { code, out, err } = await signalWhen([...CLI_FROM_SOURCE, ...fitArgs(join(dir, 'fit.svg'))], {
+      cwd: ROOT,
+      file: join(dir, 'fit.best.json'),
+      ms: 90_000,
+      signal: 'SIGINT',
+    });
     expect(err).toContain('SIGINT: stopping the fit');
     expect(code).toBe(130);
     expectInterruptedOutputs(dir, out, 'SIGINT');
@@ -126,45 +87,11 @@ describe('odeon fit --multi-start N --workers K stops cleanly on a signal', () =
     const STARTS = 8;
     const args = fitArgs(join(dir, 'fit.svg'));
     args[args.indexOf('--max-iterations') + 1] = '3';
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=@odeon/source',
-        '--import',
-        'tsx',
-        'apps/cli/src/bin.ts',
-        ...args,
-        '--multi-start',
-        String(STARTS),
-        '--workers',
-        '2',
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    let exited: string | undefined;
-    const closed = new Promise<number | null>((done) =>
-      child.on('close', (code) => {
-        exited = `exit ${code}: ${err}`;
-        done(code);
-      }),
-    );
     // the first start has finished (its best is written); the others are running or queued
-    try {
-      await waitFor(join(dir, 'fit.best.json'), 120_000, () => exited);
-    } catch (e) {
-      child.kill('SIGKILL');
-      throw e;
-    }
-    child.kill('SIGINT');
-    const code = await closed;
+    const { code, out, err } = await signalWhen(
+      [...CLI_FROM_SOURCE, ...args, '--multi-start', String(STARTS), '--workers', '2'],
+      { cwd: ROOT, file: join(dir, 'fit.best.json'), ms: 120_000, signal: 'SIGINT' },
+    );
     expect(err).toContain('SIGINT: stopping the fit');
     expect(code).toBe(130);
     const r = JSON.parse(out);
@@ -241,33 +168,13 @@ describe('odeon fit (L-BFGS) on a worker thread', () => {
     'from the built dist: the fit runs on dist/fit-worker.js and SIGINT still exits 130 with the outputs',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'odeon-fit-dist-'));
-      const child = spawn(process.execPath, [bin, ...fitArgs(join(dir, 'fit.svg'))], {
+      const { code, out } = await signalWhen([bin, ...fitArgs(join(dir, 'fit.svg'))], {
         cwd: dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        file: join(dir, 'fit.best.json'),
+        ms: 90_000,
+        signal: 'SIGINT',
       });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-      });
-      child.stderr.on('data', (d) => {
-        err += d;
-      });
-      let exited: string | undefined;
-      const closed = new Promise<number | null>((done) =>
-        child.on('close', (code) => {
-          exited = `exit ${code}: ${err}`;
-          done(code);
-        }),
-      );
-      try {
-        await waitFor(join(dir, 'fit.best.json'), 90_000, () => exited);
-      } catch (e) {
-        child.kill('SIGKILL');
-        throw e;
-      }
-      child.kill('SIGINT');
-      expect(await closed).toBe(130);
+      expect(code).toBe(130);
       expectInterruptedOutputs(dir, out, 'SIGINT');
     },
     180_000,

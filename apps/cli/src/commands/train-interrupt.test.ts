@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelFromJson } from '@odeon/neural';
 import { describe, expect, it } from 'vitest';
+import { CLI_FROM_SOURCE, signalWhen } from './__fixtures__/signal-child.ts';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 
@@ -22,13 +22,9 @@ describe('odeon train as a process', () => {
     };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
     const checkpoint = join(dir, 'checkpoint.json');
-    const child = spawn(
-      process.execPath,
+    const { code, out, err } = await signalWhen(
       [
-        '--conditions=@odeon/source',
-        '--import',
-        'tsx',
-        'apps/cli/src/bin.ts',
+        ...CLI_FROM_SOURCE,
         'train',
         join(dir, 'config.json'),
         '--out',
@@ -38,32 +34,9 @@ describe('odeon train as a process', () => {
         '--checkpoint-every',
         '5',
       ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: ROOT, file: checkpoint, ms: 90_000, signal: 'SIGINT' },
     );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    let exited = false;
-    const closed = new Promise<number | null>((done) =>
-      child.on('close', (code) => {
-        exited = true;
-        done(code);
-      }),
-    );
-    const end = Date.now() + 90_000;
-    while (!existsSync(checkpoint) && !exited && Date.now() < end)
-      await new Promise((r) => setTimeout(r, 100));
-    if (!existsSync(checkpoint)) {
-      child.kill('SIGKILL');
-      throw new Error(`no checkpoint within 90 s: ${err}`);
-    }
-    child.kill('SIGINT');
-    expect(await closed).toBe(130);
+    expect(code).toBe(130);
     const m = /interrupted by SIGINT after step (\d+)/.exec(out);
     expect(m, out + err).not.toBeNull();
     const step = Number(m?.[1]);
