@@ -1,30 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { countAllocations } from '@odeon/testkit';
+import { describe, expect, it } from 'vitest';
 import { chain, STANDARD_PROBLEMS } from './problems/index.ts';
 import { solve } from './solve.ts';
 import type { MethodName } from './solve-options.ts';
-
-const Original = Float64Array;
-let count = 0;
-
-function countFloat64ArrayAllocations<T>(f: () => T): number {
-  count = 0;
-  globalThis.Float64Array = new Proxy(Original, {
-    construct(target, args, newTarget) {
-      count++;
-      return Reflect.construct(target, args, newTarget);
-    },
-  });
-  try {
-    f();
-  } finally {
-    globalThis.Float64Array = Original;
-  }
-  return count;
-}
-
-afterEach(() => {
-  globalThis.Float64Array = Original;
-});
 
 describe('inner loops allocate nothing', () => {
   it.each([
@@ -45,8 +23,8 @@ describe('inner loops allocate nothing', () => {
       });
     // warm up (JIT), then compare a loose and a tight solve (several times more steps)
     run(1e-4)();
-    const loose = countFloat64ArrayAllocations(run(1e-4));
-    const tight = countFloat64ArrayAllocations(run(1e-8));
+    const loose = countAllocations(run(1e-4));
+    const tight = countAllocations(run(1e-8));
     const stepsLoose = run(1e-4)().stats.steps;
     const stepsTight = run(1e-8)().stats.steps;
     expect(stepsTight).toBeGreaterThan(2 * stepsLoose);
@@ -58,8 +36,8 @@ describe('inner loops allocate nothing', () => {
     const run = (rtol: number) => () =>
       solve(prob, { method: 'bdf', rtol, atol: rtol * prob.atolFactor, saveAt: [prob.t0, prob.t1] });
     run(1e-4)();
-    const loose = countFloat64ArrayAllocations(run(1e-4));
-    const tight = countFloat64ArrayAllocations(run(1e-8));
+    const loose = countAllocations(run(1e-4));
+    const tight = countAllocations(run(1e-8));
     expect(run(1e-8)().stats.steps).toBeGreaterThan(2 * run(1e-4)().stats.steps);
     expect(tight).toBe(loose);
   });
@@ -93,8 +71,8 @@ describe('gradient passes allocate only by doubling their records', () => {
           sensitivity: { kind },
         });
       run(1e-4)();
-      const loose = countFloat64ArrayAllocations(run(1e-4));
-      const tight = countFloat64ArrayAllocations(run(1e-8));
+      const loose = countAllocations(run(1e-4));
+      const tight = countAllocations(run(1e-8));
       const stepsLoose = run(1e-4)().stats.forward.steps;
       const stepsTight = run(1e-8)().stats.forward.steps;
       expect(stepsTight).toBeGreaterThan(2 * stepsLoose);

@@ -7,6 +7,7 @@ export {
   vectorOfLength,
   wellConditionedMatrix,
 } from './arbitraries.ts';
+export { countAllocations, type TypedArrayName } from './count-allocations.ts';
 export {
   type GradcheckOptions,
   type GradcheckReport,

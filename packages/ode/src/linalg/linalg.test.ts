@@ -1,3 +1,4 @@
+import { countAllocations } from '@odeon/testkit';
 import type {} from '@odeon/testkit/setup';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -229,29 +230,14 @@ describe('sparse LU (KLU-style)', () => {
     const lu = new SparseLu(pattern);
     lu.factor(values);
     const b = new Float64Array(n).fill(1);
-    const F64 = Float64Array;
-    const I32 = Int32Array;
-    let count = 0;
-    const counting = <T extends object>(C: T): T =>
-      new Proxy(C, {
-        construct(target, args, newTarget) {
-          count++;
-          return Reflect.construct(target as never, args, newTarget);
-        },
-      });
-    globalThis.Float64Array = counting(F64);
-    globalThis.Int32Array = counting(I32);
-    try {
+    const allocations = countAllocations(() => {
       for (let r = 0; r < 3; r++) {
         expect(lu.refactor(values)).toBe(true);
         lu.solve(b);
         lu.solveTranspose(b);
       }
-    } finally {
-      globalThis.Float64Array = F64;
-      globalThis.Int32Array = I32;
-    }
-    expect(count).toBe(0);
+    }, ['Float64Array', 'Int32Array']);
+    expect(allocations).toBe(0);
   });
 
   it('pivots away from a zero diagonal (the threshold test of refactor triggers a fresh factorisation)', () => {
