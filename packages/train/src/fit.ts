@@ -346,13 +346,9 @@ export function fit(problem: OdeProblem, dataset: Dataset, options: FitOptions):
     );
   }
   const parameters = idRecord(obj.names, (k) => b.theta[k]);
-  const wantsUncertainty = (options.uncertainty ?? true) && (options.loss ?? FIT_DEFAULTS.loss) === 'mse';
-  const cov = wantsUncertainty ? covariance(obj, b.theta, b.value, () => evaluations++) : undefined;
-  let standardErrors: Record<string, number> | undefined;
-  if (cov !== undefined) {
-    const k = b.theta.length;
-    standardErrors = idRecord(obj.names, (i) => Math.sqrt(cov[i * k + i]));
-  }
+  const uncertainty = fitUncertainty(obj, b.theta, b.value, options);
+  evaluations += uncertainty.evaluations;
+  const { standardErrors, covariance: cov } = uncertainty;
   return {
     parameters,
     theta: b.theta.slice(),
@@ -364,6 +360,37 @@ export function fit(problem: OdeProblem, dataset: Dataset, options: FitOptions):
     starts,
     bestStart: best,
     ...(standardErrors !== undefined && cov !== undefined ? { standardErrors, covariance: cov } : {}),
+  };
+}
+
+/** What {@link fitUncertainty} gives: the standard errors and covariance, and the evaluations spent. */
+export interface FitUncertainty {
+  readonly standardErrors?: Record<string, number>;
+  /** Row-major k×k, in θ. */
+  readonly covariance?: Float64Array;
+  /** Objective evaluations spent on the covariance (2 per parameter, or 0). */
+  readonly evaluations: number;
+}
+
+/**
+ * The standard errors and covariance `fit` reports at the best start's `theta` (loss `value`): only
+ * with `uncertainty` on (the default) and the mse loss, and only where the covariance exists.
+ */
+export function fitUncertainty(
+  obj: FitObjective,
+  theta: Float64Array,
+  value: number,
+  options: Pick<FitOptions, 'uncertainty' | 'loss'>,
+): FitUncertainty {
+  let evaluations = 0;
+  const wantsUncertainty = (options.uncertainty ?? true) && (options.loss ?? FIT_DEFAULTS.loss) === 'mse';
+  const cov = wantsUncertainty ? covariance(obj, theta, value, () => evaluations++) : undefined;
+  if (cov === undefined) return { evaluations };
+  const k = theta.length;
+  return {
+    standardErrors: idRecord(obj.names, (i) => Math.sqrt(cov[i * k + i])),
+    covariance: cov,
+    evaluations,
   };
 }
 

@@ -19,9 +19,11 @@ export {
   type FitParameter,
   type FitResult,
   type FitStart,
+  type FitUncertainty,
   fit,
   fitObjective,
   fitStartTheta,
+  fitUncertainty,
 } from './fit.ts';
 export {
   type BatchLossResult,

@@ -3,9 +3,11 @@ import { isOdeonError, OdeonError } from '@odeon/ode';
 import {
   type FitResult,
   type FitStart,
+  type FitUncertainty,
   fit as fitModel,
   fitObjective,
   fitStartTheta,
+  fitUncertainty,
   LBFGS_CONVERGED,
   type LbfgsReason,
 } from '@odeon/train';
@@ -62,7 +64,7 @@ export function fitStartTask(input: FitStartInput): FitStartOutput {
     const r = fitModel(p.problem, p.data, {
       ...p.fitOptions,
       multiStart: 1,
-      ...(input.uncertainty === false ? { uncertainty: false } : {}),
+      uncertainty: false,
       parameters: p.fitOptions.parameters.map((param, k) =>
         typeof param === 'object'
           ? { ...param, initial: theta0[k] }
@@ -71,24 +73,23 @@ export function fitStartTask(input: FitStartInput): FitStartOutput {
       lbfgs: { maxIterations: input.maxIterations, onIteration: (info) => lossCurve.push(info.value) },
     });
     const b = r.starts[0];
-    const k = theta0.length;
-    const wantsUncertainty =
-      input.uncertainty !== false &&
-      (p.fitOptions.uncertainty ?? true) &&
-      (p.fitOptions.loss ?? 'mse') === 'mse' &&
-      objective.residualCount > k;
-    return {
-      covarianceEvaluations: wantsUncertainty ? 2 * k : 0,
-      initial: theta0,
-      theta: b.theta,
-      value: b.value,
-      iterations: b.iterations,
-      reason: b.reason,
-      evaluations: r.evaluations,
-      lossCurve,
-      ...(r.standardErrors !== undefined ? { standardErrors: r.standardErrors } : {}),
-      ...(r.covariance !== undefined ? { covariance: r.covariance } : {}),
-    };
+    const u =
+      input.uncertainty === false
+        ? { evaluations: 0 }
+        : fitUncertainty(objective, b.theta, b.value, p.fitOptions);
+    return withUncertainty(
+      {
+        covarianceEvaluations: 0,
+        initial: theta0,
+        theta: b.theta,
+        value: b.value,
+        iterations: b.iterations,
+        reason: b.reason,
+        evaluations: r.evaluations,
+        lossCurve,
+      },
+      u,
+    );
   } catch (error) {
     if (!isOdeonError(error, 'TrainingDiverged')) throw error;
     return {
@@ -103,6 +104,17 @@ export function fitStartTask(input: FitStartInput): FitStartOutput {
       lossCurve,
     };
   }
+}
+
+/** A start's output with the standard errors `u` computed at its optimum (and their evaluations). */
+function withUncertainty(out: FitStartOutput, u: FitUncertainty): FitStartOutput {
+  return {
+    ...out,
+    evaluations: out.evaluations + u.evaluations,
+    covarianceEvaluations: u.evaluations,
+    ...(u.standardErrors !== undefined ? { standardErrors: u.standardErrors } : {}),
+    ...(u.covariance !== undefined ? { covariance: u.covariance } : {}),
+  };
 }
 
 /** The tasks of a multi-start fit: one `fit.start` per start. */
@@ -137,8 +149,8 @@ export async function fitMultiStart(
   hooks: MultiStartHooks = {},
 ): Promise<{ readonly result: FitResult; readonly lossCurve: readonly number[] } | undefined> {
   const { onStart, onOutput, stopped = () => false } = hooks;
-  // On threads, the starts skip their standard errors and the best start runs once more with them:
-  // `fit` computes them for the best start only (2 evaluations per parameter, per start otherwise).
+  // On threads, the starts skip their standard errors and they are computed here at the best start, as
+  // `fit` does (2 evaluations per parameter, per start otherwise).
   // A queue (`runAll`) names its run by the task list, so there every start computes its own.
   const once = runner.runAll === undefined;
   const sent = once ? tasks.map((t) => ({ ...t, input: { ...t.input, uncertainty: false } })) : tasks;
@@ -167,13 +179,13 @@ export async function fitMultiStart(
         hint: `First error: ${outs[0].error ?? 'unknown'}. Check the initial values and bounds.`,
       },
     );
-  if (once && tasks[best].input.uncertainty !== false) {
-    const reply = await runner.run(tasks[best]);
-    if (stopped()) return undefined;
-    outs[best] = unwrapReply<FitStartOutput>(reply, `Start ${best} of the fit`);
-  }
-  const b = outs[best];
   const objective = fitObjective(p.problem, p.data, p.fitOptions);
+  if (once)
+    outs[best] = withUncertainty(
+      outs[best],
+      fitUncertainty(objective, outs[best].theta, outs[best].value, p.fitOptions),
+    );
+  const b = outs[best];
   const parameters: Record<string, number> = Object.create(null);
   objective.names.forEach((name, k) => {
     parameters[name] = b.theta[k];
